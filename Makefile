@@ -1,0 +1,42 @@
+# mxconform — thin wrapper around CMake. The two commands that do everything on a fresh
+# Debian machine (as root they install what is missing with apt-get):
+#   make run    build, then the main job (a conformance run of the reference)
+#   make test   build, then every CTest test
+# Long tiers: make exhaustive (all 2^32 f32 inputs, every format x rounding x overflow).
+BUILD ?= build
+OUT ?= out
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+ifeq ($(CI),true)
+CMAKE_FLAGS += -DMXC_WERROR=ON
+endif
+
+.PHONY: all deps configure build run test exhaustive bench clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p $(OUT)
+	@sh scripts/run.sh $(BUILD) $(OUT)
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+exhaustive: build
+	@mkdir -p $(OUT)
+	@sh scripts/exhaustive.sh $(BUILD) $(OUT) $(JOBS)
+
+bench: build
+	@$(BUILD)/mxbench
+
+clean:
+	rm -rf $(BUILD) $(OUT)

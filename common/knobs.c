@@ -1,0 +1,97 @@
+/* The knob table: every implementation-defined choice of scalar conversion, as data. */
+#include "mxconform/knobs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const mx_round_names[] = {"rne", "rna", "rtz", "rup", "rdn", "sr", NULL};
+const char *const mx_overflow_names[] = {"sat", "ovf", NULL};
+static const char *const nan_sign_names[] = {"keep", "positive", NULL};
+static const char *const e5m2_nan_names[] = {"quiet", "allones", NULL};
+static const char *const inf_sat_names[] = {"max", "special", NULL};
+static const char *const nan_finite_names[] = {"pos-max", "signed-max", "zero", "signed-zero",
+                                               "inverted-zero", NULL};
+static const char *const inf_finite_names[] = {"max", "signed-zero", NULL};
+static const char *const int8_range_names[] = {"twos", "symmetric", NULL};
+static const char *const subn_names[] = {"exact", "flush", NULL};
+static const char *const e8m0_zero_names[] = {"min", "nan", NULL};
+static const char *const e8m0_neg_names[] = {"abs", "nan", "min", NULL};
+
+#define KNOB(n, s, f, v) {n, s, offsetof(mx_convert_opts, f), v, 0, 0, 0}
+const mx_knob mx_knob_table[] = {
+  KNOB("round", "rounding of the magnitude", round, mx_round_names),
+  {"sr_bits", "random bits added below the last place by round=sr", offsetof(mx_convert_opts, sr_bits), NULL, 1, 1, 32},
+  KNOB("overflow", "beyond max finite after rounding: saturate or Inf/NaN (OFP8 non-saturating)", overflow, mx_overflow_names),
+  KNOB("nan_sign", "sign of a NaN produced from a NaN input (e4m3, e5m2)", nan_sign, nan_sign_names),
+  KNOB("e5m2_nan", "E5M2 NaN code produced: quiet S.11111.10 or all-ones S.11111.11", e5m2_nan, e5m2_nan_names),
+  KNOB("inf_sat", "+-Inf input with overflow=sat: max finite, or the format's Inf/NaN", inf_sat, inf_sat_names),
+  KNOB("nan_finite", "NaN input into e2m3/e3m2/e2m1/int8 (no NaN code)", nan_finite, nan_finite_names),
+  KNOB("inf_finite", "+-Inf input into e2m3/e3m2/e2m1/int8 (no Inf code)", inf_finite, inf_finite_names),
+  KNOB("int8_range", "MXINT8 encoder range: [-128,127] or symmetric [-127,127]", int8_range, int8_range_names),
+  KNOB("src_subnormals", "subnormal source values: exact, or flushed to signed zero", src_subnormals, subn_names),
+  KNOB("e8m0_zero", "+-0 into e8m0 (no zero code): 0x00 or NaN", e8m0_zero, e8m0_zero_names),
+  KNOB("e8m0_neg", "negative value into e8m0 (no sign): |x|, NaN, or 0x00", e8m0_neg, e8m0_neg_names),
+  {NULL, NULL, 0, NULL, 0, 0, 0},
+};
+
+void mx_convert_opts_default(mx_convert_opts *o) {
+  mx_convert_opts d = MX_CONVERT_OPTS_DEFAULT;
+  *o = d;
+}
+
+int mx_name_index(const char *const *names, const char *name) {
+  for (int i = 0; names[i]; i++)
+    if (strcmp(names[i], name) == 0) return i;
+  return -1;
+}
+
+const mx_knob *mx_knob_find(const char *name) {
+  for (const mx_knob *k = mx_knob_table; k->name; k++)
+    if (strcmp(k->name, name) == 0) return k;
+  return NULL;
+}
+
+/* Knob fields are enums or unsigned: all int-sized, so one accessor serves. */
+static unsigned *field(mx_convert_opts *o, const mx_knob *k) { return (unsigned *)((char *)o + k->offset); }
+static const unsigned *cfield(const mx_convert_opts *o, const mx_knob *k) {
+  return (const unsigned *)((const char *)o + k->offset);
+}
+
+int mx_knob_set(mx_convert_opts *o, const char *name, const char *value) {
+  const mx_knob *k = mx_knob_find(name);
+  if (!k) return -1;
+  if (k->is_number) {
+    char *end = NULL;
+    unsigned long v = strtoul(value, &end, 10);
+    if (!*value || *end || v < k->min || v > k->max) return -2;
+    *field(o, k) = (unsigned)v;
+    return 0;
+  }
+  int i = mx_name_index(k->values, value);
+  if (i < 0) return -2;
+  *field(o, k) = (unsigned)i;
+  return 0;
+}
+
+const char *mx_knob_get(const mx_convert_opts *o, const mx_knob *k, char *buf, size_t buflen) {
+  unsigned v = *cfield(o, k);
+  if (k->is_number) {
+    snprintf(buf, buflen, "%u", v);
+    return buf;
+  }
+  for (unsigned i = 0; k->values[i]; i++)
+    if (i == v) return k->values[i];
+  return "?";
+}
+
+int mx_knob_assign(mx_convert_opts *o, const char *a) {
+  const char *eq = strchr(a, '=');
+  if (!eq) return -3;
+  char name[64];
+  size_t n = (size_t)(eq - a);
+  if (n >= sizeof name) return -1;
+  memcpy(name, a, n);
+  name[n] = 0;
+  return mx_knob_set(o, name, eq + 1);
+}

@@ -1,0 +1,98 @@
+/* mxconform CLI plumbing. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_usage_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "mxconform %s: ", cmd);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(MXC_EXIT_USAGE);
+}
+
+const char *cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name) {
+  const char *a = argv[*i];
+  size_t n = strlen(name);
+  if (strncmp(a, name, n) != 0) return NULL;
+  if (a[n] == '=') return a + n + 1;
+  if (a[n] != 0) return NULL;
+  if (*i + 1 >= argc) cli_usage_error(cmd, "option %s needs a value", name);
+  return argv[++*i];
+}
+
+static void list_formats(char *buf, size_t len, int want_source, int want_element) {
+  buf[0] = 0;
+  for (int f = 0; f < MX_FMT_COUNT; f++) {
+    const mx_format_desc *d = mx_format((mx_fmt)f);
+    if ((want_source && !d->is_source) || (want_element && !d->is_element)) continue;
+    strncat(buf, buf[0] ? " " : "", len - strlen(buf) - 1);
+    strncat(buf, d->name, len - strlen(buf) - 1);
+  }
+}
+
+mx_fmt cli_format(const char *cmd, const char *name, int want_source, int want_element) {
+  int f = mx_format_by_name(name);
+  const mx_format_desc *d = f >= 0 ? mx_format((mx_fmt)f) : NULL;
+  if (!d || (want_source && !d->is_source) || (want_element && !d->is_element)) {
+    char list[256];
+    list_formats(list, sizeof list, want_source, want_element);
+    cli_usage_error(cmd, "unknown %sformat '%s' (one of: %s)",
+                    want_source ? "source " : (want_element ? "element " : ""), name, list);
+  }
+  return (mx_fmt)f;
+}
+
+void cli_knob(const char *cmd, mx_convert_opts *o, const char *name, const char *value) {
+  int r = mx_knob_set(o, name, value);
+  if (r == 0) return;
+  const mx_knob *k = mx_knob_find(name);
+  if (!k) {
+    char list[512] = "";
+    for (const mx_knob *q = mx_knob_table; q->name; q++) {
+      strncat(list, list[0] ? " " : "", sizeof list - strlen(list) - 1);
+      strncat(list, q->name, sizeof list - strlen(list) - 1);
+    }
+    cli_usage_error(cmd, "unknown knob '%s' (knobs: %s)", name, list);
+  }
+  if (k->is_number) cli_usage_error(cmd, "bad value '%s' for %s (a number %u..%u)", value, name, k->min, k->max);
+  char list[256] = "";
+  for (int i = 0; k->values[i]; i++) {
+    strncat(list, i ? " " : "", sizeof list - strlen(list) - 1);
+    strncat(list, k->values[i], sizeof list - strlen(list) - 1);
+  }
+  cli_usage_error(cmd, "bad value '%s' for %s (one of: %s)", value, name, list);
+}
+
+void cli_knob_assign(const char *cmd, mx_convert_opts *o, const char *a) {
+  const char *eq = strchr(a, '=');
+  if (!eq || eq == a) cli_usage_error(cmd, "--knob wants NAME=VALUE, got '%s'", a);
+  char name[64];
+  size_t n = (size_t)(eq - a);
+  if (n >= sizeof name) cli_usage_error(cmd, "knob name too long in '%s'", a);
+  memcpy(name, a, n);
+  name[n] = 0;
+  cli_knob(cmd, o, name, eq + 1);
+}
+
+uint64_t cli_u64(const char *cmd, const char *what, const char *text) {
+  char *end = NULL;
+  if (!text || !*text || *text == '-') cli_usage_error(cmd, "bad %s '%s' (an unsigned number)", what, text ? text : "");
+  unsigned long long v = strtoull(text, &end, 0);
+  if (*end) cli_usage_error(cmd, "bad %s '%s' (an unsigned number)", what, text);
+  return (uint64_t)v;
+}
+
+void cli_shard(const char *cmd, const char *text, unsigned *i, unsigned *n) {
+  unsigned a, b;
+  char extra;
+  if (sscanf(text, "%u/%u%c", &a, &b, &extra) != 2 || b == 0 || a >= b)
+    cli_usage_error(cmd, "bad --shard '%s' (want i/n with 0 <= i < n)", text);
+  *i = a;
+  *n = b;
+}

@@ -1,0 +1,34 @@
+/* mxconform CLI plumbing: argument errors, option parsing helpers. */
+#ifndef MXCONFORM_CLI_H
+#define MXCONFORM_CLI_H
+
+#include <stdint.h>
+
+#include "mxconform/formats.h"
+#include "mxconform/knobs.h"
+
+#define MXC_EXIT_OK 0
+#define MXC_EXIT_FAIL 1
+#define MXC_EXIT_USAGE 2
+
+/* Print "mxconform <cmd>: <message>" and exit 2. */
+_Noreturn void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The value of option argv[*i] (either "--opt=value" or "--opt value"); advances *i.
+ * Returns NULL when argv[*i] is not `name`. Exits 2 when the value is missing. */
+const char *cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name);
+
+mx_fmt cli_format(const char *cmd, const char *name, int want_source, int want_element);
+/* Apply a knob from --round/--overflow/--knob NAME=VALUE; exits 2 with the allowed values. */
+void cli_knob(const char *cmd, mx_convert_opts *o, const char *name, const char *value);
+void cli_knob_assign(const char *cmd, mx_convert_opts *o, const char *assignment);
+uint64_t cli_u64(const char *cmd, const char *what, const char *text);
+/* "i/n" */
+void cli_shard(const char *cmd, const char *text, unsigned *i, unsigned *n);
+
+int cmd_formats(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_prove(int argc, char **argv);
+
+#endif

@@ -1,0 +1,40 @@
+/* mxconform: the conformance suite's command-line front end. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} command;
+
+static const command k_commands[] = {
+  {"formats", cmd_formats, "the format table"},
+  {"decode", cmd_decode, "exact value and class of codes: decode --fmt e4m3 [--all | CODE...]"},
+  {"convert", cmd_convert, "convert values: convert --from f32 --to e4m3 [--round rne] [--overflow sat] [--impl reference|oracle|both] VALUE..."},
+  {"prove", cmd_prove, "reference vs oracle proofs: prove [--exhaustive | --sample N] [--src f32] [--to e4m3] [--shard i/n]"},
+  {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: mxconform COMMAND [options]\n\ncommands:\n");
+  for (const command *c = k_commands; c->name; c++) fprintf(f, "  %-9s %s\n", c->name, c->summary);
+  fprintf(f, "\n'mxconform COMMAND --help' describes a command. Exit status: 0 pass, 1 failures, 2 bad usage.\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "mxconform: no command given (try 'mxconform --help')\n");
+    return MXC_EXIT_USAGE;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    usage(stdout);
+    return MXC_EXIT_OK;
+  }
+  for (const command *c = k_commands; c->name; c++)
+    if (!strcmp(argv[1], c->name)) return c->run(argc - 1, argv + 1);
+  fprintf(stderr, "mxconform: unknown command '%s' (try 'mxconform --help')\n", argv[1]);
+  return MXC_EXIT_USAGE;
+}

@@ -1,0 +1,128 @@
+/* mxconform — the knobs of scalar conversion.
+ *
+ * Every point where the OCP MX / OFP8 specs leave a choice open is a named knob with a
+ * documented default (spec_notes/conversion.md). A set of knob values is what a
+ * *profile* names; `ocp` is the default set. The knob table (mx_knob_table) describes
+ * every knob as data — name, allowed values, default — so CLI parsing, vector headers
+ * and reports are generated from one place.
+ */
+#ifndef MXCONFORM_KNOBS_H
+#define MXCONFORM_KNOBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Rounding of the magnitude to a destination format. */
+typedef enum mx_round {
+  MX_RNE = 0, /* nearest, ties to even code */
+  MX_RNA,     /* nearest, ties away from zero (for E8M0: ties up) */
+  MX_RTZ,     /* toward zero (truncate) */
+  MX_RUP,     /* toward +infinity */
+  MX_RDN,     /* toward -infinity */
+  MX_SR,      /* stochastic: add a sr_bits-bit random integer below the last place, truncate */
+  MX_ROUND_COUNT
+} mx_round;
+
+/* What a value beyond the largest finite becomes (after rounding). */
+typedef enum mx_overflow {
+  MX_SAT = 0, /* saturate to +-max finite */
+  MX_OVF      /* OFP8 non-saturating: E5M2 -> +-Inf, E4M3 -> NaN, E8M0 -> NaN (0xFF);
+                 formats without Inf/NaN saturate. Directed modes that round the
+                 magnitude toward zero still give +-max (IEEE 754 rule). */
+} mx_overflow;
+
+/* Sign of a NaN produced by conversion (E4M3, E5M2). */
+typedef enum mx_nan_sign { MX_NAN_SIGN_KEEP = 0, MX_NAN_SIGN_POSITIVE } mx_nan_sign;
+
+/* Which E5M2 NaN code conversion produces (E4M3 has only S.1111.111). */
+typedef enum mx_e5m2_nan { MX_E5M2_NAN_QUIET = 0 /* S.11111.10 */, MX_E5M2_NAN_ALLONES /* S.11111.11 */ } mx_e5m2_nan;
+
+/* +-Inf input under MX_SAT: largest finite (OFP8 Table 3) or the format's own special. */
+typedef enum mx_inf_sat { MX_INF_SAT_MAX = 0, MX_INF_SAT_SPECIAL } mx_inf_sat;
+
+/* NaN input into a format without NaN (FP6, FP4, INT8). */
+typedef enum mx_nan_finite {
+  MX_NANF_POS_MAX = 0,   /* +max whatever the sign (CUDA cuda_fp4.h/cuda_fp6.h) */
+  MX_NANF_SIGNED_MAX,    /* +-max by the NaN's sign (AMD HIP host) */
+  MX_NANF_ZERO,          /* +0 (IREE) */
+  MX_NANF_SIGNED_ZERO,   /* +-0 by the NaN's sign (LLVM APFloat, release builds) */
+  MX_NANF_INVERTED_ZERO  /* -0 for +NaN, +0 for -NaN (ml_dtypes) */
+} mx_nan_finite;
+
+/* +-Inf input into a format without Inf (FP6, FP4, INT8). */
+typedef enum mx_inf_finite { MX_INFF_MAX = 0 /* +-max */, MX_INFF_SIGNED_ZERO /* +-0 (LLVM) */ } mx_inf_finite;
+
+/* MXINT8 encoder range: full two's complement [-128, 127] or symmetric [-127, 127]. */
+typedef enum mx_int8_range { MX_INT8_TWOS = 0, MX_INT8_SYMMETRIC } mx_int8_range;
+
+/* Subnormal inputs in the source format: exact, or flushed to signed zero first. */
+typedef enum mx_src_subnormals { MX_SUBN_EXACT = 0, MX_SUBN_FLUSH } mx_src_subnormals;
+
+/* E8M0 conversion of +-0 (E8M0 has no zero): smallest scale 0x00 or NaN 0xFF. */
+typedef enum mx_e8m0_zero { MX_E8M0_ZERO_MIN = 0, MX_E8M0_ZERO_NAN } mx_e8m0_zero;
+
+/* E8M0 conversion of a negative number (E8M0 has no sign). */
+typedef enum mx_e8m0_neg {
+  MX_E8M0_NEG_ABS = 0, /* convert |x| (CUDA, PyTorch) */
+  MX_E8M0_NEG_NAN,     /* 0xFF (ml_dtypes non-saturating) */
+  MX_E8M0_NEG_MIN      /* 0x00 (ml_dtypes saturating) */
+} mx_e8m0_neg;
+
+typedef struct mx_convert_opts {
+  mx_round round;
+  unsigned sr_bits; /* 1..32: width of the random integer used by MX_SR */
+  mx_overflow overflow;
+  mx_nan_sign nan_sign;
+  mx_e5m2_nan e5m2_nan;
+  mx_inf_sat inf_sat;
+  mx_nan_finite nan_finite;
+  mx_inf_finite inf_finite;
+  mx_int8_range int8_range;
+  mx_src_subnormals src_subnormals;
+  mx_e8m0_zero e8m0_zero;
+  mx_e8m0_neg e8m0_neg;
+} mx_convert_opts;
+
+/* The defaults (spec_notes/conversion.md): rne, sat, everything else the first value. */
+#define MX_CONVERT_OPTS_DEFAULT \
+  {MX_RNE, 16u, MX_SAT, MX_NAN_SIGN_KEEP, MX_E5M2_NAN_QUIET, MX_INF_SAT_MAX, MX_NANF_POS_MAX, \
+   MX_INFF_MAX, MX_INT8_TWOS, MX_SUBN_EXACT, MX_E8M0_ZERO_MIN, MX_E8M0_NEG_ABS}
+
+void mx_convert_opts_default(mx_convert_opts *o);
+
+/* ---- the knob table ---------------------------------------------------------- */
+
+typedef struct mx_knob {
+  const char *name;          /* e.g. "round" */
+  const char *summary;       /* one line */
+  size_t offset;             /* offsetof(mx_convert_opts, field); the field is an int-sized enum */
+  const char *const *values; /* value names indexed by enum value; NULL-terminated */
+  int is_number;             /* 1: an unsigned number (sr_bits), values == NULL */
+  unsigned min, max;         /* range when is_number */
+} mx_knob;
+
+/* All knobs of mx_convert_opts, NULL-name-terminated. */
+extern const mx_knob mx_knob_table[];
+/* Enum value names (also used by other headers' tables). */
+extern const char *const mx_round_names[];
+extern const char *const mx_overflow_names[];
+
+const mx_knob *mx_knob_find(const char *name);
+/* Set knob `name` to `value` (a value name or number). 0 on success; -1 unknown knob;
+ * -2 bad value. */
+int mx_knob_set(mx_convert_opts *o, const char *name, const char *value);
+/* Current value of a knob as text (static or from buf). */
+const char *mx_knob_get(const mx_convert_opts *o, const mx_knob *k, char *buf, size_t buflen);
+/* Parse "name=value"; same codes as mx_knob_set, -3 when there is no '='. */
+int mx_knob_assign(mx_convert_opts *o, const char *assignment);
+/* Index of `name` in a NULL-terminated name list, or -1. */
+int mx_name_index(const char *const *names, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,252 @@
+/* Oracle rounding: mx_round_to_element by the definition.
+ *
+ * For a destination format and a sign, the oracle lists every finite magnitude that
+ * sign can take (decoded exactly from every code), sorted, plus one "virtual" value just
+ * beyond the largest: the value the next code would have if the exponent range were
+ * unbounded (E4M3 480, E5M2 65536, E2M1 8, INT8 128/64, E8M0 2^128). Rounding a
+ * magnitude is then: find the neighbours lo <= |x| < hi in that list and pick one by the
+ * rounding rule — no exponent arithmetic, no bit tricks. Landing on the virtual value
+ * means overflow ("round first, then range-check", OFP8 §5.2.1).
+ * Ties to even pick the neighbour whose magnitude code is even. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "oracle.h"
+
+typedef struct entry {
+  mpfr_t val;       /* exact magnitude */
+  uint32_t code;    /* the code that encodes it with this sign (unused for the virtual entry) */
+  uint32_t magcode; /* magnitude code: parity decides ties to even */
+} entry;
+
+typedef struct value_list {
+  int n;          /* real entries; entries[n] is the virtual value */
+  entry e[300];
+} value_list;
+
+/* [format][sign][int8 range] */
+static value_list *g_lists[MX_FMT_COUNT][2][2];
+
+static void die_if_inexact(int t) {
+  if (t) abort();
+}
+
+static int cmp_entry(const void *a, const void *b) {
+  return mpfr_cmp(((const entry *)a)->val, ((const entry *)b)->val);
+}
+
+/* Magnitude of the would-be next code `mag` in an unbounded version of the format. */
+static void unbounded_value(const mx_format_desc *d, uint32_t mag, mpfr_t out) {
+  switch (d->kind) {
+  case MX_KIND_INT: die_if_inexact(mpfr_set_ui_2exp(out, mag, d->int_scale_log2, MPFR_RNDN)); break;
+  case MX_KIND_SCALE: die_if_inexact(mpfr_set_ui_2exp(out, 1, (long)mag - d->bias, MPFR_RNDN)); break;
+  default: {
+    unsigned long e = mag >> d->mbits, m = mag & ((1u << d->mbits) - 1);
+    /* the largest codes are normal, so the virtual one is too */
+    die_if_inexact(mpfr_set_ui_2exp(out, (1ul << d->mbits) + m, (long)e - d->bias - d->mbits, MPFR_RNDN));
+  }
+  }
+}
+
+static value_list *build_list(mx_fmt fmt, int sign, int symmetric_int8) {
+  const mx_format_desc *d = mx_format(fmt);
+  value_list *L = calloc(1, sizeof *L);
+  if (!L) abort();
+  mxo_value v;
+  mxo_value_init(&v);
+  uint32_t ncodes = 1u << d->bits;
+  for (uint32_t c = 0; c < ncodes; c++) {
+    mxo_decode(fmt, c, &v);
+    if (v.cls == MX_CLASS_NAN || v.cls == MX_CLASS_INF) continue;
+    if (d->has_sign && v.cls != MX_CLASS_ZERO && v.sign != sign) continue;
+    if (v.cls == MX_CLASS_ZERO && d->kind == MX_KIND_FLOAT && v.sign != sign) continue; /* +0 for +, -0 for - */
+    uint32_t magcode = c;
+    if (d->kind == MX_KIND_FLOAT) magcode = c & ((1u << (d->bits - 1)) - 1);
+    if (d->kind == MX_KIND_INT) {
+      int q = (int)(int8_t)(uint8_t)c;
+      magcode = (uint32_t)(q < 0 ? -q : q);
+      if (symmetric_int8 && q == -128) continue;
+    }
+    entry *e = &L->e[L->n++];
+    mpfr_init2(e->val, 64);
+    die_if_inexact(mpfr_set(e->val, v.mag, MPFR_RNDN));
+    e->code = c;
+    e->magcode = magcode;
+  }
+  qsort(L->e, (size_t)L->n, sizeof(entry), cmp_entry);
+  /* the virtual value beyond the largest */
+  entry *top = &L->e[L->n - 1], *virt = &L->e[L->n];
+  mpfr_init2(virt->val, 64);
+  virt->magcode = top->magcode + 1;
+  virt->code = 0;
+  unbounded_value(d, virt->magcode, virt->val);
+  mxo_value_clear(&v);
+  return L;
+}
+
+static const value_list *list_for(mx_fmt fmt, int sign, int symmetric) {
+  const mx_format_desc *d = mx_format(fmt);
+  if (!d->has_sign) sign = 0;
+  if (d->kind != MX_KIND_INT) symmetric = 0;
+  value_list **slot = &g_lists[fmt][sign][symmetric];
+  if (!*slot) *slot = build_list(fmt, sign, symmetric);
+  return *slot;
+}
+
+/* ---- specials and overflow -------------------------------------------------------- */
+
+static uint32_t sign_code(const mx_format_desc *d, int sign) {
+  return d->has_sign && d->kind == MX_KIND_FLOAT && sign ? 1u << (d->bits - 1) : 0;
+}
+
+/* Largest finite code of the given sign. */
+static uint32_t max_finite(mx_fmt fmt, int sign, const mx_convert_opts *o) {
+  const value_list *L = list_for(fmt, sign, o->int8_range == MX_INT8_SYMMETRIC);
+  return L->e[L->n - 1].code;
+}
+
+static uint32_t zero_code(mx_fmt fmt, int sign) { return sign_code(mx_format(fmt), sign); }
+
+/* The NaN conversion produces (formats that have NaN). */
+static uint32_t nan_code(mx_fmt fmt, int sign, const mx_convert_opts *o) {
+  const mx_format_desc *d = mx_format(fmt);
+  if (d->kind == MX_KIND_SCALE) return 0xFF;
+  int s = o->nan_sign == MX_NAN_SIGN_KEEP ? sign : 0;
+  uint32_t all = (1u << (d->bits - 1)) - 1; /* S.1111.111 */
+  if (d->specials == MX_SPECIALS_IEEE && o->e5m2_nan == MX_E5M2_NAN_QUIET)
+    all &= ~((1u << (d->mbits - 1)) - 1); /* S.11111.10: top mantissa bit only */
+  return sign_code(d, s) | all;
+}
+
+static uint32_t inf_code(mx_fmt fmt, int sign) {
+  const mx_format_desc *d = mx_format(fmt);
+  return sign_code(d, sign) | (((1u << d->ebits) - 1) << d->mbits);
+}
+
+/* What overflow (rounding landed on the virtual value) gives, for modes that round
+ * away from zero or to nearest. */
+static uint32_t overflow_code(mx_fmt fmt, int sign, const mx_convert_opts *o) {
+  const mx_format_desc *d = mx_format(fmt);
+  if (o->overflow == MX_SAT) return max_finite(fmt, sign, o);
+  switch (d->specials) {
+  case MX_SPECIALS_IEEE: return inf_code(fmt, sign);
+  case MX_SPECIALS_NAN_ALLONES:
+  case MX_SPECIALS_NAN_ALLBITS: return nan_code(fmt, sign, o);
+  default: return max_finite(fmt, sign, o); /* nothing to overflow into */
+  }
+}
+
+/* ---- rounding of a finite magnitude ----------------------------------------------- */
+
+static uint32_t round_magnitude(mx_fmt fmt, int sign, mpfr_srcptr a, const mx_convert_opts *o, uint32_t rnd) {
+  const value_list *L = list_for(fmt, sign, o->int8_range == MX_INT8_SYMMETRIC);
+  if (mpfr_cmp(a, L->e[0].val) < 0) return L->e[0].code; /* below the smallest (E8M0 only): clamp */
+  /* largest i with e[i] <= a (binary search over the sorted list, virtual included) */
+  int lo = 0, hi = L->n; /* invariant: e[lo] <= a; e[hi] > a or hi == n (virtual) */
+  if (mpfr_cmp(a, L->e[L->n].val) >= 0) {
+    lo = L->n; /* at or beyond the virtual value: overflow whatever the mode, except toward zero */
+  } else {
+    while (hi - lo > 1) {
+      int mid = (lo + hi) / 2;
+      if (mpfr_cmp(L->e[mid].val, a) <= 0) lo = mid; else hi = mid;
+    }
+  }
+  int toward_zero = o->round == MX_RTZ || (o->round == MX_RUP && sign) || (o->round == MX_RDN && !sign);
+  if (lo == L->n) return toward_zero ? L->e[L->n - 1].code : overflow_code(fmt, sign, o);
+  const entry *down = &L->e[lo], *up = &L->e[lo + 1];
+  if (mpfr_equal_p(a, down->val)) return down->code;
+  int take_up = 0;
+  switch (o->round) {
+  case MX_RTZ: take_up = 0; break;
+  case MX_RUP: take_up = !sign; break;
+  case MX_RDN: take_up = sign; break;
+  case MX_RNE:
+  case MX_RNA: {
+    mpfr_t mid;
+    mpfr_init2(mid, 128);
+    die_if_inexact(mpfr_add(mid, down->val, up->val, MPFR_RNDN));
+    mpfr_div_2ui(mid, mid, 1, MPFR_RNDN);
+    int c = mpfr_cmp(a, mid);
+    if (c > 0) take_up = 1;
+    else if (c < 0) take_up = 0;
+    else take_up = o->round == MX_RNA ? 1 : (int)(down->magcode & 1u); /* tie: away, or to the even code */
+    mpfr_clear(mid);
+    break;
+  }
+  case MX_SR: {
+    /* Exact definition: result = truncate(|x| + r * ulp / 2^k), ulp = up - down.
+     * Equivalently: up iff |x| >= down + ulp * (2^k - r) / 2^k. */
+    unsigned k = o->sr_bits;
+    uint64_t r = k >= 32 ? rnd : (rnd & ((1u << k) - 1u));
+    mpfr_t t;
+    mpfr_init2(t, 192);
+    die_if_inexact(mpfr_sub(t, up->val, down->val, MPFR_RNDN));
+    die_if_inexact(mpfr_mul_ui(t, t, (unsigned long)(((uint64_t)1 << k) - r), MPFR_RNDN));
+    mpfr_div_2ui(t, t, k, MPFR_RNDN);
+    die_if_inexact(mpfr_add(t, t, down->val, MPFR_RNDN));
+    take_up = mpfr_cmp(a, t) >= 0;
+    mpfr_clear(t);
+    break;
+  }
+  default: break;
+  }
+  if (!take_up) return down->code;
+  if (lo + 1 == L->n) return overflow_code(fmt, sign, o); /* rounded onto the virtual value */
+  return up->code;
+}
+
+uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_opts *o, uint32_t rnd) {
+  const mx_format_desc *d = mx_format(dst);
+  int sign = v->sign;
+
+  if (d->kind == MX_KIND_SCALE) { /* E8M0: no sign, no zero, no Inf */
+    if (v->cls == MX_CLASS_NAN) return 0xFF;
+    if (v->cls == MX_CLASS_ZERO) return o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : 0xFF;
+    if (sign && o->e8m0_neg == MX_E8M0_NEG_NAN) return 0xFF;
+    if (sign && o->e8m0_neg == MX_E8M0_NEG_MIN) return 0x00;
+    if (v->cls == MX_CLASS_INF)
+      return (o->overflow == MX_SAT && o->inf_sat == MX_INF_SAT_MAX) ? max_finite(dst, 0, o) : 0xFF;
+    return round_magnitude(dst, 0, v->mag, o, rnd); /* |x|, rounded as a positive number */
+  }
+
+  if (v->cls == MX_CLASS_ZERO) return zero_code(dst, sign); /* INT8 has one zero */
+
+  if (v->cls == MX_CLASS_NAN) {
+    if (d->specials != MX_SPECIALS_NONE) return nan_code(dst, sign, o);
+    switch (o->nan_finite) {
+    case MX_NANF_POS_MAX: return max_finite(dst, 0, o);
+    case MX_NANF_SIGNED_MAX: return max_finite(dst, sign, o);
+    case MX_NANF_ZERO: return zero_code(dst, 0);
+    case MX_NANF_SIGNED_ZERO: return zero_code(dst, sign);
+    case MX_NANF_INVERTED_ZERO: return zero_code(dst, !sign);
+    }
+    return 0;
+  }
+
+  if (v->cls == MX_CLASS_INF) {
+    if (d->specials == MX_SPECIALS_NONE)
+      return o->inf_finite == MX_INFF_MAX ? max_finite(dst, sign, o) : zero_code(dst, sign);
+    if (o->overflow == MX_SAT && o->inf_sat == MX_INF_SAT_MAX) return max_finite(dst, sign, o);
+    return d->specials == MX_SPECIALS_IEEE ? inf_code(dst, sign) : nan_code(dst, sign, o);
+  }
+
+  return round_magnitude(dst, sign, v->mag, o, rnd);
+}
+
+uint32_t mxo_convert(mx_fmt dst, mx_fmt src, uint64_t src_bits, const mx_convert_opts *o, uint32_t rnd) {
+  mx_convert_opts def;
+  if (!o) {
+    mx_convert_opts_default(&def);
+    o = &def;
+  }
+  mxo_value v;
+  mxo_value_init(&v);
+  mxo_decode(src, src_bits, &v);
+  if (v.cls == MX_CLASS_SUBNORMAL && o->src_subnormals == MX_SUBN_FLUSH) {
+    v.cls = MX_CLASS_ZERO;
+    mpfr_set_zero(v.mag, 1);
+  }
+  uint32_t c = mxo_round_to_element(dst, &v, o, rnd);
+  mxo_value_clear(&v);
+  return c;
+}

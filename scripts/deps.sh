@@ -1,0 +1,38 @@
+#!/bin/sh
+# Bootstrap: make sure the Debian packages mxconform needs are installed.
+# Root: installs what is missing with apt-get (the only network used).
+# Not root: prints the exact apt-get line and exits 2.
+# Set MXC_SKIP_DEPS=1 to skip (e.g. on a non-Debian system with the tools already present).
+set -eu
+[ "${MXC_SKIP_DEPS:-0}" = 1 ] && exit 0
+
+# Required for `make run` and `make test`. Optional extras (chromium, llvm-19-dev,
+# python3-matplotlib) are found by CMake / the tests and skipped when absent.
+required="cmake make gcc libc6-dev libmpfr-dev libgmp-dev python3"
+extra="${MXC_EXTRA_PACKAGES:-}"
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "deps: dpkg-query not found (not Debian?); assuming $required are installed" >&2
+  exit 0
+fi
+
+missing=""
+for p in $required $extra; do
+  st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$st" in
+    *"install ok installed"*) ;;
+    *) missing="$missing $p" ;;
+  esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+  echo "mxconform needs these Debian packages:$missing" >&2
+  echo "run as root:  apt-get install -y$missing" >&2
+  exit 2
+fi
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2 || true
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >&2
