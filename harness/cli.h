@@ -30,5 +30,14 @@ int cmd_formats(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_prove(int argc, char **argv);
+int cmd_quantize(int argc, char **argv);   /* harness/cmd_quantize.c */
+int cmd_dequantize(int argc, char **argv); /* harness/cmd_quantize.c */
+
+/* Block proofs (harness/prove_blocks.c), run by `mxconform prove --op scale|quantize|pack`.
+ * exhaustive: all 2^32 f32 amax values for the scale proof; otherwise sampled with
+ * `sample` random blocks per format x rule. Prints one line per combination like
+ * cmd_prove and adds to *checked; returns the number of differences. */
+uint64_t prove_blocks(const char *op, int exhaustive, uint64_t sample, uint64_t seed, unsigned jobs,
+                      uint64_t *checked);
 
 #endif

@@ -476,7 +476,7 @@ int cmd_prove(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--knob"))) cli_knob_assign(cmd, &base, v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--max-print"))) g_max_print = (unsigned)cli_u64(cmd, "--max-print", v);
     else if (!strcmp(argv[i], "--help")) {
-      printf("usage: mxconform prove [--op convert|decode|knobs|all] [--exhaustive | --sample N] [--sr-sample N]\n"
+      printf("usage: mxconform prove [--op convert|decode|knobs|scale|quantize|pack|blocks|all] [--exhaustive | --sample N] [--sr-sample N]\n"
              "         [--src f32,bf16,f16,f64|all] [--to e4m3,...|all] [--round rne,...|all] [--overflow sat,ovf|all]\n"
              "         [--knob NAME=VALUE]... [--knobs-sweep] [--seed S] [--shard i/n] [--jobs J] [--max-print N]\n"
              "Checks libmxref against the MPFR oracle; prints one line per combination and a summary.\n"
@@ -484,8 +484,9 @@ int cmd_prove(int argc, char **argv) {
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
   }
-  if (strcmp(op, "all") && strcmp(op, "convert") && strcmp(op, "decode") && strcmp(op, "knobs"))
-    cli_usage_error(cmd, "bad --op '%s' (one of: convert decode knobs all)", op);
+  int block_op = !strcmp(op, "scale") || !strcmp(op, "quantize") || !strcmp(op, "pack") || !strcmp(op, "blocks");
+  if (strcmp(op, "all") && strcmp(op, "convert") && strcmp(op, "decode") && strcmp(op, "knobs") && !block_op)
+    cli_usage_error(cmd, "bad --op '%s' (one of: convert decode knobs scale quantize pack blocks all)", op);
   if (!strcmp(op, "knobs")) knobs_sweep_on = 1;
   if (!src_s) src_s = cfg.exhaustive ? "f32,bf16,f16" : "all";
   if (!round_s) round_s = cfg.exhaustive ? "rne,rna,rtz,rup,rdn" : "all";
@@ -531,6 +532,13 @@ int cmd_prove(int argc, char **argv) {
             total_diffs += t.diffs;
             combos++;
           }
+  }
+  if (block_op || !strcmp(op, "all")) {
+    uint64_t checked = 0, d = prove_blocks(block_op ? op : "blocks", cfg.exhaustive, cfg.sample / 10 + 1, cfg.seed,
+                                           cfg.jobs, &checked);
+    total_checked += checked;
+    total_diffs += d;
+    combos++;
   }
   if (knobs_sweep_on) {
     uint64_t checked = 0, d = knobs_sweep(srcs, ns, dsts, nd, &checked, cfg.seed);

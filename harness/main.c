@@ -14,6 +14,8 @@ static const command k_commands[] = {
   {"formats", cmd_formats, "the format table"},
   {"decode", cmd_decode, "exact value and class of codes: decode --fmt e4m3 [--all | CODE...]"},
   {"convert", cmd_convert, "convert values: convert --from f32 --to e4m3 [--round rne] [--overflow sat] [--impl reference|oracle|both] VALUE..."},
+  {"quantize", cmd_quantize, "quantize one block: quantize --fmt mxfp4_e2m1 [--rule floor] [--profile P] v1 ... vk"},
+  {"dequantize", cmd_dequantize, "dequantize one block: dequantize --fmt mxfp4_e2m1 SCALE CODE..."},
   {"prove", cmd_prove, "reference vs oracle proofs: prove [--exhaustive | --sample N] [--src f32] [--to e4m3] [--shard i/n]"},
   {NULL, NULL, NULL},
 };

@@ -6,7 +6,7 @@
  * consecutive bit patterns. A galloping search finds where each run ends, with direct
  * oracle conversions on both sides of every boundary. The exhaustive proof then checks
  * every input against the run that contains it. */
-#include "oracle.h"
+#include "oracle_block.h"
 
 void mxo_source_segments(mx_fmt src, uint64_t first[4], uint64_t last[4]) {
   const mx_format_desc *d = mx_format(src);
@@ -19,12 +19,11 @@ void mxo_source_segments(mx_fmt src, uint64_t first[4], uint64_t last[4]) {
   first[3] = signbit | (inf + 1); last[3] = signbit | allpos; /* -NaN */
 }
 
-uint64_t mxo_walk_runs(mx_fmt dst, mx_fmt src, const mx_convert_opts *o, uint64_t from, uint64_t to,
-                       mxo_run_fn on_run, void *ctx) {
+uint64_t mxo_walk_runs_of(mxo_bits_fn f, void *fctx, uint64_t from, uint64_t to, mxo_run_fn on_run, void *ctx) {
   uint64_t calls = 0;
   uint64_t lo = from;
   while (lo <= to) {
-    uint32_t c = mxo_convert(dst, src, lo, o, 0);
+    uint32_t c = f(fctx, lo);
     calls++;
     /* gallop: find a step past the run's end (or the segment's end) */
     uint64_t good = lo, step = 1, bad; /* f(good) == c; f(bad) != c */
@@ -32,7 +31,7 @@ uint64_t mxo_walk_runs(mx_fmt dst, mx_fmt src, const mx_convert_opts *o, uint64_
       uint64_t probe = (to - good < step) ? to : good + step; /* never past the segment's end */
       if (probe == good) { bad = good + 1; break; }           /* good == to: the run ends here */
       calls++;
-      if (mxo_convert(dst, src, probe, o, 0) == c) {
+      if (f(fctx, probe) == c) {
         good = probe;
         if (probe == to) { bad = good + 1; break; }
         step <<= 1;
@@ -45,11 +44,27 @@ uint64_t mxo_walk_runs(mx_fmt dst, mx_fmt src, const mx_convert_opts *o, uint64_
     while (bad - good > 1) {
       uint64_t mid = good + (bad - good) / 2;
       calls++;
-      if (mxo_convert(dst, src, mid, o, 0) == c) good = mid; else bad = mid;
+      if (f(fctx, mid) == c) good = mid; else bad = mid;
     }
     if (on_run(ctx, lo, good, c)) break;
     if (good == to) break;
     lo = good + 1;
   }
   return calls;
+}
+
+typedef struct convert_ctx {
+  mx_fmt dst, src;
+  const mx_convert_opts *o;
+} convert_ctx;
+
+static uint32_t convert_fn(void *ctx, uint64_t bits) {
+  const convert_ctx *c = ctx;
+  return mxo_convert(c->dst, c->src, bits, c->o, 0);
+}
+
+uint64_t mxo_walk_runs(mx_fmt dst, mx_fmt src, const mx_convert_opts *o, uint64_t from, uint64_t to,
+                       mxo_run_fn on_run, void *ctx) {
+  convert_ctx c = {dst, src, o};
+  return mxo_walk_runs_of(convert_fn, &c, from, to, on_run, ctx);
 }
