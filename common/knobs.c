@@ -23,7 +23,7 @@ const mx_knob mx_knob_table[] = {
   KNOB("round", "rounding of the magnitude", round, mx_round_names),
   {"sr_bits", "random bits added below the last place by round=sr", offsetof(mx_convert_opts, sr_bits), NULL, 1, 1, 32},
   KNOB("overflow", "beyond max finite after rounding: saturate or Inf/NaN (OFP8 non-saturating)", overflow, mx_overflow_names),
-  KNOB("nan_sign", "sign of a NaN produced from a NaN input (e4m3, e5m2)", nan_sign, nan_sign_names),
+  KNOB("nan_sign", "sign of a NaN that conversion produces (from NaN, or from overflow/Inf under ovf) in e4m3/e5m2", nan_sign, nan_sign_names),
   KNOB("e5m2_nan", "E5M2 NaN code produced: quiet S.11111.10 or all-ones S.11111.11", e5m2_nan, e5m2_nan_names),
   KNOB("inf_sat", "+-Inf input with overflow=sat: max finite, or the format's Inf/NaN", inf_sat, inf_sat_names),
   KNOB("nan_finite", "NaN input into e2m3/e3m2/e2m1/int8 (no NaN code)", nan_finite, nan_finite_names),

@@ -2,8 +2,12 @@
  *
  * Over a segment of source bit patterns in which the value is monotone (all positives
  * from +0 to +Inf, or all negatives from -0 to -Inf), every rounding rule here is a
- * monotone step function, so the inputs that give one code form a single run of
- * consecutive bit patterns. A galloping search finds where each run ends, with direct
+ * monotone step function of the finite values, so the inputs that give one code form a
+ * single run of consecutive bit patterns. (Two knob values break this at the segment's
+ * ends: inf_finite=signed-zero sends Inf to the code of 0, and e8m0_zero=nan with
+ * overflow=ovf sends 0 and overflow to 0xFF. The gallop starts with step 1 from the
+ * segment start and doubles, so it meets the first different code long before it could
+ * probe the far end; a wrong run could only cause false differences, never hide one.) A galloping search finds where each run ends, with direct
  * oracle conversions on both sides of every boundary. The exhaustive proof then checks
  * every input against the run that contains it. */
 #include "oracle_block.h"

@@ -15,6 +15,6 @@ start=$(date +%s)
 mv "$log.tmp" "$log"
 end=$(date +%s)
 diffs=$(awk '/^SUMMARY/ {s += $7} END {print s + 0}' "$log")
-inputs=$(awk '/^SUMMARY/ {s += $5} END {printf "%.0f", s}' "$log")
+inputs=$(awk '/^SUMMARY/ {s += $4} END {printf "%.0f", s}' "$log")
 echo "EXHAUSTIVE TOTAL: $inputs inputs checked, $diffs differences, $((end - start))s wall on $jobs jobs"
 [ "$diffs" = 0 ]

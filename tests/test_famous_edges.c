@@ -1,6 +1,7 @@
-/* The famous edges, hand-checked: each expected code is written from the spec text
- * (spec.md §1, §3.2, §3.3; OFP8 §5.2.1), and both the reference and the oracle must
- * produce it. */
+/* The famous edges, hand-checked: each expected code is written by hand from the spec text
+ * (spec.md §1, §3.2, §3.3; OFP8 §5.2.1) — or, where no spec defines the result (E8M0
+ * conversion, NaN/Inf into FP4/FP6/INT8), from our documented knob defaults
+ * (spec_notes/conversion.md) — and both the reference and the oracle must produce it. */
 #include <string.h>
 
 #include "check.h"
