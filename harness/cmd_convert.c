@@ -1,46 +1,10 @@
 /* mxconform convert: one conversion at a time, by the reference, the oracle or both. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../oracle/oracle_print.h"
 #include "cli.h"
 #include "mxconform/mxref.h"
-
-/* A hex integer literal ("0x3f800000") is a bit pattern; anything else is a number. */
-static int is_bits_literal(const char *s) {
-  if (!(s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2])) return 0;
-  for (const char *p = s + 2; *p; p++)
-    if (!isxdigit((unsigned char)*p)) return 0;
-  return 1;
-}
-
-static uint64_t parse_value(const char *cmd, mx_fmt src, const char *text, int *rounded) {
-  const mx_format_desc *d = mx_format(src);
-  *rounded = 0;
-  if (is_bits_literal(text)) {
-    uint64_t b = cli_u64(cmd, "bit pattern", text);
-    if (d->bits < 64 && b >> d->bits)
-      cli_usage_error(cmd, "bit pattern %s does not fit in %s (%d bits)", text, d->name, d->bits);
-    return b;
-  }
-  mpfr_t x;
-  mpfr_init2(x, 2048);
-  char *end = NULL;
-  const char *t = text;
-  int neg = 0;
-  if (*t == '-' || *t == '+') neg = *t++ == '-';
-  if (!strcasecmp(t, "nan")) mpfr_set_nan(x);
-  else if (!strcasecmp(t, "inf") || !strcasecmp(t, "infinity")) mpfr_set_inf(x, 1);
-  else if (mpfr_strtofr(x, t, &end, 0, MPFR_RNDN), !*t || *end)
-    cli_usage_error(cmd, "bad value '%s' (a bit pattern like 0x3f800000, or a number like 464, 0x1.dp+8, -inf, nan)",
-                    text);
-  if (neg) mpfr_neg(x, x, MPFR_RNDN);
-  uint64_t bits = 0;
-  *rounded = mxo_number_to_source(src, x, &bits);
-  mpfr_clear(x);
-  return bits;
-}
 
 int cmd_convert(int argc, char **argv) {
   const char *cmd = "convert";
@@ -83,7 +47,7 @@ int cmd_convert(int argc, char **argv) {
       continue;
     }
     int rounded;
-    uint64_t bits = parse_value(cmd, (mx_fmt)from, argv[i], &rounded);
+    uint64_t bits = cli_parse_value(cmd, (mx_fmt)from, argv[i], &rounded);
     char in[640], out[640];
     mxo_format_code((mx_fmt)from, bits, in, sizeof in);
     printf("%s 0x%0*llx %s%s\n", sd->name, sd->bits / 4, (unsigned long long)bits, in,

@@ -213,3 +213,18 @@ void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *code
 }
 
 const char *mxref_version(void) { return "mxref 0.1.0"; }
+
+/* The block layer (quantize.c) converts values it has already unpacked and divided by the
+ * block scale (an exact change of exponent), so a block element is exactly the scalar
+ * conversion of V_i / X. Same instantiated loops as mxref_convert, minus the unpack. */
+#undef MXR_LOOP_MODE
+#define MXR_LOOP_MODE(T, SD, DD, KINDFN, MODE)                                         \
+  do {                                                                                 \
+    for (size_t i_ = 0; i_ < n; i_++)                                                  \
+      codes[i_] = (uint8_t)KINDFN(DD, v[i_], o, sr_random ? sr_random[i_] : 0u, MODE); \
+  } while (0)
+
+void mxr_convert_values(mx_fmt dst, const mxr_value *v, size_t n, const mx_convert_opts *o,
+                        const uint32_t *sr_random, uint8_t *codes) {
+  MXR_BY_DST(mxr_value, NULL);
+}

@@ -2,6 +2,7 @@
 #ifndef MXREF_INTERNAL_H
 #define MXREF_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mxconform/formats.h"
@@ -85,6 +86,12 @@ static inline __attribute__((always_inline)) int mxr_round_increment(mx_round mo
   default: return 0;
   }
 }
+
+/* Convert n unpacked values to codes of element/scale format dst under the knobs o (not
+ * NULL); sr_random as in mxref_convert. The block layer's entry into the scalar conversion
+ * (reference/convert.c): it passes V_i / 2^s as an unpacked value with exp reduced by s. */
+void mxr_convert_values(mx_fmt dst, const mxr_value *v, size_t n, const mx_convert_opts *o,
+                        const uint32_t *sr_random, uint8_t *codes);
 
 /* Does this rounding mode move the magnitude of a value of this sign toward zero?
  * Such modes never produce an overflow special (IEEE 754 §7.4). */

@@ -8,7 +8,8 @@
  * Quantize, step by step (all arithmetic exact):
  *  1. Decode the k inputs. With src_subnormals=flush, subnormal inputs are +-0 everywhere
  *     below (in amax and as elements).
- *  2. Specials (knobs nan_block, inf_block): a NaN input with nan_block=nan-scale, or an
+ *  2. Specials (knobs nan_block, inf_block), NaN checked first: a NaN input with
+ *     nan_block=nan-scale, or an
  *     Inf input with inf_block=nan-scale, makes the scale 0xFF (NaN); every element code
  *     is then 0 (the comparator treats them as don't-care: MX §5.1 — a NaN scale makes
  *     every value NaN whatever the elements).
@@ -29,18 +30,21 @@
  *               rounded to M+1 significant bits, ties up, then floor)
  *       even-tiedown : s = e - emax + (m > 2 - 2^-(M+1))       (FBGEMM/MSLK "even":
  *               exact ties stay in the lower binade)
- *  5. Clamp: s < -127 -> -127. s > 127 (only reachable from f64) -> scale_overflow:
+ *  5. Clamp: s < -127 -> -127. s > 127 (from f64 inputs, or MXINT8 — emax 0 — with an f32
+ *     amax near FLT_MAX under ceil/rceil/even) -> scale_overflow:
  *     nan (0xFF, elements 0; microxcaling/torchao) or clamp (127; gfloat).
  *  6. X = 2^s, scale byte = s + 127. P_i = scalar conversion of V_i / X into the element
  *     format under the scalar knobs (round, overflow, int8_range, ...): V_i / X is exact
  *     (a power-of-two division), so the block has exactly one rounding per element.
  *     The OCP profile uses round=rne, overflow=sat (§6.3 clamps).
  *
- * Dequantize: v_i = X * P_i. X = 0xFF -> every v_i is NaN. P_i NaN/Inf (FP8) -> NaN/Inf.
- * E8M0 0x00 is 2^-127 (an f32 subnormal, never 0). To f32 and f64 the product is exact
- * unless it overflows f32 (|v| >= 2^128): dequant_overflow = inf (default) or sat
- * (+-FLT_MAX). To bf16 the product is rounded to nearest even (bf16 subnormals are
- * coarser than some products, e.g. E5M2 3*2^-16 * 2^-127), with the same overflow knob.
+ * Dequantize: v_i = X * P_i. X = 0xFF -> every v_i is NaN (a positive quiet NaN: sign and
+ * payload are not defined, and comparisons accept any NaN). P_i NaN/Inf (FP8) -> NaN/Inf
+ * (Inf stays Inf under either overflow knob). E8M0 0x00 is 2^-127 (an f32 subnormal, never
+ * 0). To f64 the product is always exact. To f32 it is exact unless |v| >= 2^128:
+ * dequant_overflow = inf (default) or sat (+-FLT_MAX). To bf16 the product is rounded to
+ * nearest even (bf16 subnormals are coarser than some products, e.g. E5M2 3*2^-16 *
+ * 2^-127); overflow as for f32, sat giving the bf16 maximum (0x7F7F).
  *
  * Packing (explicit, never implied): see mx_pack_layout.
  */
@@ -139,14 +143,16 @@ void mxref_dequantize_block(mx_block_fmt f, uint8_t scale, const uint8_t *codes,
                             const mx_block_opts *o, void *out);
 
 /* Pack / unpack n one-per-byte codes. Returns bytes written/read, 0 if the layout does not
- * apply. Unused high bits of the last byte are zero; unpack ignores them. */
+ * apply. Padding bits are written as zero and ignored on unpack: the unused high bits of the
+ * last byte, and in the `byte` layout the bits above a 4- or 6-bit code in every byte. */
 size_t mxref_pack(mx_block_fmt f, mx_pack_layout l, const uint8_t *codes, size_t n, uint8_t *out);
 size_t mxref_unpack(mx_block_fmt f, mx_pack_layout l, const uint8_t *packed, size_t n, uint8_t *codes);
 
 /* Tensor API: quantize a rows x cols row-major matrix in blocks of k along one axis.
  * axis = 1: blocks run along each row (scales[rows][cols/k], codes row-major like the input);
  * axis = 0: blocks run down each column (scales[rows/k][cols], codes row-major).
- * The blocked dimension must be a multiple of k. Returns 0, or -1 on bad dimensions. */
+ * The blocked dimension must be a multiple of k. Returns 0, or -1 on bad dimensions.
+ * There is no random-word argument: with round=sr every random word is 0 (truncation). */
 int mxref_quantize_matrix(mx_block_fmt f, mx_fmt src, const void *values, size_t rows, size_t cols, int axis,
                           size_t k, const mx_block_opts *o, uint8_t *scales, uint8_t *codes);
 
