@@ -11,7 +11,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DMXC_WERROR=ON
 endif
 
-.PHONY: all deps configure build run test exhaustive bench clean
+.PHONY: all deps configure build run test exhaustive bench fuzz sanitize clean
 
 all: build
 
@@ -37,6 +37,15 @@ exhaustive: build
 
 bench: build
 	@$(BUILD)/mxbench
+
+# Fuzzing with libFuzzer (clang): every fuzz target for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@sh scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+sanitize: deps
+	@sh scripts/sanitize.sh
 
 clean:
 	rm -rf $(BUILD) $(OUT)

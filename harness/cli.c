@@ -1,10 +1,13 @@
 /* mxconform CLI plumbing. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../oracle/oracle_print.h"
 
 void cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
@@ -95,4 +98,39 @@ void cli_shard(const char *cmd, const char *text, unsigned *i, unsigned *n) {
     cli_usage_error(cmd, "bad --shard '%s' (want i/n with 0 <= i < n)", text);
   *i = a;
   *n = b;
+}
+
+/* A hex integer literal ("0x3f800000") is a bit pattern; anything else is a number. */
+static int is_bits_literal(const char *s) {
+  if (!(s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2])) return 0;
+  for (const char *p = s + 2; *p; p++)
+    if (!isxdigit((unsigned char)*p)) return 0;
+  return 1;
+}
+
+uint64_t cli_parse_value(const char *cmd, mx_fmt src, const char *text, int *rounded) {
+  const mx_format_desc *d = mx_format(src);
+  *rounded = 0;
+  if (is_bits_literal(text)) {
+    uint64_t b = cli_u64(cmd, "bit pattern", text);
+    if (d->bits < 64 && b >> d->bits)
+      cli_usage_error(cmd, "bit pattern %s does not fit in %s (%d bits)", text, d->name, d->bits);
+    return b;
+  }
+  mpfr_t x;
+  mpfr_init2(x, 2048);
+  char *end = NULL;
+  const char *t = text;
+  int neg = 0;
+  if (*t == '-' || *t == '+') neg = *t++ == '-';
+  if (!strcasecmp(t, "nan")) mpfr_set_nan(x);
+  else if (!strcasecmp(t, "inf") || !strcasecmp(t, "infinity")) mpfr_set_inf(x, 1);
+  else if (mpfr_strtofr(x, t, &end, 0, MPFR_RNDN), !*t || *end)
+    cli_usage_error(cmd, "bad value '%s' (a bit pattern like 0x3f800000, or a number like 464, 0x1.dp+8, -inf, nan)",
+                    text);
+  if (neg) mpfr_neg(x, x, MPFR_RNDN);
+  uint64_t bits = 0;
+  *rounded = mxo_number_to_source(src, x, &bits);
+  mpfr_clear(x);
+  return bits;
 }

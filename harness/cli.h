@@ -23,6 +23,10 @@ mx_fmt cli_format(const char *cmd, const char *name, int want_source, int want_e
 void cli_knob(const char *cmd, mx_convert_opts *o, const char *name, const char *value);
 void cli_knob_assign(const char *cmd, mx_convert_opts *o, const char *assignment);
 uint64_t cli_u64(const char *cmd, const char *what, const char *text);
+/* A source value typed on the command line: a hex bit pattern of `src` ("0x43e80000") or a
+ * number ("464", "0x1.dp+8", "-inf", "nan") rounded to `src` (RNE); *rounded tells which.
+ * Exits 2 on bad text. */
+uint64_t cli_parse_value(const char *cmd, mx_fmt src, const char *text, int *rounded);
 /* "i/n" */
 void cli_shard(const char *cmd, const char *text, unsigned *i, unsigned *n);
 
@@ -30,6 +34,10 @@ int cmd_formats(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_prove(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_quantize(int argc, char **argv);   /* harness/cmd_quantize.c */
 int cmd_dequantize(int argc, char **argv); /* harness/cmd_quantize.c */
 

@@ -10,7 +10,7 @@
  *                  (the first few thousand also directly). f64 sources are sampled this way.
  *   round=sr is never enumerable: it is always sampled, with random bits, directly.
  *   --knobs-sweep  every non-default value of every special-value knob, one at a time, on
- *                  the specials and boundary inputs.
+ *                  the specials, every code value and its +-1 neighbours, and random inputs.
  *   --op decode    every code of every element format: reference decode vs oracle value.
  */
 #include <inttypes.h>
@@ -83,11 +83,11 @@ static void report_diff(const combo *c, tally *t, uint64_t bits, uint32_t rnd, u
     const mx_format_desc *s = mx_format(c->src), *d = mx_format(c->dst);
     char ka[512];
     knob_args(&c->o, ka, sizeof ka);
+    char srflag[32] = "";
+    if (c->o.round == MX_SR) snprintf(srflag, sizeof srflag, " --sr-random %u", rnd);
     printf("  DIFF cvt.%s.%s input 0x%0*" PRIx64 ": oracle 0x%02x, reference 0x%02x\n"
-           "       reproduce: mxconform convert --from %s --to %s %s%s%s --impl both 0x%0*" PRIx64 "\n",
-           s->name, d->name, s->bits / 4, bits, expect, got, s->name, d->name, ka,
-           c->o.round == MX_SR ? " --sr-random " : "", "", s->bits / 4, bits);
-    if (c->o.round == MX_SR) printf("       (with --sr-random %u)\n", rnd);
+           "       reproduce: mxconform convert --from %s --to %s %s%s --impl both 0x%0*" PRIx64 "\n",
+           s->name, d->name, s->bits / 4, bits, expect, got, s->name, d->name, ka, srflag, s->bits / 4, bits);
   }
   pthread_mutex_unlock(&g_print_lock);
 }

@@ -16,6 +16,10 @@ static const command k_commands[] = {
   {"convert", cmd_convert, "convert values: convert --from f32 --to e4m3 [--round rne] [--overflow sat] [--impl reference|oracle|both] VALUE..."},
   {"quantize", cmd_quantize, "quantize one block: quantize --fmt mxfp4_e2m1 [--rule floor] [--profile P] v1 ... vk"},
   {"dequantize", cmd_dequantize, "dequantize one block: dequantize --fmt mxfp4_e2m1 SCALE CODE..."},
+  {"gen", cmd_gen, "write golden vectors from the oracle: gen [--tier smoke|standard|full] [--seed S] -o DIR"},
+  {"run", cmd_run, "run the conformance suites against a target: run [--target reference|lib:PATH|cmd:'CMD'] [--profile P]"},
+  {"serve", cmd_serve, "serve a target over the process protocol (used by run): serve --lib PATH | --reference"},
+  {"sweep", cmd_sweep, "every input of one conversion of a target vs the reference: sweep --op cvt.f32.e4m3 --target T"},
   {"prove", cmd_prove, "reference vs oracle proofs: prove [--exhaustive | --sample N] [--src f32] [--to e4m3] [--shard i/n]"},
   {NULL, NULL, NULL},
 };

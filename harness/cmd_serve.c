@@ -1,0 +1,286 @@
+/* mxconform serve: answer PROTOCOL.md requests on stdin/stdout with a shared-library target
+ * (ABI: include/mxconform/target.h) or with libmxref. `run --target lib:PATH` starts this in
+ * a child process, which is what contains a crashing or hanging library. */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mxconform/mxref.h"
+#include "mxconform/profile.h"
+#include "mxconform/target.h"
+#include "sweep.h"
+
+#define MAXV 4096
+
+typedef struct server {
+  const mxc_target_api *api; /* NULL: libmxref */
+  mx_profile profile;        /* libmxref's knobs */
+} server;
+
+static int parse_hex(const char *s, uint64_t *v) {
+  char *e;
+  if (!*s) return -1;
+  unsigned long long x = strtoull(s, &e, 16);
+  if (*e) return -1;
+  *v = x;
+  return 0;
+}
+
+/* Split a line in place into at most max fields. */
+static int split(char *line, char **f, int max) {
+  int n = 0;
+  for (char *t = strtok(line, " "); t && n < max; t = strtok(NULL, " ")) f[n++] = t;
+  return n;
+}
+
+static void reply_values(const uint64_t *v, size_t n) {
+  fputs("ok", stdout);
+  for (size_t i = 0; i < n; i++) printf(" %llx", (unsigned long long)v[i]);
+  fputc('\n', stdout);
+}
+
+static int reply_status(int rc) {
+  if (rc == MXC_UNSUPPORTED) { puts("unsupported"); return 1; }
+  if (rc != MXC_OK) { puts("error the target returned an error"); return 1; }
+  return 0;
+}
+
+static void handle(server *sv, char *line) {
+  static char *f[MAXV + 16];
+  static uint64_t in[MAXV], out[MAXV + 1];
+  static uint32_t rnd[MAXV];
+  int n = split(line, f, MAXV + 16);
+  if (n == 0) { puts("error empty request"); return; }
+  const char *op = f[0];
+  if (!strcmp(op, "decode") && n >= 3) {
+    int fmt = mx_format_by_name(f[1]);
+    size_t cnt = strtoul(f[2], NULL, 10);
+    if (fmt < 0 || cnt > MAXV || (size_t)n != 3 + cnt) { puts("error bad decode request"); return; }
+    for (size_t i = 0; i < cnt; i++)
+      if (parse_hex(f[3 + i], &in[i])) { puts("error bad value"); return; }
+    if (sv->api) {
+      if (!sv->api->decode) { puts("unsupported"); return; }
+      if (reply_status(sv->api->decode(fmt, in, cnt, out))) return;
+    } else {
+      for (size_t i = 0; i < cnt; i++) out[i] = mxref_decode_f64_bits((mx_fmt)fmt, (uint32_t)in[i]);
+    }
+    reply_values(out, cnt);
+  } else if (!strcmp(op, "cvt") && n >= 6) {
+    int src = mx_format_by_name(f[1]), dst = mx_format_by_name(f[2]);
+    int round = mx_name_index(mx_round_names, f[3]), ovf = mx_name_index(mx_overflow_names, f[4]);
+    size_t cnt = strtoul(f[5], NULL, 10);
+    if (src < 0 || dst < 0 || round < 0 || ovf < 0 || cnt > MAXV || (size_t)n != 6 + cnt) {
+      puts("error bad cvt request");
+      return;
+    }
+    for (size_t i = 0; i < cnt; i++) {
+      char *colon = strchr(f[6 + i], ':');
+      rnd[i] = 0;
+      if (colon) {
+        *colon = 0;
+        uint64_t r;
+        if (parse_hex(colon + 1, &r)) { puts("error bad random word"); return; }
+        rnd[i] = (uint32_t)r;
+      }
+      if (parse_hex(f[6 + i], &in[i])) { puts("error bad value"); return; }
+    }
+    if (sv->api) {
+      if (!sv->api->convert) { puts("unsupported"); return; }
+      if (reply_status(sv->api->convert(dst, src, round, ovf, in, round == MX_SR ? rnd : NULL, cnt, out))) return;
+    } else {
+      mx_convert_opts o = sv->profile.o.elem;
+      o.round = (mx_round)round;
+      o.overflow = (mx_overflow)ovf;
+      for (size_t i = 0; i < cnt; i++) out[i] = mxref_convert_one((mx_fmt)dst, (mx_fmt)src, in[i], &o, rnd[i]);
+    }
+    reply_values(out, cnt);
+  } else if (!strcmp(op, "quantize") && n >= 6) {
+    int bf = mx_block_fmt_by_name(f[1]), src = mx_format_by_name(f[2]);
+    int rule = mx_name_index(mx_scale_rule_names, f[3]), round = mx_name_index(mx_round_names, f[4]);
+    size_t k = strtoul(f[5], NULL, 10);
+    if (bf < 0 || src < 0 || rule < 0 || round < 0 || k < 1 || k > MX_BLOCK_MAX || (size_t)n != 6 + k) {
+      puts("error bad quantize request");
+      return;
+    }
+    for (size_t i = 0; i < k; i++)
+      if (parse_hex(f[6 + i], &in[i])) { puts("error bad value"); return; }
+    if (sv->api) {
+      if (!sv->api->quantize) { puts("unsupported"); return; }
+      if (reply_status(sv->api->quantize(bf, src, rule, round, in, k, &out[0], &out[1]))) return;
+    } else {
+      /* libmxref here stands for a fixed-function encoder: it quantizes with its profile's
+       * rule and rounding whatever the request names (cvt requests are honoured) */
+      mx_block_opts o = sv->profile.o;
+      union { uint16_t h[MX_BLOCK_MAX]; uint32_t w[MX_BLOCK_MAX]; uint64_t d[MX_BLOCK_MAX]; } v;
+      int bits = mx_format((mx_fmt)src)->bits;
+      for (size_t i = 0; i < k; i++) {
+        if (bits == 16) v.h[i] = (uint16_t)in[i];
+        else if (bits == 32) v.w[i] = (uint32_t)in[i];
+        else v.d[i] = in[i];
+      }
+      uint8_t scale, codes[MX_BLOCK_MAX];
+      mxref_quantize_block((mx_block_fmt)bf, (mx_fmt)src, &v, k, &o, NULL, &scale, codes);
+      out[0] = scale;
+      for (size_t i = 0; i < k; i++) out[1 + i] = codes[i];
+    }
+    reply_values(out, k + 1);
+  } else if (!strcmp(op, "dequantize") && n >= 5) {
+    int bf = mx_block_fmt_by_name(f[1]), dst = mx_format_by_name(f[2]);
+    size_t k = strtoul(f[3], NULL, 10);
+    uint64_t scale;
+    if (bf < 0 || dst < 0 || k < 1 || k > MX_BLOCK_MAX || (size_t)n != 5 + k || parse_hex(f[4], &scale)) {
+      puts("error bad dequantize request");
+      return;
+    }
+    for (size_t i = 0; i < k; i++)
+      if (parse_hex(f[5 + i], &in[i])) { puts("error bad value"); return; }
+    if (sv->api) {
+      if (!sv->api->dequantize) { puts("unsupported"); return; }
+      if (reply_status(sv->api->dequantize(bf, dst, scale, in, k, out))) return;
+    } else {
+      uint8_t codes[MX_BLOCK_MAX];
+      union { uint16_t h[MX_BLOCK_MAX]; uint32_t w[MX_BLOCK_MAX]; uint64_t d[MX_BLOCK_MAX]; } v;
+      for (size_t i = 0; i < k; i++) codes[i] = (uint8_t)in[i];
+      mxref_dequantize_block((mx_block_fmt)bf, (uint8_t)scale, codes, k, (mx_fmt)dst, &sv->profile.o, &v);
+      int bits = mx_format((mx_fmt)dst)->bits;
+      for (size_t i = 0; i < k; i++) out[i] = bits == 16 ? v.h[i] : bits == 32 ? v.w[i] : v.d[i];
+    }
+    reply_values(out, k);
+  } else if (!strcmp(op, "pack") && n >= 4) {
+    int bf = mx_block_fmt_by_name(f[1]), layout = mx_name_index(mx_pack_layout_names, f[2]);
+    size_t cnt = strtoul(f[3], NULL, 10);
+    if (bf < 0 || layout < 0 || cnt < 1 || cnt > MAXV || (size_t)n != 4 + cnt) { puts("error bad pack request"); return; }
+    for (size_t i = 0; i < cnt; i++)
+      if (parse_hex(f[4 + i], &in[i])) { puts("error bad value"); return; }
+    static uint8_t packed[MAXV];
+    size_t len = 0;
+    if (sv->api) {
+      if (!sv->api->pack) { puts("unsupported"); return; }
+      if (reply_status(sv->api->pack(bf, layout, in, cnt, packed, &len))) return;
+    } else {
+      uint8_t codes[MAXV];
+      for (size_t i = 0; i < cnt; i++) codes[i] = (uint8_t)in[i];
+      len = mxref_pack((mx_block_fmt)bf, (mx_pack_layout)layout, codes, cnt, packed);
+      if (!len) { puts("unsupported"); return; }
+    }
+    fputs("ok ", stdout);
+    for (size_t i = 0; i < len; i++) printf("%02x", packed[i]);
+    fputc('\n', stdout);
+  } else if (!strcmp(op, "sweep") && n == 7) {
+    /* sweep SRC DST ROUND OVERFLOW FIRST LAST: run the whole range here and compare with
+     * libmxref, so that 2^32 inputs never cross the pipe */
+    sweep_req q;
+    int src = mx_format_by_name(f[1]), dst = mx_format_by_name(f[2]);
+    int round = mx_name_index(mx_round_names, f[3]), ovf = mx_name_index(mx_overflow_names, f[4]);
+    uint64_t first, last;
+    if (src < 0 || dst < 0 || round < 0 || ovf < 0 || parse_hex(f[5], &first) || parse_hex(f[6], &last) || last < first) {
+      puts("error bad sweep request");
+      return;
+    }
+    q.src = (mx_fmt)src;
+    q.dst = (mx_fmt)dst;
+    q.round = (mx_round)round;
+    q.overflow = (mx_overflow)ovf;
+    sweep_tally t;
+    memset(&t, 0, sizeof t);
+    static uint8_t codes[MAXV];
+    for (uint64_t b = first; b <= last; b += MAXV) {
+      size_t cnt = last - b + 1 < MAXV ? (size_t)(last - b + 1) : MAXV;
+      for (size_t i = 0; i < cnt; i++) in[i] = b + i;
+      if (sv->api) {
+        if (!sv->api->convert) { puts("unsupported"); return; }
+        int rc = sv->api->convert(dst, src, round, ovf, in, NULL, cnt, out);
+        if (rc == MXC_UNSUPPORTED) { puts("unsupported"); return; }
+        if (rc != MXC_OK) { puts("error the target returned an error"); return; }
+      } else {
+        mx_convert_opts o = sv->profile.o.elem;
+        o.round = (mx_round)round;
+        o.overflow = (mx_overflow)ovf;
+        for (size_t i = 0; i < cnt; i++) out[i] = mxref_convert_one((mx_fmt)dst, (mx_fmt)src, in[i], &o, 0);
+      }
+      for (size_t i = 0; i < cnt; i++) codes[i] = out[i] > 0xFF ? 0 : (uint8_t)out[i];
+      sweep_compare(&q, b, cnt, codes, &t);
+      if (b + cnt - 1 == last) break;
+    }
+    printf("ok %llx %llx", (unsigned long long)t.checked, (unsigned long long)t.mismatches);
+    for (int c = 0; c < 5; c++) printf(" %llx", (unsigned long long)t.by_class[c]);
+    for (unsigned i = 0; i < t.nfirst && i < 16; i++)
+      printf(" %llx:%x:%x", (unsigned long long)t.first[i].bits, t.first[i].expected, t.first[i].actual);
+    fputc('\n', stdout);
+  } else {
+    printf("error unknown request '%s'\n", op);
+  }
+}
+
+int cmd_serve(int argc, char **argv) {
+  const char *cmd = "serve";
+  const char *lib = NULL, *profile = "ocp";
+  int reference = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *v;
+    if ((v = cli_opt(cmd, argc, argv, &i, "--lib"))) lib = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--profile"))) profile = v;
+    else if (!strcmp(argv[i], "--reference")) reference = 1;
+    else if (!strcmp(argv[i], "--help")) {
+      printf("usage: mxconform serve --lib PATH.so | --reference [--profile P]\n"
+             "Answers harness/PROTOCOL.md requests on stdin/stdout. With --reference, libmxref configured\n"
+             "by profile P (default ocp) answers: cvt requests as asked, quantize with P's rule and rounding.\n");
+      return 0;
+    } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
+  }
+  if (!lib == !reference) cli_usage_error(cmd, "give exactly one of --lib PATH and --reference");
+  server sv = {0};
+  char err[512];
+  if (mx_profile_load(profile, &sv.profile, err, sizeof err)) cli_usage_error(cmd, "%s", err);
+  const char *name = "libmxref", *version = mxref_version();
+  if (lib) {
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+      fprintf(stderr, "mxconform serve: %s\n", dlerror());
+      return 3;
+    }
+    mxc_target_get_fn get = (mxc_target_get_fn)dlsym(h, MXC_TARGET_SYMBOL);
+    if (!get) {
+      fprintf(stderr, "mxconform serve: %s: no symbol %s\n", lib, MXC_TARGET_SYMBOL);
+      return 3;
+    }
+    sv.api = get();
+    if (!sv.api || sv.api->abi_version != MXC_TARGET_ABI_VERSION || sv.api->struct_size < sizeof(mxc_target_api)) {
+      fprintf(stderr, "mxconform serve: %s: unsupported ABI (want version %u)\n", lib, MXC_TARGET_ABI_VERSION);
+      return 3;
+    }
+    name = sv.api->name ? sv.api->name : lib;
+    version = sv.api->version ? sv.api->version : "?";
+  }
+  size_t cap = 1 << 16;
+  char *line = malloc(cap);
+  int first = 1;
+  while (line && fgets(line, (int)cap, stdin)) {
+    size_t len = strlen(line);
+    while (len == cap - 1 && line[len - 1] != '\n') { /* grow for long lines */
+      cap *= 2;
+      line = realloc(line, cap);
+      if (!line || !fgets(line + len, (int)(cap - len), stdin)) break;
+      len += strlen(line + len);
+    }
+    if (!line) break;
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
+    if (first) {
+      first = 0;
+      if (strcmp(line, "mxconform-protocol 1")) {
+        puts("error expected 'mxconform-protocol 1'");
+        return 2;
+      }
+      printf("ok %s %s\n", name, version);
+      fflush(stdout);
+      continue;
+    }
+    if (!strcmp(line, "quit")) break;
+    handle(&sv, line);
+    fflush(stdout);
+  }
+  free(line);
+  return 0;
+}

@@ -1,0 +1,124 @@
+/* mxconform sweep: every input of a 16- or 32-bit source format through one conversion of
+ * a target, compared with libmxref (itself proven equal to the oracle by `make exhaustive`).
+ *
+ * lib: targets are swept inside the `mxconform serve --lib` child with a `sweep` request,
+ * so 2^32 inputs never cross a pipe as text; cmd: targets get ordinary `cvt` batches (slow:
+ * use --shard). A crash or hang in a chunk is narrowed down to the input that caused it. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "mxconform/mxref.h"
+#include "sweep.h"
+#include "target.h"
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expected, uint32_t actual) {
+  mx_class c = mx_classify(src, bits);
+  t->by_class[c]++;
+  t->mismatches++;
+  if (t->nfirst < SWEEP_MAX_FIRST) {
+    t->first[t->nfirst].bits = bits;
+    t->first[t->nfirst].expected = expected;
+    t->first[t->nfirst].actual = actual;
+    t->nfirst++;
+  }
+}
+
+/* Compare codes[] of inputs first..first+n-1 with the reference. */
+void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint8_t *codes, sweep_tally *t) {
+  uint8_t ref[4096];
+  union { uint16_t h[4096]; uint32_t w[4096]; } in;
+  mx_convert_opts o;
+  mx_convert_opts_default(&o);
+  o.round = q->round;
+  o.overflow = q->overflow;
+  for (size_t done = 0; done < n;) {
+    size_t m = n - done < 4096 ? n - done : 4096;
+    for (size_t i = 0; i < m; i++) {
+      if (mx_format(q->src)->bits == 16) in.h[i] = (uint16_t)(first + done + i);
+      else in.w[i] = (uint32_t)(first + done + i);
+    }
+    mxref_convert(q->dst, q->src, &in, ref, m, &o, NULL);
+    for (size_t i = 0; i < m; i++)
+      if (ref[i] != codes[done + i]) sweep_tally_add(t, q->src, first + done + i, ref[i], codes[done + i]);
+    t->checked += m;
+    done += m;
+  }
+}
+
+int cmd_sweep(int argc, char **argv) {
+  const char *cmd = "sweep";
+  const char *op = NULL, *target_spec = "reference";
+  sweep_req q = {MX_F32, MX_E4M3, MX_RNE, MX_SAT};
+  unsigned shard_i = 0, shard_n = 1, show = 10;
+  double timeout = 60;
+  for (int i = 1; i < argc; i++) {
+    const char *v;
+    if ((v = cli_opt(cmd, argc, argv, &i, "--op"))) op = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--round"))) {
+      int r = mx_name_index(mx_round_names, v);
+      if (r < 0 || r == MX_SR) cli_usage_error(cmd, "bad --round '%s' (rne rna rtz rup rdn)", v);
+      q.round = (mx_round)r;
+    } else if ((v = cli_opt(cmd, argc, argv, &i, "--overflow"))) {
+      int r = mx_name_index(mx_overflow_names, v);
+      if (r < 0) cli_usage_error(cmd, "bad --overflow '%s' (sat ovf)", v);
+      q.overflow = (mx_overflow)r;
+    } else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &shard_i, &shard_n);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--show"))) show = (unsigned)cli_u64(cmd, "--show", v);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) timeout = (double)cli_u64(cmd, "--timeout", v);
+    else if (!strcmp(argv[i], "--help")) {
+      printf("usage: mxconform sweep --op cvt.SRC.DST [--round rne|rna|rtz|rup|rdn] [--overflow sat|ovf]\n"
+             "         [--target reference|lib:PATH.so|cmd:'COMMAND'] [--shard i/n] [--show N] [--timeout S]\n"
+             "Every input of SRC (f32: 2^32, bf16/f16: 2^16) through the target, compared with libmxref.\n"
+             "Exit status: 0 no mismatch, 1 mismatches, 2 bad usage, 3 target unusable.\n");
+      return 0;
+    } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
+  }
+  if (!op) cli_usage_error(cmd, "--op is required (e.g. --op cvt.f32.e4m3)");
+  char s1[16], s2[16];
+  if (sscanf(op, "cvt.%15[^.].%15s", s1, s2) != 2) cli_usage_error(cmd, "bad --op '%s' (want cvt.SRC.DST)", op);
+  q.src = cli_format(cmd, s1, 1, 0);
+  q.dst = cli_format(cmd, s2, 0, 1);
+  if (mx_format(q.src)->bits > 32) cli_usage_error(cmd, "sweeps take 16- and 32-bit sources (not %s)", s1);
+  char err[512];
+  target *t = target_open(target_spec, timeout, err, sizeof err);
+  if (!t) {
+    fprintf(stderr, "mxconform sweep: %s\n", err);
+    return 3;
+  }
+  uint64_t space = (uint64_t)1 << mx_format(q.src)->bits;
+  uint64_t lo = space / shard_n * shard_i;
+  uint64_t hi = shard_i + 1 == shard_n ? space : space / shard_n * (shard_i + 1);
+  sweep_tally tally;
+  memset(&tally, 0, sizeof tally);
+  double t0 = now_s();
+  uint64_t failed_chunks = 0;
+  failed_chunks = target_sweep(t, &q, lo, hi, &tally);
+  double wall = now_s() - t0;
+  printf("sweep %s %s %s: target %s (%s %s), inputs [0x%" PRIx64 ", 0x%" PRIx64 "), %" PRIu64 " checked, %" PRIu64
+         " mismatches, %.1fs\n",
+         op, mx_round_names[q.round], mx_overflow_names[q.overflow], target_spec, target_name(t), target_version(t), lo,
+         hi, tally.checked, tally.mismatches, wall);
+  if (tally.mismatches)
+    printf("  by input class: zero %" PRIu64 ", subnormal %" PRIu64 ", normal %" PRIu64 ", inf %" PRIu64 ", nan %" PRIu64 "\n",
+           tally.by_class[MX_CLASS_ZERO], tally.by_class[MX_CLASS_SUBNORMAL], tally.by_class[MX_CLASS_NORMAL],
+           tally.by_class[MX_CLASS_INF], tally.by_class[MX_CLASS_NAN]);
+  for (unsigned i = 0; i < tally.nfirst && i < show; i++)
+    printf("  0x%0*" PRIx64 ": expected 0x%02x, target 0x%02x   reproduce: mxconform convert --from %s --to %s --round %s "
+           "--overflow %s --impl oracle 0x%0*" PRIx64 "\n",
+           mx_format(q.src)->bits / 4, tally.first[i].bits, tally.first[i].expected, tally.first[i].actual, s1, s2,
+           mx_round_names[q.round], mx_overflow_names[q.overflow], mx_format(q.src)->bits / 4, tally.first[i].bits);
+  if (failed_chunks) printf("  %" PRIu64 " inputs crashed or hung the target (counted as mismatches, actual 0x100)\n", failed_chunks);
+  target_close(t);
+  return tally.mismatches ? MXC_EXIT_FAIL : MXC_EXIT_OK;
+}

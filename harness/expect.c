@@ -1,0 +1,97 @@
+/* Expected outputs from the oracle, and the comparator. */
+#include "expect.h"
+
+#include <string.h>
+
+#include "../oracle/oracle_block.h"
+
+static uint64_t f64_bits_of(mpfr_srcptr x) {
+  uint64_t b;
+  if (mpfr_nan_p(x)) return 0x7FF8000000000000ull;
+  double d = mpfr_get_d(x, MPFR_RNDN); /* exact: every element value fits in a double */
+  memcpy(&b, &d, 8);
+  return b;
+}
+
+void expect_case(const vec_suite *s, const mx_profile *p, const uint64_t *in, uint32_t rnd, uint64_t *out) {
+  switch (s->op) {
+  case OP_DECODE: {
+    mpfr_t x;
+    mpfr_init2(x, 64);
+    mxo_decode_signed(s->fmt, in[0], x);
+    out[0] = f64_bits_of(x) | (mpfr_nan_p(x) && mx_code_sign(s->fmt, in[0]) ? 1ull << 63 : 0);
+    mpfr_clear(x);
+    break;
+  }
+  case OP_CVT: {
+    mx_convert_opts o = p->o.elem;
+    o.round = s->round;
+    o.overflow = s->overflow;
+    out[0] = mxo_convert(s->dst, s->src, in[0], &o, rnd);
+    break;
+  }
+  case OP_QUANTIZE: {
+    uint8_t scale, codes[MX_BLOCK_MAX];
+    mxo_quantize_block(s->bfmt, s->src, in, s->k, &p->o, NULL, &scale, codes);
+    out[0] = scale;
+    for (size_t i = 0; i < s->k; i++) out[1 + i] = codes[i];
+    break;
+  }
+  case OP_DEQUANTIZE: {
+    uint8_t codes[MX_BLOCK_MAX];
+    for (size_t i = 0; i < s->k; i++) codes[i] = (uint8_t)in[1 + i];
+    mxo_dequantize_block(s->bfmt, (uint8_t)in[0], codes, s->k, s->dst, &p->o, out);
+    break;
+  }
+  case OP_PACK: {
+    uint8_t codes[MX_BLOCK_MAX], packed[MX_BLOCK_MAX];
+    for (size_t i = 0; i < s->k; i++) codes[i] = (uint8_t)in[i];
+    size_t n = mxo_pack(s->bfmt, s->layout, codes, s->k, packed);
+    for (size_t i = 0; i < n && i < s->nout; i++) out[i] = packed[i];
+    break;
+  }
+  default: break;
+  }
+}
+
+int expect_knobs_agree(vec_op op, const mx_profile *a, const mx_profile *b) {
+  char va[64], vb[64];
+  for (const char *const *k = op_table[op].knobs; *k; k++) {
+    const char *x = mx_profile_get(a, *k, va, sizeof va), *y = mx_profile_get(b, *k, vb, sizeof vb);
+    if (!x || !y || strcmp(x, y)) return 0;
+  }
+  return 1;
+}
+
+static int is_nan_bits(mx_fmt f, uint64_t bits) {
+  const mx_format_desc *d = mx_format(f);
+  uint64_t e = (bits >> d->mbits) & (((uint64_t)1 << d->ebits) - 1);
+  uint64_t m = bits & (((uint64_t)1 << d->mbits) - 1);
+  return e == ((uint64_t)1 << d->ebits) - 1 && m != 0;
+}
+
+int expect_equal(const vec_suite *s, const uint64_t *e, const uint64_t *a, size_t *dontcare) {
+  switch (s->op) {
+  case OP_DECODE:
+    if (is_nan_bits(MX_F64, e[0])) return is_nan_bits(MX_F64, a[0]);
+    return e[0] == a[0];
+  case OP_QUANTIZE:
+    if (e[0] != a[0]) return 0;
+    if (e[0] == 0xFF) { /* NaN scale: every element is NaN whatever its bits (MX §5.1) */
+      *dontcare += s->k;
+      return 1;
+    }
+    return !memcmp(e + 1, a + 1, s->k * sizeof *e);
+  case OP_DEQUANTIZE:
+    for (size_t i = 0; i < s->k; i++) {
+      if (is_nan_bits(s->dst, e[i])) {
+        if (!is_nan_bits(s->dst, a[i])) return 0;
+      } else if (e[i] != a[i]) {
+        return 0;
+      }
+    }
+    return 1;
+  default:
+    return !memcmp(e, a, s->nout * sizeof *e);
+  }
+}

@@ -1,0 +1,34 @@
+/* Vector generation (the oracle decides every expected value; see gen.c). */
+#ifndef MXCONFORM_GEN_H
+#define MXCONFORM_GEN_H
+
+#include "vectors.h"
+
+typedef struct gen_tier {
+  const char *name;
+  mx_fmt cvt_src[4];
+  int ncvt_src;
+  unsigned random;            /* random inputs per cvt suite */
+  unsigned sr_random;         /* random inputs per cvt suite with round = sr */
+  unsigned quantize_blocks;   /* random blocks per quantize suite (plus the curated ones) */
+  unsigned dequantize_blocks; /* per dequantize suite */
+  unsigned pack_cases;        /* per pack suite */
+} gen_tier;
+
+extern const gen_tier gen_tiers[3];
+const gen_tier *gen_tier_find(const char *name);
+
+/* Called once per generated suite; nonzero stops generation and is returned. */
+typedef int (*gen_suite_fn)(void *ctx, vec_suite *s);
+/* Generate every suite of a tier under profile p (expected values from the oracle). */
+int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_suite_fn fn, void *ctx);
+
+void gen_cvt(vec_suite *s, const gen_tier *t, uint64_t seed);
+void gen_decode(vec_suite *s);
+void gen_quantize(vec_suite *s, const gen_tier *t, uint64_t seed);
+void gen_dequantize(vec_suite *s, const gen_tier *t, uint64_t seed);
+void gen_pack(vec_suite *s, const gen_tier *t, uint64_t seed);
+
+#define MXC_DEFAULT_SEED 20261123ull
+
+#endif

@@ -1,0 +1,33 @@
+/* Exhaustive sweeps of one conversion of a target against libmxref (cmd_sweep.c). */
+#ifndef MXCONFORM_SWEEP_H
+#define MXCONFORM_SWEEP_H
+
+#include <stdint.h>
+
+#include "mxconform/knobs.h"
+#include "target.h"
+
+typedef struct sweep_req {
+  mx_fmt src, dst;
+  mx_round round;
+  mx_overflow overflow;
+} sweep_req;
+
+#define SWEEP_MAX_FIRST 64
+
+typedef struct sweep_tally {
+  uint64_t checked, mismatches, by_class[5];
+  struct {
+    uint64_t bits;
+    uint32_t expected, actual; /* actual 0x100: the target crashed or hung on this input */
+  } first[SWEEP_MAX_FIRST];
+  unsigned nfirst;
+} sweep_tally;
+
+void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expected, uint32_t actual);
+/* Compare a target's codes for inputs first..first+n-1 with libmxref (default knobs). */
+void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint8_t *codes, sweep_tally *t);
+/* Sweep inputs [lo, hi) of the target; returns the number of inputs that crashed/hung it. */
+uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally);
+
+#endif

@@ -1,0 +1,622 @@
+/* Targets: the in-process reference, and child processes speaking PROTOCOL.md with
+ * crash/hang containment and narrowing. */
+#define _GNU_SOURCE
+#include "target.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mxconform/mxref.h"
+
+const char *const tstatus_names[T_STATUS_COUNT] = {"ok", "unsupported", "error", "crash", "timeout",
+                                                   "protocol-error"};
+
+struct target {
+  char spec[1024];
+  char kind[16];
+  char name[128];
+  char version[128];
+  double timeout;
+  /* child process (lib:, cmd:) */
+  int is_process;
+  char *argv[8];
+  char cmdline[1100];
+  pid_t pid;
+  int to_child, from_child;
+  char *rbuf;
+  size_t rlen, rcap;
+  unsigned starts;
+};
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- child process management ------------------------------------------------------ */
+
+static void proc_kill(target *t) {
+  if (t->pid > 0) {
+    kill(t->pid, SIGKILL);
+    waitpid(t->pid, NULL, 0);
+  }
+  if (t->to_child >= 0) close(t->to_child);
+  if (t->from_child >= 0) close(t->from_child);
+  t->pid = -1;
+  t->to_child = t->from_child = -1;
+  t->rlen = 0;
+}
+
+/* Write all of buf while reading answer lines; stop when `lines` lines have arrived.
+ * Returns T_OK, T_CRASH (EOF / write failure / exit) or T_TIMEOUT. */
+static tstatus exchange(target *t, const char *buf, size_t len, size_t lines, double timeout) {
+  size_t written = 0, got = 0;
+  t->rlen = 0;
+  double deadline = now_s() + timeout;
+  for (;;) {
+    /* count complete lines */
+    got = 0;
+    for (size_t i = 0; i < t->rlen; i++) got += t->rbuf[i] == '\n';
+    if (got >= lines && written == len) return T_OK;
+    struct pollfd pf[2];
+    int np = 0;
+    pf[np].fd = t->from_child;
+    pf[np].events = POLLIN;
+    np++;
+    if (written < len) {
+      pf[np].fd = t->to_child;
+      pf[np].events = POLLOUT;
+      np++;
+    }
+    double left = deadline - now_s();
+    if (left <= 0) return T_TIMEOUT;
+    int r = poll(pf, (nfds_t)np, (int)(left * 1000) + 1);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return T_CRASH;
+    }
+    if (r == 0) continue; /* re-check the deadline */
+    if (np == 2 && (pf[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      if (pf[1].revents & (POLLERR | POLLHUP)) return T_CRASH;
+      ssize_t w = write(t->to_child, buf + written, len - written);
+      if (w < 0 && errno != EAGAIN && errno != EINTR) return T_CRASH;
+      if (w > 0) written += (size_t)w;
+    }
+    if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      if (t->rcap - t->rlen < 65536) {
+        t->rcap = t->rcap * 2 + 65536;
+        t->rbuf = realloc(t->rbuf, t->rcap);
+        if (!t->rbuf) abort();
+      }
+      ssize_t n = read(t->from_child, t->rbuf + t->rlen, t->rcap - t->rlen);
+      if (n == 0) return T_CRASH; /* EOF: the target exited */
+      if (n < 0 && errno != EAGAIN && errno != EINTR) return T_CRASH;
+      if (n > 0) t->rlen += (size_t)n;
+      if (t->rlen > ((size_t)256 << 20)) return T_CRASH; /* runaway output */
+    }
+  }
+}
+
+static int proc_start(target *t, char *err, size_t errlen) {
+  int in[2], out[2];
+  if (pipe(in) || pipe(out)) {
+    snprintf(err, errlen, "%s: pipe: %s", t->spec, strerror(errno));
+    return -1;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(err, errlen, "%s: fork: %s", t->spec, strerror(errno));
+    return -1;
+  }
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+    execv(t->argv[0], t->argv);
+    fprintf(stderr, "mxconform: cannot start %s: %s\n", t->argv[0], strerror(errno));
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  t->pid = pid;
+  t->to_child = in[1];
+  t->from_child = out[0];
+  fcntl(t->to_child, F_SETFL, O_NONBLOCK);
+  fcntl(t->from_child, F_SETFL, O_NONBLOCK);
+  fcntl(t->to_child, F_SETFD, FD_CLOEXEC);
+  fcntl(t->from_child, F_SETFD, FD_CLOEXEC);
+  t->starts++;
+  const char *hello = "mxconform-protocol 1\n";
+  tstatus st = exchange(t, hello, strlen(hello), 1, t->timeout);
+  if (st != T_OK || t->rlen < 3 || strncmp(t->rbuf, "ok", 2) || (t->rbuf[2] != ' ' && t->rbuf[2] != '\n')) {
+    snprintf(err, errlen, "%s: no valid handshake (%s)", t->spec,
+             st == T_TIMEOUT ? "timed out" : st == T_CRASH ? "the target exited" : "expected 'ok NAME VERSION'");
+    proc_kill(t);
+    return -1;
+  }
+  /* name and version from "ok NAME VERSION" */
+  char line[256];
+  size_t n = (size_t)(strchr(t->rbuf, '\n') - t->rbuf);
+  if (n >= sizeof line) n = sizeof line - 1;
+  memcpy(line, t->rbuf, n);
+  line[n] = 0;
+  char *p = line + 2;
+  while (*p == ' ') p++;
+  char *sp = strchr(p, ' ');
+  if (sp) {
+    *sp = 0;
+    snprintf(t->version, sizeof t->version, "%s", sp + 1);
+  }
+  if (*p) snprintf(t->name, sizeof t->name, "%s", p);
+  return 0;
+}
+
+static char *self_exe(void) {
+  static char path[4096];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) return NULL;
+  path[n] = 0;
+  return path;
+}
+
+target *target_open(const char *spec, double timeout_s, char *err, size_t errlen) {
+  target *t = calloc(1, sizeof *t);
+  if (!t) abort();
+  snprintf(t->spec, sizeof t->spec, "%s", spec);
+  t->timeout = timeout_s;
+  t->pid = -1;
+  t->to_child = t->from_child = -1;
+  signal(SIGPIPE, SIG_IGN);
+  if (!strcmp(spec, "reference")) {
+    snprintf(t->kind, sizeof t->kind, "builtin");
+    snprintf(t->name, sizeof t->name, "libmxref");
+    snprintf(t->version, sizeof t->version, "%s", mxref_version());
+    return t;
+  }
+  t->is_process = 1;
+  if (!strncmp(spec, "lib:", 4) && spec[4]) {
+    snprintf(t->kind, sizeof t->kind, "lib");
+    if (access(spec + 4, R_OK) != 0) {
+      snprintf(err, errlen, "%s: cannot read %s: %s", spec, spec + 4, strerror(errno));
+      free(t);
+      return NULL;
+    }
+    char *exe = self_exe();
+    if (!exe) {
+      snprintf(err, errlen, "%s: cannot find the mxconform executable", spec);
+      free(t);
+      return NULL;
+    }
+    snprintf(t->cmdline, sizeof t->cmdline, "%s", spec + 4);
+    t->argv[0] = strdup(exe);
+    t->argv[1] = "serve";
+    t->argv[2] = "--lib";
+    t->argv[3] = t->cmdline;
+    t->argv[4] = NULL;
+    snprintf(t->name, sizeof t->name, "%s", spec + 4);
+  } else if (!strncmp(spec, "cmd:", 4) && spec[4]) {
+    snprintf(t->kind, sizeof t->kind, "cmd");
+    snprintf(t->cmdline, sizeof t->cmdline, "%s", spec + 4);
+    t->argv[0] = "/bin/sh";
+    t->argv[1] = "-c";
+    t->argv[2] = t->cmdline;
+    t->argv[3] = NULL;
+    snprintf(t->name, sizeof t->name, "%s", spec + 4);
+  } else {
+    snprintf(err, errlen, "bad --target '%s' (reference, lib:PATH.so or cmd:'COMMAND')", spec);
+    free(t);
+    return NULL;
+  }
+  if (proc_start(t, err, errlen)) {
+    if (!strncmp(spec, "lib:", 4)) free(t->argv[0]);
+    free(t->rbuf);
+    free(t);
+    return NULL;
+  }
+  return t;
+}
+
+void target_close(target *t) {
+  if (!t) return;
+  if (t->is_process) {
+    if (t->pid > 0) {
+      const char *q = "quit\n";
+      if (write(t->to_child, q, strlen(q)) < 0) { /* it may be gone already */ }
+    }
+    proc_kill(t);
+    if (!strcmp(t->kind, "lib")) free(t->argv[0]);
+  }
+  free(t->rbuf);
+  free(t);
+}
+
+const char *target_spec(const target *t) { return t->spec; }
+const char *target_kind(const target *t) { return t->kind; }
+const char *target_name(const target *t) { return t->name; }
+const char *target_version(const target *t) { return t->version; }
+unsigned target_restarts(const target *t) { return t->starts; }
+
+/* ---- the in-process reference ------------------------------------------------------- */
+
+static void run_reference(const vec_suite *s, const mx_profile *p, size_t first, size_t n, uint64_t *actual,
+                          tstatus *st) {
+  for (size_t c = 0; c < n; c++) {
+    const uint64_t *in = s->in + (first + c) * s->nin;
+    uint64_t *out = actual + c * s->nout;
+    st[c] = T_OK;
+    switch (s->op) {
+    case OP_DECODE: out[0] = mxref_decode_f64_bits(s->fmt, (uint32_t)in[0]); break;
+    case OP_CVT: {
+      mx_convert_opts o = p->o.elem;
+      o.round = s->round;
+      o.overflow = s->overflow;
+      out[0] = mxref_convert_one(s->dst, s->src, in[0], &o, s->rnd[first + c]);
+      break;
+    }
+    case OP_QUANTIZE: {
+      uint8_t scale, codes[MX_BLOCK_MAX];
+      union { uint16_t h[MX_BLOCK_MAX]; uint32_t w[MX_BLOCK_MAX]; uint64_t d[MX_BLOCK_MAX]; } v;
+      int bits = mx_format(s->src)->bits;
+      for (size_t i = 0; i < s->k; i++) {
+        if (bits == 16) v.h[i] = (uint16_t)in[i];
+        else if (bits == 32) v.w[i] = (uint32_t)in[i];
+        else v.d[i] = in[i];
+      }
+      mxref_quantize_block(s->bfmt, s->src, &v, s->k, &p->o, NULL, &scale, codes);
+      out[0] = scale;
+      for (size_t i = 0; i < s->k; i++) out[1 + i] = codes[i];
+      break;
+    }
+    case OP_DEQUANTIZE: {
+      uint8_t codes[MX_BLOCK_MAX];
+      union { uint16_t h[MX_BLOCK_MAX]; uint32_t w[MX_BLOCK_MAX]; uint64_t d[MX_BLOCK_MAX]; } v;
+      for (size_t i = 0; i < s->k; i++) codes[i] = (uint8_t)in[1 + i];
+      mxref_dequantize_block(s->bfmt, (uint8_t)in[0], codes, s->k, s->dst, &p->o, &v);
+      int bits = mx_format(s->dst)->bits;
+      for (size_t i = 0; i < s->k; i++) out[i] = bits == 16 ? v.h[i] : bits == 32 ? v.w[i] : v.d[i];
+      break;
+    }
+    case OP_PACK: {
+      uint8_t codes[MX_BLOCK_MAX], packed[MX_BLOCK_MAX];
+      for (size_t i = 0; i < s->k; i++) codes[i] = (uint8_t)in[i];
+      size_t m = mxref_pack(s->bfmt, s->layout, codes, s->k, packed);
+      for (size_t i = 0; i < s->nout; i++) out[i] = i < m ? packed[i] : 0;
+      break;
+    }
+    default: st[c] = T_UNSUPPORTED;
+    }
+  }
+}
+
+/* ---- requests and answers ------------------------------------------------------------ */
+
+#define VALUES_PER_LINE 1024
+#define BATCH_SWEEP 4096
+
+typedef struct line_span {
+  size_t first, n; /* cases of the batch (relative to the batch start) on this line */
+} line_span;
+
+static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **out, size_t *outlen,
+                             line_span **spans) {
+  FILE *f = open_memstream(out, outlen);
+  size_t nlines = 0, cap = 16;
+  *spans = malloc(cap * sizeof **spans);
+  for (size_t c = 0; c < n;) {
+    size_t take = (s->op == OP_CVT || s->op == OP_DECODE) ? (n - c < VALUES_PER_LINE ? n - c : VALUES_PER_LINE) : 1;
+    const uint64_t *in = s->in + (first + c) * s->nin;
+    switch (s->op) {
+    case OP_DECODE: fprintf(f, "decode %s %zu", mx_format(s->fmt)->name, take); break;
+    case OP_CVT:
+      fprintf(f, "cvt %s %s %s %s %zu", mx_format(s->src)->name, mx_format(s->dst)->name, mx_round_names[s->round],
+              mx_overflow_names[s->overflow], take);
+      break;
+    case OP_QUANTIZE: {
+      char rule[32], round[32];
+      fprintf(f, "quantize %s %s %s %s %zu", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name,
+              mx_profile_get(&s->knobs, "rule", rule, sizeof rule), mx_profile_get(&s->knobs, "round", round, sizeof round),
+              s->k);
+      break;
+    }
+    case OP_DEQUANTIZE:
+      fprintf(f, "dequantize %s %s %zu %llx", mx_block_fmt_names[s->bfmt], mx_format(s->dst)->name, s->k,
+              (unsigned long long)in[0]);
+      in++;
+      break;
+    case OP_PACK: fprintf(f, "pack %s %s %zu", mx_block_fmt_names[s->bfmt], mx_pack_layout_names[s->layout], s->k); break;
+    default: break;
+    }
+    if (s->op == OP_CVT || s->op == OP_DECODE) {
+      for (size_t i = 0; i < take; i++) {
+        fprintf(f, " %llx", (unsigned long long)s->in[(first + c + i) * s->nin]);
+        if (s->nrand) fprintf(f, ":%x", s->rnd[first + c + i]);
+      }
+    } else {
+      size_t cnt = s->op == OP_DEQUANTIZE ? s->k : s->nin;
+      for (size_t i = 0; i < cnt; i++) fprintf(f, " %llx", (unsigned long long)in[i]);
+    }
+    fputc('\n', f);
+    if (nlines == cap) *spans = realloc(*spans, (cap *= 2) * sizeof **spans);
+    (*spans)[nlines++] = (line_span){c, take};
+    c += take;
+  }
+  fclose(f);
+  return nlines;
+}
+
+/* Next space-separated token of [*p, end). */
+static int token(const char **p, const char *end, const char **a, const char **b) {
+  const char *q = *p;
+  if (q >= end) return 0;
+  const char *e = memchr(q, ' ', (size_t)(end - q));
+  if (!e) e = end;
+  *a = q;
+  *b = e;
+  *p = e < end ? e + 1 : end;
+  return e > q;
+}
+
+static int hexval(const char *a, const char *b, int bits, uint64_t *v) {
+  if (a == b || b - a > 16) return -1;
+  uint64_t x = 0;
+  for (const char *q = a; q < b; q++) {
+    int c = (unsigned char)*q, d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+    else return -1;
+    x = x << 4 | (uint64_t)d;
+  }
+  if (bits < 64 && (x >> bits)) return -1;
+  *v = x;
+  return 0;
+}
+
+static int out_bits(const vec_suite *s) {
+  switch (s->op) {
+  case OP_DECODE: return 64;
+  case OP_CVT: return mx_format(s->dst)->bits;
+  case OP_QUANTIZE: return mx_format(mx_block_element(s->bfmt))->bits;
+  case OP_DEQUANTIZE: return mx_format(s->dst)->bits;
+  default: return 8;
+  }
+}
+
+/* Parse one answer line for `sp` cases; returns T_OK, T_UNSUPPORTED, T_ERROR or T_PROTOCOL. */
+static tstatus parse_answer(const vec_suite *s, const char *a, const char *end, const line_span *sp, uint64_t *actual,
+                            char *msg, size_t msglen) {
+  if ((size_t)(end - a) >= 11 && !strncmp(a, "unsupported", 11) && (end - a == 11 || a[11] == ' ')) return T_UNSUPPORTED;
+  if ((size_t)(end - a) >= 5 && !strncmp(a, "error", 5) && (end - a == 5 || a[5] == ' ')) {
+    if (msg && !msg[0]) snprintf(msg, msglen, "%.*s", (int)(end - a > 200 ? 200 : end - a), a);
+    return T_ERROR;
+  }
+  if (end - a < 2 || strncmp(a, "ok", 2) || (end - a > 2 && a[2] != ' ')) return T_PROTOCOL;
+  const char *p = a + (end - a > 2 ? 3 : 2), *ta, *tb;
+  uint64_t *out = actual + sp->first * s->nout;
+  int ob = out_bits(s);
+  size_t want;
+  switch (s->op) {
+  case OP_DECODE:
+  case OP_CVT: want = sp->n; break;
+  case OP_QUANTIZE: want = 1 + s->k; break;
+  case OP_DEQUANTIZE: want = s->k; break;
+  case OP_PACK: {
+    if (!token(&p, end, &ta, &tb) || (size_t)(tb - ta) != 2 * s->nout || p < end) return T_PROTOCOL;
+    for (size_t i = 0; i < s->nout; i++)
+      if (hexval(ta + 2 * i, ta + 2 * i + 2, 8, &out[i])) return T_PROTOCOL;
+    return T_OK;
+  }
+  default: return T_PROTOCOL;
+  }
+  for (size_t i = 0; i < want; i++) {
+    int bits = (s->op == OP_QUANTIZE && i == 0) ? 8 : ob;
+    if (!token(&p, end, &ta, &tb) || hexval(ta, tb, bits, &out[i])) return T_PROTOCOL;
+  }
+  if (p < end) return T_PROTOCOL; /* extra fields */
+  return T_OK;
+}
+
+static void mark(tstatus *st, size_t n, tstatus v) {
+  for (size_t i = 0; i < n; i++) st[i] = v;
+}
+
+/* One attempt at a batch; on trouble, restart and narrow down by halves. */
+static void run_process(target *t, const vec_suite *s, size_t first, size_t n, uint64_t *actual, tstatus *st,
+                        char *msg, size_t msglen) {
+  if (n == 0) return;
+  if (t->pid < 0) {
+    char err[256];
+    if (proc_start(t, err, sizeof err)) {
+      mark(st, n, T_CRASH);
+      if (msg && !msg[0]) snprintf(msg, msglen, "%s", err);
+      return;
+    }
+  }
+  char *req = NULL;
+  size_t reqlen = 0;
+  line_span *spans = NULL;
+  size_t nlines = build_requests(s, first, n, &req, &reqlen, &spans);
+  tstatus x = exchange(t, req, reqlen, nlines, t->timeout);
+  free(req);
+  tstatus failure = x;
+  if (x == T_OK) {
+    const char *p = t->rbuf, *end = t->rbuf + t->rlen;
+    for (size_t l = 0; l < nlines; l++) {
+      const char *nl = memchr(p, '\n', (size_t)(end - p));
+      const char *le = nl ? nl : end;
+      if (le > p && le[-1] == '\r') le--;
+      tstatus a = parse_answer(s, p, le, &spans[l], actual, msg, msglen);
+      if (a == T_PROTOCOL) {
+        failure = T_PROTOCOL;
+        break;
+      }
+      mark(st + spans[l].first, spans[l].n, a);
+      p = nl ? nl + 1 : end;
+    }
+    if (failure == T_OK && p != end) failure = T_PROTOCOL; /* more lines than requests */
+  }
+  free(spans);
+  if (failure == T_OK) return;
+  /* contain: kill, then retry the halves in a fresh process until one case is left */
+  proc_kill(t);
+  if (n == 1) {
+    st[0] = failure;
+    return;
+  }
+  size_t h = n / 2;
+  run_process(t, s, first, h, actual, st, msg, msglen);
+  run_process(t, s, first + h, n - h, actual + h * s->nout, st + h, msg, msglen);
+}
+
+void target_run(target *t, const vec_suite *s, size_t first, size_t n, uint64_t *actual, tstatus *st, char *msg,
+                size_t msglen) {
+  if (!t->is_process) {
+    run_reference(s, &s->knobs, first, n, actual, st);
+    return;
+  }
+  run_process(t, s, first, n, actual, st, msg, msglen);
+}
+
+/* ---- sweeps ---------------------------------------------------------------------------- */
+
+#include "sweep.h"
+
+#define SWEEP_CHUNK ((uint64_t)1 << 22)
+
+/* Parse "ok CHECKED MISMATCHES C0 C1 C2 C3 C4 [bits:exp:act ...]" into the tally. */
+static int parse_sweep_answer(const char *a, const char *end, sweep_tally *tally, const sweep_req *q) {
+  (void)q;
+  if (end - a < 3 || strncmp(a, "ok ", 3)) return -1;
+  char buf[8192];
+  size_t n = (size_t)(end - a);
+  if (n >= sizeof buf) n = sizeof buf - 1;
+  memcpy(buf, a, n);
+  buf[n] = 0;
+  char *save = NULL, *tok = strtok_r(buf + 3, " ", &save);
+  uint64_t v[7];
+  for (int i = 0; i < 7; i++) {
+    if (!tok) return -1;
+    char *e;
+    v[i] = strtoull(tok, &e, 16);
+    if (*e) return -1;
+    tok = strtok_r(NULL, " ", &save);
+  }
+  tally->checked += v[0];
+  tally->mismatches += v[1];
+  for (int c = 0; c < 5; c++) tally->by_class[c] += v[2 + c];
+  for (; tok; tok = strtok_r(NULL, " ", &save)) {
+    unsigned long long b;
+    unsigned e, g;
+    if (sscanf(tok, "%llx:%x:%x", &b, &e, &g) != 3) return -1;
+    if (tally->nfirst < SWEEP_MAX_FIRST) {
+      tally->first[tally->nfirst].bits = b;
+      tally->first[tally->nfirst].expected = e;
+      tally->first[tally->nfirst].actual = g;
+      tally->nfirst++;
+    }
+  }
+  return 0;
+}
+
+static uint64_t sweep_lib_range(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally) {
+  if (lo >= hi) return 0;
+  if (t->pid < 0) {
+    char err[256];
+    if (proc_start(t, err, sizeof err)) return hi - lo;
+  }
+  char req[256];
+  snprintf(req, sizeof req, "sweep %s %s %s %s %llx %llx\n", mx_format(q->src)->name, mx_format(q->dst)->name,
+           mx_round_names[q->round], mx_overflow_names[q->overflow], (unsigned long long)lo, (unsigned long long)(hi - 1));
+  tstatus x = exchange(t, req, strlen(req), 1, t->timeout);
+  if (x == T_OK) {
+    const char *nl = memchr(t->rbuf, '\n', t->rlen);
+    if (nl && parse_sweep_answer(t->rbuf, nl, tally, q) == 0) return 0;
+    if (nl && !strncmp(t->rbuf, "unsupported", 11)) return 0;
+  }
+  proc_kill(t);
+  if (hi - lo == 1) {
+    /* this one input crashes, hangs or garbles the target */
+    mx_convert_opts o;
+    mx_convert_opts_default(&o);
+    o.round = q->round;
+    o.overflow = q->overflow;
+    tally->checked++;
+    sweep_tally_add(tally, q->src, lo, mxref_convert_one(q->dst, q->src, lo, &o, 0), 0x100);
+    return 1;
+  }
+  uint64_t mid = lo + (hi - lo) / 2;
+  return sweep_lib_range(t, q, lo, mid, tally) + sweep_lib_range(t, q, mid, hi, tally);
+}
+
+uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally) {
+  uint64_t bad = 0;
+  if (!t->is_process) {
+    uint8_t codes[4096];
+    union { uint16_t h[4096]; uint32_t w[4096]; } in;
+    mx_convert_opts o;
+    mx_convert_opts_default(&o);
+    o.round = q->round;
+    o.overflow = q->overflow;
+    for (uint64_t b = lo; b < hi; b += 4096) {
+      size_t n = hi - b < 4096 ? (size_t)(hi - b) : 4096;
+      for (size_t i = 0; i < n; i++) {
+        if (mx_format(q->src)->bits == 16) in.h[i] = (uint16_t)(b + i);
+        else in.w[i] = (uint32_t)(b + i);
+      }
+      mxref_convert(q->dst, q->src, &in, codes, n, &o, NULL);
+      sweep_compare(q, b, n, codes, tally);
+    }
+    return 0;
+  }
+  if (!strcmp(t->kind, "lib")) {
+    for (uint64_t b = lo; b < hi; b += SWEEP_CHUNK) bad += sweep_lib_range(t, q, b, hi - b < SWEEP_CHUNK ? hi : b + SWEEP_CHUNK, tally);
+    return bad;
+  }
+  /* cmd: targets: ordinary cvt batches through a synthetic suite */
+  vec_suite s;
+  vec_suite_init(&s);
+  s.op = OP_CVT;
+  s.src = q->src;
+  s.dst = q->dst;
+  s.round = q->round;
+  s.overflow = q->overflow;
+  vec_suite_shape(&s);
+  const size_t chunk = 65536;
+  uint64_t *actual = malloc(chunk * sizeof *actual);
+  tstatus *st = malloc(chunk * sizeof *st);
+  uint8_t *codes = malloc(chunk);
+  for (uint64_t b = lo; b < hi; b += chunk) {
+    size_t n = hi - b < chunk ? (size_t)(hi - b) : chunk;
+    s.ncases = 0;
+    for (size_t i = 0; i < n; i++) {
+      uint64_t in = b + i, out = 0;
+      vec_suite_add(&s, &in, &out, 0);
+    }
+    for (size_t c = 0; c < n; c += BATCH_SWEEP) {
+      size_t m = n - c < BATCH_SWEEP ? n - c : BATCH_SWEEP;
+      run_process(t, &s, c, m, actual + c, st + c, NULL, 0);
+    }
+    for (size_t i = 0; i < n; i++) {
+      codes[i] = (uint8_t)actual[i];
+      if (st[i] != T_OK) {
+        codes[i] = 0;
+        bad++;
+      }
+    }
+    sweep_compare(q, b, n, codes, tally);
+  }
+  free(actual);
+  free(st);
+  free(codes);
+  vec_suite_free(&s);
+  return bad;
+}

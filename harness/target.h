@@ -1,0 +1,44 @@
+/* Targets as the runner sees them: the built-in reference (in process), or a child process
+ * speaking harness/PROTOCOL.md (a `cmd:` program, or a `lib:` shared library served by
+ * `mxconform serve --lib`). Crashes, hangs and garbage are contained and narrowed down to
+ * the single case that caused them. */
+#ifndef MXCONFORM_TARGET_RUN_H
+#define MXCONFORM_TARGET_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vectors.h"
+
+typedef enum tstatus {
+  T_OK = 0,
+  T_UNSUPPORTED,
+  T_ERROR,    /* the target answered `error ...` */
+  T_CRASH,    /* the process died or closed its output */
+  T_TIMEOUT,  /* no answer within the timeout */
+  T_PROTOCOL, /* a malformed answer */
+  T_STATUS_COUNT
+} tstatus;
+
+extern const char *const tstatus_names[T_STATUS_COUNT]; /* "ok" "unsupported" "error" "crash" "timeout" "protocol-error" */
+
+typedef struct target target;
+
+/* spec: "reference", "lib:PATH", "cmd:COMMAND". NULL on failure with a reason in err
+ * (the caller exits 3: target unusable). */
+target *target_open(const char *spec, double timeout_s, char *err, size_t errlen);
+void target_close(target *t);
+const char *target_spec(const target *t);
+const char *target_kind(const target *t); /* "builtin" "lib" "cmd" */
+const char *target_name(const target *t);
+const char *target_version(const target *t);
+
+/* Run cases [first, first + n) of suite s: actual receives n * s->nout words, st the status
+ * of each case; msg the first error text. sr_bits is the profile's (for round = sr). */
+void target_run(target *t, const vec_suite *s, size_t first, size_t n, uint64_t *actual, tstatus *st, char *msg,
+                size_t msglen);
+
+/* Number of times the target process was (re)started: 1 for a healthy run. */
+unsigned target_restarts(const target *t);
+
+#endif

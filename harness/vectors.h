@@ -1,0 +1,66 @@
+/* Golden vectors: the operation table, the in-memory suite, and the text format of
+ * vectors/FORMAT.md (reader and writer). */
+#ifndef MXCONFORM_VECTORS_H
+#define MXCONFORM_VECTORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mxconform/block.h"
+#include "mxconform/profile.h"
+
+/* The operations, TestFloat-style: one row each, with what the op's suites are keyed by
+ * and which knobs its expected values depend on (op_table in vectors.c). */
+typedef enum vec_op { OP_DECODE = 0, OP_CVT, OP_QUANTIZE, OP_DEQUANTIZE, OP_PACK, OP_COUNT } vec_op;
+
+typedef struct op_info {
+  vec_op op;
+  const char *name;          /* "cvt" */
+  const char *columns;       /* the columns line, e.g. "input expected" */
+  const char *const *knobs;  /* profile keys the expected values depend on, NULL-terminated */
+  const char *summary;
+} op_info;
+
+extern const op_info op_table[OP_COUNT];
+const op_info *op_find(const char *name);
+
+/* One suite = one vector file: the operation, its parameters, the knob values under which
+ * the expected values were computed, and the cases. A case is `nin` input words and `nout`
+ * expected words (bit patterns; for pack, the expected words are bytes). */
+typedef struct vec_suite {
+  char name[128]; /* e.g. "cvt.f32.e4m3.rne.sat" */
+  char origin[512]; /* file path for messages */
+  vec_op op;
+  mx_fmt src, dst, fmt;   /* cvt: src/dst; decode: fmt; dequantize: dst */
+  mx_block_fmt bfmt;      /* quantize, dequantize, pack */
+  mx_pack_layout layout;  /* pack */
+  mx_round round;         /* cvt param */
+  mx_overflow overflow;   /* cvt param */
+  size_t k;               /* block size (quantize/dequantize), codes per case (pack) */
+  mx_profile knobs;       /* the knob values the expected outputs were computed under */
+  uint64_t seed;
+  char generator[256];
+  size_t nin, nout, nrand; /* words per case; nrand = 1 for cvt with round=sr */
+  size_t ncases, cap;
+  uint64_t *in, *out;
+  uint32_t *rnd;
+} vec_suite;
+
+void vec_suite_init(vec_suite *s);
+void vec_suite_free(vec_suite *s);
+/* Add a case (copies nin + nout words and the random word). */
+void vec_suite_add(vec_suite *s, const uint64_t *in, const uint64_t *out, uint32_t rnd);
+/* Set nin/nout/nrand from the op and parameters. */
+void vec_suite_shape(vec_suite *s);
+/* The canonical suite name from the op and parameters. */
+void vec_suite_make_name(vec_suite *s);
+
+/* Write the suite in the documented text format. Returns 0, or -1 on a write error. */
+int vec_write(FILE *f, const vec_suite *s);
+
+/* Read a vector file. 0 on success; otherwise "path:line: reason" in err and nonzero. */
+int vec_read_file(const char *path, vec_suite *s, char *err, size_t errlen);
+int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, char *err, size_t errlen);
+
+#endif

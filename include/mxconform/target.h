@@ -1,0 +1,75 @@
+/* mxconform target ABI, version 1 — how a vendor library plugs into `mxconform run`.
+ *
+ * A target is a shared library that exports ONE symbol:
+ *
+ *     const mxc_target_api *mxc_target_get(void);
+ *
+ * returning a table of optional function pointers. A NULL entry means "this operation is
+ * not supported": its suites are reported as unsupported, not failed. A function may also
+ * return MXC_UNSUPPORTED for one parameter set (say, a rounding mode it lacks) — that suite
+ * is then unsupported too. The harness never calls a target in its own process: it loads
+ * it in a child (`mxconform serve --lib PATH`), so a crash or hang is contained, narrowed
+ * down to the input that caused it, reported, and the run goes on.
+ *
+ * Every value crosses the ABI as a bit pattern in a uint64_t (low bits; a 4-bit E2M1 code is
+ * 0x0..0xF, an f32 is its 32 bits) so that nothing is lost and every format looks the same.
+ * Enumerations are the public ones (formats.h mx_fmt, knobs.h mx_round / mx_overflow,
+ * block.h mx_block_fmt / mx_scale_rule / mx_pack_layout); their numeric values are part of
+ * this ABI and never change within a version.
+ *
+ * Functions must be reentrant for distinct output buffers and must not keep pointers to
+ * the arrays they are given. A complete example target: targets/example/.
+ */
+#ifndef MXCONFORM_TARGET_H
+#define MXCONFORM_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MXC_TARGET_ABI_VERSION 1u
+
+enum { MXC_OK = 0, MXC_UNSUPPORTED = 1, MXC_ERROR = 2 };
+
+typedef struct mxc_target_api {
+  uint32_t abi_version; /* MXC_TARGET_ABI_VERSION */
+  uint32_t struct_size; /* sizeof(mxc_target_api) as the target was compiled */
+  const char *name;     /* e.g. "acme-mx" */
+  const char *version;  /* e.g. "1.4.2" */
+
+  /* Decode n codes of element/scale format `fmt` (an mx_fmt) to f64 bit patterns. */
+  int (*decode)(int fmt, const uint64_t *codes, size_t n, uint64_t *f64_out);
+
+  /* Convert n source values (format `src`: f32, bf16, f16, f64) to codes of `dst`
+   * (e4m3 e5m2 e2m3 e3m2 e2m1 int8 e8m0) with rounding `round` (mx_round) and overflow
+   * mode `overflow` (mx_overflow). sr_random is non-NULL only for round = MX_SR (n words,
+   * low sr_bits bits used; sr_bits is 16 unless the profile says otherwise). */
+  int (*convert)(int dst, int src, int round, int overflow, const uint64_t *in, const uint32_t *sr_random,
+                 size_t n, uint64_t *out);
+
+  /* Quantize one block of k values of format `src` into block format `fmt`
+   * (mx_block_fmt) under scale rule `rule` (mx_scale_rule) and element rounding `round`:
+   * writes the E8M0 scale byte and k element codes. */
+  int (*quantize)(int fmt, int src, int rule, int round, const uint64_t *in, size_t k, uint64_t *scale,
+                  uint64_t *codes);
+
+  /* Dequantize one block (scale byte, k codes) to `dst` (f32, bf16 or f64) bit patterns. */
+  int (*dequantize)(int fmt, int dst, uint64_t scale, const uint64_t *codes, size_t k, uint64_t *out);
+
+  /* Pack n codes of block format `fmt` in layout `layout` (mx_pack_layout) into bytes;
+   * *out_len receives the byte count (out has room for n bytes). */
+  int (*pack)(int fmt, int layout, const uint64_t *codes, size_t n, uint8_t *out, size_t *out_len);
+
+  void *reserved[8]; /* dot products and later operations; NULL */
+} mxc_target_api;
+
+typedef const mxc_target_api *(*mxc_target_get_fn)(void);
+#define MXC_TARGET_SYMBOL "mxc_target_get"
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,10 @@
+# Golden vectors: regeneration identity, and the reference passes every suite under every
+# built-in profile (expected values recomputed by the oracle where a profile's knobs differ).
+add_test(NAME vectors_regenerate_identically
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/vectors_regenerate_identically.sh ${MXC} ${PROJECT_SOURCE_DIR})
+foreach(profile ocp nvidia-rceil torchao-ceil torchao-even microxcaling gfloat)
+  add_test(NAME reference_passes_standard_tier_under_${profile}
+           COMMAND ${MXC} run --target reference --profile ${profile} --tier standard -q)
+endforeach()
+add_test(NAME reference_passes_over_the_process_protocol
+         COMMAND ${MXC} run --target "cmd:$<TARGET_FILE:mxconform> serve --reference" --tier smoke -q)
