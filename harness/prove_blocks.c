@@ -926,7 +926,10 @@ static const char *const k_quant_variants[] = {
   "src_subnormals=flush",
   NULL};
 
-static uint64_t prove_quantize(uint64_t sample, uint64_t seed, uint64_t *checked) {
+/* every_direct: compare every block with mxo_quantize_block (make exhaustive); otherwise the
+ * first blocks and those with specials go to the oracle directly, the rest through the
+ * oracle's scale runs and the scalar-conversion identity (CI time). */
+static uint64_t prove_quantize(uint64_t sample, uint64_t seed, int every_direct, uint64_t *checked) {
   uint64_t diffs = 0;
   printf("quantize: seed %" PRIu64 ", %" PRIu64 " blocks per f32 format x rule (mixtures:", seed, sample);
   for (int m = 0; m < MIX_COUNT; m++) printf(" %s", k_mixture_names[m]);
@@ -945,7 +948,7 @@ static uint64_t prove_quantize(uint64_t sample, uint64_t seed, uint64_t *checked
         qcombo_init(&c, (mx_block_fmt)f, srcs[si], &o, name);
         qplan plan;
         plan.blocks = srcs[si] == MX_F32 ? sample : sample / 40 + 1;
-        plan.direct = plan.blocks / 400 + 500;
+        plan.direct = every_direct ? plan.blocks : plan.blocks / 400 + 500;
         plan.special_cap = plan.blocks / 400 + 250;
         uint64_t cseed = seed ^ ((uint64_t)srcs[si] << 56) ^ ((uint64_t)f << 48) ^ ((uint64_t)rule << 40);
         tally t = prove_quantize_combo(&c, &plan, cseed);
@@ -1082,7 +1085,7 @@ uint64_t prove_blocks(const char *op, int exhaustive, uint64_t sample, uint64_t 
   int all = !strcmp(op, "blocks");
   uint64_t diffs = 0;
   if (all || !strcmp(op, "scale")) diffs += prove_scale(exhaustive, sample, seed, jobs, checked);
-  if (all || !strcmp(op, "quantize")) diffs += prove_quantize(sample, seed, checked);
+  if (all || !strcmp(op, "quantize")) diffs += prove_quantize(sample, seed, exhaustive, checked);
   if (all || !strcmp(op, "pack")) diffs += prove_pack(sample, seed, checked);
   return diffs;
 }

@@ -8,7 +8,11 @@ build=$1 out=$2 jobs=$3
 log="$out/exhaustive.txt"
 start=$(date +%s)
 {
-  "$build/mxconform" prove --exhaustive --src f32,bf16,f16 --jobs "$jobs"
+  "$build/mxconform" prove --exhaustive --op decode --jobs "$jobs"
+  "$build/mxconform" prove --exhaustive --op convert --src f32,bf16,f16 --jobs "$jobs"
+  # blocks: all 2^32 f32 amax per format x rule; 10^6 random f32 blocks per format x rule,
+  # every one compared with the oracle's quantize directly
+  "$build/mxconform" prove --exhaustive --op blocks --sample 10000000 --jobs "$jobs"
   "$build/mxconform" prove --exhaustive --op convert --src f32,bf16,f16 --to int8 --knob int8_range=symmetric --jobs "$jobs"
   "$build/mxconform" prove --exhaustive --op convert --src f32,bf16,f16 --knob src_subnormals=flush --round rne,rtz --jobs "$jobs"
 } 2>&1 | tee "$log.tmp"
