@@ -37,6 +37,7 @@ exhaustive: build
 
 bench: build
 	@$(BUILD)/mxbench
+	@$(BUILD)/mxbench_dot
 
 # Fuzzing with libFuzzer (clang): every fuzz target for FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

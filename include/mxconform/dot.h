@@ -1,0 +1,208 @@
+/* mxconform — MX dot products: Dot and DotGeneral (OCP MX §6.1, §6.2).
+ *
+ * The spec fixes the formula and the FP32 result; it leaves internal precision, order of
+ * operations, rounding and special values to the implementation. This header is the
+ * contract for BOTH the oracle (oracle/dot.c, MPFR) and libmxref (reference/dot.c,
+ * integer logic); spec_notes/dot.md is the long form with sources.
+ *
+ * ---- The value ------------------------------------------------------------------------
+ * An operand is n blocks of k elements: block j has the E8M0 scale X_j and element codes
+ * P_j,0 .. P_j,k-1 (k = 32 for every MX format; any 1 <= k <= MX_BLOCK_MAX is accepted).
+ *   Dot(A_j, B_j)  = X^A_j * X^B_j * sum_i P^A_j,i * P^B_j,i              (MX §6.1)
+ *   DotGeneral     = sum_j Dot(A_j, B_j)  [+ C]                           (MX §6.2)
+ * The two operands may use different element formats (mxfp4_e2m1 x mxfp6_e3m2, ...): the
+ * formula does not need them equal and PTX kind::mxf8f6f4 / Triton dot_scaled mix them.
+ * C is an optional FP32 accumulator input (bit pattern). The result is an FP32 bit pattern.
+ *
+ * ---- Special values (the default of every model; no source states rules for Dot) --------
+ * Decided before any arithmetic, by IEEE 754 semantics on the exact values:
+ *  1. a NaN scale (E8M0 0xFF) in any block of either operand, a NaN element (E4M3
+ *     S.1111.111, E5M2 S.11111.xx with xx != 0), or C = NaN      -> NaN;
+ *  2. an Inf element (E5M2) times a zero element                  -> NaN;
+ *  3. otherwise each Inf element times a nonzero element is an Inf product with the xor of
+ *     the signs (scales are positive); Inf products of both signs, or an Inf product and
+ *     a C = Inf of the other sign                                 -> NaN;
+ *  4. otherwise any Inf product or C = +-Inf                      -> that Inf.
+ * Only when none applies does a model below run. NaN results are returned as 0x7FC00000;
+ * the NaN's sign and payload carry no meaning (compare NaN as "any NaN").
+ * Inside a model, an FP32 accumulator that overflows to Inf follows IEEE 754 from there on
+ * (Inf + finite = Inf, Inf + -Inf = NaN).
+ *
+ * Signed zero: a sum that is exactly zero is -0 when every addend is -0, else +0 (IEEE 754
+ * §6.3 for round-to-nearest and toward-zero). A product's zero has the xor of the element
+ * signs (MXINT8 has one zero, +0). An absent C counts as -0, the identity of IEEE addition,
+ * so an all -0 dot product stays -0. A nonzero value that rounds to zero, or is flushed,
+ * keeps its sign.
+ *
+ * ---- The accumulation model ------------------------------------------------------------
+ * What implementations differ in. Notation: p_j,i = P^A_j,i * P^B_j,i (exact),
+ * s_j = X^A_j * X^B_j (a power of two). R_acc(x) rounds to FP32 by `accum` (identity for
+ * MX_DOT_ACCUM_EXACT), R_fin(x) by `final_round`; both produce FP32 subnormals unless
+ * `subnormal` = flush (a subnormal FP32 result becomes a zero of the same sign), and on
+ * overflow give +-Inf (RNE) or +-FLT_MAX (RTZ).
+ *
+ * Align_f(T), the fused sum of a set of exact terms T: if every term is zero, the sum is
+ * zero (sign rule above). Else let E = max floor(log2|t|) over the nonzero terms; each term
+ * is rounded to an integer multiple of 2^(E - f) by `align` (trunc: toward zero; floor:
+ * toward -inf; rne: nearest, ties to the even multiple); the rounded terms are summed
+ * exactly. f = MX_DOT_FRAC_EXACT rounds nothing: Align is the exact sum. (Exponents come
+ * from the terms' values, not from their encodings; spec_notes/dot.md §3 says how this
+ * relates to hardware models that use the sum of the operand exponents.)
+ *
+ * Evaluation, in this order:
+ *   acc := (C present and c_at = first) ? C : -0
+ *   for block j = 0 .. n-1, for each step (consecutive groups of `group` products of
+ *   block j, in element order; group = 0 or >= k: one step per block; steps never span
+ *   blocks):
+ *     chunks := the step's products in consecutive runs of `presum` (0 or 1: every
+ *               product alone); each chunk is summed exactly into one term
+ *     scale_at = product, acc = fused:     acc := R_acc(Align_f({acc} U {s_j * chunk}))
+ *     scale_at = product, acc = separate:  d := R_acc(Align_f({s_j * chunk}))
+ *                                          acc := R_acc(acc + d)
+ *     scale_at = group  (acc = separate):  d := R_acc(s_j * R_acc(Align_f({chunk})))
+ *                                          acc := R_acc(acc + d)
+ *   if C present and c_at = last:          acc := R_acc(acc + C)
+ *   result := R_fin(acc)
+ * except that the LAST accumulator update is not rounded by R_acc: its exact value goes to
+ * R_fin, so the result has exactly one final rounding (with n = 0 the result is R_fin(C),
+ * or -0 without C). If acc is Inf or NaN it passes through a fused step unchanged.
+ *
+ * Consequences worth knowing: with accum = exact and frac_bits = exact every model is the
+ * exact value rounded once (MX_DOT_EXACT_RNE and its rtz/flush variants), whatever group,
+ * presum, scale_at, acc and c_at say. scale_at = group differs from product only through
+ * its extra FP32 rounding of the unscaled step result (a unit that returns FP32 before the
+ * scales are applied in software): alignment itself is invariant under a power-of-two
+ * scale shared by the whole step.
+ *
+ * libmxref implements every model except finite frac_bits together with accum = exact (it
+ * returns MX_DOT_EUNSUPPORTED for those: an exact accumulator cut to a grid would need a
+ * cut of the wide accumulator); the oracle implements every model.
+ */
+#ifndef MXCONFORM_DOT_H
+#define MXCONFORM_DOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mxconform/block.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One operand: n_blocks blocks of one MX format. */
+typedef struct mx_dot_vec {
+  mx_block_fmt fmt;      /* element format of every block (the two operands may differ) */
+  const uint8_t *scales; /* n_blocks E8M0 bytes */
+  const uint8_t *codes;  /* n_blocks * k codes, one per byte in the low bits (higher bits are
+                            ignored); block j is codes[j*k .. j*k+k-1] */
+} mx_dot_vec;
+
+/* How a term is cut to the fused sum's grid (Align_f above). */
+typedef enum mx_dot_align {
+  MX_DOT_ALIGN_TRUNC = 0, /* toward zero: NVIDIA (Fasi et al. 2021; MMA-Sim) */
+  MX_DOT_ALIGN_FLOOR,     /* toward -inf: AMD CDNA3 (MMA-Sim) — sign-asymmetric */
+  MX_DOT_ALIGN_RNE,       /* nearest, ties to even */
+  MX_DOT_ALIGN_COUNT
+} mx_dot_align;
+
+/* Where the block scales enter. */
+typedef enum mx_dot_scale_at {
+  MX_DOT_SCALE_PRODUCT = 0, /* into every product's exponent (hardware block-scaled MMA) */
+  MX_DOT_SCALE_GROUP,       /* onto the step's FP32 result, in software (unscaled MMA) */
+  MX_DOT_SCALE_AT_COUNT
+} mx_dot_scale_at;
+
+/* Whether the running accumulator is a term of each fused step (D = A*B + C in one unit)
+ * or is added after the step with an FP32 addition of its own. */
+typedef enum mx_dot_acc { MX_DOT_ACC_SEPARATE = 0, MX_DOT_ACC_FUSED, MX_DOT_ACC_COUNT } mx_dot_acc;
+
+/* Where C enters: as the accumulator's start value, or added after every block. */
+typedef enum mx_dot_c_at { MX_DOT_C_FIRST = 0, MX_DOT_C_LAST, MX_DOT_C_AT_COUNT } mx_dot_c_at;
+
+/* Rounding to FP32. */
+typedef enum mx_dot_round { MX_DOT_RNE = 0, MX_DOT_RTZ, MX_DOT_ROUND_COUNT } mx_dot_round;
+
+/* The running accumulator between steps (and blocks): exact, or an FP32 register. */
+typedef enum mx_dot_accum {
+  MX_DOT_ACCUM_EXACT = 0,
+  MX_DOT_ACCUM_F32_RNE,
+  MX_DOT_ACCUM_F32_RTZ,
+  MX_DOT_ACCUM_COUNT
+} mx_dot_accum;
+
+/* FP32 subnormal results of every rounding (R_acc and R_fin). */
+typedef enum mx_dot_subnormal { MX_DOT_SUBN_KEEP = 0, MX_DOT_SUBN_FLUSH, MX_DOT_SUBN_COUNT } mx_dot_subnormal;
+
+#define MX_DOT_FRAC_EXACT (-1) /* frac_bits: the fused sum keeps every bit */
+#define MX_DOT_FRAC_MAX 1000   /* largest finite frac_bits accepted */
+
+typedef struct mx_dot_model {
+  unsigned group;  /* products per fused step (between accumulator roundings); 0 = whole block */
+  unsigned presum; /* products summed exactly into one term before alignment; 0 or 1 = none */
+  int frac_bits;   /* f: fraction bits kept below the leading bit of the step's largest term;
+                      MX_DOT_FRAC_EXACT or 0 .. MX_DOT_FRAC_MAX */
+  mx_dot_align align;
+  mx_dot_scale_at scale_at;
+  mx_dot_acc acc; /* fused requires scale_at = product */
+  mx_dot_c_at c_at;
+  mx_dot_round final_round;
+  mx_dot_accum accum;
+  mx_dot_subnormal subnormal;
+} mx_dot_model;
+
+/* The ideal: the exact value, rounded once to nearest even (subnormals kept). */
+#define MX_DOT_MODEL_EXACT_RNE                                                                             \
+  {0u, 0u, MX_DOT_FRAC_EXACT, MX_DOT_ALIGN_TRUNC, MX_DOT_SCALE_PRODUCT, MX_DOT_ACC_SEPARATE, MX_DOT_C_FIRST, \
+   MX_DOT_RNE, MX_DOT_ACCUM_EXACT, MX_DOT_SUBN_KEEP}
+
+/* Named models (spec_notes/dot.md §4 gives each one's sources and what is our guess). */
+typedef struct mx_dot_preset {
+  const char *name;    /* e.g. "exact-rne" */
+  const char *summary; /* one line */
+  const char *source;  /* the public sources it rests on (keys of spec_notes/dot.md) */
+  mx_dot_model model;
+} mx_dot_preset;
+
+/* exact-rne, fp32-sequential, nvidia-hopper-fp8, nvidia-blackwell-mxf8f6f4,
+ * nvidia-blackwell-mxf4, amd-cdna3; terminated by an entry with name == NULL. */
+extern const mx_dot_preset mx_dot_presets[];
+const mx_dot_preset *mx_dot_preset_find(const char *name); /* NULL when unknown */
+void mx_dot_model_default(mx_dot_model *m);                 /* exact-rne */
+/* NULL when m is a valid model, else a one-line reason. */
+const char *mx_dot_model_check(const mx_dot_model *m);
+
+/* Value names, indexed by the enums, NULL-terminated (CLI, vector headers, reports). */
+extern const char *const mx_dot_align_names[];     /* "trunc" "floor" "rne" */
+extern const char *const mx_dot_scale_at_names[];  /* "product" "group" */
+extern const char *const mx_dot_acc_names[];       /* "separate" "fused" */
+extern const char *const mx_dot_c_at_names[];      /* "first" "last" */
+extern const char *const mx_dot_round_names[];     /* "rne" "rtz" */
+extern const char *const mx_dot_accum_names[];     /* "exact" "f32-rne" "f32-rtz" */
+extern const char *const mx_dot_subnormal_names[]; /* "keep" "flush" */
+
+/* Return codes. */
+#define MX_DOT_OK 0
+#define MX_DOT_EINVAL (-1)      /* bad format, k, pointer or model */
+#define MX_DOT_EUNSUPPORTED (-2) /* libmxref: finite frac_bits with accum = exact (oracle only) */
+
+#define MX_DOT_F32_NAN 0x7FC00000u /* the NaN every function here returns */
+
+/* ---- libmxref -------------------------------------------------------------------------- */
+
+/* DotGeneral of n_blocks blocks of k elements under model m (NULL = exact-rne); c is the
+ * FP32 bit pattern of C, or NULL for none. Writes the FP32 result bits to *out. Returns
+ * MX_DOT_OK, MX_DOT_EINVAL or MX_DOT_EUNSUPPORTED (then *out is untouched).
+ * Exact models cost a little over one integer multiply-add per element (bench/bench_dot.c). */
+int mxref_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n_blocks, size_t k, const uint32_t *c,
+                      const mx_dot_model *m, uint32_t *out);
+
+/* Dot of one block pair, exact-rne, no C: X^A X^B sum P^A_i P^B_i rounded once. NaN on bad
+ * arguments. */
+uint32_t mxref_dot(mx_block_fmt fa, uint8_t scale_a, const uint8_t *codes_a, mx_block_fmt fb, uint8_t scale_b,
+                   const uint8_t *codes_b, size_t k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
