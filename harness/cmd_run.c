@@ -196,6 +196,7 @@ static void run_suite(target *t, suite_run *r, const mx_profile *p) {
   r->actual = calloc(s->ncases * s->nout + 1, sizeof *r->actual);
   r->st = calloc(s->ncases + 1, sizeof *r->st);
   r->ok = calloc(s->ncases + 1, 1);
+  target_begin_suite(t);
   for (size_t c = 0; c < s->ncases; c += BATCH) {
     size_t n = s->ncases - c < BATCH ? s->ncases - c : BATCH;
     target_run(t, s, c, n, r->actual + c * s->nout, r->st + c, r->msg, sizeof r->msg);
@@ -523,7 +524,8 @@ int cmd_run(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) {
       char *e;
       cfg.timeout = strtod(v, &e);
-      if (*e || cfg.timeout <= 0 || cfg.timeout > 3600) cli_usage_error(cmd, "bad --timeout '%s' (seconds, 0 < t <= 3600)", v);
+      if (*e || !(cfg.timeout > 0 && cfg.timeout <= 3600)) /* also rejects nan */
+        cli_usage_error(cmd, "bad --timeout '%s' (seconds, 0 < t <= 3600)", v);
     } else if (!strcmp(argv[i], "-q")) cfg.quiet = 1;
     else if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform run [--target reference | lib:PATH.so | cmd:'COMMAND ARGS'] [--profile ocp|NAME|FILE]\n"
@@ -534,6 +536,8 @@ int cmd_run(int argc, char **argv) {
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
   }
+  if (strcmp(cfg.target_spec, "reference") && !((!strncmp(cfg.target_spec, "lib:", 4) || !strncmp(cfg.target_spec, "cmd:", 4)) && cfg.target_spec[4]))
+    cli_usage_error(cmd, "bad --target '%s' (reference, lib:PATH.so or cmd:'COMMAND')", cfg.target_spec);
   const gen_tier *tier = gen_tier_find(cfg.tier);
   if (!tier) cli_usage_error(cmd, "unknown tier '%s' (smoke standard full)", cfg.tier);
   mx_profile profile;
@@ -566,6 +570,23 @@ int cmd_run(int argc, char **argv) {
   target *t = target_open(cfg.target_spec, cfg.timeout, err, sizeof err);
   if (!t) {
     fprintf(stderr, "mxconform run: %s\n", err);
+    if (cfg.out_json) { /* the run is evidence too: say why nothing ran */
+      char *buf = NULL;
+      size_t blen = 0;
+      FILE *f = open_memstream(&buf, &blen);
+      fprintf(f, "{\n  \"schema\": \"mxconform-results/1\",\n  \"tool\": {\"name\": \"mxconform\", \"version\": \"0.1.0\"},\n"
+                 "  \"target\": {\"spec\": ");
+      json_str(f, cfg.target_spec);
+      fprintf(f, "},\n  \"profile\": {\"name\": ");
+      json_str(f, profile.name);
+      fprintf(f, "},\n  \"tier\": \"%s\",\n  \"verdict\": \"error\",\n  \"error\": ", cfg.tier);
+      json_str(f, err);
+      fprintf(f, ",\n  \"totals\": {\"suites\": 0, \"pass\": 0, \"fail\": 0, \"unsupported\": 0, \"crash\": 0, "
+                 "\"timeout\": 0, \"protocol_error\": 0, \"cases\": 0, \"failed_cases\": 0},\n  \"suites\": []\n}\n");
+      fclose(f);
+      if (write_atomic_file(cfg.out_json, buf, blen)) fprintf(stderr, "mxconform run: %s: cannot write\n", cfg.out_json);
+      free(buf);
+    }
     return 3;
   }
   size_t totals[8] = {0}; /* pass fail unsupported crash timeout protocol cases failed_cases */
@@ -624,6 +645,9 @@ int cmd_run(int argc, char **argv) {
     }
     if (failed_after && o < sizeof summary - 60)
       snprintf(summary + o, sizeof summary - o, "%s(%zu failing cases unexplained)", nfind ? " " : "; ", failed_after);
+  } else if (totals[3] || totals[4] || totals[5]) {
+    snprintf(summary, sizeof summary, "matches %s on every answered case; some cases crashed, timed out or broke the protocol",
+             profile.name);
   } else {
     snprintf(summary, sizeof summary, "matches %s", profile.name);
   }

@@ -34,6 +34,7 @@ struct target {
   char *rbuf;
   size_t rlen, rcap;
   unsigned starts;
+  unsigned isolated; /* inputs narrowed down in the current suite */
 };
 
 static double now_s(void) {
@@ -244,6 +245,7 @@ const char *target_kind(const target *t) { return t->kind; }
 const char *target_name(const target *t) { return t->name; }
 const char *target_version(const target *t) { return t->version; }
 unsigned target_restarts(const target *t) { return t->starts; }
+void target_begin_suite(target *t) { t->isolated = 0; }
 
 /* ---- the in-process reference ------------------------------------------------------- */
 
@@ -468,8 +470,9 @@ static void run_process(target *t, const vec_suite *s, size_t first, size_t n, u
   if (failure == T_OK) return;
   /* contain: kill, then retry the halves in a fresh process until one case is left */
   proc_kill(t);
-  if (n == 1) {
-    st[0] = failure;
+  if (n == 1 || t->isolated >= MAX_ISOLATED) {
+    mark(st, n, failure); /* one culprit found, or the suite's narrowing budget is spent */
+    t->isolated++;
     return;
   }
   size_t h = n / 2;

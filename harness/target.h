@@ -38,6 +38,12 @@ const char *target_version(const target *t);
 void target_run(target *t, const vec_suite *s, size_t first, size_t n, uint64_t *actual, tstatus *st, char *msg,
                 size_t msglen);
 
+/* Start of a suite: resets the narrowing budget (after MAX_ISOLATED inputs of one suite have
+ * been narrowed down to a crash/hang/garbage, further failing batches are marked whole, so a
+ * target that fails on every input costs seconds, not hours). */
+void target_begin_suite(target *t);
+#define MAX_ISOLATED 8
+
 /* Number of times the target process was (re)started: 1 for a healthy run. */
 unsigned target_restarts(const target *t);
 
