@@ -1,0 +1,137 @@
+/* example_target.c — a complete, minimal mxconform target. Copy it to start your own.
+ *
+ * What it does: FP4 E2M1 only.
+ *   decode  : E2M1 codes -> their exact values (f64 bit patterns)
+ *   convert : f32 / bf16 / f16 / f64 -> E2M1, round to nearest, ties to even, with either
+ *             overflow mode (E2M1 has no Inf or NaN, so "ovf" saturates like "sat")
+ * Everything else answers MXC_UNSUPPORTED (another format, another rounding mode) or is a
+ * NULL entry in the table (quantize, dequantize, pack): `mxconform run` then reports those
+ * suites as "unsupported", which is not a failure.
+ *
+ * Build:   cc -shared -fPIC -I include -o libmxtarget_example.so targets/example/example_target.c
+ * Run:     mxconform run --target lib:./libmxtarget_example.so -o results.json
+ *
+ * The harness loads this library in a child process (`mxconform serve --lib`), so a bug
+ * that crashes or hangs here is contained and narrowed down to the input that caused it.
+ *
+ * The conversion is written in the simplest way that is still exact, on purpose
+ * independent of mxconform's own reference: every f32 / bf16 / f16 value is exactly a
+ * double, and every E2M1 value and every midpoint between two neighbours is a short
+ * binary fraction, so comparing doubles decides each rounding exactly.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "mxconform/target.h"
+
+/* Enumeration values from the public headers (formats.h mx_fmt, knobs.h mx_round /
+ * mx_overflow). They are part of the ABI and never change within ABI version 1; they are
+ * repeated here so that this file needs nothing but target.h. */
+enum { FMT_E2M1 = 4, FMT_F32 = 7, FMT_BF16 = 8, FMT_F16 = 9, FMT_F64 = 10 };
+enum { ROUND_RNE = 0 };
+enum { OVERFLOW_SAT = 0, OVERFLOW_OVF = 1 };
+
+/* The eight E2M1 magnitudes, indexed by the low three bits of the code (sign is bit 3):
+ * exponent bits 00 are subnormal (0, 0.5), then 1, 1.5, 2, 3, 4, 6. */
+static const double e2m1_magnitude[8] = {0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0};
+enum { E2M1_SIGN = 0x8, E2M1_MAX_CODE = 0x7 };
+
+/* ---- small helpers -------------------------------------------------------------------- */
+
+static uint64_t double_bits(double d) {
+  uint64_t u;
+  memcpy(&u, &d, sizeof u);
+  return u;
+}
+
+/* An IEEE-style binary float with `ebits` exponent and `mbits` trailing significand bits
+ * (f32: 8/23, bf16: 8/7, f16: 5/10) -> double. Exact: these formats are subsets of f64. */
+static double decode_ieee(uint64_t bits, int ebits, int mbits) {
+  int sign = (int)(bits >> (ebits + mbits)) & 1;
+  uint64_t exp_field = (bits >> mbits) & ((1u << ebits) - 1);
+  uint64_t mantissa = bits & ((UINT64_C(1) << mbits) - 1);
+  int bias = (1 << (ebits - 1)) - 1;
+  double magnitude;
+  if (exp_field == (1u << ebits) - 1) magnitude = mantissa ? NAN : INFINITY;
+  else if (exp_field == 0) magnitude = ldexp((double)mantissa, 1 - bias - mbits); /* subnormal or zero */
+  else magnitude = ldexp((double)(mantissa | (UINT64_C(1) << mbits)), (int)exp_field - bias - mbits);
+  return sign ? -magnitude : magnitude;
+}
+
+/* Source bit pattern -> double; returns 0 when the source format is not one we know. */
+static int source_value(int src, uint64_t bits, double *out) {
+  switch (src) {
+  case FMT_F32: *out = decode_ieee(bits, 8, 23); return 1;
+  case FMT_BF16: *out = decode_ieee(bits, 8, 7); return 1;
+  case FMT_F16: *out = decode_ieee(bits, 5, 10); return 1;
+  case FMT_F64: memcpy(out, &bits, sizeof *out); return 1;
+  default: return 0;
+  }
+}
+
+/* |x| (finite, not NaN) -> E2M1 magnitude code 0..7, round to nearest, ties to even.
+ * Between two neighbours lo < hi the midpoint decides; exactly on it, the code whose
+ * last bit (the mantissa bit) is 0 wins. Everything at or beyond 6 saturates to 6: by
+ * the rule "round first, then check the range" values up to the 5 | 6 midpoint round to 6
+ * anyway, and E2M1 has no Inf or NaN to overflow into. */
+static unsigned e2m1_magnitude_code(double magnitude) {
+  for (unsigned lo = 0; lo < E2M1_MAX_CODE; lo++) {
+    double midpoint = (e2m1_magnitude[lo] + e2m1_magnitude[lo + 1]) / 2;
+    if (magnitude < midpoint) return lo;
+    if (magnitude == midpoint) return (lo % 2 == 0) ? lo : lo + 1;
+  }
+  return E2M1_MAX_CODE;
+}
+
+static uint64_t e2m1_from_double(double x) {
+  /* NaN: E2M1 cannot hold it; the `ocp` profile's choice (knob nan_finite = pos-max) is
+   * +6 whatever the NaN's sign, as CUDA's cuda_fp4.h does. */
+  if (isnan(x)) return E2M1_MAX_CODE;
+  unsigned sign = signbit(x) ? E2M1_SIGN : 0; /* kept for -0 and for values that round to 0 */
+  /* +-Inf: +-6 (knob inf_finite = max); e2m1_magnitude_code saturates it. */
+  return sign | e2m1_magnitude_code(fabs(x));
+}
+
+/* ---- the operations -------------------------------------------------------------------- */
+
+static int example_decode(int fmt, const uint64_t *codes, size_t n, uint64_t *f64_out) {
+  if (fmt != FMT_E2M1) return MXC_UNSUPPORTED;
+  for (size_t i = 0; i < n; i++) {
+    if (codes[i] > 0xF) return MXC_ERROR; /* not a 4-bit code: tell the harness, don't guess */
+    double magnitude = e2m1_magnitude[codes[i] & 0x7];
+    f64_out[i] = double_bits((codes[i] & E2M1_SIGN) ? -magnitude : magnitude);
+  }
+  return MXC_OK;
+}
+
+static int example_convert(int dst, int src, int round, int overflow, const uint64_t *in, const uint32_t *sr_random,
+                           size_t n, uint64_t *out) {
+  (void)sr_random; /* only used for stochastic rounding, which this target does not offer */
+  if (dst != FMT_E2M1 || round != ROUND_RNE) return MXC_UNSUPPORTED;
+  if (overflow != OVERFLOW_SAT && overflow != OVERFLOW_OVF) return MXC_UNSUPPORTED;
+  for (size_t i = 0; i < n; i++) {
+    double x;
+    if (!source_value(src, in[i], &x)) return MXC_UNSUPPORTED;
+    out[i] = e2m1_from_double(x);
+  }
+  return MXC_OK;
+}
+
+/* ---- the one exported symbol ----------------------------------------------------------- */
+
+static const mxc_target_api example_api = {
+  .abi_version = MXC_TARGET_ABI_VERSION,
+  .struct_size = sizeof(mxc_target_api),
+  .name = "mxtarget-example",
+  .version = "1.0",
+  .decode = example_decode,
+  .convert = example_convert,
+  .quantize = NULL,   /* not supported: its suites are reported unsupported */
+  .dequantize = NULL,
+  .pack = NULL,
+};
+
+/* Exported with default visibility even when the library is built with
+ * -fvisibility=hidden: this is the only symbol the harness looks up. */
+__attribute__((visibility("default"))) const mxc_target_api *mxc_target_get(void) { return &example_api; }

@@ -1,0 +1,3 @@
+# a profile with a key no profile has
+base = ocp
+shared_exponent_rule = floor

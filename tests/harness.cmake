@@ -1,0 +1,85 @@
+# The harness against targets: the example and Python targets, mutant targets that must be
+# caught, misbehaving targets that must be contained, bad input files and the result
+# formats. Included by tests/CMakeLists.txt (MXC is the mxconform executable).
+add_subdirectory(${PROJECT_SOURCE_DIR}/targets/example ${CMAKE_BINARY_DIR}/targets/example)
+add_subdirectory(${PROJECT_SOURCE_DIR}/tests/mutants ${CMAKE_BINARY_DIR}/tests/mutants)
+
+set(MXC_HARNESS_TESTS ${CMAKE_CURRENT_LIST_DIR}/harness)
+
+# Targets that crash, hang or lie on one input (misbehaving_target.c).
+foreach(kind crash hang lie)
+  string(TOUPPER ${kind} KIND)
+  add_library(mxmisbehave_${kind} SHARED ${MXC_HARNESS_TESTS}/misbehaving_target.c)
+  target_compile_definitions(mxmisbehave_${kind} PRIVATE MISBEHAVE=${KIND})
+  target_link_libraries(mxmisbehave_${kind} PRIVATE mxref)
+  set_target_properties(mxmisbehave_${kind} PROPERTIES C_VISIBILITY_PRESET hidden)
+  target_link_options(mxmisbehave_${kind} PRIVATE -Wl,--exclude-libs,ALL)
+endforeach()
+
+# ---- the example target (targets/example) -------------------------------------------------
+# It needs nothing from mxconform but include/mxconform/target.h: built alone, strictly.
+add_test(NAME example_target_builds_alone_from_the_public_header
+         COMMAND ${CMAKE_C_COMPILER} -std=c11 -pedantic -Wall -Wextra -Werror -shared -fPIC
+                 -I${PROJECT_SOURCE_DIR}/include -o ${CMAKE_CURRENT_BINARY_DIR}/libexample_alone.so
+                 ${PROJECT_SOURCE_DIR}/targets/example/example_target.c -lm)
+
+# ---- the Python process target (targets/python) -------------------------------------------
+# Started with the first python3 on PATH, as its README says; skipped (77) without one.
+add_test(NAME python_process_target_passes
+         COMMAND sh ${MXC_HARNESS_TESTS}/python_target.sh ${MXC}
+                 ${PROJECT_SOURCE_DIR}/targets/python/mxtarget_simple.py)
+set_tests_properties(python_process_target_passes PROPERTIES
+                     SKIP_RETURN_CODE 77 TIMEOUT 300 ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
+
+# ---- bad input files and command-line values -------------------------------------------
+add_test(NAME bad_inputs_are_one_line_exit_2
+         COMMAND sh ${MXC_HARNESS_TESTS}/bad_inputs.sh ${MXC} ${CMAKE_CURRENT_LIST_DIR}/data/bad_vectors)
+
+# ---- the checks that read results.json (Python 3 standard library) ------------------------
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  set(MXC_PY ${Python3_EXECUTABLE} -B)
+
+  add_test(NAME example_target_passes_its_suites_and_reports_the_rest_unsupported
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_example_target.py ${MXC} $<TARGET_FILE:mxtarget_example>)
+
+  # Containment: one input crashes, hangs or garbles the target; the run finishes, names
+  # that input, and passes the other suites.
+  add_test(NAME crashing_target_is_contained
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_isolation.py ${MXC} lib:$<TARGET_FILE:mxmisbehave_crash> crash)
+  add_test(NAME hanging_target_is_contained
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_isolation.py ${MXC} lib:$<TARGET_FILE:mxmisbehave_hang> timeout)
+  add_test(NAME lying_target_is_reported
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_isolation.py ${MXC} lib:$<TARGET_FILE:mxmisbehave_lie> protocol-error)
+  set_tests_properties(crashing_target_is_contained hanging_target_is_contained lying_target_is_reported
+                       PROPERTIES TIMEOUT 120)
+
+  add_test(NAME results_json_and_junit_are_valid
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_results_schema.py ${MXC}
+                   $<TARGET_FILE:mxmutant_ties_away> $<TARGET_FILE:mxtarget_example>)
+
+  # Mutants (tests/mutants): every one must fail the standard tier (exit 1). Where the bug
+  # is a legitimate alternative knob value, detection must name it and explain every
+  # failure; where it is not, detection must not explain it away ("unexplained").
+  set(MXC_MUTANT_EXPECT_ties_away round=rna "cvt round=rne=rna")
+  set(MXC_MUTANT_EXPECT_truncation round=rtz "cvt round=rne=rtz")
+  set(MXC_MUTANT_EXPECT_source_subnormals_flushed src_subnormals=flush)
+  set(MXC_MUTANT_EXPECT_ceil_scale_rule rule=ceil)
+  set(MXC_MUTANT_EXPECT_e4m3_nan_in_block overflow=ovf)
+  set(MXC_MUTANT_EXPECT_e5m2_inf_not_saturated inf_sat=special)
+  set(MXC_MUTANT_EXPECT_int8_symmetric int8_range=symmetric)
+  set(MXC_MUTANT_EXPECT_nan_in_block_ignored nan_block=ignore)
+  foreach(name ${MXC_MUTANTS})
+    if(DEFINED MXC_MUTANT_EXPECT_${name})
+      set(expect ${MXC_MUTANT_EXPECT_${name}})
+    else()
+      set(expect unexplained)
+    endif()
+    add_test(NAME mutant_${name}_is_caught
+             COMMAND ${MXC_PY} ${PROJECT_SOURCE_DIR}/tests/mutants/check_mutants.py ${MXC}
+                     $<TARGET_FILE:mxmutant_${name}> ${expect})
+    set_tests_properties(mutant_${name}_is_caught PROPERTIES TIMEOUT 300)
+  endforeach()
+else()
+  message(STATUS "python3 not found: the harness tests that read results.json are not registered")
+endif()

@@ -1,0 +1,73 @@
+/* misbehaving_target.c — targets that go wrong on ONE input, to prove containment.
+ *
+ * Compiled three times (-DMISBEHAVE=CRASH|HANG|LIE). Each is libmxref (correct) for decode
+ * and convert, except on the f32 input 0x43e80000 (464, the E4M3 tie between 448 and the
+ * overflow) when converting f32 -> E4M3, where it
+ *   CRASH: dereferences a null pointer (SIGSEGV),
+ *   HANG:  never returns,
+ *   LIE:   answers a "code" that does not fit in 8 bits (a protocol error).
+ * `mxconform run` must contain it: finish, report that one input as crash / timeout /
+ * protocol-error in its suite, and pass the other suites (tests/harness/check_isolation.py).
+ */
+#include <stdint.h>
+#include <unistd.h>
+
+#include "mxconform/formats.h"
+#include "mxconform/knobs.h"
+#include "mxconform/mxref.h"
+#include "mxconform/target.h"
+
+#define CRASH 1
+#define HANG 2
+#define LIE 3
+#ifndef MISBEHAVE
+#error "compile with -DMISBEHAVE=CRASH, HANG or LIE"
+#endif
+
+#define POISON_INPUT 0x43e80000u
+
+static int bad_decode(int fmt, const uint64_t *codes, size_t n, uint64_t *f64_out) {
+  if (fmt < 0 || fmt >= MX_FMT_COUNT || !mx_format((mx_fmt)fmt)->is_element) return MXC_UNSUPPORTED;
+  for (size_t i = 0; i < n; i++) f64_out[i] = mxref_decode_f64_bits((mx_fmt)fmt, (uint32_t)codes[i]);
+  return MXC_OK;
+}
+
+static void misbehave(uint64_t *out) {
+#if MISBEHAVE == CRASH
+  (void)out;
+  volatile int *nowhere = NULL;
+  *nowhere = 1;
+#elif MISBEHAVE == HANG
+  (void)out;
+  for (;;) pause();
+#else
+  *out = 0x1234; /* no E4M3 code has 13 bits */
+#endif
+}
+
+static int bad_convert(int dst, int src, int round, int overflow, const uint64_t *in, const uint32_t *sr_random,
+                       size_t n, uint64_t *out) {
+  if (dst < 0 || dst >= MX_FMT_COUNT || !mx_format((mx_fmt)dst)->is_element) return MXC_UNSUPPORTED;
+  if (src != MX_F32 && src != MX_BF16 && src != MX_F16 && src != MX_F64) return MXC_UNSUPPORTED;
+  if (round < 0 || round >= MX_ROUND_COUNT || (overflow != MX_SAT && overflow != MX_OVF)) return MXC_UNSUPPORTED;
+  mx_convert_opts o;
+  mx_convert_opts_default(&o);
+  o.round = (mx_round)round;
+  o.overflow = (mx_overflow)overflow;
+  for (size_t i = 0; i < n; i++) {
+    out[i] = mxref_convert_one((mx_fmt)dst, (mx_fmt)src, in[i], &o, sr_random ? sr_random[i] : 0);
+    if (src == MX_F32 && dst == MX_E4M3 && in[i] == POISON_INPUT) misbehave(&out[i]);
+  }
+  return MXC_OK;
+}
+
+static const mxc_target_api bad_api = {
+  .abi_version = MXC_TARGET_ABI_VERSION,
+  .struct_size = sizeof(mxc_target_api),
+  .name = "misbehaving",
+  .version = "1",
+  .decode = bad_decode,
+  .convert = bad_convert,
+};
+
+__attribute__((visibility("default"))) const mxc_target_api *mxc_target_get(void) { return &bad_api; }
