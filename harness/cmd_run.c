@@ -317,6 +317,12 @@ static int detect_params(suite_list *L, const mx_profile *p, finding *f, int nf,
         }
       }
       if (best < 0) continue;
+      /* claim "ignores the request" only when it explains (nearly) all of those failures,
+       * not when it happens to fix some of a different bug's cases */
+      size_t broken_best;
+      score_param(L, p, which, asked, best, &broken_best, 0);
+      size_t remaining = fails - best_gain + broken_best;
+      if (remaining * 10 > fails) continue;
       size_t dummy;
       score_param(L, p, which, asked, best, &dummy, 1);
       const char *const *names = which ? mx_overflow_names : mx_round_names;

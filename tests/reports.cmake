@@ -19,3 +19,12 @@ if(Python3_Interpreter_FOUND)
 else()
   message(STATUS "python3 not found: the report generator tests (report_*) are not registered")
 endif()
+
+# The report on real runs (reference + a mutant), alone and side by side.
+if(Python3_Interpreter_FOUND)
+  add_test(NAME report_from_real_reference_and_mutant_runs
+           COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/report_from_real_runs.sh $<TARGET_FILE:mxconform>
+                   $<TARGET_FILE:mxmutant_double_rounding_via_bf16> ${PROJECT_SOURCE_DIR}
+                   ${CMAKE_BINARY_DIR}/report-real)
+  set_tests_properties(report_from_real_reference_and_mutant_runs PROPERTIES TIMEOUT 600)
+endif()
