@@ -38,6 +38,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_probe(int argc, char **argv); /* harness/cmd_probe.c */
 int cmd_quantize(int argc, char **argv);   /* harness/cmd_quantize.c */
 int cmd_dequantize(int argc, char **argv); /* harness/cmd_quantize.c */
 
