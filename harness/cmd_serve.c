@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mxconform/dot.h"
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
 #include "mxconform/target.h"
@@ -17,6 +18,7 @@
 typedef struct server {
   const mxc_target_api *api; /* NULL: libmxref */
   mx_profile profile;        /* libmxref's knobs */
+  mx_dot_model dot_model;    /* libmxref's dot products (--dot-preset, default exact-rne) */
 } server;
 
 static int parse_hex(const char *s, uint64_t *v) {
@@ -209,6 +211,39 @@ static void handle(server *sv, char *line) {
     for (unsigned i = 0; i < t.nfirst && i < 16; i++)
       printf(" %llx:%x:%x", (unsigned long long)t.first[i].bits, t.first[i].expected, t.first[i].actual);
     fputc('\n', stdout);
+  } else if (!strcmp(op, "dot") && n >= 6) {
+    /* dot FA FB N K C SA.. A.. SB.. B.. (PROTOCOL.md) */
+    int fa = mx_block_fmt_by_name(f[1]), fb = mx_block_fmt_by_name(f[2]);
+    size_t nb = strtoul(f[3], NULL, 10), k = strtoul(f[4], NULL, 10);
+    uint64_t c = 0;
+    int has_c = strcmp(f[5], "-") != 0;
+    if (fa < 0 || fb < 0 || k < 1 || k > MX_BLOCK_MAX || nb > MAXV / 2 || nb * k > MAXV / 2 ||
+        (size_t)n != 6 + 2 * (nb + nb * k) || (has_c && (parse_hex(f[5], &c) || c > 0xFFFFFFFFu))) {
+      puts("error bad dot request");
+      return;
+    }
+    /* in[]: A scales, A codes; out[]: B scales, B codes (then reused for the answer) */
+    static uint64_t bv[MAXV];
+    size_t na = nb + nb * k;
+    for (size_t i = 0; i < na; i++)
+      if (parse_hex(f[6 + i], &in[i]) || parse_hex(f[6 + na + i], &bv[i])) { puts("error bad value"); return; }
+    uint64_t r;
+    if (sv->api) {
+      if (!sv->api->dot) { puts("unsupported"); return; }
+      if (reply_status(sv->api->dot(fa, fb, nb, k, in, in + nb, bv, bv + nb, has_c, c, &r))) return;
+    } else {
+      static uint8_t s8[2][MAXV], c8[2][MAXV];
+      for (size_t j = 0; j < nb; j++) s8[0][j] = (uint8_t)in[j], s8[1][j] = (uint8_t)bv[j];
+      for (size_t i = 0; i < nb * k; i++) c8[0][i] = (uint8_t)in[nb + i], c8[1][i] = (uint8_t)bv[nb + i];
+      mx_dot_vec a = {(mx_block_fmt)fa, s8[0], c8[0]}, b = {(mx_block_fmt)fb, s8[1], c8[1]};
+      uint32_t c32 = (uint32_t)c, o32;
+      if (mxref_dot_general(&a, &b, nb, k, has_c ? &c32 : NULL, &sv->dot_model, &o32) != MX_DOT_OK) {
+        puts("unsupported");
+        return;
+      }
+      r = o32;
+    }
+    reply_values(&r, 1);
   } else {
     printf("error unknown request '%s'\n", op);
   }
@@ -216,17 +251,19 @@ static void handle(server *sv, char *line) {
 
 int cmd_serve(int argc, char **argv) {
   const char *cmd = "serve";
-  const char *lib = NULL, *profile = "ocp";
+  const char *lib = NULL, *profile = "ocp", *dot_preset = "exact-rne";
   int reference = 0;
   for (int i = 1; i < argc; i++) {
     const char *v;
     if ((v = cli_opt(cmd, argc, argv, &i, "--lib"))) lib = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--profile"))) profile = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--dot-preset"))) dot_preset = v;
     else if (!strcmp(argv[i], "--reference")) reference = 1;
     else if (!strcmp(argv[i], "--help")) {
-      printf("usage: mxconform serve --lib PATH.so | --reference [--profile P]\n"
+      printf("usage: mxconform serve --lib PATH.so | --reference [--profile P] [--dot-preset NAME]\n"
              "Answers harness/PROTOCOL.md requests on stdin/stdout. With --reference, libmxref configured\n"
-             "by profile P (default ocp) answers: cvt requests as asked, quantize with P's rule and rounding.\n");
+             "by profile P (default ocp) answers: cvt requests as asked, quantize with P's rule and rounding,\n"
+             "dot requests with the accumulation model of preset NAME (default exact-rne; include/mxconform/dot.h).\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
   }
@@ -234,6 +271,9 @@ int cmd_serve(int argc, char **argv) {
   server sv = {0};
   char err[512];
   if (mx_profile_load(profile, &sv.profile, err, sizeof err)) cli_usage_error(cmd, "%s", err);
+  const mx_dot_preset *dp = mx_dot_preset_find(dot_preset);
+  if (!dp) cli_usage_error(cmd, "--dot-preset: unknown preset '%s'", dot_preset);
+  sv.dot_model = dp->model;
   const char *name = "libmxref", *version = mxref_version();
   if (lib) {
     void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);

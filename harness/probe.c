@@ -1,0 +1,777 @@
+/* Dot-product probes (harness/probe.h): feature-targeted DotGenerals in the style of
+ * Fasi et al. 2021 and Khattak & Mikaitis 2025, and a fit of the model of
+ * include/mxconform/dot.h to a black-box target's answers.
+ *
+ * Every probe has a predicted result under every candidate model (libmxref evaluates the
+ * model), so a probe does not need a hand-written decision rule: a parameter is set to the
+ * value whose predictions reproduce the target on the most probes. The families are built
+ * so that each parameter has probes whose outcome hinges on it (spec_notes/dot.md
+ * "Probes"); the fit is a coordinate ascent on the number of reproduced probes (the seven
+ * two- and three-valued parameters jointly, then frac_bits, group and presum one at a
+ * time), repeated until nothing changes. */
+#include "probe.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mxconform/mxref.h"
+
+const char *const probe_family_names[PROBE_FAM_COUNT] = {"subnormal", "window", "window-acc", "group",
+                                                         "presum",    "round",  "c",          "scale"};
+
+/* ---- element values and products ------------------------------------------------------ */
+
+typedef struct prod_ent {
+  double v;
+  uint8_t a, b;
+} prod_ent;
+
+typedef struct fmt_pair {
+  mx_block_fmt fa, fb;
+  double va[256], vb[256];
+  int na, nb;           /* number of codes */
+  prod_ent *prods;      /* every finite product, sorted by value */
+  size_t nprods;
+  int lmax, lmin;       /* log2 of the largest / smallest positive power-of-two product */
+  double fin_a[256];    /* finite codes of a (for random cases) */
+} fmt_pair;
+
+static double code_value(mx_block_fmt f, unsigned code) {
+  uint64_t bits = mxref_decode_f64_bits(mx_block_element(f), code);
+  double d;
+  memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+static int cmp_prod(const void *x, const void *y) {
+  const prod_ent *p = x, *q = y;
+  if (p->v != q->v) return p->v < q->v ? -1 : 1;
+  if (p->a != q->a) return p->a < q->a ? -1 : 1;
+  return (p->b > q->b) - (p->b < q->b);
+}
+
+static void pair_init(fmt_pair *P, mx_block_fmt fa, mx_block_fmt fb) {
+  memset(P, 0, sizeof *P);
+  P->fa = fa;
+  P->fb = fb;
+  P->na = 1 << mx_format(mx_block_element(fa))->bits;
+  P->nb = 1 << mx_format(mx_block_element(fb))->bits;
+  for (int c = 0; c < P->na; c++) P->va[c] = code_value(fa, (unsigned)c);
+  for (int c = 0; c < P->nb; c++) P->vb[c] = code_value(fb, (unsigned)c);
+  P->prods = malloc(sizeof(prod_ent) * (size_t)P->na * (size_t)P->nb);
+  if (!P->prods) abort();
+  for (int a = 0; a < P->na; a++)
+    for (int b = 0; b < P->nb; b++) {
+      double x = P->va[a], y = P->vb[b];
+      if (!isfinite(x) || !isfinite(y) || x == 0 || y == 0) continue;
+      prod_ent e = {x * y, (uint8_t)a, (uint8_t)b}; /* exact: at most 2 x 18 significant bits */
+      P->prods[P->nprods++] = e;
+    }
+  qsort(P->prods, P->nprods, sizeof(prod_ent), cmp_prod);
+  P->lmax = -1000;
+  P->lmin = 1000;
+  for (size_t i = 0; i < P->nprods; i++) {
+    double v = P->prods[i].v;
+    int e;
+    if (v > 0 && frexp(v, &e) == 0.5) {
+      if (e - 1 > P->lmax) P->lmax = e - 1;
+      if (e - 1 < P->lmin) P->lmin = e - 1;
+    }
+  }
+}
+
+static void pair_free(fmt_pair *P) { free(P->prods); }
+
+/* codes (a, b) with a * b == v exactly; -1 when v is no product of the pair */
+static int find_prod(const fmt_pair *P, double v, uint8_t *a, uint8_t *b) {
+  if (v == 0) {
+    *a = 0; /* +0 in every format */
+    *b = 0;
+    return 0;
+  }
+  size_t lo = 0, hi = P->nprods;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (P->prods[mid].v < v) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo >= P->nprods || P->prods[lo].v != v) return -1;
+  *a = P->prods[lo].a;
+  *b = P->prods[lo].b;
+  return 0;
+}
+
+static int has_prod(const fmt_pair *P, double v) {
+  uint8_t a, b;
+  return find_prod(P, v, &a, &b) == 0;
+}
+
+/* ---- building cases -------------------------------------------------------------------- */
+
+typedef struct builder {
+  const fmt_pair *P;
+  probe_case *v;
+  size_t n, cap;
+} builder;
+
+static probe_case *new_case(builder *B, unsigned nblocks, int family) {
+  if (B->n == B->cap) {
+    B->cap = B->cap ? 2 * B->cap : 1024;
+    B->v = realloc(B->v, B->cap * sizeof(probe_case));
+    if (!B->v) abort();
+  }
+  probe_case *pc = &B->v[B->n];
+  memset(pc, 0, sizeof *pc);
+  pc->fa = B->P->fa;
+  pc->fb = B->P->fb;
+  pc->n = nblocks;
+  pc->k = PROBE_K;
+  pc->family = (uint8_t)family;
+  for (unsigned j = 0; j < PROBE_NB; j++) pc->sa[j] = pc->sb[j] = 127;
+  return pc;
+}
+
+/* Keep the case being built (new_case reserved it) only when ok. */
+static void commit(builder *B, int ok) {
+  if (ok) B->n++;
+}
+
+static int set_scale(probe_case *pc, unsigned j, int e) {
+  if (e < -254 || e > 254) return -1;
+  int ea = e / 2, eb = e - ea;
+  pc->sa[j] = (uint8_t)(127 + ea);
+  pc->sb[j] = (uint8_t)(127 + eb);
+  return 0;
+}
+
+static int set_prod(const fmt_pair *P, probe_case *pc, unsigned j, unsigned i, double v) {
+  uint8_t a, b;
+  if (find_prod(P, v, &a, &b)) return -1;
+  pc->ca[j * PROBE_K + i] = a;
+  pc->cb[j * PROBE_K + i] = b;
+  return 0;
+}
+
+/* A block holding the single value v (a product m * 2^e with m the first product mantissa
+ * among 1, 1.5, 1.25, 1.75, 0.75 that the pair has); 0 on success. */
+static int set_block_value(const fmt_pair *P, probe_case *pc, unsigned j, double v) {
+  if (v == 0) return set_scale(pc, j, 0);
+  int e;
+  double m = frexp(fabs(v), &e); /* v = m * 2^e, m in [0.5, 1) */
+  m *= 2;
+  e -= 1; /* m in [1, 2) */
+  double sgn = v < 0 ? -1 : 1;
+  /* product p = m * 2^t with t near the middle of the pair's range */
+  for (int t = 0; t <= P->lmax + 2; t = t > 0 ? -t : 1 - t) {
+    double p = sgn * ldexp(m, t);
+    if (t < P->lmin - 4 || t > P->lmax + 2) continue;
+    if (has_prod(P, p) && set_scale(pc, j, e - t) == 0) return set_prod(P, pc, j, 0, p);
+    if (t < -40) break;
+  }
+  return -1;
+}
+
+static uint32_t f32_bits(double v) {
+  float f = (float)v;
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+static uint64_t rng_next(uint64_t *s) { /* splitmix64 */
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+static unsigned rng_below(uint64_t *s, unsigned n) { return (unsigned)(rng_next(s) % n); }
+
+/* ---- the families ----------------------------------------------------------------------- */
+
+/* SUBNORMAL: results at 2^-140, 2^-149 and sums of products below the FP32 range. */
+static void fam_subnormal(builder *B) {
+  const fmt_pair *P = B->P;
+  static const double vals[] = {0x1p-140, -0x1p-140, 0x1p-149, 0x1p-127, 0x1.8p-130};
+  for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+    probe_case *pc = new_case(B, 1, PROBE_FAM_SUBNORMAL);
+    commit(B, set_block_value(P, pc, 0, vals[i]) == 0);
+  }
+  for (int s = 0; s < 2; s++) { /* 32 products of 2^-150 each: only their sum is representable */
+    probe_case *pc = new_case(B, 1, PROBE_FAM_SUBNORMAL);
+    int ok = set_scale(pc, 0, -150) == 0;
+    for (unsigned i = 0; i < PROBE_K && ok; i++) ok = set_prod(P, pc, 0, i, s ? -1.0 : 1.0) == 0;
+    commit(B, ok);
+  }
+  { /* two blocks, each subnormal */
+    probe_case *pc = new_case(B, 2, PROBE_FAM_SUBNORMAL);
+    commit(B, set_block_value(P, pc, 0, 0x1p-140) == 0 && set_block_value(P, pc, 1, 0x1p-141) == 0);
+  }
+  { /* C subnormal, products zero */
+    probe_case *pc = new_case(B, 1, PROBE_FAM_SUBNORMAL);
+    pc->has_c = 1;
+    pc->c = 0x00000200u;
+    commit(B, 1);
+  }
+}
+
+/* WINDOW: the largest power-of-two product T and tiny ones T * 2^-m in the same block;
+ * how many tiny ones survive, and in which direction they are cut, gives frac_bits and
+ * align when no wider term (the accumulator) is present. */
+static void fam_window(builder *B) {
+  const fmt_pair *P = B->P;
+  double T = ldexp(1, P->lmax);
+  int span = P->lmax - P->lmin;
+  for (int m = 1; m <= span; m++) {
+    double t = ldexp(T, -m);
+    for (int var = 0; var < 7; var++) {
+      probe_case *pc = new_case(B, 1, PROBE_FAM_WINDOW);
+      int ok = set_scale(pc, 0, -P->lmax) == 0;
+      double big = var == 4 ? -T : T, tiny = var == 1 || var == 3 ? -t : var == 5 ? 1.5 * t : t;
+      unsigned ntiny = var == 2 || var == 3 ? 1 : PROBE_K - 1;
+      if (var == 6) { /* tiny ones first, the big one last */
+        ok = ok && set_prod(P, pc, 0, PROBE_K - 1, T) == 0;
+        for (unsigned i = 0; i + 1 < PROBE_K && ok; i++) ok = set_prod(P, pc, 0, i, -t) == 0;
+      } else {
+        ok = ok && set_prod(P, pc, 0, 0, big) == 0;
+        for (unsigned i = 1; i <= ntiny && ok; i++) ok = set_prod(P, pc, 0, i, tiny) == 0;
+      }
+      commit(B, ok);
+    }
+  }
+}
+
+/* WINDOW-ACC: an accumulator of 1 (C, or an earlier block) and 32 products of 2^-m (or one,
+ * or 1.5 * 2^-m), m = 1 .. 64: a fused unit cuts them on the accumulator's grid. */
+static void fam_window_acc(builder *B) {
+  const fmt_pair *P = B->P;
+  for (int m = 1; m <= 64; m++) {
+    for (int var = 0; var < 9; var++) {
+      int viac = var < 6 || var == 8;
+      probe_case *pc = new_case(B, viac ? 1 : 2, PROBE_FAM_WINDOW_ACC);
+      unsigned j = viac ? 0 : 1;
+      double acc = var == 4 ? -1.0 : 1.0;
+      double t = var == 1 || var == 3 || var == 7 ? -1.0 : var == 5 ? 1.5 : var == 8 ? -1.5 : 1.0;
+      unsigned cnt = var == 2 || var == 3 || var == 5 || var == 8 ? 1 : PROBE_K;
+      int ok = 1;
+      if (viac) {
+        pc->has_c = 1;
+        pc->c = f32_bits(acc);
+      } else {
+        ok = set_block_value(P, pc, 0, acc) == 0;
+      }
+      /* products t * 2^q with q = the pair's nearest power, scale 2^(-m-q) */
+      int q = P->lmin > 0 ? P->lmin : P->lmax < 0 ? P->lmax : 0;
+      ok = ok && set_scale(pc, j, -m - q) == 0;
+      for (unsigned i = 0; i < cnt && ok; i++) ok = set_prod(P, pc, j, i, ldexp(t, q)) == 0;
+      commit(B, ok);
+    }
+  }
+}
+
+/* GROUP: a dominant product walked through positions 0..31 among tiny ones (Fasi test B,
+ * anchors.md A7 test 5); and C = 2^24..2^26 followed by the first i products = 1, whose
+ * FP32 accumulation rounds per step. */
+static void fam_group(builder *B) {
+  const fmt_pair *P = B->P;
+  double T = ldexp(1, P->lmax);
+  int span = P->lmax - P->lmin;
+  static const int ms[] = {4, 8, 12, 16, 20, 24, 26, 30};
+  for (size_t r = 0; r < sizeof ms / sizeof ms[0]; r++) {
+    if (ms[r] > span) continue;
+    for (unsigned p = 0; p < PROBE_K; p++) {
+      probe_case *pc = new_case(B, 1, PROBE_FAM_GROUP);
+      int ok = set_scale(pc, 0, -P->lmax) == 0;
+      for (unsigned i = 0; i < PROBE_K && ok; i++) ok = set_prod(P, pc, 0, i, i == p ? T : ldexp(T, -ms[r])) == 0;
+      commit(B, ok);
+    }
+  }
+  for (int c = 24; c <= 26; c++)
+    for (unsigned cnt = 1; cnt <= PROBE_K; cnt++) {
+      probe_case *pc = new_case(B, 1, PROBE_FAM_GROUP);
+      pc->has_c = 1;
+      pc->c = f32_bits(ldexp(1, c));
+      int q = P->lmin > 0 ? P->lmin : P->lmax < 0 ? P->lmax : 0;
+      int ok = set_scale(pc, 0, -q) == 0;
+      for (unsigned i = 0; i < cnt && ok; i++) ok = set_prod(P, pc, 0, i, ldexp(1, q)) == 0;
+      commit(B, ok);
+    }
+}
+
+/* PRESUM: products that cancel (T at 0, -T at d) among tiny ones: summed exactly before
+ * alignment (same chunk) they leave the tiny ones whole; aligned separately they set the
+ * grid. And C = 1 with the first i products 1.5 * 2^-m: chunk sums cross the grid. */
+static void fam_presum(builder *B) {
+  const fmt_pair *P = B->P;
+  double T = ldexp(1, P->lmax);
+  int span = P->lmax - P->lmin;
+  int mlist[2] = {span < 20 ? span : 20, span};
+  for (int r = 0; r < 2; r++) {
+    if (r == 1 && mlist[1] == mlist[0]) break;
+    for (unsigned d = 1; d < PROBE_K; d++)
+      for (unsigned s = 0; s < 2; s++) { /* (0, d) and (d - 1, d) */
+        unsigned p0 = s ? d - 1 : 0, p1 = d;
+        if (s && d == 1) continue;
+        probe_case *pc = new_case(B, 1, PROBE_FAM_PRESUM);
+        int ok = set_scale(pc, 0, -P->lmax) == 0;
+        for (unsigned i = 0; i < PROBE_K && ok; i++)
+          ok = set_prod(P, pc, 0, i, i == p0 ? T : i == p1 ? -T : ldexp(T, -mlist[r])) == 0;
+        commit(B, ok);
+      }
+  }
+  static const int ms[] = {12, 20, 24, 26, 30, 34, 36, 40, 46};
+  int q = P->lmin > 0 ? P->lmin : P->lmax < 0 ? P->lmax : 0;
+  double u = has_prod(P, ldexp(1.5, q)) ? 1.5 : has_prod(P, ldexp(1.75, q)) ? 1.75 : 0;
+  if (u == 0) return;
+  for (size_t r = 0; r < sizeof ms / sizeof ms[0]; r++)
+    for (unsigned cnt = 1; cnt <= PROBE_K; cnt++)
+      for (int neg = 0; neg < 2; neg++) { /* negative: visible through a final truncation too */
+        probe_case *pc = new_case(B, 1, PROBE_FAM_PRESUM);
+        pc->has_c = 1;
+        pc->c = f32_bits(1.0);
+        int ok = set_scale(pc, 0, -ms[r] - q) == 0;
+        for (unsigned i = 0; i < cnt && ok; i++) ok = set_prod(P, pc, 0, i, ldexp(neg ? -u : u, q)) == 0;
+        commit(B, ok);
+      }
+}
+
+/* ROUND: one value per block, so that only the FP32 accumulator and the final rounding act:
+ * ties, 0.75 ulp, carries, overflow; every sequence also mirrored. */
+static void fam_round(builder *B) {
+  const fmt_pair *P = B->P;
+  static const double seq[][5] = {
+      /* count, values */
+      {4, 1, 0x1p-24, 0x1p-24, 0x1p-24}, {2, 1, 0x1.8p-24, 0, 0},       {2, 1, 0x1.8p-25, 0, 0},
+      {2, 1, -0x1p-25, 0, 0},            {2, 1, -0x1.8p-24, 0, 0},      {3, 1, 0x1p-23, 0x1p-24, 0},
+      {3, 0x1p24, 1, 1, 0},              {4, 0x1p24, 1, 1, 1},          {4, 0x1p25, 1, 1, 1},
+      {2, 1, 0x1p-24, 0, 0},             {2, 1.5, 0x1.8p-24, 0, 0},     {3, 1, 1, 0x1.8p-23, 0},
+      {2, 1, 0x1.cp-24, 0, 0},           {2, 1, 0x1.4p-24, 0, 0},       {3, 0x1p-24, 0x1p-24, 1, 0},
+      {2, 0x1.cp127, 0x1.cp127, 0, 0},   {2, 0x1p127, 0x1p127, 0, 0},   {2, 1, -0x1.8p-23, 0, 0},
+      {3, 1, 0x1p-24, -0x1p-30, 0},      {2, 0x1.8p1, 0x1.8p-23, 0, 0},
+      /* a rounding in a middle update (the last one goes to final_round) */
+      {3, 1, 0x1.8p-24, 0, 0},           {4, 1, 0x1.8p-24, 0, 0},       {4, 1, 0x1p-23, 0x1p-24, 0},
+      {3, 1, 0x1.4p-24, 0, 0},           {4, 0x1.cp127, 0x1.cp127, -0x1.cp127, 0}, {3, 1, -0x1p-25, 0, 0},
+  };
+  for (size_t s = 0; s < sizeof seq / sizeof seq[0]; s++)
+    for (int neg = 0; neg < 2; neg++) {
+      unsigned n = (unsigned)seq[s][0];
+      probe_case *pc = new_case(B, n, PROBE_FAM_ROUND);
+      int ok = 1;
+      for (unsigned j = 0; j < n && ok; j++) ok = set_block_value(P, pc, j, neg ? -seq[s][1 + j] : seq[s][1 + j]) == 0;
+      commit(B, ok);
+    }
+}
+
+/* C: a C of 2^k with small blocks, and a tiny C beside blocks that cancel: whether C starts
+ * the accumulator or is added last. */
+static void fam_c(builder *B) {
+  const fmt_pair *P = B->P;
+  static const double seq[][5] = {
+      /* C, count, values */
+      {0x1p24, 2, 1, 1, 0},        {0x1p25, 3, 1, 1, 1},  {0x1p-30, 2, 1, -1, 0}, {0x1p-30, 3, 1, -1, 1},
+      {1, 2, 0x1p-24, 0x1p-24, 0}, {1, 1, 0x1.8p-24, 0, 0}, {0x1.8p-24, 1, 1, 0, 0}, {0x1p24, 1, 1, 0, 0},
+      {0x1p-60, 2, 0x1p20, -0x1p20, 0}, {-0x1p24, 2, -1, -1, 0},
+  };
+  for (size_t s = 0; s < sizeof seq / sizeof seq[0]; s++)
+    for (int neg = 0; neg < 2; neg++) {
+      unsigned n = (unsigned)seq[s][1];
+      probe_case *pc = new_case(B, n, PROBE_FAM_C);
+      pc->has_c = 1;
+      pc->c = f32_bits(neg ? -seq[s][0] : seq[s][0]);
+      int ok = 1;
+      for (unsigned j = 0; j < n && ok; j++) ok = set_block_value(P, pc, j, neg ? -seq[s][2 + j] : seq[s][2 + j]) == 0;
+      commit(B, ok);
+    }
+  /* C = 1 and a block worth 2^-24 + 2^-24-d: rounded on its own first (separate) it is a tie
+   * that goes to even; added to C in one rounding (fused, exact) it rounds up */
+  {
+    double T = ldexp(1, P->lmax);
+    int span = P->lmax - P->lmin;
+    for (int d = 1; d <= span; d++)
+      for (int neg = 0; neg < 2; neg++) {
+        probe_case *pc = new_case(B, 1, PROBE_FAM_C);
+        pc->has_c = 1;
+        pc->c = f32_bits(neg ? -1.0 : 1.0);
+        double sg = neg ? -1 : 1;
+        int ok = set_scale(pc, 0, -24 - P->lmax) == 0 && set_prod(P, pc, 0, 0, sg * T) == 0 &&
+                 set_prod(P, pc, 0, 1, sg * ldexp(T, -d)) == 0;
+        commit(B, ok);
+      }
+  }
+  /* one block with two products 1 after C = 2^24 (the per-step rounding inside one block) */
+  for (int neg = 0; neg < 2; neg++) {
+    probe_case *pc = new_case(B, 1, PROBE_FAM_C);
+    pc->has_c = 1;
+    pc->c = f32_bits(neg ? -0x1p24 : 0x1p24);
+    int q = P->lmin > 0 ? P->lmin : P->lmax < 0 ? P->lmax : 0;
+    int ok = set_scale(pc, 0, -q) == 0;
+    for (unsigned i = 0; i < 2 && ok; i++) ok = set_prod(P, pc, 0, i, ldexp(neg ? -1 : 1, q)) == 0;
+    commit(B, ok);
+  }
+}
+
+/* SCALE: a step sum with more than 24 significant bits scaled into the subnormal range:
+ * rounded once (scales in the products) or twice (FP32 step result, then scaled). */
+static void fam_scale(builder *B) {
+  const fmt_pair *P = B->P;
+  double T = ldexp(1, P->lmax);
+  static const int shapes[][4] = {{19, 20, 26, 0}, {19, 20, 26, 1}, {18, 19, 25, 0}, {20, 21, 27, 0}, {12, 13, 19, 0}};
+  for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+    for (int at = -133; at <= -126; at++)
+      for (int neg = 0; neg < 2; neg++) {
+        probe_case *pc = new_case(B, 1, PROBE_FAM_SCALE);
+        double sg = neg ? -1 : 1;
+        int ok = set_scale(pc, 0, at - P->lmax) == 0;
+        ok = ok && set_prod(P, pc, 0, 0, sg * T) == 0 && set_prod(P, pc, 0, 1, sg * ldexp(T, -shapes[s][0])) == 0 &&
+             set_prod(P, pc, 0, 2, sg * ldexp(T, -shapes[s][1])) == 0 &&
+             set_prod(P, pc, 0, 3, (shapes[s][3] ? sg : -sg) * ldexp(T, -shapes[s][2])) == 0;
+        commit(B, ok);
+      }
+  /* random blocks of finite codes scaled so that the sum lands near 2^-135 .. 2^-126 */
+  uint64_t rng = 0x5CA1E5EEDull;
+  for (int r = 0; r < 64; r++) {
+    probe_case *pc = new_case(B, 1, PROBE_FAM_SCALE);
+    double sum = 0;
+    for (unsigned i = 0; i < PROBE_K; i++) {
+      unsigned a, b;
+      do a = rng_below(&rng, (unsigned)P->na); while (!isfinite(P->va[a]));
+      do b = rng_below(&rng, (unsigned)P->nb); while (!isfinite(P->vb[b]));
+      pc->ca[i] = (uint8_t)a;
+      pc->cb[i] = (uint8_t)b;
+      sum += P->va[a] * P->vb[b];
+    }
+    int e = 0;
+    if (sum != 0) frexp(sum, &e);
+    commit(B, sum != 0 && set_scale(pc, 0, -126 - (int)rng_below(&rng, 10) - e) == 0);
+  }
+}
+
+size_t probe_build(mx_block_fmt fa, mx_block_fmt fb, probe_case **cases) {
+  fmt_pair P;
+  pair_init(&P, fa, fb);
+  builder B = {&P, NULL, 0, 0};
+  fam_subnormal(&B);
+  fam_window(&B);
+  fam_window_acc(&B);
+  fam_group(&B);
+  fam_presum(&B);
+  fam_round(&B);
+  fam_c(&B);
+  fam_scale(&B);
+  pair_free(&P);
+  *cases = B.v;
+  return B.n;
+}
+
+/* ---- random confirmation cases --------------------------------------------------------- */
+
+void probe_random_case(mx_block_fmt fa, mx_block_fmt fb, uint64_t *rng, probe_case *pc) {
+  static fmt_pair P;
+  static int have = 0;
+  if (!have || P.fa != fa || P.fb != fb) {
+    if (have) pair_free(&P);
+    pair_init(&P, fa, fb);
+    have = 1;
+  }
+  memset(pc, 0, sizeof *pc);
+  pc->fa = fa;
+  pc->fb = fb;
+  pc->k = PROBE_K;
+  pc->family = PROBE_FAM_RANDOM;
+  pc->n = 1 + rng_below(rng, PROBE_NB);
+  unsigned shape = rng_below(rng, 8);
+  int base = (int)rng_below(rng, 21) - 10;
+  for (unsigned j = 0; j < pc->n; j++) {
+    int e = base;
+    if (shape == 4) e += (int)rng_below(rng, 61) - 30;          /* blocks of very different sizes */
+    if (shape == 5) e = -130 - (int)rng_below(rng, 20);          /* subnormal results */
+    if (shape == 6 && rng_below(rng, 4) == 0) e = 100 + (int)rng_below(rng, 40); /* overflow */
+    set_scale(pc, j, e);
+    if (rng_below(rng, 8) == 0) { /* independent scales per operand */
+      pc->sa[j] = (uint8_t)(127 + (int)rng_below(rng, 17) - 8);
+      pc->sb[j] = (uint8_t)(127 + (int)rng_below(rng, 17) - 8);
+    }
+    for (unsigned i = 0; i < PROBE_K; i++) {
+      unsigned x = j * PROBE_K + i;
+      unsigned a = rng_below(rng, (unsigned)P.na), b = rng_below(rng, (unsigned)P.nb);
+      if (shape != 7) { /* finite codes (shape 7 keeps NaN/Inf codes) */
+        while (!isfinite(P.va[a])) a = rng_below(rng, (unsigned)P.na);
+        while (!isfinite(P.vb[b])) b = rng_below(rng, (unsigned)P.nb);
+      }
+      if (shape == 2 && rng_below(rng, 4)) a = b = 0; /* sparse */
+      if (shape == 3 && i >= 1 && rng_below(rng, 2)) { /* one large product, small ones */
+        const prod_ent *pe = &P.prods[rng_below(rng, (unsigned)(P.nprods / 8 + 1)) + P.nprods / 2];
+        if (pe->v > 0) {
+          a = pe->a;
+          b = pe->b;
+        }
+      }
+      pc->ca[x] = (uint8_t)a;
+      pc->cb[x] = (uint8_t)b;
+    }
+    if (shape == 1) /* cancellation: the second half is the first half negated */
+      for (unsigned i = 0; i < PROBE_K / 2; i++) {
+        uint8_t a, b;
+        unsigned x = j * PROBE_K + i, y = x + PROBE_K / 2;
+        double v = P.va[pc->ca[x]] * P.vb[pc->cb[x]];
+        if (isfinite(v) && find_prod(&P, -v, &a, &b) == 0) {
+          pc->ca[y] = a;
+          pc->cb[y] = b;
+          if (rng_below(rng, 4) == 0) pc->cb[y] = (uint8_t)rng_below(rng, (unsigned)P.nb); /* near-cancel */
+          if (!isfinite(P.vb[pc->cb[y]])) pc->cb[y] = b;
+        }
+      }
+  }
+  if (rng_below(rng, 2)) {
+    pc->has_c = 1;
+    unsigned kind = rng_below(rng, 5);
+    if (kind == 0) pc->c = (uint32_t)rng_next(rng) & 0x80000000u; /* +-0 */
+    else if (kind == 1) pc->c = ((uint32_t)rng_next(rng) & 0x80000000u) | ((uint32_t)(127 + base + 20 + rng_below(rng, 10)) << 23);
+    else {
+      int ce = 127 + base + (int)rng_below(rng, 41) - 20 + (shape == 5 ? -135 : 0);
+      if (ce < 0) ce = 0;
+      if (ce > 254) ce = 254;
+      pc->c = ((uint32_t)rng_next(rng) & 0x807FFFFFu) | ((uint32_t)ce << 23);
+    }
+  }
+}
+
+/* ---- model evaluation and comparison --------------------------------------------------- */
+
+int probe_eval(const probe_case *pc, const mx_dot_model *m, uint32_t *out) {
+  mx_dot_vec a = {pc->fa, pc->sa, pc->ca}, b = {pc->fb, pc->sb, pc->cb};
+  return mxref_dot_general(&a, &b, pc->n, pc->k, pc->has_c ? &pc->c : NULL, m, out);
+}
+
+int probe_same(uint32_t x, uint32_t y) {
+  int nx = (x & 0x7FFFFFFFu) > 0x7F800000u, ny = (y & 0x7FFFFFFFu) > 0x7F800000u;
+  return nx || ny ? nx && ny : x == y;
+}
+
+static mx_dot_model normalise(const mx_dot_model *in) {
+  mx_dot_model m = *in;
+  if (m.presum <= 1) m.presum = 0;
+  if (m.group >= PROBE_K) m.group = 0;
+  if (m.frac_bits == MX_DOT_FRAC_EXACT) { /* Align cuts nothing: align and presum do nothing */
+    m.align = MX_DOT_ALIGN_TRUNC;
+    m.presum = 0;
+    if (m.accum == MX_DOT_ACCUM_EXACT) { /* one rounding of the exact value (dot.h) */
+      mx_dot_model d = MX_DOT_MODEL_EXACT_RNE;
+      d.final_round = m.final_round;
+      d.subnormal = m.subnormal;
+      m = d;
+    }
+  }
+  if (m.presum >= PROBE_K) m.presum = PROBE_K;
+  if (m.scale_at == MX_DOT_SCALE_GROUP && m.frac_bits != MX_DOT_FRAC_EXACT) {
+    /* an unscaled step sum of N terms on the grid 2^(E-f), each below 2^(E+1), is a multiple
+     * of 2^(E-f) below N * 2^(E+1): FP32 holds it exactly when N * 2^(f+1) <= 2^24 (and the
+     * unscaled products of every MX pair are far inside FP32's normal range), so the extra
+     * rounding of scale_at = group rounds nothing (spec_notes/dot.md "Probes") */
+    unsigned step = m.group ? m.group : PROBE_K, h = m.presum > 1 ? m.presum : 1, N = (step + h - 1) / h;
+    if (m.frac_bits + 1 <= 24 && (double)N * ldexp(1, m.frac_bits + 1) <= 0x1p24) m.scale_at = MX_DOT_SCALE_PRODUCT;
+  }
+  return m;
+}
+
+int probe_model_distance(const mx_dot_model *a, const mx_dot_model *b) {
+  mx_dot_model x = normalise(a), y = normalise(b);
+  return (x.group != y.group) + (x.presum != y.presum) + (x.frac_bits != y.frac_bits) + (x.align != y.align) +
+         (x.scale_at != y.scale_at) + (x.acc != y.acc) + (x.c_at != y.c_at) + (x.final_round != y.final_round) +
+         (x.accum != y.accum) + (x.subnormal != y.subnormal);
+}
+
+void probe_model_text(const mx_dot_model *m, char *buf, size_t len) {
+  char fb[16];
+  if (m->frac_bits == MX_DOT_FRAC_EXACT) snprintf(fb, sizeof fb, "exact");
+  else snprintf(fb, sizeof fb, "%d", m->frac_bits);
+  snprintf(buf, len, "group=%u presum=%u frac_bits=%s align=%s scale_at=%s acc=%s c_at=%s final=%s accum=%s subnormal=%s",
+           m->group, m->presum, fb, mx_dot_align_names[m->align], mx_dot_scale_at_names[m->scale_at],
+           mx_dot_acc_names[m->acc], mx_dot_c_at_names[m->c_at], mx_dot_round_names[m->final_round],
+           mx_dot_accum_names[m->accum], mx_dot_subnormal_names[m->subnormal]);
+}
+
+/* ---- the fit ------------------------------------------------------------------------------ */
+
+typedef struct fitctx {
+  const probe_case *cases;
+  const uint32_t *got; /* the target's answers */
+  size_t n;
+} fitctx;
+
+static int supported(const mx_dot_model *m) {
+  return !mx_dot_model_check(m) && !(m->frac_bits != MX_DOT_FRAC_EXACT && m->accum == MX_DOT_ACCUM_EXACT);
+}
+
+/* Probes the model misses, stopping once more than `limit` are missed. */
+static size_t misses(const fitctx *F, const mx_dot_model *m, size_t limit) {
+  if (!supported(m)) return (size_t)-1;
+  size_t miss = 0;
+  for (size_t i = 0; i < F->n; i++) {
+    uint32_t r;
+    if (probe_eval(&F->cases[i], m, &r) != MX_DOT_OK || !probe_same(r, F->got[i])) {
+      if (++miss > limit) return miss;
+    }
+  }
+  return miss;
+}
+
+/* Try cand; keep it when strictly better, or when equal and cur is unsupported. */
+static void consider(const fitctx *F, mx_dot_model *best, size_t *best_miss, const mx_dot_model *cand) {
+  if (!supported(cand)) return;
+  size_t lim = *best_miss == (size_t)-1 ? (size_t)-2 : *best_miss - (*best_miss > 0);
+  if (*best_miss == 0) return;
+  size_t mm = misses(F, cand, lim);
+  if (mm < *best_miss) {
+    *best = *cand;
+    *best_miss = mm;
+  }
+}
+
+static size_t fit_from(const fitctx *F, mx_dot_model *m, int verbose) {
+  size_t cur = misses(F, m, (size_t)-2);
+  for (int pass = 0; pass < 8 && cur > 0; pass++) {
+    size_t before = cur;
+    /* the seven small parameters jointly */
+    for (int al = 0; al < MX_DOT_ALIGN_COUNT; al++)
+      for (int sa = 0; sa < MX_DOT_SCALE_AT_COUNT; sa++)
+        for (int ac = 0; ac < MX_DOT_ACC_COUNT; ac++)
+          for (int ca = 0; ca < MX_DOT_C_AT_COUNT; ca++)
+            for (int fr = 0; fr < MX_DOT_ROUND_COUNT; fr++)
+              for (int au = 0; au < MX_DOT_ACCUM_COUNT; au++)
+                for (int sn = 0; sn < MX_DOT_SUBN_COUNT; sn++) {
+                  mx_dot_model c = *m;
+                  c.align = (mx_dot_align)al;
+                  c.scale_at = (mx_dot_scale_at)sa;
+                  c.acc = (mx_dot_acc)ac;
+                  c.c_at = (mx_dot_c_at)ca;
+                  c.final_round = (mx_dot_round)fr;
+                  c.accum = (mx_dot_accum)au;
+                  c.subnormal = (mx_dot_subnormal)sn;
+                  if (au == MX_DOT_ACCUM_EXACT && c.frac_bits != MX_DOT_FRAC_EXACT) c.frac_bits = MX_DOT_FRAC_EXACT;
+                  consider(F, m, &cur, &c);
+                }
+    /* frac_bits alone, and jointly with the parameters whose effect it can hide (a coarse
+     * grid masks the accumulator's rounding and the fused/separate difference) */
+    for (int f = -1; f <= 80; f++)
+      for (int ac = 0; ac < MX_DOT_ACC_COUNT; ac++)
+        for (int au = 0; au < MX_DOT_ACCUM_COUNT; au++)
+          for (int fr = 0; fr < MX_DOT_ROUND_COUNT; fr++) {
+            mx_dot_model c = *m;
+            c.frac_bits = f;
+            c.acc = (mx_dot_acc)ac;
+            c.accum = (mx_dot_accum)au;
+            c.final_round = (mx_dot_round)fr;
+            if (c.acc == MX_DOT_ACC_FUSED) c.scale_at = MX_DOT_SCALE_PRODUCT;
+            consider(F, m, &cur, &c);
+          }
+    for (int f = -1; f <= 80; f++)
+      for (unsigned h = 0; h <= PROBE_K; h += h ? h : 2) { /* presum 0 2 4 8 16 32 with frac_bits */
+        mx_dot_model c = *m;
+        c.frac_bits = f;
+        c.presum = h;
+        consider(F, m, &cur, &c);
+      }
+    for (unsigned g = 0; g < PROBE_K; g++) {
+      mx_dot_model c = *m;
+      c.group = g;
+      consider(F, m, &cur, &c);
+    }
+    for (unsigned h = 0; h <= PROBE_K; h++) {
+      if (h == 1) continue;
+      mx_dot_model c = *m;
+      c.presum = h;
+      consider(F, m, &cur, &c);
+    }
+    if (verbose) {
+      char t[256];
+      probe_model_text(m, t, sizeof t);
+      fprintf(stderr, "probe: pass %d: %zu of %zu probes missed: %s\n", pass + 1, cur, F->n, t);
+    }
+    if (cur == before) break;
+  }
+  return cur;
+}
+
+/* Parameters an alternative value of which also reproduces every probe (and is not the
+ * same model by definition). */
+static void unobservable(const fitctx *F, const mx_dot_model *m, char *out, size_t len) {
+  out[0] = 0;
+  size_t used = 0;
+#define ALT(NAME, FIELD, LO, HI)                                                                        \
+  do {                                                                                                  \
+    int any = 0;                                                                                        \
+    for (long v = (LO); v <= (HI); v++) {                                                              \
+      mx_dot_model c = *m;                                                                             \
+      c.FIELD = (__typeof__(c.FIELD))v;                                                                \
+      if (c.FIELD == m->FIELD || !supported(&c) || probe_model_distance(&c, m) == 0) continue;        \
+      if (misses(F, &c, 0) != 0 || used + 40 >= len) continue;                                         \
+      used += (size_t)snprintf(out + used, len - used, "%s%ld", any ? "|" : used ? ", " NAME "=" : NAME "=", v); \
+      any = 1;                                                                                         \
+    }                                                                                                   \
+  } while (0)
+  ALT("group", group, 0, PROBE_K - 1);
+  ALT("presum", presum, 0, PROBE_K);
+  ALT("frac_bits", frac_bits, -1, 80);
+  ALT("align", align, 0, MX_DOT_ALIGN_COUNT - 1);
+  ALT("scale_at", scale_at, 0, MX_DOT_SCALE_AT_COUNT - 1);
+  ALT("acc", acc, 0, MX_DOT_ACC_COUNT - 1);
+  ALT("c_at", c_at, 0, MX_DOT_C_AT_COUNT - 1);
+  ALT("final_round", final_round, 0, MX_DOT_ROUND_COUNT - 1);
+  ALT("accum", accum, 0, MX_DOT_ACCUM_COUNT - 1);
+  ALT("subnormal", subnormal, 0, MX_DOT_SUBN_COUNT - 1);
+#undef ALT
+}
+
+int probe_fit_target(mx_block_fmt fa, mx_block_fmt fb, probe_dot_fn fn, void *ctx, int verbose, probe_fit *fit,
+                     char *msg, size_t msglen) {
+  memset(fit, 0, sizeof *fit);
+  probe_case *cases;
+  size_t n = probe_build(fa, fb, &cases);
+  uint32_t *got = malloc(n * sizeof(uint32_t) + 1);
+  if (!got) abort();
+  if (fn(ctx, cases, n, got, msg, msglen)) {
+    free(cases);
+    free(got);
+    return -1;
+  }
+  fitctx F = {cases, got, n};
+  mx_dot_model best;
+  mx_dot_model_default(&best);
+  size_t best_miss = fit_from(&F, &best, verbose);
+  fit->starts = 1;
+  /* not every probe reproduced: start again from every preset and keep the best fit */
+  for (const mx_dot_preset *p = mx_dot_presets; p->name && best_miss > 0; p++) {
+    mx_dot_model m = p->model;
+    if (verbose) fprintf(stderr, "probe: restart from %s\n", p->name);
+    size_t mm = fit_from(&F, &m, verbose);
+    fit->starts++;
+    if (mm < best_miss) {
+      best = m;
+      best_miss = mm;
+    }
+  }
+  fit->model = best;
+  fit->probes = n;
+  fit->agree = n - best_miss;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t r;
+    int f = cases[i].family;
+    fit->fam_cases[f]++;
+    if (probe_eval(&cases[i], &best, &r) == MX_DOT_OK && probe_same(r, got[i])) fit->fam_agree[f]++;
+  }
+  unobservable(&F, &best, fit->unobservable, sizeof fit->unobservable);
+  fit->nearest = NULL;
+  fit->nearest_distance = 99;
+  for (const mx_dot_preset *p = mx_dot_presets; p->name; p++) {
+    int d = probe_model_distance(&best, &p->model);
+    if (d < fit->nearest_distance) {
+      fit->nearest_distance = d;
+      fit->nearest = p->name;
+    }
+  }
+  free(cases);
+  free(got);
+  return 0;
+}

@@ -1,0 +1,81 @@
+/* Dot-product probes: fingerprint a black-box DotGeneral against the accumulation model
+ * space of include/mxconform/dot.h (spec_notes/dot.md "Probes" says what each probe
+ * measures and which parameters are unobservable for which formats). */
+#ifndef MXCONFORM_PROBE_H
+#define MXCONFORM_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mxconform/dot.h"
+
+#define PROBE_NB 4 /* most blocks in one probe or confirmation case */
+#define PROBE_K MX_BLOCK_SIZE
+
+/* One DotGeneral: n blocks of k elements of formats fa x fb, optional C. */
+typedef struct probe_case {
+  mx_block_fmt fa, fb;
+  unsigned n, k;
+  uint8_t sa[PROBE_NB], sb[PROBE_NB];
+  uint8_t ca[PROBE_NB * PROBE_K], cb[PROBE_NB * PROBE_K];
+  int has_c;
+  uint32_t c;
+  uint8_t family; /* which probe family built it (probe_family_names), or PROBE_FAM_RANDOM */
+} probe_case;
+
+enum {
+  PROBE_FAM_SUBNORMAL = 0, /* results in the FP32 subnormal range */
+  PROBE_FAM_WINDOW,        /* one large term and tiny ones in the same step */
+  PROBE_FAM_WINDOW_ACC,    /* a large accumulator (C or an earlier block), tiny products */
+  PROBE_FAM_GROUP,         /* a dominant product walked through every position */
+  PROBE_FAM_PRESUM,        /* cancelling pairs that survive only when summed before alignment */
+  PROBE_FAM_ROUND,         /* blocks whose FP32 partial sums round (ties, carries, mirrors) */
+  PROBE_FAM_C,             /* C of 2^k with small blocks: where C enters */
+  PROBE_FAM_SCALE,         /* subnormal scaled step results: where the scales enter */
+  PROBE_FAM_COUNT,
+  PROBE_FAM_RANDOM = PROBE_FAM_COUNT
+};
+extern const char *const probe_family_names[PROBE_FAM_COUNT];
+
+/* The target: evaluate cnt cases, write FP32 result bits. Returns 0, or nonzero when the
+ * target failed (then msg says why). */
+typedef int (*probe_dot_fn)(void *ctx, const probe_case *cases, size_t cnt, uint32_t *out, char *msg,
+                            size_t msglen);
+
+/* Evaluate a case under a model with libmxref. Returns MX_DOT_OK or an MX_DOT_E* code. */
+int probe_eval(const probe_case *pc, const mx_dot_model *m, uint32_t *out);
+
+/* Result equality as the model contract compares them (every NaN equals every NaN). */
+int probe_same(uint32_t x, uint32_t y);
+
+/* The probe set for a format pair (feature-targeted vectors of every family). *cases is
+ * malloc'ed; returns the count. */
+size_t probe_build(mx_block_fmt fa, mx_block_fmt fb, probe_case **cases);
+
+/* Random DotGenerals for confirmation (shapes of test_dot_random.c: uniform codes,
+ * cancellation, wide exponent spread, tiny scales, C of every size, a few specials). */
+void probe_random_case(mx_block_fmt fa, mx_block_fmt fb, uint64_t *rng, probe_case *pc);
+
+typedef struct probe_fit {
+  mx_dot_model model;
+  size_t probes, agree;            /* probe set size, how many the fitted model reproduces */
+  size_t fam_cases[PROBE_FAM_COUNT], fam_agree[PROBE_FAM_COUNT];
+  const char *nearest;             /* nearest preset (fewest differing parameters) */
+  int nearest_distance;            /* parameters that differ from it (after equivalences) */
+  int starts;                      /* fit starts used (1: from exact-rne alone) */
+  char unobservable[512];          /* parameters the probe set cannot see, comma separated */
+} probe_fit;
+
+/* Run the probe set on the target and fit the model. Returns 0, or nonzero when the target
+ * failed (msg). verbose: progress lines on stderr. */
+int probe_fit_target(mx_block_fmt fa, mx_block_fmt fb, probe_dot_fn fn, void *ctx, int verbose, probe_fit *fit,
+                     char *msg, size_t msglen);
+
+/* Number of model parameters in which two models differ, counting parameters that the
+ * model definition makes irrelevant (dot.h "Consequences") as equal. */
+int probe_model_distance(const mx_dot_model *a, const mx_dot_model *b);
+
+/* One-line text of a model: "group=0 presum=0 frac_bits=13 align=trunc ..." */
+void probe_model_text(const mx_dot_model *m, char *buf, size_t len);
+
+#endif
