@@ -326,13 +326,15 @@ class DetectedProfile:
 
 class Dot:
     """The dot-product fingerprint (schema: reserved). Accepted shape, all optional:
-    {"model": str, "fit"|"params"|"parameters": {name: scalar}, "nearest_preset": str or
+    {"model": str or {name: scalar}, "fit"|"params"|"parameters": {name: scalar}, "nearest_preset": str or
     {"name", "distance", ...}, "errors": [[exact, error_ulps], ...], other scalars}."""
 
     def __init__(self, d: dict):
-        self.model = text(d.get("model"))
+        model = d.get("model")
+        # `mxconform probe dot -o` writes the fitted parameters as a "model" object
+        self.model = "" if isinstance(model, dict) else text(model)
         fit = None
-        for key in ("fit", "params", "parameters", "fitted"):
+        for key in ("fit", "params", "parameters", "fitted", "model"):
             if isinstance(d.get(key), dict):
                 fit = d[key]
                 break
