@@ -109,11 +109,16 @@ static char *read_all(const char *path, size_t *len) {
 
 /* Read DIR/MANIFEST and every selected .mxv file in DIR, checking each file's SHA-256. Exits 2
  * with "file:line: reason" on any bad input. */
+/* Buffers load_dir holds while it may still stop with a usage error: kept reachable from
+ * here so that such an exit leaks nothing. */
+static void *g_load_keep[4];
+
 static void load_dir(const char *dir, const char *globs, suite_list *list) {
   char path[2048], err[1024];
   snprintf(path, sizeof path, "%s/MANIFEST", dir);
   size_t mlen;
   char *man = read_all(path, &mlen);
+  g_load_keep[0] = man;
   if (!man) cli_usage_error("run", "%s: cannot read: %s (is --vectors/--tier right?)", path, strerror(errno));
   /* manifest rows: sha cases name */
   typedef struct row { char sha[65]; char name[256]; } row;
@@ -131,6 +136,7 @@ static void load_dir(const char *dir, const char *globs, suite_list *list) {
       if (sscanf(p, "%64s %lu %255s %c", sha, &cases, name, &extra) != 3 || strlen(sha) != 64)
         cli_usage_error("run", "%s:%zu: expected 'sha256 cases file'", path, line);
       rows = realloc(rows, (nrows + 1) * sizeof *rows);
+      g_load_keep[1] = rows;
       snprintf(rows[nrows].sha, sizeof rows[nrows].sha, "%s", sha);
       snprintf(rows[nrows].name, sizeof rows[nrows].name, "%s", name);
       nrows++;
@@ -138,6 +144,7 @@ static void load_dir(const char *dir, const char *globs, suite_list *list) {
     p = nl + 1;
   }
   free(man);
+  g_load_keep[0] = NULL;
   /* the files in the directory must be exactly the manifest's */
   DIR *d = opendir(dir);
   if (!d) cli_usage_error("run", "%s: cannot open: %s", dir, strerror(errno));
@@ -148,6 +155,7 @@ static void load_dir(const char *dir, const char *globs, suite_list *list) {
     size_t l = strlen(e->d_name);
     if (l > 4 && !strcmp(e->d_name + l - 4, ".mxv")) {
       names = realloc(names, (nn + 1) * sizeof *names);
+      g_load_keep[2] = names;
       names[nn++] = strdup(e->d_name);
     }
   }
@@ -163,6 +171,7 @@ static void load_dir(const char *dir, const char *globs, suite_list *list) {
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     size_t len;
     char *buf = read_all(path, &len);
+    g_load_keep[3] = buf;
     if (!buf) cli_usage_error("run", "%s: cannot read: %s", path, strerror(errno));
     char sha[65];
     sha256_hex(buf, len, sha);
@@ -182,6 +191,7 @@ static void load_dir(const char *dir, const char *globs, suite_list *list) {
   for (size_t i = 0; i < nn; i++) free(names[i]);
   free(names);
   free(rows);
+  memset(g_load_keep, 0, sizeof g_load_keep);
 }
 
 /* ---- running ------------------------------------------------------------------------- */

@@ -59,7 +59,10 @@ static void handle(server *sv, char *line) {
   if (!strcmp(op, "decode") && n >= 3) {
     int fmt = mx_format_by_name(f[1]);
     size_t cnt = strtoul(f[2], NULL, 10);
-    if (fmt < 0 || cnt > MAXV || (size_t)n != 3 + cnt) { puts("error bad decode request"); return; }
+    if (fmt < 0 || !mx_format((mx_fmt)fmt)->is_element || cnt > MAXV || (size_t)n != 3 + cnt) {
+      puts("error bad decode request");
+      return;
+    }
     for (size_t i = 0; i < cnt; i++)
       if (parse_hex(f[3 + i], &in[i])) { puts("error bad value"); return; }
     if (sv->api) {
@@ -73,7 +76,8 @@ static void handle(server *sv, char *line) {
     int src = mx_format_by_name(f[1]), dst = mx_format_by_name(f[2]);
     int round = mx_name_index(mx_round_names, f[3]), ovf = mx_name_index(mx_overflow_names, f[4]);
     size_t cnt = strtoul(f[5], NULL, 10);
-    if (src < 0 || dst < 0 || round < 0 || ovf < 0 || cnt > MAXV || (size_t)n != 6 + cnt) {
+    if (src < 0 || dst < 0 || !mx_format((mx_fmt)src)->is_source || !mx_format((mx_fmt)dst)->is_element || round < 0 ||
+        ovf < 0 || cnt > MAXV || (size_t)n != 6 + cnt) {
       puts("error bad cvt request");
       return;
     }
@@ -102,7 +106,8 @@ static void handle(server *sv, char *line) {
     int bf = mx_block_fmt_by_name(f[1]), src = mx_format_by_name(f[2]);
     int rule = mx_name_index(mx_scale_rule_names, f[3]), round = mx_name_index(mx_round_names, f[4]);
     size_t k = strtoul(f[5], NULL, 10);
-    if (bf < 0 || src < 0 || rule < 0 || round < 0 || k < 1 || k > MX_BLOCK_MAX || (size_t)n != 6 + k) {
+    if (bf < 0 || src < 0 || !mx_format((mx_fmt)src)->is_source || rule < 0 || round < 0 || k < 1 || k > MX_BLOCK_MAX ||
+        (size_t)n != 6 + k) {
       puts("error bad quantize request");
       return;
     }
@@ -132,7 +137,8 @@ static void handle(server *sv, char *line) {
     int bf = mx_block_fmt_by_name(f[1]), dst = mx_format_by_name(f[2]);
     size_t k = strtoul(f[3], NULL, 10);
     uint64_t scale;
-    if (bf < 0 || dst < 0 || k < 1 || k > MX_BLOCK_MAX || (size_t)n != 5 + k || parse_hex(f[4], &scale)) {
+    if (bf < 0 || (dst != MX_F32 && dst != MX_BF16 && dst != MX_F64) || k < 1 || k > MX_BLOCK_MAX || (size_t)n != 5 + k ||
+        parse_hex(f[4], &scale)) {
       puts("error bad dequantize request");
       return;
     }
@@ -177,7 +183,10 @@ static void handle(server *sv, char *line) {
     int src = mx_format_by_name(f[1]), dst = mx_format_by_name(f[2]);
     int round = mx_name_index(mx_round_names, f[3]), ovf = mx_name_index(mx_overflow_names, f[4]);
     uint64_t first, last;
-    if (src < 0 || dst < 0 || round < 0 || ovf < 0 || parse_hex(f[5], &first) || parse_hex(f[6], &last) || last < first) {
+    /* sweeps enumerate 16- and 32-bit sources into element/scale formats only */
+    if (src < 0 || dst < 0 || !mx_format((mx_fmt)src)->is_source || mx_format((mx_fmt)src)->bits > 32 ||
+        !mx_format((mx_fmt)dst)->is_element || round < 0 || round == MX_SR || ovf < 0 || parse_hex(f[5], &first) ||
+        parse_hex(f[6], &last) || last < first || (last >> mx_format((mx_fmt)src)->bits)) {
       puts("error bad sweep request");
       return;
     }

@@ -1,0 +1,3 @@
+name = late-base
+round = rna
+base = gfloat

@@ -1,0 +1,3 @@
+# line 2: a fine knob
+rule = floor
+scale_rule = ceil

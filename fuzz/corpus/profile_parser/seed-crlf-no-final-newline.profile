@@ -1,0 +1,4 @@
+rule = even
+zero_block = one
+# windows line endings
+fp4_pack = fp4-high
