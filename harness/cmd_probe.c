@@ -72,7 +72,7 @@ static int write_all(int fd, const char *s, size_t n) {
 static int read_line(proc_target *p, char *line, size_t linelen) {
   double deadline = now_s() + p->timeout;
   for (;;) {
-    char *nl = memchr(p->buf, '\n', p->len);
+    char *nl = p->len ? memchr(p->buf, '\n', p->len) : NULL; /* buf is NULL before the first read */
     if (nl) {
       size_t n = (size_t)(nl - p->buf);
       size_t c = n < linelen - 1 ? n : linelen - 1;
