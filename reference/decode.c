@@ -49,16 +49,33 @@ static uint64_t decode_to(const mx_format_desc *t, mx_fmt fmt, uint32_t code) {
 uint32_t mxref_decode_f32_bits(mx_fmt fmt, uint32_t code) { return (uint32_t)decode_to(mx_format(MX_F32), fmt, code); }
 uint64_t mxref_decode_f64_bits(mx_fmt fmt, uint32_t code) { return decode_to(mx_format(MX_F64), fmt, code); }
 
+/* Arrays: an element format has at most 256 codes, so long arrays decode each code once
+ * into a table and then only look up (the table holds exactly what the scalar decode gives;
+ * codes are masked to the format's width, as the scalar decode does). */
 void mxref_decode_f32(mx_fmt fmt, const uint8_t *codes, float *out, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    uint32_t b = mxref_decode_f32_bits(fmt, codes[i]);
-    memcpy(&out[i], &b, sizeof b);
+  const unsigned ncodes = 1u << mx_format(fmt)->bits;
+  if (n < 64) {
+    for (size_t i = 0; i < n; i++) {
+      uint32_t b = mxref_decode_f32_bits(fmt, codes[i]);
+      memcpy(&out[i], &b, sizeof b);
+    }
+    return;
   }
+  uint32_t table[256]; /* bit patterns: copied as bits, so NaN payloads survive */
+  for (unsigned c = 0; c < ncodes; c++) table[c] = mxref_decode_f32_bits(fmt, c);
+  for (size_t i = 0; i < n; i++) memcpy(&out[i], &table[codes[i] & (ncodes - 1)], sizeof(uint32_t));
 }
 
 void mxref_decode_f64(mx_fmt fmt, const uint8_t *codes, double *out, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    uint64_t b = mxref_decode_f64_bits(fmt, codes[i]);
-    memcpy(&out[i], &b, sizeof b);
+  const unsigned ncodes = 1u << mx_format(fmt)->bits;
+  if (n < 64) {
+    for (size_t i = 0; i < n; i++) {
+      uint64_t b = mxref_decode_f64_bits(fmt, codes[i]);
+      memcpy(&out[i], &b, sizeof b);
+    }
+    return;
   }
+  uint64_t table[256];
+  for (unsigned c = 0; c < ncodes; c++) table[c] = mxref_decode_f64_bits(fmt, c);
+  for (size_t i = 0; i < n; i++) memcpy(&out[i], &table[codes[i] & (ncodes - 1)], sizeof(uint64_t));
 }
