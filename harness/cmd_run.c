@@ -15,6 +15,7 @@
 #include "gen.h"
 #include "sha256.h"
 #include "target.h"
+#include "mxconform/dot.h"
 
 #ifndef MXC_VECTORS_DIR
 #define MXC_VECTORS_DIR "vectors"
@@ -346,6 +347,58 @@ static int detect_params(suite_list *L, const mx_profile *p, finding *f, int nf,
   return nf;
 }
 
+/* A dot case evaluated under an accumulation model by libmxref (itself proven equal to the
+ * oracle for every model). */
+static uint32_t dot_under_model(const vec_suite *s, const uint64_t *in, const mx_dot_model *m, int *ok) {
+  static uint8_t sa[64], sb[64], ca[MX_BLOCK_MAX], cb[MX_BLOCK_MAX];
+  size_t nb = s->nblocks, nk = s->nblocks * s->k;
+  for (size_t i = 0; i < nb; i++) sa[i] = (uint8_t)in[i], sb[i] = (uint8_t)in[nb + nk + i];
+  for (size_t i = 0; i < nk; i++) ca[i] = (uint8_t)in[nb + i], cb[i] = (uint8_t)in[2 * nb + nk + i];
+  mx_dot_vec a = {s->bfmt, sa, ca}, b = {s->bfmt_b, sb, cb};
+  uint32_t c = (uint32_t)in[2 * (nb + nk) + 1], r = 0;
+  *ok = mxref_dot_general(&a, &b, nb, s->k, in[2 * (nb + nk)] ? &c : NULL, m, &r) == MX_DOT_OK;
+  return r;
+}
+
+/* Dot suites: which accumulation-model preset reproduces the target's answers (the spec
+ * leaves internal precision and order implementation-defined, MX §6.1/§6.2). A preset is
+ * named when it explains every failing dot case and breaks no passing one. */
+static int detect_dot_model(suite_list *L, finding *f, int nf, int maxf) {
+  size_t fails = 0;
+  for (size_t i = 0; i < L->n; i++)
+    if (L->v[i].s.op == OP_DOT)
+      for (size_t c = 0; c < L->v[i].s.ncases; c++) fails += L->v[i].st[c] == T_OK && !L->v[i].ok[c];
+  if (!fails || nf >= maxf) return nf;
+  for (const mx_dot_preset *pr = mx_dot_presets; pr->name; pr++) {
+    size_t gained = 0, lost = 0;
+    for (size_t i = 0; i < L->n; i++) {
+      suite_run *r = &L->v[i];
+      if (r->s.op != OP_DOT) continue;
+      for (size_t c = 0; c < r->s.ncases; c++) {
+        if (r->st[c] != T_OK) continue;
+        int ok;
+        uint64_t e = dot_under_model(&r->s, r->s.in + c * r->s.nin, &pr->model, &ok);
+        size_t dc = 0;
+        int now = ok && expect_equal(&r->s, &e, r->actual + c, &dc);
+        gained += now && !r->ok[c];
+        lost += !now && r->ok[c];
+      }
+    }
+    if (gained == fails && lost == 0) {
+      for (size_t i = 0; i < L->n; i++)
+        if (L->v[i].s.op == OP_DOT)
+          for (size_t c = 0; c < L->v[i].s.ncases; c++)
+            if (L->v[i].st[c] == T_OK) L->v[i].ok[c] = 1;
+      snprintf(f[nf].knob, sizeof f[nf].knob, "dot_model");
+      snprintf(f[nf].from, sizeof f[nf].from, "exact-rne");
+      snprintf(f[nf].to, sizeof f[nf].to, "%s", pr->name);
+      f[nf].explains = gained;
+      return nf + 1;
+    }
+  }
+  return nf;
+}
+
 static int detect_profile(suite_list *L, const mx_profile *base, mx_profile *detected, finding *f, int maxf) {
   *detected = *base;
   int nf = 0;
@@ -389,8 +442,9 @@ static int detect_profile(suite_list *L, const mx_profile *base, mx_profile *det
     f[nf].explains = best_gain;
     nf++;
   }
-  /* then requests the target did not honour (cvt rounding / overflow) */
-  return detect_params(L, detected, f, nf, maxf);
+  /* then requests the target did not honour (cvt rounding / overflow), then the dot model */
+  nf = detect_params(L, detected, f, nf, maxf);
+  return detect_dot_model(L, f, nf, maxf);
 }
 
 /* ---- output helpers ------------------------------------------------------------------- */
@@ -503,6 +557,15 @@ static int explaining_finding(const suite_run *r, size_t c, const mx_profile *ba
   for (int q = 0; q < nf; q++) {
     vec_suite s = r->s;
     mx_profile p = *base;
+    if (!strcmp(f[q].knob, "dot_model")) {
+      const mx_dot_preset *pr = mx_dot_preset_find(f[q].to);
+      int ok;
+      if (s.op != OP_DOT || !pr) continue;
+      uint64_t e = dot_under_model(&s, s.in + c * s.nin, &pr->model, &ok);
+      size_t dc = 0;
+      if (ok && expect_equal(&s, &e, r->actual + c, &dc)) return q;
+      continue;
+    }
     if (!strncmp(f[q].knob, "cvt ", 4)) { /* a request the target did not honour */
       if (s.op != OP_CVT) continue;
       int overflow = !strncmp(f[q].knob + 4, "overflow", 8);
@@ -725,6 +788,7 @@ int cmd_run(int argc, char **argv) {
       case OP_QUANTIZE: fprintf(f, "\"fmt\": \"%s\", \"src\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name); break;
       case OP_DEQUANTIZE: fprintf(f, "\"fmt\": \"%s\", \"dst\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_format(s->dst)->name); break;
       case OP_PACK: fprintf(f, "\"fmt\": \"%s\", \"layout\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_pack_layout_names[s->layout]); break;
+      case OP_DOT: fprintf(f, "\"fmt\": \"%s\", \"fmt_b\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b]); break;
       default: break;
       }
       fprintf(f, "}, \"params\": {");
@@ -750,6 +814,14 @@ int cmd_run(int argc, char **argv) {
         reproduce(&cfg, r, c, rp, sizeof rp);
         fprintf(f, "%s\n      {\"input\": \"%s\", \"expected\": \"%s\", \"actual\": \"%s\"", shown ? "," : "", in, ex, ac);
         if (s->nrand) fprintf(f, ", \"random\": \"0x%x\"", s->rnd[c]);
+        if (s->op == OP_DOT && r->st[c] == T_OK) {
+          /* the deviation in f32 ulps: distance of the two bit patterns on the ordered line */
+          uint32_t e = (uint32_t)s->out[c], a = (uint32_t)r->actual[c];
+          int64_t oe = (e >> 31) ? -(int64_t)(e & 0x7FFFFFFFu) : (int64_t)e;
+          int64_t oa = (a >> 31) ? -(int64_t)(a & 0x7FFFFFFFu) : (int64_t)a;
+          if ((e & 0x7FFFFFFFu) <= 0x7F800000u && (a & 0x7FFFFFFFu) <= 0x7F800000u)
+            fprintf(f, ", \"ulps\": %lld", (long long)(oa > oe ? oa - oe : oe - oa));
+        }
         if (r->st[c] != T_OK) fprintf(f, ", \"status\": \"%s\"", tstatus_names[r->st[c]]);
         if (s->op == OP_CVT || s->op == OP_DECODE) {
           char v1[700], v2[700];

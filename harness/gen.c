@@ -10,10 +10,10 @@
 #include "expect.h"
 
 const gen_tier gen_tiers[] = {
-  /* name       cvt srcs                 random  sr   quant  dequant pack */
-  {"smoke", {MX_F32}, 1, 48, 32, 12, 12, 6},
-  {"standard", {MX_F32, MX_BF16, MX_F16, MX_F64}, 4, 256, 256, 160, 96, 48},
-  {"full", {MX_F32, MX_BF16, MX_F16, MX_F64}, 4, 8192, 8192, 4096, 2048, 512},
+  /* name       cvt srcs                 random  sr   quant  dequant pack  dot */
+  {"smoke", {MX_F32}, 1, 48, 32, 12, 12, 6, 16},
+  {"standard", {MX_F32, MX_BF16, MX_F16, MX_F64}, 4, 256, 256, 160, 96, 48, 160},
+  {"full", {MX_F32, MX_BF16, MX_F16, MX_F64}, 4, 8192, 8192, 4096, 2048, 512, 4096},
 };
 
 const gen_tier *gen_tier_find(const char *name) {
@@ -281,6 +281,136 @@ void gen_pack(vec_suite *s, const gen_tier *t, uint64_t seed) {
   }
 }
 
+/* ---- dot products -------------------------------------------------------------------------- */
+
+/* The element code of a value (RNE, saturating) — the oracle's conversion from f64. */
+static uint64_t elem_code(mx_block_fmt f, double v) {
+  uint64_t bits;
+  memcpy(&bits, &v, 8);
+  return mxo_convert(mx_block_element(f), MX_F64, bits, NULL, 0);
+}
+
+static uint64_t *dot_sa(vec_suite *s, uint64_t *in) { (void)s; return in; }
+static uint64_t *dot_ca(vec_suite *s, uint64_t *in) { return in + s->nblocks; }
+static uint64_t *dot_sb(vec_suite *s, uint64_t *in) { return in + s->nblocks + s->nblocks * s->k; }
+static uint64_t *dot_cb(vec_suite *s, uint64_t *in) { return in + 2 * s->nblocks + s->nblocks * s->k; }
+
+static void dot_fill(vec_suite *s, uint64_t *in, uint64_t sa, uint64_t a, uint64_t sb, uint64_t b) {
+  size_t nk = s->nblocks * s->k;
+  for (size_t j = 0; j < s->nblocks; j++) dot_sa(s, in)[j] = sa, dot_sb(s, in)[j] = sb;
+  for (size_t i = 0; i < nk; i++) dot_ca(s, in)[i] = a, dot_cb(s, in)[i] = b;
+  in[2 * (s->nblocks + nk)] = 0;
+  in[2 * (s->nblocks + nk) + 1] = 0;
+}
+
+static void dot_add(vec_suite *s, uint64_t *in, int has_c, uint32_t c) {
+  size_t nk = s->nblocks * s->k;
+  in[2 * (s->nblocks + nk)] = (uint64_t)has_c;
+  in[2 * (s->nblocks + nk) + 1] = has_c ? c : 0;
+  uint64_t out[1];
+  expect_case(s, &s->knobs, in, 0, out);
+  vec_suite_add(s, in, out, 0);
+}
+
+static uint32_t f32_bits(float x) {
+  uint32_t b;
+  memcpy(&b, &x, 4);
+  return b;
+}
+
+/* Curated DotGenerals (spec_notes/dot.md): exact sums, cancellation, carry-out of 32
+ * near-max products, overflow and underflow of the f32 result, E8M0 0x00/0xFE/0xFF scales,
+ * Inf/NaN elements, a tie at the f32 rounding point, and C in every role; then random ones. */
+void gen_dot(vec_suite *s, const gen_tier *t, uint64_t seed) {
+  vec_suite_shape(s);
+  uint64_t *in = calloc(s->nin, sizeof *in);
+  if (!in) abort();
+  const mx_format_desc *ea = mx_format(mx_block_element(s->bfmt)), *eb = mx_format(mx_block_element(s->bfmt_b));
+  uint64_t one_a = elem_code(s->bfmt, 1.0), one_b = elem_code(s->bfmt_b, 1.0);
+  uint64_t max_a = ea->max_code, max_b = eb->max_code;
+  uint64_t sign_b = eb->kind == MX_KIND_INT ? 0 : (uint64_t)1 << (eb->bits - 1);
+  size_t nk = s->nblocks * s->k;
+  /* ones x ones: exactly 32 per block */
+  dot_fill(s, in, 0x7F, one_a, 0x7F, one_b);
+  dot_add(s, in, 0, 0);
+  /* exact cancellation: B alternates +1 / -1 */
+  dot_fill(s, in, 0x7F, one_a, 0x7F, one_b);
+  for (size_t i = 1; i < nk; i += 2) dot_cb(s, in)[i] = eb->kind == MX_KIND_INT ? (uint64_t)(uint8_t)(0x100 - one_b) : one_b | sign_b;
+  dot_add(s, in, 0, 0);
+  dot_add(s, in, 1, f32_bits(1.0f));  /* C survives the cancellation */
+  dot_add(s, in, 1, f32_bits(-0.0f));
+  /* 32 near-max products per block (carry-out), then with the largest scales (overflow) */
+  dot_fill(s, in, 0x7F, max_a, 0x7F, max_b);
+  dot_add(s, in, 0, 0);
+  dot_fill(s, in, 0xFE, max_a, 0xFE, max_b);
+  dot_add(s, in, 0, 0);
+  dot_add(s, in, 1, f32_bits(-3.0e38f));
+  /* smallest elements with the smallest scales: the result underflows f32 */
+  dot_fill(s, in, 0x00, 1, 0x00, 1);
+  dot_add(s, in, 0, 0);
+  dot_fill(s, in, 0x20, 1, 0x20, 1); /* 2^-95 each: subnormal f32 results */
+  dot_add(s, in, 0, 0);
+  /* a NaN scale makes the result NaN */
+  dot_fill(s, in, 0xFF, one_a, 0x7F, one_b);
+  dot_add(s, in, 0, 0);
+  /* Inf and NaN elements where the format has them */
+  if (ea->specials == MX_SPECIALS_IEEE) {
+    uint64_t inf = (((uint64_t)1 << ea->ebits) - 1) << ea->mbits;
+    dot_fill(s, in, 0x7F, 0, 0x7F, one_b);
+    dot_ca(s, in)[3] = inf;
+    dot_add(s, in, 0, 0);               /* Inf x 1 -> Inf */
+    dot_cb(s, in)[3] = 0;
+    dot_add(s, in, 0, 0);               /* Inf x 0 -> NaN */
+  }
+  if (ea->specials != MX_SPECIALS_NONE) {
+    dot_fill(s, in, 0x7F, one_a, 0x7F, one_b);
+    dot_ca(s, in)[0] = ea->specials == MX_SPECIALS_IEEE ? ((((uint64_t)1 << ea->ebits) - 1) << ea->mbits) | 1
+                                                        : ((uint64_t)1 << (ea->bits - 1)) - 1;
+    dot_add(s, in, 0, 0);               /* NaN element */
+  }
+  /* a tie at the f32 rounding point: 2^24 (block 0) + 1 (block 1) */
+  if (s->nblocks >= 2) {
+    dot_fill(s, in, 0x7F, 0, 0x7F, 0);
+    dot_sa(s, in)[0] = 0x7F + 24;
+    dot_ca(s, in)[0] = one_a;
+    dot_cb(s, in)[0] = one_b;
+    dot_ca(s, in)[s->k] = one_a;
+    dot_cb(s, in)[s->k] = one_b;
+    dot_add(s, in, 0, 0);
+    dot_ca(s, in)[s->k + 1] = one_a;    /* 2^24 + 2: exact */
+    dot_cb(s, in)[s->k + 1] = one_b;
+    dot_add(s, in, 0, 0);
+  }
+  /* C in the special roles */
+  dot_fill(s, in, 0x7F, one_a, 0x7F, one_b);
+  dot_add(s, in, 1, 0x7FC00000u); /* NaN C */
+  dot_add(s, in, 1, 0xFF800000u); /* -Inf C */
+  /* random: scales mostly near 2^0, sometimes anywhere; codes anywhere */
+  uint64_t rng = suite_seed(seed, s->name);
+  for (unsigned r = 0; r < t->dot_cases; r++) {
+    uint64_t q = splitmix64(&rng);
+    for (size_t j = 0; j < s->nblocks; j++) {
+      uint64_t x = splitmix64(&rng);
+      dot_sa(s, in)[j] = (q & 7) == 0 ? (x & 0xFF) : 0x70 + (x & 0x1F);
+      dot_sb(s, in)[j] = (q & 7) == 0 ? ((x >> 8) & 0xFF) : 0x70 + ((x >> 8) & 0x1F);
+      if (dot_sa(s, in)[j] == 0xFF && (q & 0x300)) dot_sa(s, in)[j] = 0xFE; /* NaN scales stay rare */
+      if (dot_sb(s, in)[j] == 0xFF && (q & 0x300)) dot_sb(s, in)[j] = 0xFE;
+    }
+    for (size_t i = 0; i < nk; i++) {
+      uint64_t x = splitmix64(&rng);
+      dot_ca(s, in)[i] = x & (((uint64_t)1 << ea->bits) - 1);
+      dot_cb(s, in)[i] = (x >> 16) & (((uint64_t)1 << eb->bits) - 1);
+      if ((q >> 12) & 1) { /* sparse blocks: most products zero */
+        if ((x >> 40) & 3) dot_ca(s, in)[i] = 0;
+      }
+    }
+    int has_c = (q >> 20) & 1;
+    uint32_t c = (uint32_t)(splitmix64(&rng) & 0x807FFFFFu) | (uint32_t)(0x3F000000u + ((q >> 24) % 0x10) * 0x800000u);
+    dot_add(s, in, has_c, c);
+  }
+  free(in);
+}
+
 /* ---- the whole tier ------------------------------------------------------------------------ */
 
 int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_suite_fn fn, void *ctx) {
@@ -356,6 +486,21 @@ int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_s
       gen_pack(&s, t, seed);
       FINISH(s);
     }
+  }
+  /* dot products: same-format pairs and two mixed ones (MXFP4 x MXFP6, MXFP8 x MXFP4) */
+  static const mx_block_fmt dot_pairs[][2] = {
+    {MX_MXFP8_E4M3, MX_MXFP8_E4M3}, {MX_MXFP8_E5M2, MX_MXFP8_E5M2}, {MX_MXFP6_E2M3, MX_MXFP6_E2M3},
+    {MX_MXFP6_E3M2, MX_MXFP6_E3M2}, {MX_MXFP4_E2M1, MX_MXFP4_E2M1}, {MX_MXINT8, MX_MXINT8},
+    {MX_MXFP4_E2M1, MX_MXFP6_E3M2}, {MX_MXFP8_E4M3, MX_MXFP4_E2M1}};
+  for (size_t i = 0; i < sizeof dot_pairs / sizeof dot_pairs[0]; i++) {
+    START(s);
+    s.op = OP_DOT;
+    s.bfmt = dot_pairs[i][0];
+    s.bfmt_b = dot_pairs[i][1];
+    s.nblocks = 2;
+    vec_suite_make_name(&s);
+    gen_dot(&s, t, seed);
+    FINISH(s);
   }
 #undef START
 #undef FINISH

@@ -13,6 +13,7 @@ typedef struct gen_tier {
   unsigned quantize_blocks;   /* random blocks per quantize suite (plus the curated ones) */
   unsigned dequantize_blocks; /* per dequantize suite */
   unsigned pack_cases;        /* per pack suite */
+  unsigned dot_cases;         /* random DotGenerals per dot suite (plus the curated ones) */
 } gen_tier;
 
 extern const gen_tier gen_tiers[3];
@@ -28,6 +29,7 @@ void gen_decode(vec_suite *s);
 void gen_quantize(vec_suite *s, const gen_tier *t, uint64_t seed);
 void gen_dequantize(vec_suite *s, const gen_tier *t, uint64_t seed);
 void gen_pack(vec_suite *s, const gen_tier *t, uint64_t seed);
+void gen_dot(vec_suite *s, const gen_tier *t, uint64_t seed);
 
 #define MXC_DEFAULT_SEED 20261123ull
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mxconform/dot.h"
 #include "mxconform/mxref.h"
 
 const char *const tstatus_names[T_STATUS_COUNT] = {"ok", "unsupported", "error", "crash", "timeout",
@@ -294,6 +295,19 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
       for (size_t i = 0; i < s->nout; i++) out[i] = i < m ? packed[i] : 0;
       break;
     }
+    case OP_DOT: {
+      static uint8_t sa[64], sb[64], ca[MX_BLOCK_MAX], cb[MX_BLOCK_MAX];
+      size_t nb = s->nblocks, nk = s->nblocks * s->k;
+      for (size_t i = 0; i < nb; i++) sa[i] = (uint8_t)in[i], sb[i] = (uint8_t)in[nb + nk + i];
+      for (size_t i = 0; i < nk; i++) ca[i] = (uint8_t)in[nb + i], cb[i] = (uint8_t)in[2 * nb + nk + i];
+      mx_dot_vec a = {s->bfmt, sa, ca}, b = {s->bfmt_b, sb, cb};
+      uint32_t cc = (uint32_t)in[2 * (nb + nk) + 1], r = 0;
+      const mx_dot_preset *m = mx_dot_preset_find("exact-rne");
+      if (mxref_dot_general(&a, &b, nb, s->k, in[2 * (nb + nk)] ? &cc : NULL, &m->model, &r) != MX_DOT_OK)
+        st[c] = T_UNSUPPORTED;
+      out[0] = r;
+      break;
+    }
     default: st[c] = T_UNSUPPORTED;
     }
   }
@@ -335,6 +349,13 @@ static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **
       in++;
       break;
     case OP_PACK: fprintf(f, "pack %s %s %zu", mx_block_fmt_names[s->bfmt], mx_pack_layout_names[s->layout], s->k); break;
+    case OP_DOT: {
+      size_t m = 2 * (s->nblocks + s->nblocks * s->k);
+      fprintf(f, "dot %s %s %zu %zu ", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b], s->nblocks, s->k);
+      if (in[m]) fprintf(f, "%llx", (unsigned long long)in[m + 1]);
+      else fputc('-', f);
+      break;
+    }
     default: break;
     }
     if (s->op == OP_CVT || s->op == OP_DECODE) {
@@ -343,7 +364,7 @@ static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **
         if (s->nrand) fprintf(f, ":%x", s->rnd[first + c + i]);
       }
     } else {
-      size_t cnt = s->op == OP_DEQUANTIZE ? s->k : s->nin;
+      size_t cnt = s->op == OP_DEQUANTIZE ? s->k : s->op == OP_DOT ? s->nin - 2 : s->nin;
       for (size_t i = 0; i < cnt; i++) fprintf(f, " %llx", (unsigned long long)in[i]);
     }
     fputc('\n', f);
@@ -389,6 +410,7 @@ static int out_bits(const vec_suite *s) {
   case OP_CVT: return mx_format(s->dst)->bits;
   case OP_QUANTIZE: return mx_format(mx_block_element(s->bfmt))->bits;
   case OP_DEQUANTIZE: return mx_format(s->dst)->bits;
+  case OP_DOT: return 32;
   default: return 8;
   }
 }
@@ -411,6 +433,7 @@ static tstatus parse_answer(const vec_suite *s, const char *a, const char *end, 
   case OP_CVT: want = sp->n; break;
   case OP_QUANTIZE: want = 1 + s->k; break;
   case OP_DEQUANTIZE: want = s->k; break;
+  case OP_DOT: want = 1; break;
   case OP_PACK: {
     if (!token(&p, end, &ta, &tb) || (size_t)(tb - ta) != 2 * s->nout || p < end) return T_PROTOCOL;
     for (size_t i = 0; i < s->nout; i++)

@@ -21,6 +21,8 @@ const op_info op_table[OP_COUNT] = {
   {OP_QUANTIZE, "quantize", "values scale codes", k_quantize_knobs, "one MX block: k values -> scale + k codes"},
   {OP_DEQUANTIZE, "dequantize", "scale codes values", k_dequantize_knobs, "one MX block -> k values"},
   {OP_PACK, "pack", "codes packed", k_no_knobs, "codes -> bytes in a packing layout"},
+  {OP_DOT, "dot", "scales_a codes_a scales_b codes_b c expected", k_no_knobs,
+   "DotGeneral of two MX vectors -> f32: the exact value rounded once (exact-rne)"},
 };
 
 const op_info *op_find(const char *name) {
@@ -36,6 +38,7 @@ void vec_suite_init(vec_suite *s) {
   s->dst = MX_E4M3;
   s->fmt = MX_E4M3;
   s->k = MX_BLOCK_SIZE;
+  s->nblocks = 1;
 }
 
 void vec_suite_free(vec_suite *s) {
@@ -55,6 +58,7 @@ void vec_suite_shape(vec_suite *s) {
   case OP_QUANTIZE: s->nin = s->k; s->nout = 1 + s->k; break;
   case OP_DEQUANTIZE: s->nin = 1 + s->k; s->nout = s->k; break;
   case OP_PACK: s->nin = s->k; s->nout = mx_packed_size(s->bfmt, s->layout, s->k); break;
+  case OP_DOT: s->nin = 2 * (s->nblocks + s->nblocks * s->k) + 2; s->nout = 1; break;
   default: s->nin = s->nout = 0;
   }
 }
@@ -74,6 +78,9 @@ void vec_suite_make_name(vec_suite *s) {
     break;
   case OP_PACK:
     snprintf(s->name, sizeof s->name, "pack.%s.%s", mx_block_fmt_names[s->bfmt], mx_pack_layout_names[s->layout]);
+    break;
+  case OP_DOT:
+    snprintf(s->name, sizeof s->name, "dot.%s.%s", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b]);
     break;
   default: snprintf(s->name, sizeof s->name, "unknown");
   }
@@ -105,6 +112,7 @@ static int in_bits(const vec_suite *s) {
   case OP_QUANTIZE: return mx_format(s->src)->bits;
   case OP_DEQUANTIZE:
   case OP_PACK: return mx_format(mx_block_element(s->bfmt))->bits;
+  case OP_DOT: return 8;
   default: return 64;
   }
 }
@@ -116,6 +124,7 @@ static int out_bits(const vec_suite *s) {
   case OP_QUANTIZE: return mx_format(mx_block_element(s->bfmt))->bits;
   case OP_DEQUANTIZE: return mx_format(s->dst)->bits;
   case OP_PACK: return 8;
+  case OP_DOT: return 32;
   default: return 64;
   }
 }
@@ -139,6 +148,10 @@ int vec_write(FILE *f, const vec_suite *s) {
   case OP_QUANTIZE: fprintf(f, "# fmt: %s\n# src: %s\n# k: %zu\n", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name, s->k); break;
   case OP_DEQUANTIZE: fprintf(f, "# fmt: %s\n# dst: %s\n# k: %zu\n", mx_block_fmt_names[s->bfmt], mx_format(s->dst)->name, s->k); break;
   case OP_PACK: fprintf(f, "# fmt: %s\n# layout: %s\n# k: %zu\n", mx_block_fmt_names[s->bfmt], mx_pack_layout_names[s->layout], s->k); break;
+  case OP_DOT:
+    fprintf(f, "# fmt: %s\n# fmt_b: %s\n# k: %zu\n# n: %zu\n", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b],
+            s->k, s->nblocks);
+    break;
   default: break;
   }
   char buf[64];
@@ -173,6 +186,22 @@ int vec_write(FILE *f, const vec_suite *s) {
       fputc(' ', f);
       put_list(f, out, s->nout, 2, 0);
       break;
+    case OP_DOT: {
+      size_t nb = s->nblocks, nk = s->nblocks * s->k;
+      int da = digits_for_bits(mx_format(mx_block_element(s->bfmt))->bits);
+      int db = digits_for_bits(mx_format(mx_block_element(s->bfmt_b))->bits);
+      put_list(f, in, nb, 2, ',');
+      fputc(' ', f);
+      put_list(f, in + nb, nk, da, ',');
+      fputc(' ', f);
+      put_list(f, in + nb + nk, nb, 2, ',');
+      fputc(' ', f);
+      put_list(f, in + 2 * nb + nk, nk, db, ',');
+      if (in[2 * (nb + nk)]) fprintf(f, " %08llx ", (unsigned long long)in[2 * (nb + nk) + 1]);
+      else fputs(" - ", f);
+      put_list(f, out, 1, 8, 0);
+      break;
+    }
     default: break;
     }
     fputc('\n', f);
@@ -297,8 +326,19 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         if (!op) { rc = fail(p, "unknown op '%s' (decode cvt quantize dequantize pack)", val); goto out; }
         s->op = op->op;
         have_op = 1;
-      } else if (!have_op) { rc = fail(p, "'# op:' must come before '%s'", key); goto out; }
-      else if (!strcmp(key, "fmt")) {
+      } else if (!have_op) {
+        rc = fail(p, "'# op:' must come before '%s'", key);
+        goto out;
+      } else if (!strcmp(key, "fmt_b") && s->op == OP_DOT) {
+        int b = mx_block_fmt_by_name(val);
+        if (b < 0) { rc = fail(p, "unknown block format '%s'", val); goto out; }
+        s->bfmt_b = (mx_block_fmt)b;
+      } else if (!strcmp(key, "n") && s->op == OP_DOT) {
+        char *e;
+        unsigned long nb = strtoul(val, &e, 10);
+        if (!*val || *e || nb < 1 || nb > 64) { rc = fail(p, "bad n '%s' (1..64 blocks)", val); goto out; }
+        s->nblocks = nb;
+      } else if (!strcmp(key, "fmt")) {
         int f = 0;
         if ((rc = header_fmt(p, val, s->op != OP_DECODE, s, &f))) goto out;
         if (s->op == OP_DECODE) {
@@ -342,7 +382,7 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         /* every header the op needs must have been given */
         static const char *const need[OP_COUNT][5] = {
           {"fmt", NULL}, {"src", "dst", "param round", "param overflow", NULL}, {"fmt", "src", "k", NULL},
-          {"fmt", "dst", "k", NULL}, {"fmt", "layout", "k", NULL}};
+          {"fmt", "dst", "k", NULL}, {"fmt", "layout", "k", NULL}, {"fmt", "fmt_b", "k", "n", NULL}};
         for (int r = 0; need[s->op][r]; r++) {
           int found = 0;
           for (int i = 0; i < nseen; i++) found |= !strcmp(seen[i], need[s->op][r]);
@@ -357,6 +397,7 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
           rc = fail(p, "layout %s does not apply to %s", mx_pack_layout_names[s->layout], mx_block_fmt_names[s->bfmt]);
           goto out;
         }
+        if (s->op == OP_DOT && s->nblocks * s->k > 4096) { rc = fail(p, "n * k must be at most 4096"); goto out; }
         vec_suite_shape(s);
         const char *want = s->nrand ? "input random expected" : op_table[s->op].columns;
         if (strcmp(val, want)) { rc = fail(p, "columns must be '%s' for this suite", want); goto out; }
@@ -367,11 +408,11 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
       } else { rc = fail(p, "unknown header '%s'", key); goto out; }
     } else {
       /* data: fields separated by single spaces */
-      const char *f[4];
-      const char *fe[4];
+      const char *f[6];
+      const char *fe[6];
       int nf = 0;
       const char *q = cur, *lend = cur + ll;
-      while (q <= lend && nf < 4) {
+      while (q <= lend && nf < 6) {
         const char *e = memchr(q, ' ', (size_t)(lend - q));
         if (!e) e = lend;
         f[nf] = q;
@@ -380,7 +421,7 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         q = e + 1;
         if (e == lend) break;
       }
-      int want = s->nrand ? 3 : ((s->op == OP_QUANTIZE || s->op == OP_DEQUANTIZE) ? 3 : 2);
+      int want = s->op == OP_DOT ? 6 : s->nrand ? 3 : ((s->op == OP_QUANTIZE || s->op == OP_DEQUANTIZE) ? 3 : 2);
       if (nf != want || q <= lend) { rc = fail(p, "expected %d space-separated fields (%s)", want, s->nrand ? "input random expected" : op_table[s->op].columns); goto out; }
       uint32_t rnd = 0;
       int ib = in_bits(s), ob = out_bits(s);
@@ -409,6 +450,23 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         if ((rc = parse_list(p, f[0], fe[0], s->k, ib, inbuf, "codes"))) goto out;
         if ((rc = parse_bytes(p, f[1], fe[1], s->nout, outbuf, "packed"))) goto out;
         break;
+      case OP_DOT: {
+        size_t nb = s->nblocks, nk = s->nblocks * s->k;
+        int ba = mx_format(mx_block_element(s->bfmt))->bits, bb = mx_format(mx_block_element(s->bfmt_b))->bits;
+        if ((rc = parse_list(p, f[0], fe[0], nb, 8, inbuf, "scales_a"))) goto out;
+        if ((rc = parse_list(p, f[1], fe[1], nk, ba, inbuf + nb, "codes_a"))) goto out;
+        if ((rc = parse_list(p, f[2], fe[2], nb, 8, inbuf + nb + nk, "scales_b"))) goto out;
+        if ((rc = parse_list(p, f[3], fe[3], nk, bb, inbuf + 2 * nb + nk, "codes_b"))) goto out;
+        if (fe[4] - f[4] == 1 && f[4][0] == '-') {
+          inbuf[2 * (nb + nk)] = 0;
+          inbuf[2 * (nb + nk) + 1] = 0;
+        } else {
+          inbuf[2 * (nb + nk)] = 1;
+          if ((rc = parse_list(p, f[4], fe[4], 1, 32, inbuf + 2 * (nb + nk) + 1, "c"))) goto out;
+        }
+        if ((rc = parse_list(p, f[5], fe[5], 1, 32, outbuf, "expected"))) goto out;
+        break;
+      }
       default: break;
       }
       vec_suite_add(s, inbuf, outbuf, rnd);

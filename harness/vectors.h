@@ -12,7 +12,7 @@
 
 /* The operations, TestFloat-style: one row each, with what the op's suites are keyed by
  * and which knobs its expected values depend on (op_table in vectors.c). */
-typedef enum vec_op { OP_DECODE = 0, OP_CVT, OP_QUANTIZE, OP_DEQUANTIZE, OP_PACK, OP_COUNT } vec_op;
+typedef enum vec_op { OP_DECODE = 0, OP_CVT, OP_QUANTIZE, OP_DEQUANTIZE, OP_PACK, OP_DOT, OP_COUNT } vec_op;
 
 typedef struct op_info {
   vec_op op;
@@ -27,13 +27,16 @@ const op_info *op_find(const char *name);
 
 /* One suite = one vector file: the operation, its parameters, the knob values under which
  * the expected values were computed, and the cases. A case is `nin` input words and `nout`
- * expected words (bit patterns; for pack, the expected words are bytes). */
+ * expected words (bit patterns; for pack, the expected words are bytes). A dot case's inputs
+ * are [A scales (n), A codes (n*k), B scales (n), B codes (n*k), has_c, c]. */
 typedef struct vec_suite {
   char name[128]; /* e.g. "cvt.f32.e4m3.rne.sat" */
   char origin[512]; /* file path for messages */
   vec_op op;
   mx_fmt src, dst, fmt;   /* cvt: src/dst; decode: fmt; dequantize: dst */
-  mx_block_fmt bfmt;      /* quantize, dequantize, pack */
+  mx_block_fmt bfmt;      /* quantize, dequantize, pack; dot: operand A */
+  mx_block_fmt bfmt_b;    /* dot: operand B */
+  size_t nblocks;         /* dot: blocks per operand */
   mx_pack_layout layout;  /* pack */
   mx_round round;         /* cvt param */
   mx_overflow overflow;   /* cvt param */
