@@ -71,8 +71,8 @@ static const mxc_target_api stub_api = {
   .dot = stub_dot,
 #endif
 };
-static const mxc_target_api null_api = {MXC_TARGET_ABI_VERSION, sizeof(mxc_target_api), "fuzz-null", "1",
-                                        NULL, NULL, NULL, NULL, NULL, {0}};
+static const mxc_target_api null_api = {
+  .abi_version = MXC_TARGET_ABI_VERSION, .struct_size = sizeof(mxc_target_api), .name = "fuzz-null", .version = "1"};
 
 /* A sweep over a long range is slow by design (the whole range runs in the server). */
 static int long_sweep(const char *line) {

@@ -29,7 +29,13 @@ static int ref_convert(int dst, int src, int round, int overflow, const uint64_t
   return MXC_OK;
 }
 
-static const mxc_target_api api = {MXC_TARGET_ABI_VERSION, sizeof(mxc_target_api), "libmxref-fuzz", "1",
-                                   ref_decode, ref_convert, NULL, NULL, NULL, {0}};
+static const mxc_target_api api = {
+  .abi_version = MXC_TARGET_ABI_VERSION,
+  .struct_size = sizeof(mxc_target_api),
+  .name = "libmxref-fuzz",
+  .version = "1",
+  .decode = ref_decode,
+  .convert = ref_convert,
+};
 
 __attribute__((visibility("default"))) const mxc_target_api *mxc_target_get(void) { return &api; }

@@ -722,8 +722,9 @@ int cmd_run(int argc, char **argv) {
       for (int i = 0; i < nfind && o < sizeof summary - 80; i++)
         o += (size_t)snprintf(summary + o, sizeof summary - o, "%s %s = %s", i ? ";" : "", findings[i].knob, findings[i].to);
     }
-    if (failed_after && o < sizeof summary - 60)
-      snprintf(summary + o, sizeof summary - o, "%s(%zu failing cases unexplained)", nfind ? " " : "; ", failed_after);
+    if (failed_after && o < sizeof summary - 80)
+      snprintf(summary + o, sizeof summary - o, "%s(%zu cases still differ under the detected profile)", nfind ? " " : "; ",
+               failed_after);
   } else if (totals[3] || totals[4] || totals[5]) {
     snprintf(summary, sizeof summary, "matches %s on every answered case; some cases crashed, timed out or broke the protocol",
              profile.name);
@@ -936,6 +937,7 @@ int cmd_run(int argc, char **argv) {
           if (!depends) continue;
           for (size_t c = 0; c < r->s.ncases && shown < 3; c++) {
             if (r->st[c] != T_OK || (r->ok[c] & 1) || !(r->ok[c] & 2)) continue;
+            if (explaining_finding(r, c, &profile, findings, nfind) != q) continue; /* this knob's own evidence */
             char in[512], ex[512], ac[512];
             words_text(in, sizeof in, r->s.in + c * r->s.nin, r->s.nin, 8);
             words_text(ex, sizeof ex, r->s.out + c * r->s.nout, r->s.nout, 8);

@@ -196,7 +196,7 @@ static void handle(server *sv, char *line) {
     q.overflow = (mx_overflow)ovf;
     sweep_tally t;
     memset(&t, 0, sizeof t);
-    static uint8_t codes[MAXV];
+    static uint16_t codes[MAXV];
     for (uint64_t b = first; b <= last; b += MAXV) {
       size_t cnt = last - b + 1 < MAXV ? (size_t)(last - b + 1) : MAXV;
       for (size_t i = 0; i < cnt; i++) in[i] = b + i;
@@ -211,7 +211,7 @@ static void handle(server *sv, char *line) {
         o.overflow = (mx_overflow)ovf;
         for (size_t i = 0; i < cnt; i++) out[i] = mxref_convert_one((mx_fmt)dst, (mx_fmt)src, in[i], &o, 0);
       }
-      for (size_t i = 0; i < cnt; i++) codes[i] = out[i] > 0xFF ? 0 : (uint8_t)out[i];
+      for (size_t i = 0; i < cnt; i++) codes[i] = out[i] > 0xFF ? 0x100 : (uint16_t)out[i]; /* 0x100: not a code */
       sweep_compare(&q, b, cnt, codes, &t);
       if (b + cnt - 1 == last) break;
     }

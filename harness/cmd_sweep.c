@@ -34,7 +34,7 @@ void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expecte
 }
 
 /* Compare codes[] of inputs first..first+n-1 with the reference. */
-void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint8_t *codes, sweep_tally *t) {
+void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t *codes, sweep_tally *t) {
   uint8_t ref[4096];
   union { uint16_t h[4096]; uint32_t w[4096]; } in;
   mx_convert_opts o;
@@ -105,6 +105,12 @@ int cmd_sweep(int argc, char **argv) {
   uint64_t failed_chunks = 0;
   failed_chunks = target_sweep(t, &q, lo, hi, &tally);
   double wall = now_s() - t0;
+  if (tally.unsupported && !tally.checked) {
+    printf("sweep %s %s %s: target %s does not support this conversion (nothing was checked)\n", op,
+           mx_round_names[q.round], mx_overflow_names[q.overflow], target_spec);
+    target_close(t);
+    return 3;
+  }
   printf("sweep %s %s %s: target %s (%s %s), inputs [0x%" PRIx64 ", 0x%" PRIx64 "), %" PRIu64 " checked, %" PRIu64
          " mismatches, %.1fs\n",
          op, mx_round_names[q.round], mx_overflow_names[q.overflow], target_spec, target_name(t), target_version(t), lo,

@@ -17,6 +17,8 @@ typedef struct sweep_req {
 
 typedef struct sweep_tally {
   uint64_t checked, mismatches, by_class[5];
+  uint64_t unsupported; /* inputs the target declined (MXC_UNSUPPORTED) */
+  uint64_t isolated;    /* crashing/hanging inputs narrowed down one by one so far */
   struct {
     uint64_t bits;
     uint32_t expected, actual; /* actual 0x100: the target crashed or hung on this input */
@@ -25,8 +27,9 @@ typedef struct sweep_tally {
 } sweep_tally;
 
 void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expected, uint32_t actual);
-/* Compare a target's codes for inputs first..first+n-1 with libmxref (default knobs). */
-void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint8_t *codes, sweep_tally *t);
+/* Compare a target's codes for inputs first..first+n-1 with libmxref (default knobs). A code
+ * above 0xFF (no element code is that wide) is a mismatch whatever the reference says. */
+void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t *codes, sweep_tally *t);
 /* Sweep inputs [lo, hi) of the target; returns the number of inputs that crashed/hung it. */
 uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally);
 

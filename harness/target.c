@@ -566,10 +566,27 @@ static uint64_t sweep_lib_range(target *t, const sweep_req *q, uint64_t lo, uint
   if (x == T_OK) {
     const char *nl = memchr(t->rbuf, '\n', t->rlen);
     if (nl && parse_sweep_answer(t->rbuf, nl, tally, q) == 0) return 0;
-    if (nl && !strncmp(t->rbuf, "unsupported", 11)) return 0;
+    if (nl && !strncmp(t->rbuf, "unsupported", 11)) {
+      tally->unsupported += hi - lo;
+      return 0;
+    }
   }
   proc_kill(t);
+  if (hi - lo > 1 && tally->isolated >= 64) {
+    /* 64 culprits narrowed down already: count the rest of a failing range as crashed
+     * without a restart per input (a target that fails on 2^24 NaNs would take days) */
+    mx_convert_opts o;
+    mx_convert_opts_default(&o);
+    o.round = q->round;
+    o.overflow = q->overflow;
+    for (uint64_t b = lo; b < hi; b++) {
+      tally->checked++;
+      sweep_tally_add(tally, q->src, b, mxref_convert_one(q->dst, q->src, b, &o, 0), 0x100);
+    }
+    return hi - lo;
+  }
   if (hi - lo == 1) {
+    tally->isolated++;
     /* this one input crashes, hangs or garbles the target */
     mx_convert_opts o;
     mx_convert_opts_default(&o);
@@ -587,6 +604,7 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
   uint64_t bad = 0;
   if (!t->is_process) {
     uint8_t codes[4096];
+    uint16_t wide[4096];
     union { uint16_t h[4096]; uint32_t w[4096]; } in;
     mx_convert_opts o;
     mx_convert_opts_default(&o);
@@ -599,7 +617,8 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
         else in.w[i] = (uint32_t)(b + i);
       }
       mxref_convert(q->dst, q->src, &in, codes, n, &o, NULL);
-      sweep_compare(q, b, n, codes, tally);
+      for (size_t i = 0; i < n; i++) wide[i] = codes[i];
+      sweep_compare(q, b, n, wide, tally);
     }
     return 0;
   }
@@ -619,7 +638,7 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
   const size_t chunk = 65536;
   uint64_t *actual = malloc(chunk * sizeof *actual);
   tstatus *st = malloc(chunk * sizeof *st);
-  uint8_t *codes = malloc(chunk);
+  uint16_t *codes = malloc(chunk * sizeof *codes);
   for (uint64_t b = lo; b < hi; b += chunk) {
     size_t n = hi - b < chunk ? (size_t)(hi - b) : chunk;
     s.ncases = 0;
@@ -631,12 +650,18 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
       size_t m = n - c < BATCH_SWEEP ? n - c : BATCH_SWEEP;
       run_process(t, &s, c, m, actual + c, st + c, NULL, 0);
     }
+    size_t declined = 0;
     for (size_t i = 0; i < n; i++) {
-      codes[i] = (uint8_t)actual[i];
+      codes[i] = (uint16_t)actual[i];
+      declined += st[i] == T_UNSUPPORTED;
       if (st[i] != T_OK) {
-        codes[i] = 0;
-        bad++;
+        codes[i] = 0x100; /* crashed, hung or declined: never a match */
+        bad += st[i] != T_UNSUPPORTED;
       }
+    }
+    if (declined == n) { /* the target does not do this conversion: nothing to compare */
+      tally->unsupported += n;
+      continue;
     }
     sweep_compare(q, b, n, codes, tally);
   }

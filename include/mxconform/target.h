@@ -69,14 +69,12 @@ typedef struct mxc_target_api {
    * codes[j*k .. j*k+k-1]). has_c != 0: c is the FP32 bit pattern of an accumulator input C.
    * Writes the FP32 result bits to *out. The answer is whatever the implementation computes:
    * `mxconform probe dot` fits an accumulation model to it (no single answer is required).
-   * Added within version 1 in place of reserved[0]: older targets have NULL here. The
-   * anonymous struct keeps positional initializers written for `void *reserved[8]` (`{0}`,
-   * eight NULLs) valid; the size of the table is unchanged. */
-  struct {
-    int (*dot)(int fa, int fb, size_t n_blocks, size_t k, const uint64_t *scales_a, const uint64_t *codes_a,
-               const uint64_t *scales_b, const uint64_t *codes_b, int has_c, uint64_t c, uint64_t *out);
-    void *reserved[7]; /* later operations; NULL */
-  };
+   * Added within version 1 in place of reserved[0] (the table's size is unchanged): targets
+   * built before it have NULL here. Initialise the table by field name (see
+   * targets/example/) so that later additions stay NULL. */
+  int (*dot)(int fa, int fb, size_t n_blocks, size_t k, const uint64_t *scales_a, const uint64_t *codes_a,
+             const uint64_t *scales_b, const uint64_t *codes_b, int has_c, uint64_t c, uint64_t *out);
+  void *reserved[7]; /* later operations; NULL */
 } mxc_target_api;
 
 typedef const mxc_target_api *(*mxc_target_get_fn)(void);
