@@ -11,7 +11,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DMXC_WERROR=ON
 endif
 
-.PHONY: all deps configure build run test exhaustive bench fuzz sanitize clean
+.PHONY: all deps configure build run test exhaustive bench fuzz sanitize peers clean
 
 all: build
 
@@ -43,6 +43,11 @@ bench: build
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@sh scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Third-party implementations (LLVM APFloat, CUDA host headers, where installed): the
+# standard tier with profile detection and sweeps -> reports/peers/.
+peers: build
+	@sh scripts/peers.sh $(BUILD)
 
 # The test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 sanitize: deps
