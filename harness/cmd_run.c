@@ -351,12 +351,10 @@ static int detect_params(suite_list *L, const mx_profile *p, finding *f, int nf,
  * oracle for every model). */
 static uint32_t dot_under_model(const vec_suite *s, const uint64_t *in, const mx_dot_model *m, int *ok) {
   static uint8_t sa[64], sb[64], ca[MX_BLOCK_MAX], cb[MX_BLOCK_MAX];
-  size_t nb = s->nblocks, nk = s->nblocks * s->k;
-  for (size_t i = 0; i < nb; i++) sa[i] = (uint8_t)in[i], sb[i] = (uint8_t)in[nb + nk + i];
-  for (size_t i = 0; i < nk; i++) ca[i] = (uint8_t)in[nb + i], cb[i] = (uint8_t)in[2 * nb + nk + i];
-  mx_dot_vec a = {s->bfmt, sa, ca}, b = {s->bfmt_b, sb, cb};
-  uint32_t c = (uint32_t)in[2 * (nb + nk) + 1], r = 0;
-  *ok = mxref_dot_general(&a, &b, nb, s->k, in[2 * (nb + nk)] ? &c : NULL, m, &r) == MX_DOT_OK;
+  mx_dot_vec a, b;
+  uint32_t c, r = 0;
+  int has_c = vec_dot_operands(s, in, sa, ca, sb, cb, &a, &b, &c);
+  *ok = mxref_dot_general(&a, &b, s->nblocks, s->k, has_c ? &c : NULL, m, &r) == MX_DOT_OK;
   return r;
 }
 

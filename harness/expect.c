@@ -56,13 +56,11 @@ void expect_case(const vec_suite *s, const mx_profile *p, const uint64_t *in, ui
     /* the ideal: the exact DotGeneral rounded once to f32 (exact-rne); a target with another
      * accumulation model fails and run names the model that explains it */
     static uint8_t sa[64], sb[64], ca[MX_BLOCK_MAX], cb[MX_BLOCK_MAX];
-    size_t nb = s->nblocks, nk = s->nblocks * s->k;
-    for (size_t i = 0; i < nb; i++) sa[i] = (uint8_t)in[i], sb[i] = (uint8_t)in[nb + nk + i];
-    for (size_t i = 0; i < nk; i++) ca[i] = (uint8_t)in[nb + i], cb[i] = (uint8_t)in[2 * nb + nk + i];
-    mx_dot_vec a = {s->bfmt, sa, ca}, b = {s->bfmt_b, sb, cb};
-    uint32_t c = (uint32_t)in[2 * (nb + nk) + 1], r = 0;
+    mx_dot_vec a, b;
+    uint32_t c, r = 0;
+    int has_c = vec_dot_operands(s, in, sa, ca, sb, cb, &a, &b, &c);
     const mx_dot_preset *m = mx_dot_preset_find("exact-rne");
-    mxo_dot_general(&a, &b, nb, s->k, in[2 * (nb + nk)] ? &c : NULL, &m->model, &r);
+    mxo_dot_general(&a, &b, s->nblocks, s->k, has_c ? &c : NULL, &m->model, &r);
     out[0] = r;
     break;
   }

@@ -297,13 +297,11 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
     }
     case OP_DOT: {
       static uint8_t sa[64], sb[64], ca[MX_BLOCK_MAX], cb[MX_BLOCK_MAX];
-      size_t nb = s->nblocks, nk = s->nblocks * s->k;
-      for (size_t i = 0; i < nb; i++) sa[i] = (uint8_t)in[i], sb[i] = (uint8_t)in[nb + nk + i];
-      for (size_t i = 0; i < nk; i++) ca[i] = (uint8_t)in[nb + i], cb[i] = (uint8_t)in[2 * nb + nk + i];
-      mx_dot_vec a = {s->bfmt, sa, ca}, b = {s->bfmt_b, sb, cb};
-      uint32_t cc = (uint32_t)in[2 * (nb + nk) + 1], r = 0;
+      mx_dot_vec a, b;
+      uint32_t cc, r = 0;
+      int has_c = vec_dot_operands(s, in, sa, ca, sb, cb, &a, &b, &cc);
       const mx_dot_preset *m = mx_dot_preset_find("exact-rne");
-      if (mxref_dot_general(&a, &b, nb, s->k, in[2 * (nb + nk)] ? &cc : NULL, &m->model, &r) != MX_DOT_OK)
+      if (mxref_dot_general(&a, &b, s->nblocks, s->k, has_c ? &cc : NULL, &m->model, &r) != MX_DOT_OK)
         st[c] = T_UNSUPPORTED;
       out[0] = r;
       break;
@@ -388,22 +386,6 @@ static int token(const char **p, const char *end, const char **a, const char **b
   return e > q;
 }
 
-static int hexval(const char *a, const char *b, int bits, uint64_t *v) {
-  if (a == b || b - a > 16) return -1;
-  uint64_t x = 0;
-  for (const char *q = a; q < b; q++) {
-    int c = (unsigned char)*q, d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return -1;
-    x = x << 4 | (uint64_t)d;
-  }
-  if (bits < 64 && (x >> bits)) return -1;
-  *v = x;
-  return 0;
-}
-
 static int out_bits(const vec_suite *s) {
   switch (s->op) {
   case OP_DECODE: return 64;
@@ -437,14 +419,14 @@ static tstatus parse_answer(const vec_suite *s, const char *a, const char *end, 
   case OP_PACK: {
     if (!token(&p, end, &ta, &tb) || (size_t)(tb - ta) != 2 * s->nout || p < end) return T_PROTOCOL;
     for (size_t i = 0; i < s->nout; i++)
-      if (hexval(ta + 2 * i, ta + 2 * i + 2, 8, &out[i])) return T_PROTOCOL;
+      if (vec_hex_word(ta + 2 * i, ta + 2 * i + 2, 8, &out[i])) return T_PROTOCOL;
     return T_OK;
   }
   default: return T_PROTOCOL;
   }
   for (size_t i = 0; i < want; i++) {
     int bits = (s->op == OP_QUANTIZE && i == 0) ? 8 : ob;
-    if (!token(&p, end, &ta, &tb) || hexval(ta, tb, bits, &out[i])) return T_PROTOCOL;
+    if (!token(&p, end, &ta, &tb) || vec_hex_word(ta, tb, bits, &out[i])) return T_PROTOCOL;
   }
   if (p < end) return T_PROTOCOL; /* extra fields */
   return T_OK;

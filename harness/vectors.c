@@ -229,8 +229,7 @@ static int fail(parser *p, const char *fmt, ...) {
   return 1;
 }
 
-/* Parse hex digits [a, b) into *v; at most 16 digits. */
-static int parse_hex(const char *a, const char *b, uint64_t *v) {
+int vec_hex_word(const char *a, const char *b, int bits, uint64_t *v) {
   if (a == b || b - a > 16) return -1;
   uint64_t x = 0;
   for (const char *q = a; q < b; q++) {
@@ -241,8 +240,24 @@ static int parse_hex(const char *a, const char *b, uint64_t *v) {
     else return -1;
     x = x << 4 | (uint64_t)d;
   }
+  if (bits < 64 && (x >> bits)) return -1;
   *v = x;
   return 0;
+}
+
+int vec_dot_operands(const vec_suite *s, const uint64_t *in, uint8_t *sa, uint8_t *ca, uint8_t *sb, uint8_t *cb,
+                     mx_dot_vec *a, mx_dot_vec *b, uint32_t *c) {
+  size_t nb = s->nblocks, nk = s->nblocks * s->k;
+  for (size_t i = 0; i < nb; i++) sa[i] = (uint8_t)in[i], sb[i] = (uint8_t)in[nb + nk + i];
+  for (size_t i = 0; i < nk; i++) ca[i] = (uint8_t)in[nb + i], cb[i] = (uint8_t)in[2 * nb + nk + i];
+  a->fmt = s->bfmt;
+  a->scales = sa;
+  a->codes = ca;
+  b->fmt = s->bfmt_b;
+  b->scales = sb;
+  b->codes = cb;
+  *c = (uint32_t)in[2 * (nb + nk) + 1];
+  return in[2 * (nb + nk)] != 0;
 }
 
 /* A comma list of exactly n hex words within [a, b), each < 2^bits. */
@@ -253,7 +268,7 @@ static int parse_list(parser *p, const char *a, const char *b, size_t n, int bit
     const char *e = q;
     while (e < b && *e != ',') e++;
     if (i >= n) return fail(p, "%s: more than %zu values", what, n);
-    if (parse_hex(q, e, &out[i])) return fail(p, "%s: value %zu is not a hex number of at most 16 digits", what, i + 1);
+    if (vec_hex_word(q, e, 64, &out[i])) return fail(p, "%s: value %zu is not a hex number of at most 16 digits", what, i + 1);
     if (bits < 64 && out[i] >> bits) return fail(p, "%s: value %zu (%.*s) does not fit in %d bits", what, i + 1, (int)(e - q), q, bits);
     i++;
     q = e + 1;
@@ -267,7 +282,7 @@ static int parse_list(parser *p, const char *a, const char *b, size_t n, int bit
 static int parse_bytes(parser *p, const char *a, const char *b, size_t n, uint64_t *out, const char *what) {
   if ((size_t)(b - a) != 2 * n) return fail(p, "%s: %zu hex digits, expected %zu (%zu bytes)", what, (size_t)(b - a), 2 * n, n);
   for (size_t i = 0; i < n; i++)
-    if (parse_hex(a + 2 * i, a + 2 * i + 2, &out[i])) return fail(p, "%s: byte %zu is not hex", what, i + 1);
+    if (vec_hex_word(a + 2 * i, a + 2 * i + 2, 8, &out[i])) return fail(p, "%s: byte %zu is not hex", what, i + 1);
   return 0;
 }
 

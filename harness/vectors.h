@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "mxconform/block.h"
+#include "mxconform/dot.h"
 #include "mxconform/profile.h"
 
 /* The operations, TestFloat-style: one row each, with what the op's suites are keyed by
@@ -58,6 +59,15 @@ void vec_suite_add(vec_suite *s, const uint64_t *in, const uint64_t *out, uint32
 void vec_suite_shape(vec_suite *s);
 /* The canonical suite name from the op and parameters. */
 void vec_suite_make_name(vec_suite *s);
+
+/* Hex digits [a, b) (1..16 of them, no 0x) as a word below 2^bits (bits = 64: any).
+ * 0, or -1 when not such a word. Shared by the vector reader and the protocol reader. */
+int vec_hex_word(const char *a, const char *b, int bits, uint64_t *v);
+
+/* The operands of dot case `in` of suite s: fills sa/sb (n scales) and ca/cb (n*k codes),
+ * points a and b at them, and returns 1 with C's bits in *c when the case has a C. */
+int vec_dot_operands(const vec_suite *s, const uint64_t *in, uint8_t *sa, uint8_t *ca, uint8_t *sb, uint8_t *cb,
+                     mx_dot_vec *a, mx_dot_vec *b, uint32_t *c);
 
 /* Write the suite in the documented text format. Returns 0, or -1 on a write error. */
 int vec_write(FILE *f, const vec_suite *s);
