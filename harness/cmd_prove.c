@@ -24,26 +24,8 @@
 #include "cli.h"
 #include "mxconform/mxref.h"
 
-typedef struct run {
-  uint64_t first, last;
-  uint32_t code;
-} run;
-
-typedef struct runs {
-  run *v;
-  size_t n, cap;
-} runs;
-
-static int collect_run(void *ctx, uint64_t first, uint64_t last, uint32_t code) {
-  runs *r = ctx;
-  if (r->n == r->cap) {
-    r->cap = r->cap ? 2 * r->cap : 1024;
-    r->v = realloc(r->v, r->cap * sizeof *r->v);
-    if (!r->v) abort();
-  }
-  r->v[r->n++] = (run){first, last, code};
-  return 0;
-}
+typedef mxo_run run; /* the oracle's runs (oracle/runs.c) */
+typedef mxo_runs runs;
 
 /* ---- reporting ---------------------------------------------------------------------- */
 
@@ -158,7 +140,7 @@ static void check_runs_parallel(const combo *c, const runs *r, unsigned jobs, ta
     for (;;) {
       uint64_t rem = r->v[i].last - a;
       uint64_t b = rem >= piece ? a + piece - 1 : r->v[i].last;
-      collect_run(&split, a, b, r->v[i].code);
+      mxo_collect_run(&split, a, b, r->v[i].code);
       if (b == r->v[i].last) break;
       a = b + 1;
     }
@@ -289,7 +271,7 @@ static void get_runs(const combo *c, runs *r, uint64_t lo, uint64_t hi, tally *t
   for (int s = 0; s < 4; s++) {
     uint64_t a = f[s] > lo ? f[s] : lo, b = l[s] < hi ? l[s] : hi;
     if (a > b) continue;
-    t->oracle_calls += mxo_walk_runs(c->dst, c->src, &c->o, a, b, collect_run, r);
+    t->oracle_calls += mxo_walk_runs(c->dst, c->src, &c->o, a, b, mxo_collect_run, r);
   }
 }
 

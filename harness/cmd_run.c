@@ -238,10 +238,10 @@ typedef struct finding {
   size_t explains;
 } finding;
 
-/* Score switching one knob: cases that now pass minus cases that now fail, over every
- * suite whose op depends on the knob. Returns the number newly explained; *broken the
- * number newly failing. */
-static size_t score_knob(suite_list *L, const mx_profile *cand, const char *knob, size_t *broken) {
+/* Switching one knob to the values of profile `cand`: over every suite whose op depends on
+ * the knob, the cases that would newly pass (returned) and newly fail (*broken). With
+ * apply, the pass flags are updated to the new expectations. */
+static size_t evaluate_knob(suite_list *L, const mx_profile *cand, const char *knob, size_t *broken, int apply) {
   size_t gained = 0, lost = 0;
   uint64_t exp[1 + MX_BLOCK_MAX];
   for (size_t i = 0; i < L->n; i++) {
@@ -257,28 +257,11 @@ static size_t score_knob(suite_list *L, const mx_profile *cand, const char *knob
       int now = expect_equal(s, exp, r->actual + c * s->nout, &dc);
       if (now && !r->ok[c]) gained++;
       if (!now && r->ok[c]) lost++;
+      if (apply) r->ok[c] = (unsigned char)now;
     }
   }
   *broken = lost;
   return gained;
-}
-
-/* Apply a knob value: recompute every affected suite's expected values and pass flags. */
-static void apply_knob(suite_list *L, const mx_profile *p, const char *knob) {
-  for (size_t i = 0; i < L->n; i++) {
-    suite_run *r = &L->v[i];
-    vec_suite *s = &r->s;
-    int depends = 0;
-    for (const char *const *k = op_table[s->op].knobs; *k; k++) depends |= !strcmp(*k, knob);
-    if (!depends) continue;
-    for (size_t c = 0; c < s->ncases; c++) {
-      if (r->st[c] != T_OK) continue;
-      uint64_t exp[1 + MX_BLOCK_MAX];
-      expect_case(s, p, s->in + c * s->nin, s->rnd[c], exp);
-      size_t dc = 0;
-      r->ok[c] = (unsigned char)expect_equal(s, exp, r->actual + c * s->nout, &dc);
-    }
-  }
 }
 
 /* A cvt suite's requested parameter (round or overflow) replaced by another value: how
@@ -420,7 +403,7 @@ static int detect_profile(suite_list *L, const mx_profile *base, mx_profile *det
         if (curv && !strcmp(v, curv)) continue;
         mx_profile cand = *detected;
         if (mx_profile_set(&cand, *k, v)) continue;
-        size_t broken, gain = score_knob(L, &cand, *k, &broken);
+        size_t broken, gain = evaluate_knob(L, &cand, *k, &broken, 0);
         long net = (long)gain - (long)broken;
         if (net > best_net) { /* the value that explains the most, net of what it breaks */
           best_net = net;
@@ -433,7 +416,8 @@ static int detect_profile(suite_list *L, const mx_profile *base, mx_profile *det
     }
     if (!best_key[0]) break;
     mx_profile_set(detected, best_key, best_val);
-    apply_knob(L, detected, best_key);
+    size_t unused;
+    evaluate_knob(L, detected, best_key, &unused, 1);
     snprintf(f[nf].knob, sizeof f[nf].knob, "%s", best_key);
     snprintf(f[nf].from, sizeof f[nf].from, "%s", from);
     snprintf(f[nf].to, sizeof f[nf].to, "%s", best_val);

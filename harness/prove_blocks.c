@@ -157,26 +157,8 @@ static void to_typed(const src_info *s, const uint64_t *bits, size_t k, void *ou
 
 /* ---- runs of the oracle's scale ------------------------------------------------------- */
 
-typedef struct run {
-  uint64_t first, last;
-  uint32_t code;
-} run;
-
-typedef struct runs {
-  run *v;
-  size_t n, cap;
-} runs;
-
-static int collect_run(void *ctx, uint64_t first, uint64_t last, uint32_t code) {
-  runs *r = ctx;
-  if (r->n == r->cap) {
-    r->cap = r->cap ? 2 * r->cap : 1024;
-    r->v = realloc(r->v, r->cap * sizeof *r->v);
-    if (!r->v) abort();
-  }
-  r->v[r->n++] = (run){first, last, code};
-  return 0;
-}
+typedef mxo_run run; /* the oracle's runs (oracle/runs.c) */
+typedef mxo_runs runs;
 
 typedef struct scale_fn_ctx {
   mx_block_fmt f;
@@ -203,7 +185,7 @@ static runs scale_runs(mx_block_fmt f, mx_fmt src, const mx_block_opts *o, uint6
     uint64_t piece[5][2] = {{0, 0}, {1, s.min_normal - 1}, {s.min_normal, s.inf - 1}, {s.inf, s.inf},
                             {s.inf + 1, s.abs_mask}};
     for (int p = 0; p < 5; p++)
-      *oracle_calls += mxo_walk_runs_of(oracle_scale_of, &c, sign | piece[p][0], sign | piece[p][1], collect_run, &r);
+      *oracle_calls += mxo_walk_runs_of(oracle_scale_of, &c, sign | piece[p][0], sign | piece[p][1], mxo_collect_run, &r);
   }
   return r;
 }

@@ -4,6 +4,7 @@
 #ifndef MXCONFORM_ORACLE_H
 #define MXCONFORM_ORACLE_H
 
+#include <stddef.h>
 #include <stdint.h> /* before mpfr.h: enables the intmax_t functions */
 #include <mpfr.h>
 
@@ -42,6 +43,17 @@ uint32_t mxo_convert(mx_fmt dst, mx_fmt src, uint64_t src_bits, const mx_convert
 typedef int (*mxo_run_fn)(void *ctx, uint64_t first, uint64_t last, uint32_t code);
 uint64_t mxo_walk_runs(mx_fmt dst, mx_fmt src, const mx_convert_opts *o, uint64_t from, uint64_t to,
                        mxo_run_fn on_run, void *ctx);
+
+/* A growing list of runs, and an mxo_run_fn that appends to one (ctx = mxo_runs *). */
+typedef struct mxo_run {
+  uint64_t first, last;
+  uint32_t code;
+} mxo_run;
+typedef struct mxo_runs {
+  mxo_run *v;
+  size_t n, cap;
+} mxo_runs;
+int mxo_collect_run(void *ctx, uint64_t first, uint64_t last, uint32_t code);
 
 /* The monotone segments of a source format (4 of them), as inclusive bit ranges. */
 void mxo_source_segments(mx_fmt src, uint64_t first[4], uint64_t last[4]);

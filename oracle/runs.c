@@ -10,7 +10,20 @@
  * probe the far end; a wrong run could only cause false differences, never hide one.) A galloping search finds where each run ends, with direct
  * oracle conversions on both sides of every boundary. The exhaustive proof then checks
  * every input against the run that contains it. */
+#include <stdlib.h>
+
 #include "oracle_block.h"
+
+int mxo_collect_run(void *ctx, uint64_t first, uint64_t last, uint32_t code) {
+  mxo_runs *r = ctx;
+  if (r->n == r->cap) {
+    r->cap = r->cap ? 2 * r->cap : 1024;
+    r->v = realloc(r->v, r->cap * sizeof *r->v);
+    if (!r->v) abort();
+  }
+  r->v[r->n++] = (mxo_run){first, last, code};
+  return 0;
+}
 
 void mxo_source_segments(mx_fmt src, uint64_t first[4], uint64_t last[4]) {
   const mx_format_desc *d = mx_format(src);
