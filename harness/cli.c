@@ -72,15 +72,20 @@ void cli_knob(const char *cmd, mx_convert_opts *o, const char *name, const char 
   cli_usage_error(cmd, "bad value '%s' for %s (one of: %s)", value, name, list);
 }
 
-void cli_knob_assign(const char *cmd, mx_convert_opts *o, const char *a) {
+const char *cli_split_assignment(const char *cmd, const char *a, char *name, size_t len) {
   const char *eq = strchr(a, '=');
   if (!eq || eq == a) cli_usage_error(cmd, "--knob wants NAME=VALUE, got '%s'", a);
-  char name[64];
   size_t n = (size_t)(eq - a);
-  if (n >= sizeof name) cli_usage_error(cmd, "knob name too long in '%s'", a);
+  if (n >= len) cli_usage_error(cmd, "knob name too long in '%s'", a);
   memcpy(name, a, n);
   name[n] = 0;
-  cli_knob(cmd, o, name, eq + 1);
+  return eq + 1;
+}
+
+void cli_knob_assign(const char *cmd, mx_convert_opts *o, const char *a) {
+  char name[64];
+  const char *value = cli_split_assignment(cmd, a, name, sizeof name);
+  cli_knob(cmd, o, name, value);
 }
 
 uint64_t cli_u64(const char *cmd, const char *what, const char *text) {

@@ -2,6 +2,7 @@
 #ifndef MXCONFORM_CLI_H
 #define MXCONFORM_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mxconform/formats.h"
@@ -22,6 +23,8 @@ mx_fmt cli_format(const char *cmd, const char *name, int want_source, int want_e
 /* Apply a knob from --round/--overflow/--knob NAME=VALUE; exits 2 with the allowed values. */
 void cli_knob(const char *cmd, mx_convert_opts *o, const char *name, const char *value);
 void cli_knob_assign(const char *cmd, mx_convert_opts *o, const char *assignment);
+/* Split "NAME=VALUE": NAME into name[len], returns VALUE; exits 2 when malformed. */
+const char *cli_split_assignment(const char *cmd, const char *assignment, char *name, size_t len);
 uint64_t cli_u64(const char *cmd, const char *what, const char *text);
 /* A source value typed on the command line: a hex bit pattern of `src` ("0x43e80000") or a
  * number ("464", "0x1.dp+8", "-inf", "nan") rounded to `src` (RNE); *rounded tells which.

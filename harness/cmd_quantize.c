@@ -71,14 +71,9 @@ static void load_profile(const char *cmd, int argc, char **argv, mx_profile *p) 
 
 /* --knob NAME=VALUE: any profile key (scalar knobs, block knobs, packing). */
 static void apply_knob(const char *cmd, mx_profile *p, const char *assignment) {
-  const char *eq = strchr(assignment, '=');
-  if (!eq || eq == assignment) cli_usage_error(cmd, "--knob wants NAME=VALUE, got '%s'", assignment);
   char key[64];
-  size_t n = (size_t)(eq - assignment);
-  if (n >= sizeof key) cli_usage_error(cmd, "knob name too long in '%s'", assignment);
-  memcpy(key, assignment, n);
-  key[n] = 0;
-  int r = mx_profile_set(p, key, eq + 1);
+  const char *value = cli_split_assignment(cmd, assignment, key, sizeof key);
+  int r = mx_profile_set(p, key, value);
   if (r == 0) return;
   char list[1024];
   if (r == -1) {
@@ -86,7 +81,7 @@ static void apply_knob(const char *cmd, mx_profile *p, const char *assignment) {
     cli_usage_error(cmd, "unknown knob '%s' (knobs: %s)", key, list);
   }
   const char *values = mx_profile_key_values(key, list, sizeof list);
-  cli_usage_error(cmd, "bad value '%s' for %s (%s%s)", eq + 1, key, values ? "one of: " : "see mx_profile_keys",
+  cli_usage_error(cmd, "bad value '%s' for %s (%s%s)", value, key, values ? "one of: " : "see mx_profile_keys",
                   values ? values : "");
 }
 
