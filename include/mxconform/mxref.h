@@ -41,6 +41,39 @@ uint64_t mxref_decode_f64_bits(mx_fmt fmt, uint32_t code);
 void mxref_decode_f32(mx_fmt fmt, const uint8_t *codes, float *out, size_t n);
 void mxref_decode_f64(mx_fmt fmt, const uint8_t *codes, double *out, size_t n);
 
+/* ---- code paths ------------------------------------------------------------------------
+ * libmxref has a portable scalar path and, on x86-64 CPUs with AVX2 (+FMA, BMI2, F16C),
+ * an AVX2 path for the array operations (mxref_convert, mxref_decode_f32, the block and
+ * tensor quantize/dequantize, the exact dot). Both compute exactly the same bits: the
+ * proofs (`prove`, `make exhaustive`) run per path. The path is chosen once, on first use:
+ * the environment variable MXREF_PATH (scalar | avx2 | auto) if set, else the best path
+ * the CPU supports; mxref_set_path overrides it at any time (not concurrently with calls
+ * that convert). */
+typedef enum mxref_path {
+  MXREF_PATH_AUTO = 0, /* the best path this CPU supports */
+  MXREF_PATH_SCALAR,
+  MXREF_PATH_AVX2,
+  MXREF_PATH_COUNT
+} mxref_path;
+
+/* 1 when this build and this CPU can run the path (AUTO and SCALAR: always). */
+int mxref_path_supported(mxref_path p);
+/* Use path p from now on. Returns 0, or -1 (and changes nothing) when unsupported. */
+int mxref_set_path(mxref_path p);
+/* The path in use (never AUTO). */
+mxref_path mxref_get_path(void);
+/* "auto" "scalar" "avx2"; mxref_path_by_name returns -1 for an unknown name. */
+const char *mxref_path_name(mxref_path p);
+int mxref_path_by_name(const char *name);
+
+/* Worker threads for the tensor operations (mxref_quantize / mxref_dequantize in block.h):
+ * 1 (the default) keeps everything on the calling thread; n > 1 splits inputs of at least
+ * MXREF_THREAD_MIN_VALUES values into n contiguous ranges of whole blocks. The environment
+ * variable MXREF_THREADS sets the initial value. Results do not depend on the count. */
+#define MXREF_THREAD_MIN_VALUES ((size_t)1 << 18)
+void mxref_set_threads(int n);
+int mxref_get_threads(void);
+
 /* Library version string. */
 const char *mxref_version(void);
 
