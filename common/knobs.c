@@ -7,8 +7,8 @@
 
 const char *const mx_round_names[] = {"rne", "rna", "rtz", "rup", "rdn", "sr", NULL};
 const char *const mx_overflow_names[] = {"sat", "ovf", NULL};
-static const char *const nan_sign_names[] = {"keep", "positive", NULL};
-static const char *const e5m2_nan_names[] = {"quiet", "allones", NULL};
+static const char *const nan_sign_names[] = {"keep", "positive", "nan-input-positive", NULL};
+static const char *const e5m2_nan_names[] = {"quiet", "allones", "propagate", NULL};
 static const char *const inf_sat_names[] = {"max", "special", NULL};
 static const char *const nan_finite_names[] = {"pos-max", "signed-max", "zero", "signed-zero",
                                                "inverted-zero", NULL};
@@ -23,8 +23,8 @@ const mx_knob mx_knob_table[] = {
   KNOB("round", "rounding of the magnitude", round, mx_round_names),
   {"sr_bits", "random bits added below the last place by round=sr", offsetof(mx_convert_opts, sr_bits), NULL, 1, 1, 32},
   KNOB("overflow", "beyond max finite after rounding: saturate or Inf/NaN (OFP8 non-saturating)", overflow, mx_overflow_names),
-  KNOB("nan_sign", "sign of a NaN that conversion produces (from NaN, or from overflow/Inf under ovf) in e4m3/e5m2", nan_sign, nan_sign_names),
-  KNOB("e5m2_nan", "E5M2 NaN code produced: quiet S.11111.10 or all-ones S.11111.11", e5m2_nan, e5m2_nan_names),
+  KNOB("nan_sign", "sign of a NaN that conversion produces in e4m3/e5m2 (from NaN, or from overflow/Inf under ovf): kept, always +, or + only for a NaN input", nan_sign, nan_sign_names),
+  KNOB("e5m2_nan", "E5M2 code of a NaN input: quiet S.11111.10, all-ones S.11111.11, or S.11111.1p with p the payload bit below the source's quiet bit", e5m2_nan, e5m2_nan_names),
   KNOB("inf_sat", "+-Inf input with overflow=sat: max finite, or the format's Inf/NaN", inf_sat, inf_sat_names),
   KNOB("nan_finite", "NaN input into e2m3/e3m2/e2m1/int8 (no NaN code)", nan_finite, nan_finite_names),
   KNOB("inf_finite", "+-Inf input into e2m3/e3m2/e2m1/int8 (no Inf code)", inf_finite, inf_finite_names),

@@ -107,11 +107,12 @@ int mx_profile_builtin(const char *name, mx_profile *p) {
   if (!strcmp(name, "nvidia-rceil")) {
     /* cuDNN/cuBLAS/TE MXFP8: scale = amax / max_elem rounded up (cvt.rp.satfinite.ue8m0),
      * elements cvt.rn.satfinite. E8M0 RP+SATFINITE sends +Inf to 0xFE and NaN to 0xFF;
-     * the float FP8 entry points canonicalise NaN to +NaN 0x7F (E5M2 all-ones). */
+     * the float FP8 entry points canonicalise a NaN input to +NaN 0x7F (E5M2 all-ones),
+     * while the NaN that __NV_NOSAT makes from overflow keeps the sign. */
     o->rule = MX_RULE_RCEIL;
     o->inf_block = MX_INFB_MAX_SCALE;
     o->scale_overflow = MX_SCALEOVF_CLAMP;
-    o->elem.nan_sign = MX_NAN_SIGN_POSITIVE;
+    o->elem.nan_sign = MX_NAN_SIGN_NAN_INPUT_POSITIVE;
     o->elem.e5m2_nan = MX_E5M2_NAN_ALLONES;
   } else if (!strcmp(name, "torchao-ceil") || !strcmp(name, "torchao-even")) {
     /* torchao ScaleCalculationMode CEIL / EVEN; NaN or Inf amax -> 0xFF; exponent clamped

@@ -15,6 +15,8 @@ void mxo_value_init(mxo_value *v) {
   mpfr_set_zero(v->mag, 1);
   v->cls = MX_CLASS_ZERO;
   v->sign = 0;
+  v->nan_field = 0;
+  v->nan_field_bits = 0;
 }
 
 void mxo_value_clear(mxo_value *v) { mpfr_clear(v->mag); }
@@ -28,6 +30,12 @@ void mxo_decode(mx_fmt fmt, uint64_t code, mxo_value *out) {
   out->cls = mx_classify(fmt, code);
   out->sign = mx_code_sign(fmt, code);
   mpfr_set_zero(out->mag, 1);
+  out->nan_field = 0;
+  out->nan_field_bits = 0;
+  if (out->cls == MX_CLASS_NAN && d->kind == MX_KIND_FLOAT) { /* the NaN's own bits, for e5m2_nan */
+    out->nan_field_bits = d->mbits;
+    out->nan_field = code % (1ull << d->mbits);
+  }
   if (out->cls == MX_CLASS_NAN || out->cls == MX_CLASS_INF || out->cls == MX_CLASS_ZERO) return;
   switch (d->kind) {
   case MX_KIND_INT: {

@@ -11,11 +11,15 @@
 #include "mxconform/formats.h"
 #include "mxconform/knobs.h"
 
-/* A decoded code: class, sign and exact magnitude (|value|; 0 for zero, unset for NaN/Inf). */
+/* A decoded code: class, sign and exact magnitude (|value|; 0 for zero, unset for NaN/Inf).
+ * For a NaN, also its trailing significand field as it was in the code (payload, quiet bit
+ * included) and that field's width; knob e5m2_nan=propagate reads it. 0 otherwise. */
 typedef struct mxo_value {
   mx_class cls;
   int sign;
   mpfr_t mag;
+  uint64_t nan_field;
+  int nan_field_bits;
 } mxo_value;
 
 void mxo_value_init(mxo_value *v);

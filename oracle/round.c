@@ -107,14 +107,28 @@ static uint32_t max_finite(mx_fmt fmt, int sign, const mx_convert_opts *o) {
 
 static uint32_t zero_code(mx_fmt fmt, int sign) { return sign_code(mx_format(fmt), sign); }
 
-/* The NaN conversion produces (formats that have NaN). */
-static uint32_t nan_code(mx_fmt fmt, int sign, const mx_convert_opts *o) {
+/* The NaN conversion produces (formats that have NaN). `input` is the NaN input it comes
+ * from, or NULL for a NaN made from +-Inf or by overflow (E4M3 under ovf). */
+static uint32_t nan_code(mx_fmt fmt, int sign, const mx_convert_opts *o, const mxo_value *input) {
   const mx_format_desc *d = mx_format(fmt);
   if (d->kind == MX_KIND_SCALE) return 0xFF;
-  int s = o->nan_sign == MX_NAN_SIGN_KEEP ? sign : 0;
+  int s = sign;
+  if (o->nan_sign == MX_NAN_SIGN_POSITIVE) s = 0;
+  if (o->nan_sign == MX_NAN_SIGN_NAN_INPUT_POSITIVE && input) s = 0;
   uint32_t all = (1u << (d->bits - 1)) - 1; /* S.1111.111 */
-  if (d->specials == MX_SPECIALS_IEEE && o->e5m2_nan == MX_E5M2_NAN_QUIET)
-    all &= ~((1u << (d->mbits - 1)) - 1); /* S.11111.10: top mantissa bit only */
+  if (d->specials == MX_SPECIALS_IEEE) {
+    /* E5M2: the exponent field all ones, the top mantissa bit (IEEE's quiet bit) set, and
+     * below it the payload: none, all ones, or the source NaN's payload cut to this width */
+    uint32_t below = (1u << (d->mbits - 1)) - 1; /* the mantissa bits below the top one */
+    uint32_t payload = 0;
+    if (o->e5m2_nan == MX_E5M2_NAN_ALLONES) payload = below;
+    if (o->e5m2_nan == MX_E5M2_NAN_PROPAGATE && input && input->nan_field_bits > d->mbits) {
+      /* drop the source's quiet bit and keep the next mbits - 1 bits: truncation */
+      uint64_t src_payload = input->nan_field % (1ull << (input->nan_field_bits - 1));
+      payload = (uint32_t)(src_payload >> (input->nan_field_bits - d->mbits));
+    }
+    all = (all & ~below) | payload;
+  }
   return sign_code(d, s) | all;
 }
 
@@ -131,7 +145,7 @@ static uint32_t overflow_code(mx_fmt fmt, int sign, const mx_convert_opts *o) {
   switch (d->specials) {
   case MX_SPECIALS_IEEE: return inf_code(fmt, sign);
   case MX_SPECIALS_NAN_ALLONES:
-  case MX_SPECIALS_NAN_ALLBITS: return nan_code(fmt, sign, o);
+  case MX_SPECIALS_NAN_ALLBITS: return nan_code(fmt, sign, o, NULL);
   default: return max_finite(fmt, sign, o); /* nothing to overflow into */
   }
 }
@@ -212,7 +226,7 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
   if (v->cls == MX_CLASS_ZERO) return zero_code(dst, sign); /* INT8 has one zero */
 
   if (v->cls == MX_CLASS_NAN) {
-    if (d->specials != MX_SPECIALS_NONE) return nan_code(dst, sign, o);
+    if (d->specials != MX_SPECIALS_NONE) return nan_code(dst, sign, o, v);
     switch (o->nan_finite) {
     case MX_NANF_POS_MAX: return max_finite(dst, 0, o);
     case MX_NANF_SIGNED_MAX: return max_finite(dst, sign, o);
@@ -227,7 +241,7 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
     if (d->specials == MX_SPECIALS_NONE)
       return o->inf_finite == MX_INFF_MAX ? max_finite(dst, sign, o) : zero_code(dst, sign);
     if (o->overflow == MX_SAT && o->inf_sat == MX_INF_SAT_MAX) return max_finite(dst, sign, o);
-    return d->specials == MX_SPECIALS_IEEE ? inf_code(dst, sign) : nan_code(dst, sign, o);
+    return d->specials == MX_SPECIALS_IEEE ? inf_code(dst, sign) : nan_code(dst, sign, o, NULL);
   }
 
   return round_magnitude(dst, sign, v->mag, o, rnd);

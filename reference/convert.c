@@ -10,13 +10,29 @@
 
 static inline uint32_t sign_bit(const mx_format_desc *d, int sign) { return (uint32_t)sign << (d->bits - 1); }
 
-/* A NaN of a float format that has one (E4M3: S.1111.111; E5M2: S.11111.10 or .11). */
+/* The NaN made from +-Inf or by overflow, in a float format that has one (only E4M3 gets
+ * here: S.1111.111). nan_sign=nan-input-positive keeps the sign of such a NaN. */
 static inline uint32_t float_nan(const mx_format_desc *d, int sign, const mx_convert_opts *o) {
   uint32_t expall = (((uint32_t)1 << d->ebits) - 1) << d->mbits;
   uint32_t mant = ((uint32_t)1 << d->mbits) - 1; /* all ones */
-  if (d->specials == MX_SPECIALS_IEEE && o->e5m2_nan == MX_E5M2_NAN_QUIET)
-    mant = (uint32_t)1 << (d->mbits - 1);
-  int s = o->nan_sign == MX_NAN_SIGN_KEEP ? sign : 0;
+  if (d->specials == MX_SPECIALS_IEEE && o->e5m2_nan != MX_E5M2_NAN_ALLONES)
+    mant = (uint32_t)1 << (d->mbits - 1); /* no source payload to propagate: quiet */
+  int s = o->nan_sign == MX_NAN_SIGN_POSITIVE ? 0 : sign;
+  return sign_bit(d, s) | expall | mant;
+}
+
+/* The NaN a NaN input becomes (E4M3: S.1111.111; E5M2: S.11111.10, .11, or .1p with p the
+ * bit below the source's quiet bit; mxr_unpack leaves the source's trailing significand
+ * left-aligned in v.sig, quiet bit at bit 63). */
+static inline uint32_t float_nan_from_nan(const mx_format_desc *d, mxr_value v, const mx_convert_opts *o) {
+  uint32_t expall = (((uint32_t)1 << d->ebits) - 1) << d->mbits;
+  uint32_t mant = ((uint32_t)1 << d->mbits) - 1; /* all ones */
+  if (d->specials == MX_SPECIALS_IEEE) {
+    const uint32_t quiet = (uint32_t)1 << (d->mbits - 1);
+    if (o->e5m2_nan == MX_E5M2_NAN_QUIET) mant = quiet;
+    if (o->e5m2_nan == MX_E5M2_NAN_PROPAGATE) mant = quiet | (uint32_t)((v.sig << 1) >> (64 - (d->mbits - 1)));
+  }
+  int s = o->nan_sign == MX_NAN_SIGN_KEEP ? v.sign : 0;
   return sign_bit(d, s) | expall | mant;
 }
 
@@ -44,7 +60,7 @@ static inline __attribute__((always_inline)) uint32_t to_float(const mx_format_d
   switch (v.cls) {
   case MX_CLASS_ZERO: return sign_bit(d, v.sign);
   case MX_CLASS_NAN:
-    if (d->specials != MX_SPECIALS_NONE) return float_nan(d, v.sign, o);
+    if (d->specials != MX_SPECIALS_NONE) return float_nan_from_nan(d, v, o);
     switch (o->nan_finite) {
     case MX_NANF_POS_MAX: return (uint32_t)d->max_code;
     case MX_NANF_SIGNED_MAX: return sign_bit(d, v.sign) | (uint32_t)d->max_code;

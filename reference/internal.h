@@ -9,7 +9,9 @@
 #include "mxconform/knobs.h"
 
 /* A source value: class, sign and, for finite nonzero values, value = sig * 2^exp with
- * sig != 0 and sig < 2^53 (no source format has a wider significand). */
+ * sig != 0 and sig < 2^53 (no source format has a wider significand). For a NaN, sig is
+ * the source's trailing significand shifted to the top (its quiet bit is bit 63): the
+ * payload that knob e5m2_nan=propagate reads (reference/convert.c float_nan_from_nan). */
 typedef struct mxr_value {
   mx_class cls;
   int sign;
@@ -34,6 +36,7 @@ static inline __attribute__((always_inline)) mxr_value mxr_unpack(const mx_forma
   v.exp = 0;
   if (ef == emask) {
     v.cls = mant ? MX_CLASS_NAN : MX_CLASS_INF;
+    v.sig = mant << (64 - m); /* a NaN's payload, left-aligned; 0 for Inf */
   } else if (ef == 0) {
     if (mant == 0 || subn == MX_SUBN_FLUSH) {
       v.cls = MX_CLASS_ZERO;

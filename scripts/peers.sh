@@ -214,13 +214,15 @@ def src_nan_payload_bit(src, bits):
 
 
 def unexplained_class(suite, f):
-    """Name the known failure classes that no knob value models (README.md explains them)."""
+    """Name the known failure classes that no single profile models (README.md explains them)."""
     _, src, dst = suite["name"].split(".")[:3]
-    if suite["op"] == "cvt" and dst == "e5m2":
+    if suite["op"] == "cvt" and src == "f64" and dst in ("e4m3", "e5m2"):
         nan = src_nan_payload_bit(src, int(f["input"], 16))
-        # LLVM APFloat keeps the top of the payload: S.11111.1p with p the bit below the quiet bit
-        if nan and int(f["actual"], 16) == (nan[0] << 7) | 0x7E | nan[1]:
-            return "e5m2-nan-payload"
+        # CUDA's double entry point: the NaN keeps its sign and, in E5M2, the payload bit below
+        # the quiet bit (nan_sign=keep, e5m2_nan=propagate), unlike its float entry points
+        want = (nan[0] << 7) | (0x7F if dst == "e4m3" else 0x7E | nan[1]) if nan else None
+        if nan and int(f["actual"], 16) == want:
+            return "nan-per-entry-point"
     return None
 
 
@@ -402,10 +404,10 @@ PROBES = [
 ]
 
 CLASS_TEXT = {
-    "e5m2-nan-payload": "E5M2 NaN keeps the payload bit below the quiet bit (S.11111.1p): no knob models a "
-                        "payload-dependent NaN code (`e5m2_nan` offers quiet 0x7E or allones 0x7F)",
-    "fp8-nan-canonical": "a NaN input becomes +NaN 0x7F whatever its sign, but a NaN made by overflow keeps "
-                         "the sign and the f64 entry point keeps it too: `nan_sign` cannot say both",
+    "nan-per-entry-point": "an f64 NaN goes through another entry point, which keeps the sign and the payload "
+                           "(`nan_sign = keep`, `e5m2_nan = propagate`); the float, half and bf16 ones canonicalise "
+                           "(the detected values): a profile holds one value per knob",
+    "fp8-nan-canonical": "a NaN input becomes +NaN 0x7F whatever its sign",
 }
 
 
@@ -544,7 +546,7 @@ def cmd_report(args):
     w("which is what is left after it); actual = the target. *explains* = failing cases of the standard")
     w("tier that the knob value turns into passes; *fail under it*: cases that fail under the detected")
     w("profile, which can include cases that pass under `ocp` and that a detected knob breaks (CUDA's f64")
-    w("NaNs with the payload bit clear, under `e5m2_nan = allones`). Reproduce the expected value with")
+    w("NaNs, under the float entry points' NaN knobs). Reproduce the expected value with")
     w("`mxconform convert ... --impl oracle`;")
     w("the target's own answer with `printf 'mxconform-protocol 1\\ncvt SRC DST ROUND OVF 1 HEX\\n' | mxconform serve --lib LIB`.")
     w("")
@@ -601,12 +603,13 @@ def cmd_report(args):
             if not whys and len(p["knobs"]) > 1 and \
                     oracle.convert(src, dst, rnd, ovf, bits, ["%s=%s" % kv for kv in p["knobs"]]) == a:
                 whys.append("+".join("%s=%s" % kv for kv in p["knobs"]))
-            for k in ["nan_sign=positive", "e5m2_nan=allones", "inf_sat=special"]:
+            for k in ["nan_sign=positive", "nan_sign=nan-input-positive", "e5m2_nan=allones", "e5m2_nan=propagate",
+                      "inf_sat=special"]:
                 if k.split("=")[0] not in dict(p["knobs"]) and oracle.convert(src, dst, rnd, ovf, bits, [k]) == a:
                     whys.append(k + " (not in its detected profile)")
             fake = {"name": "cvt.%s.%s" % (src, dst), "op": "cvt"}
             c = classify_failure(fake, {"input": "0x%x" % bits, "actual": "0x%02x" % a, "expected": "0x%02x" % exp})
-            if c != "unclassified" or not whys:
+            if not whys:  # a class only where no knob value reproduces the answer
                 whys.append("class " + c)
             why = " or ".join(whys)
             names.append("%s: %s" % (p["name"], why))
@@ -647,15 +650,15 @@ def sweep_model(row):
             return 2 * N, 2, "every NaN -> signed zero (nan_finite=signed-zero), +-Inf -> signed zero (inf_finite=signed-zero)", ""
         if dst == "e5m2":
             return 2 ** MANT[src], (2 if sat else 0), \
-                "the NaNs with the payload bit below the quiet bit set -> 0x7F/0xFF (class e5m2-nan-payload)", \
+                "the NaNs with the payload bit below the quiet bit set -> 0x7F/0xFF (e5m2_nan=propagate)", \
                 "+-Inf -> +-Inf (inf_sat=special)"
         if dst == "e4m3":
             return 0, (2 if sat else 0), "", "+-Inf -> NaN (inf_sat=special)"
     if t == "cuda-host":
         if dst == "e4m3":
-            return N, 0, "every -NaN -> +NaN 0x7F (NaN input canonicalised; nan_sign=positive)", ""
+            return N, 0, "every -NaN -> +NaN 0x7F (NaN input canonicalised; nan_sign=nan-input-positive)", ""
         if dst == "e5m2":
-            return 2 * N, 0, "every NaN -> 0x7F (e5m2_nan=allones; -NaN loses its sign)", ""
+            return 2 * N, 0, "every NaN -> 0x7F (e5m2_nan=allones; -NaN loses its sign: nan_sign=nan-input-positive)", ""
     return 0, 0, "", ""
 
 

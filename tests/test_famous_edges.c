@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "mxconform/block.h"
 #include "mxconform/mxref.h"
 #include "oracle.h"
+#include "oracle_block.h"
 
 static uint32_t f32_bits(float f) {
   uint32_t b;
@@ -145,6 +147,152 @@ static void specials_into_finite_formats(void) {
   expect_cvt("+Inf -> INT8 +max", MX_INT8, 0x7F800000u, MX_RNE, MX_SAT, 0x7F);
 }
 
+/* The NaN knobs, one expected code per value (spec_notes/conversion.md §3.4, §3.5), from every
+ * source format: the scalar entry point, the array entry point (the NaN among 63 ordinary
+ * values, so a vectorised path must hand it to the scalar code) and the oracle must agree. */
+static void expect_nan_knob(const char *what, mx_fmt dst, mx_fmt src, uint64_t bits, mx_overflow ov,
+                            mx_nan_sign ns, mx_e5m2_nan en, mx_inf_sat is, uint32_t want) {
+  mx_convert_opts o;
+  mx_convert_opts_default(&o);
+  o.overflow = ov;
+  o.nan_sign = ns;
+  o.e5m2_nan = en;
+  o.inf_sat = is;
+  const mx_format_desc *sd = mx_format(src);
+  uint32_t ref = mxref_convert_one(dst, src, bits, &o, 0);
+  uint32_t ora = mxo_convert(dst, src, bits, &o, 0);
+  /* the array path: 1.0 everywhere, the input at index 37 */
+  union {
+    uint16_t h[64];
+    uint32_t w[64];
+    uint64_t d[64];
+  } arr;
+  uint8_t codes[64];
+  const uint64_t one = (uint64_t)sd->bias << sd->mbits;
+  for (int i = 0; i < 64; i++) {
+    uint64_t b = i == 37 ? bits : one;
+    if (sd->bits == 16) arr.h[i] = (uint16_t)b;
+    else if (sd->bits == 32) arr.w[i] = (uint32_t)b;
+    else arr.d[i] = b;
+  }
+  mxref_convert(dst, src, &arr, codes, 64, &o, NULL);
+  char knobs[96];
+  char b1[32], b2[32], b3[32];
+  snprintf(knobs, sizeof knobs, "%s %s, nan_sign=%s e5m2_nan=%s inf_sat=%s", sd->name, mx_overflow_names[ov],
+           mx_knob_get(&o, mx_knob_find("nan_sign"), b1, sizeof b1),
+           mx_knob_get(&o, mx_knob_find("e5m2_nan"), b2, sizeof b2),
+           mx_knob_get(&o, mx_knob_find("inf_sat"), b3, sizeof b3));
+  CHECK(ref == want, "%s: reference gave 0x%02x, want 0x%02x (0x%llx, %s)", what, ref, want, (unsigned long long)bits, knobs);
+  CHECK(codes[37] == want, "%s: reference array path gave 0x%02x, want 0x%02x (0x%llx, %s)", what, codes[37], want,
+        (unsigned long long)bits, knobs);
+  CHECK(ora == want, "%s: oracle gave 0x%02x, want 0x%02x (0x%llx, %s)", what, ora, want, (unsigned long long)bits, knobs);
+}
+
+static void nan_sign_values(void) {
+  const mx_nan_sign K = MX_NAN_SIGN_KEEP, P = MX_NAN_SIGN_POSITIVE, I = MX_NAN_SIGN_NAN_INPUT_POSITIVE;
+  const mx_e5m2_nan Q = MX_E5M2_NAN_QUIET;
+  const mx_inf_sat M = MX_INF_SAT_MAX, S = MX_INF_SAT_SPECIAL;
+  const uint64_t neg465 = f32_bits(-465.0f);
+  /* keep: every NaN keeps the sign */
+  expect_nan_knob("keep: -NaN -> E4M3 -NaN", MX_E4M3, MX_F32, 0xFFC00000u, MX_SAT, K, Q, M, 0xFF);
+  expect_nan_knob("keep: -465 overflows to -NaN", MX_E4M3, MX_F32, neg465, MX_OVF, K, Q, M, 0xFF);
+  expect_nan_knob("keep: -Inf ovf -> -NaN", MX_E4M3, MX_F32, 0xFF800000u, MX_OVF, K, Q, M, 0xFF);
+  /* positive: every NaN is +NaN */
+  expect_nan_knob("positive: -NaN -> E4M3 +NaN", MX_E4M3, MX_F32, 0xFFC00000u, MX_SAT, P, Q, M, 0x7F);
+  expect_nan_knob("positive: -NaN -> E5M2 +NaN", MX_E5M2, MX_F32, 0xFFC00000u, MX_SAT, P, Q, M, 0x7E);
+  expect_nan_knob("positive: -465 overflows to +NaN", MX_E4M3, MX_F32, neg465, MX_OVF, P, Q, M, 0x7F);
+  expect_nan_knob("positive: -Inf ovf -> +NaN", MX_E4M3, MX_F32, 0xFF800000u, MX_OVF, P, Q, M, 0x7F);
+  expect_nan_knob("positive: -Inf sat, inf_sat=special -> +NaN", MX_E4M3, MX_F32, 0xFF800000u, MX_SAT, P, Q, S, 0x7F);
+  /* nan-input-positive: a NaN input gives +NaN, a NaN made from Inf or overflow keeps the sign
+   * (CUDA's float entry points: -NaN -> 0x7F, -464.00003 under __NV_NOSAT -> 0xFF) */
+  expect_nan_knob("nan-input-positive: -NaN -> E4M3 +NaN", MX_E4M3, MX_F32, 0xFFC00000u, MX_SAT, I, Q, M, 0x7F);
+  expect_nan_knob("nan-input-positive: -NaN ovf -> E4M3 +NaN", MX_E4M3, MX_F32, 0xFF800001u, MX_OVF, I, Q, M, 0x7F);
+  expect_nan_knob("nan-input-positive: bf16 -NaN -> E4M3 +NaN", MX_E4M3, MX_BF16, 0xFFC0u, MX_SAT, I, Q, M, 0x7F);
+  expect_nan_knob("nan-input-positive: f16 -NaN -> E4M3 +NaN", MX_E4M3, MX_F16, 0xFE00u, MX_SAT, I, Q, M, 0x7F);
+  expect_nan_knob("nan-input-positive: f64 -NaN -> E4M3 +NaN", MX_E4M3, MX_F64, 0xFFF8000000000000ull, MX_SAT, I, Q, M,
+                  0x7F);
+  expect_nan_knob("nan-input-positive: -NaN -> E5M2 +NaN", MX_E5M2, MX_F32, 0xFFC00000u, MX_SAT, I, Q, M, 0x7E);
+  expect_nan_knob("nan-input-positive: +NaN stays +", MX_E4M3, MX_F32, 0x7FC00000u, MX_SAT, I, Q, M, 0x7F);
+  expect_nan_knob("nan-input-positive: -465 overflows to -NaN", MX_E4M3, MX_F32, neg465, MX_OVF, I, Q, M, 0xFF);
+  expect_nan_knob("nan-input-positive: -464.00003 overflows to -NaN", MX_E4M3, MX_F32, 0xC3E80001u, MX_OVF, I, Q, M,
+                  0xFF);
+  expect_nan_knob("nan-input-positive: -Inf ovf -> -NaN", MX_E4M3, MX_F32, 0xFF800000u, MX_OVF, I, Q, M, 0xFF);
+  expect_nan_knob("nan-input-positive: -Inf sat, inf_sat=special -> -NaN", MX_E4M3, MX_F32, 0xFF800000u, MX_SAT, I, Q,
+                  S, 0xFF);
+  expect_nan_knob("nan-input-positive: -Inf ovf -> E5M2 -Inf", MX_E5M2, MX_F32, 0xFF800000u, MX_OVF, I, Q, M, 0xFC);
+  expect_nan_knob("nan-input-positive: -465 sat -> -448", MX_E4M3, MX_F32, neg465, MX_SAT, I, Q, M, 0xFE);
+}
+
+static void e5m2_nan_values(void) {
+  const mx_nan_sign K = MX_NAN_SIGN_KEEP, I = MX_NAN_SIGN_NAN_INPUT_POSITIVE;
+  const mx_e5m2_nan Q = MX_E5M2_NAN_QUIET, A = MX_E5M2_NAN_ALLONES, PR = MX_E5M2_NAN_PROPAGATE;
+  const mx_inf_sat M = MX_INF_SAT_MAX;
+  /* quiet and allones ignore the payload */
+  expect_nan_knob("quiet: NaN with payload bit 21 -> 0x7E", MX_E5M2, MX_F32, 0x7FE00000u, MX_SAT, K, Q, M, 0x7E);
+  expect_nan_knob("allones: quiet NaN -> 0x7F", MX_E5M2, MX_F32, 0x7FC00000u, MX_SAT, K, A, M, 0x7F);
+  expect_nan_knob("allones: -NaN -> 0xFF", MX_E5M2, MX_F32, 0xFFC00000u, MX_OVF, K, A, M, 0xFF);
+  expect_nan_knob("allones + nan-input-positive: -NaN -> 0x7F (CUDA float path)", MX_E5M2, MX_BF16, 0xFFC1u, MX_SAT, I,
+                  A, M, 0x7F);
+  /* propagate: S.11111.1p, p = the source's payload bit just below its quiet bit; the quiet
+   * bit is always set, so a signalling NaN whose payload lies lower stays a NaN (not Inf) */
+  expect_nan_knob("propagate: f32 0x7FC00000 (p clear) -> 0x7E", MX_E5M2, MX_F32, 0x7FC00000u, MX_SAT, K, PR, M, 0x7E);
+  expect_nan_knob("propagate: f32 0x7FE00000 (bit 21) -> 0x7F", MX_E5M2, MX_F32, 0x7FE00000u, MX_SAT, K, PR, M, 0x7F);
+  expect_nan_knob("propagate: f32 -NaN bit 21 -> 0xFF", MX_E5M2, MX_F32, 0xFFE00000u, MX_OVF, K, PR, M, 0xFF);
+  expect_nan_knob("propagate: f32 0x7FDFFFFF (bit 21 clear) -> 0x7E", MX_E5M2, MX_F32, 0x7FDFFFFFu, MX_SAT, K, PR, M,
+                  0x7E);
+  expect_nan_knob("propagate: f32 sNaN 0x7FA00000 (bit 21) -> 0x7F", MX_E5M2, MX_F32, 0x7FA00000u, MX_OVF, K, PR, M,
+                  0x7F);
+  expect_nan_knob("propagate: f32 sNaN 0x7F800001 -> 0x7E, not Inf", MX_E5M2, MX_F32, 0x7F800001u, MX_SAT, K, PR, M,
+                  0x7E);
+  expect_nan_knob("propagate: f64 0x7FF8000000000000 -> 0x7E", MX_E5M2, MX_F64, 0x7FF8000000000000ull, MX_SAT, K, PR, M,
+                  0x7E);
+  expect_nan_knob("propagate: f64 0x7FFC000000000000 (bit 50) -> 0x7F", MX_E5M2, MX_F64, 0x7FFC000000000000ull, MX_SAT,
+                  K, PR, M, 0x7F);
+  expect_nan_knob("propagate: f64 sNaN 0x7FF0000000000001 -> 0x7E", MX_E5M2, MX_F64, 0x7FF0000000000001ull, MX_OVF, K,
+                  PR, M, 0x7E);
+  expect_nan_knob("propagate: f64 -sNaN 0xFFF4000000000000 (bit 50) -> 0xFF", MX_E5M2, MX_F64, 0xFFF4000000000000ull,
+                  MX_SAT, K, PR, M, 0xFF);
+  expect_nan_knob("propagate: bf16 0x7FC0 -> 0x7E", MX_E5M2, MX_BF16, 0x7FC0u, MX_SAT, K, PR, M, 0x7E);
+  expect_nan_knob("propagate: bf16 0x7FE0 (bit 5) -> 0x7F", MX_E5M2, MX_BF16, 0x7FE0u, MX_SAT, K, PR, M, 0x7F);
+  expect_nan_knob("propagate: bf16 sNaN 0x7FA0 (bit 5) -> 0x7F", MX_E5M2, MX_BF16, 0x7FA0u, MX_SAT, K, PR, M, 0x7F);
+  expect_nan_knob("propagate: f16 0x7E00 -> 0x7E", MX_E5M2, MX_F16, 0x7E00u, MX_SAT, K, PR, M, 0x7E);
+  expect_nan_knob("propagate: f16 0x7F00 (bit 8) -> 0x7F", MX_E5M2, MX_F16, 0x7F00u, MX_SAT, K, PR, M, 0x7F);
+  expect_nan_knob("propagate: f16 -sNaN 0xFD00 (bit 8) -> 0xFF", MX_E5M2, MX_F16, 0xFD00u, MX_SAT, K, PR, M, 0xFF);
+  expect_nan_knob("propagate: f16 sNaN 0x7C01 -> 0x7E", MX_E5M2, MX_F16, 0x7C01u, MX_SAT, K, PR, M, 0x7E);
+  expect_nan_knob("propagate + nan-input-positive: -NaN bit 21 -> 0x7F", MX_E5M2, MX_F32, 0xFFE00000u, MX_SAT, I, PR, M,
+                  0x7F);
+  /* not a NaN input: propagate changes nothing (E5M2 overflows to Inf; E4M3 has one NaN) */
+  expect_nan_knob("propagate: +Inf ovf -> +Inf", MX_E5M2, MX_F32, 0x7F800000u, MX_OVF, K, PR, M, 0x7C);
+  expect_nan_knob("propagate: 1e6 ovf -> +Inf", MX_E5M2, MX_F32, f32_bits(1e6f), MX_OVF, K, PR, M, 0x7C);
+  expect_nan_knob("propagate: E4M3 NaN bit 21 -> 0x7F", MX_E4M3, MX_F32, 0x7FE00000u, MX_SAT, K, PR, M, 0x7F);
+  expect_nan_knob("propagate: E4M3 -NaN -> 0xFF", MX_E4M3, MX_F32, 0xFFC00000u, MX_SAT, K, PR, M, 0xFF);
+  /* inside an MX block (nan_block=ignore): the element of a NaN is the scalar conversion of
+   * V_i / X, and the division keeps the NaN's payload */
+  mx_block_opts bo;
+  mx_block_opts_default(&bo);
+  bo.nan_block = MX_NANB_IGNORE;
+  bo.elem.e5m2_nan = PR;
+  uint32_t vals[32];
+  uint64_t vals64[32];
+  for (int i = 0; i < 32; i++) vals[i] = f32_bits(1.0f);
+  vals[3] = 0x7FE00000u;  /* payload bit 21 set */
+  vals[4] = 0xFFC00000u;  /* clear */
+  vals[5] = 0x7FA00001u;  /* signalling, bit 21 set */
+  for (int i = 0; i < 32; i++) vals64[i] = vals[i];
+  uint8_t rs, rc[32], os, oc[32];
+  mxref_quantize_block(MX_MXFP8_E5M2, MX_F32, vals, 32, &bo, NULL, &rs, rc);
+  mxo_quantize_block(MX_MXFP8_E5M2, MX_F32, vals64, 32, &bo, NULL, &os, oc);
+  /* amax 1.0: X = 2^(0 - emax_elem) = 2^-15, E8M0 0x70 */
+  CHECK(rs == 0x70 && os == 0x70, "block of 1.0 + NaNs, nan_block=ignore: scale 0x%02x / 0x%02x, want 0x70", rs, os);
+  const uint8_t want[3] = {0x7F, 0xFE, 0x7F};
+  for (int i = 0; i < 3; i++) {
+    CHECK(rc[3 + i] == want[i], "block element %d (0x%08x), propagate: reference 0x%02x, want 0x%02x", 3 + i, vals[3 + i],
+          rc[3 + i], want[i]);
+    CHECK(oc[3 + i] == want[i], "block element %d (0x%08x), propagate: oracle 0x%02x, want 0x%02x", 3 + i, vals[3 + i],
+          oc[3 + i], want[i]);
+  }
+}
+
 int main(void) {
   e4m3_464_rounds_to_448_and_465_overflows();
   e5m2_61440_is_the_overflow_threshold();
@@ -154,5 +302,7 @@ int main(void) {
   negative_zero_is_preserved();
   smallest_subnormal_and_half_of_it();
   specials_into_finite_formats();
+  nan_sign_values();
+  e5m2_nan_values();
   return CHECK_DONE();
 }

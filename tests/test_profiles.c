@@ -35,7 +35,7 @@ static const builtin_doc k_docs[] = {
    {{"rule", "rceil"},
     {"inf_block", "max-scale"},
     {"scale_overflow", "clamp"},
-    {"nan_sign", "positive"},
+    {"nan_sign", "nan-input-positive"},
     {"e5m2_nan", "allones"},
     {NULL, NULL}}},
   {"torchao-ceil", {{"rule", "ceil"}, {"e5m2_nan", "allones"}, {NULL, NULL}}},
@@ -118,6 +118,18 @@ static void builtins_have_documented_values(void) {
   CHECK(!strcmp(mx_profile_key_values("rule", buf, sizeof buf), "floor ceil rceil even even-tiedown"), "rule values '%s'",
         buf);
   CHECK(!strcmp(mx_profile_key_values("sr_bits", buf, sizeof buf), "1..32"), "sr_bits values '%s'", buf);
+  /* the NaN knobs: every value of profiles.md, each a distinct enum value */
+  CHECK(!strcmp(mx_profile_key_values("nan_sign", buf, sizeof buf), "keep positive nan-input-positive"),
+        "nan_sign values '%s'", buf);
+  CHECK(!strcmp(mx_profile_key_values("e5m2_nan", buf, sizeof buf), "quiet allones propagate"), "e5m2_nan values '%s'",
+        buf);
+  CHECK(mx_profile_set(&p, "nan_sign", "nan-input-positive") == 0 && p.o.elem.nan_sign == MX_NAN_SIGN_NAN_INPUT_POSITIVE,
+        "set nan_sign=nan-input-positive");
+  CHECK(mx_profile_set(&p, "e5m2_nan", "propagate") == 0 && p.o.elem.e5m2_nan == MX_E5M2_NAN_PROPAGATE,
+        "set e5m2_nan=propagate");
+  CHECK(!strcmp(mx_profile_get(&p, "nan_sign", buf, sizeof buf), "nan-input-positive"), "get nan_sign '%s'", buf);
+  CHECK(!strcmp(mx_profile_get(&p, "e5m2_nan", buf, sizeof buf), "propagate"), "get e5m2_nan '%s'", buf);
+  CHECK(mx_profile_set(&p, "e5m2_nan", "payload") == -2, "e5m2_nan=payload accepted");
   CHECK(!strcmp(mx_profile_key_values("inf_block", buf, sizeof buf), "nan-scale max-scale ignore"), "'%s'", buf);
 
   /* diff */
@@ -170,8 +182,8 @@ static void write_parse_round_trip(void) {
   mx_profile p, q;
   mx_profile_builtin("ocp", &p);
   const char *const changes[][2] = {
-    {"round", "rdn"},          {"sr_bits", "7"},           {"overflow", "ovf"},         {"nan_sign", "positive"},
-    {"e5m2_nan", "allones"},   {"inf_sat", "special"},     {"nan_finite", "inverted-zero"}, {"inf_finite", "signed-zero"},
+    {"round", "rdn"},          {"sr_bits", "7"},           {"overflow", "ovf"},         {"nan_sign", "nan-input-positive"},
+    {"e5m2_nan", "propagate"}, {"inf_sat", "special"},     {"nan_finite", "inverted-zero"}, {"inf_finite", "signed-zero"},
     {"int8_range", "symmetric"}, {"src_subnormals", "flush"}, {"e8m0_zero", "nan"},     {"e8m0_neg", "min"},
     {"rule", "even-tiedown"},  {"nan_block", "ignore"},    {"inf_block", "ignore"},     {"zero_block", "one"},
     {"scale_overflow", "clamp"}, {"dequant_overflow", "sat"}, {"fp4_pack", "fp4-high"}, {"fp6_pack", "fp6-lsb"},

@@ -35,11 +35,23 @@ typedef enum mx_overflow {
                  magnitude toward zero still give +-max (IEEE 754 rule). */
 } mx_overflow;
 
-/* Sign of a NaN produced by conversion (E4M3, E5M2). */
-typedef enum mx_nan_sign { MX_NAN_SIGN_KEEP = 0, MX_NAN_SIGN_POSITIVE } mx_nan_sign;
+/* Sign of a NaN produced by conversion (E4M3, E5M2). A NaN is produced from a NaN input,
+ * and in E4M3 also from +-Inf (under ovf or inf_sat=special) and from overflow under ovf. */
+typedef enum mx_nan_sign {
+  MX_NAN_SIGN_KEEP = 0,          /* every produced NaN has the input's sign */
+  MX_NAN_SIGN_POSITIVE,          /* every produced NaN is positive */
+  MX_NAN_SIGN_NAN_INPUT_POSITIVE /* a NaN from a NaN input is positive; one made from Inf or by
+                                    overflow keeps the sign (CUDA float/half/bf16 entry points) */
+} mx_nan_sign;
 
-/* Which E5M2 NaN code conversion produces (E4M3 has only S.1111.111). */
-typedef enum mx_e5m2_nan { MX_E5M2_NAN_QUIET = 0 /* S.11111.10 */, MX_E5M2_NAN_ALLONES /* S.11111.11 */ } mx_e5m2_nan;
+/* Which E5M2 NaN code a NaN input becomes (E4M3 has only S.1111.111). */
+typedef enum mx_e5m2_nan {
+  MX_E5M2_NAN_QUIET = 0,  /* S.11111.10 */
+  MX_E5M2_NAN_ALLONES,    /* S.11111.11 */
+  MX_E5M2_NAN_PROPAGATE   /* S.11111.1p: the quiet bit set, p = the source NaN's payload bit just
+                             below its quiet bit (the payload truncated to E5M2's; IEEE 754 §6.2.3;
+                             LLVM APFloat, CUDA's double entry point) */
+} mx_e5m2_nan;
 
 /* +-Inf input under MX_SAT: largest finite (OFP8 Table 3) or the format's own special. */
 typedef enum mx_inf_sat { MX_INF_SAT_MAX = 0, MX_INF_SAT_SPECIAL } mx_inf_sat;

@@ -1,7 +1,8 @@
 # llvm-apfloat as detected by mxconform on the standard tier (scripts/peers.sh; do not edit)
-# matches ocp except: nan_finite = signed-zero; inf_finite = signed-zero; inf_sat = special (172 cases still differ under the detected profile)
+# matches ocp except: nan_finite = signed-zero; inf_finite = signed-zero; e5m2_nan = propagate; inf_sat = special
 name = llvm-apfloat-detected
 base = ocp
 nan_finite = signed-zero
 inf_finite = signed-zero
+e5m2_nan = propagate
 inf_sat = special
