@@ -6,6 +6,9 @@
 # `scripts/peers.sh check` (Python 3 standard library). Included by tests/CMakeLists.txt.
 add_subdirectory(${PROJECT_SOURCE_DIR}/targets/llvm-apfloat ${CMAKE_BINARY_DIR}/targets/llvm-apfloat)
 add_subdirectory(${PROJECT_SOURCE_DIR}/targets/cuda-host ${CMAKE_BINARY_DIR}/targets/cuda-host)
+# targets/cuda-device: the same conversions run as CUDA kernels, and the MXFP8 dot on the
+# tensor cores; built where CMake finds nvcc (-DMXC_CUDA_DEVICE=OFF skips it), run only with a GPU.
+add_subdirectory(${PROJECT_SOURCE_DIR}/targets/cuda-device ${CMAKE_BINARY_DIR}/targets/cuda-device)
 
 find_package(Python3 COMPONENTS Interpreter)
 if(NOT Python3_Interpreter_FOUND)
@@ -44,4 +47,20 @@ if(TARGET mxtarget_cuda_host)
                    --pass "decode.e*,cvt.*.e2m1.r[nt][ez].*,cvt.*.e2m3.r[nt][ez].*,cvt.*.e3m2.r[nt][ez].*,cvt.*.e8m0.rtz.*,cvt.*.e8m0.rup.*"
                    --unsupported "decode.int8,cvt.*.int8.*,cvt.*.e4m3.r[tu]*,cvt.*.e4m3.rna.*,cvt.*.e4m3.rdn.*,cvt.*.e8m0.rne.*,cvt.*.sr.*,quantize.*,dequantize.*,pack.*,dot.*")
   set_tests_properties(peer_cuda_host_smoke_divergences_are_named PROPERTIES TIMEOUT 300)
+endif()
+
+# CUDA device target (targets/cuda-device): built with nvcc, it needs a GPU to run. Without a
+# CUDA device its initialisation fails cleanly: `mxconform run`, `probe dot` and `sweep` exit 3
+# (target unusable) with "cuda-device: no CUDA device" (test skipped where a device exists).
+# With a usable device (compute capability >= 8.9) the smoke tier and `probe dot` run on it
+# (skipped without one; targets/cuda-device/gpu_check.sh is the full GPU session).
+if(TARGET mxtarget_cuda_device)
+  set(MXC_CUDA_DEVICE_TEST sh ${PROJECT_SOURCE_DIR}/targets/cuda-device/test_cuda_device.sh)
+  set(MXC_CUDA_DEVICE_ARGS $<TARGET_FILE:mxconform> $<TARGET_FILE:mxtarget_cuda_device> $<TARGET_FILE:mxc_cuda_device_query>)
+  add_test(NAME peer_cuda_device_without_gpu_is_refused_cleanly_exit_3
+           COMMAND ${MXC_CUDA_DEVICE_TEST} nodevice ${MXC_CUDA_DEVICE_ARGS})
+  add_test(NAME peer_cuda_device_smoke_tier_on_the_gpu COMMAND ${MXC_CUDA_DEVICE_TEST} smoke ${MXC_CUDA_DEVICE_ARGS})
+  add_test(NAME peer_cuda_device_probe_dot_on_the_tensor_cores COMMAND ${MXC_CUDA_DEVICE_TEST} probe ${MXC_CUDA_DEVICE_ARGS})
+  set_tests_properties(peer_cuda_device_without_gpu_is_refused_cleanly_exit_3 peer_cuda_device_smoke_tier_on_the_gpu
+                       peer_cuda_device_probe_dot_on_the_tensor_cores PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900)
 endif()

@@ -1,0 +1,245 @@
+#!/bin/sh
+# gpu_check.sh — everything a session WITH a GPU runs against targets/cuda-device, in one go,
+# inside about 8 minutes on an H100 (build included). From the repository root:
+#
+#   sh targets/cuda-device/gpu_check.sh OUTDIR            build, then run the checks
+#   sh targets/cuda-device/gpu_check.sh --prepare [DIR]   (on a machine WITH MPFR, no GPU needed)
+#       build mxconform and put it with its libmpfr/libgmp into DIR (default build-gpu-prep),
+#       for a GPU machine that lacks the MPFR headers: carry DIR there, the run finds it
+#       (GPU_CHECK_PREP=DIR when it is not build-gpu-prep).
+#
+# Steps (each logged to OUTDIR/gpu_check.log with its time):
+#   1. build: mxconform (CMake; or the carried build-gpu-prep/bin/mxconform when the configure
+#      fails, e.g. no mpfr.h), the cuda-device target and cuda_device_query (nvcc, sm_89 +
+#      sm_90), the cuda-host target (for the host/device comparison);
+#   2. device: cuda_device_query and nvidia-smi -> OUTDIR/device.txt (no usable GPU: exit 3);
+#   3. the standard tier under `ocp` with profile detection, against cuda-device and cuda-host
+#      -> OUTDIR/{cuda-device,cuda-host}.standard.{json,txt}; host_vs_device.md lists every
+#      case where the GPU answers differently from the host headers;
+#   4. `mxconform probe dot` on the tensor cores: E4M3 x E4M3, E5M2 x E5M2, E4M3 x E5M2 (10^5
+#      confirmations each) -> OUTDIR/probe.<pair>.{txt,json};
+#   5. `mxconform sweep`: every bf16 and f16 input of every supported conversion, then all 2^32
+#      f32 inputs of the FP8 conversions (rne sat/ovf) and of FP6/FP4/E8M0 while the time
+#      budget lasts (GPU_CHECK_BUDGET seconds from the start, default 450; what is cut is
+#      recorded as timed out) -> OUTDIR/sweeps.tsv and OUTDIR/sweeps/*.txt;
+#   6. OUTDIR/summary.md: one page with the above.
+# Exit 0 when every step ran (findings are data, not failures), 3 without a usable GPU, 2 when
+# the build failed.
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$here" || exit 2
+ncpu=$(nproc 2>/dev/null || echo 4)
+CUDA_BIN=$(dirname "$(command -v nvcc 2>/dev/null || echo /usr/local/cuda/bin/nvcc)")
+NVCC=$CUDA_BIN/nvcc
+CUDA_INC=$(cd "$CUDA_BIN/../include" 2>/dev/null && pwd || echo /usr/local/cuda/include)
+
+# ---- --prepare: a relocatable mxconform for a GPU machine without MPFR headers --------------
+if [ "${1:-}" = "--prepare" ]; then
+  prep=${2:-build-gpu-prep}
+  cmake -S . -B "$prep/cmake" -DCMAKE_BUILD_TYPE=Release -DMXC_CUDA_DEVICE=OFF >/dev/null || exit 2
+  cmake --build "$prep/cmake" -j"$ncpu" --target mxconform >/dev/null || exit 2
+  mkdir -p "$prep/bin" "$prep/lib"
+  cp "$prep/cmake/mxconform" "$prep/bin/" || exit 2
+  for l in libmpfr.so libgmp.so; do
+    p=$(ldd "$prep/bin/mxconform" | awk -v l="$l" 'index($1, l) == 1 {print $3}')
+    [ -n "$p" ] && cp -L "$p" "$prep/lib/"
+  done
+  rm -rf "$prep/cmake"
+  echo "prepared $prep (bin/mxconform, lib/: $(ls "$prep/lib" | tr '\n' ' ')); carry it: run(carry=[\"$prep\"])"
+  exit 0
+fi
+
+out=${1:?usage: gpu_check.sh OUTDIR | --prepare [DIR]}
+mkdir -p "$out/sweeps" || exit 2
+out=$(cd "$out" && pwd)
+budget=${GPU_CHECK_BUDGET:-450}
+t0=$(date +%s)
+elapsed() { echo $(($(date +%s) - t0)); }
+log() { echo "[$(elapsed)s] $*" | tee -a "$out/gpu_check.log"; }
+# a step's time limit: at most $1 seconds and no more than the budget has left (10 s at least)
+tl() {
+  r=$((budget - $(elapsed)))
+  [ $r -lt 10 ] && r=10
+  [ $r -gt "$1" ] && r=$1
+  echo "$r"
+}
+: >"$out/gpu_check.log"
+
+# ---- 1. build ---------------------------------------------------------------------------------
+B=${GPU_CHECK_BUILD:-build-gpu}
+mkdir -p "$B"
+log "build in $B ($ncpu cores, nvcc $NVCC)"
+MXC=
+LIBDEV=
+LIBHOST=
+QUERY=
+if cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_COMPILER="$NVCC" >"$out/build.log" 2>&1 &&
+   cmake --build "$B" -j"$ncpu" --target mxconform mxtarget_cuda_device mxc_cuda_device_query >>"$out/build.log" 2>&1; then
+  MXC=$B/mxconform
+  LIBDEV=$B/targets/cuda-device/libmxtarget_cuda_device.so
+  QUERY=$B/targets/cuda-device/mxc_cuda_device_query
+  cmake --build "$B" -j"$ncpu" --target mxtarget_cuda_host >>"$out/build.log" 2>&1 && LIBHOST=$B/targets/cuda-host/libmxtarget_cuda_host.so
+else
+  prep=${GPU_CHECK_PREP:-build-gpu-prep}
+  log "CMake build failed (see build.log; no mpfr.h?): trying the carried $prep and plain nvcc"
+  if [ -x "$prep/bin/mxconform" ]; then
+    MXC=$here/$prep/bin/mxconform
+    LD_LIBRARY_PATH=$here/$prep/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    export LD_LIBRARY_PATH
+  fi
+  v=$("$NVCC" --version | sed -n 's/.*release \([0-9]*\.[0-9]*\).*/\1/p')
+  arch="-gencode arch=compute_89,code=sm_89 -gencode arch=compute_90,code=[compute_90,sm_90]"
+  # shellcheck disable=SC2086
+  "$NVCC" -std=c++17 -O3 -DNDEBUG $arch -shared -Xcompiler=-fPIC,-fvisibility=hidden -Xlinker --exclude-libs,ALL \
+    -I include -DMXC_CUDA_VERSION_TEXT="\"$v\"" targets/cuda-device/cuda_device_target.cu -o "$B/libmxtarget_cuda_device.so" \
+    >>"$out/build.log" 2>&1 && LIBDEV=$B/libmxtarget_cuda_device.so
+  # shellcheck disable=SC2086
+  "$NVCC" -O2 $arch targets/cuda-device/cuda_device_query.cu -o "$B/mxc_cuda_device_query" >>"$out/build.log" 2>&1 &&
+    QUERY=$B/mxc_cuda_device_query
+  cc -std=c11 -O2 -DNDEBUG -shared -fPIC -I include -isystem "$CUDA_INC" targets/cuda-host/cuda_host_target.c \
+    -o "$B/libmxtarget_cuda_host.so" -lm >>"$out/build.log" 2>&1 && LIBHOST=$B/libmxtarget_cuda_host.so
+fi
+if [ -z "$MXC" ] || [ -z "$LIBDEV" ] || [ -z "$QUERY" ] || ! "$MXC" formats >/dev/null 2>&1; then
+  log "BUILD FAILED (mxconform: ${MXC:-none}, target: ${LIBDEV:-none}); tail of build.log:"
+  tail -20 "$out/build.log" | tee -a "$out/gpu_check.log"
+  exit 2
+fi
+case $LIBDEV in /*) ;; *) LIBDEV=$here/$LIBDEV ;; esac
+case $LIBHOST in /* | "") ;; *) LIBHOST=$here/$LIBHOST ;; esac
+log "built: $MXC, $LIBDEV${LIBHOST:+, $LIBHOST}"
+
+# ---- 2. the device ------------------------------------------------------------------------------
+{
+  "$QUERY"
+  echo "query exit $?"
+  nvidia-smi --query-gpu=name,compute_cap,driver_version,memory.total,clocks.max.sm --format=csv 2>&1
+  "$NVCC" --version | tail -2
+} >"$out/device.txt" 2>&1
+cat "$out/device.txt" >>"$out/gpu_check.log"
+if ! "$QUERY" >/dev/null 2>&1; then
+  log "no usable CUDA device: $(head -1 "$out/device.txt")"
+  exit 3
+fi
+log "device: $(head -1 "$out/device.txt")"
+
+# ---- 3. the standard tier, device and host ------------------------------------------------------
+for t in cuda-device cuda-host; do
+  lib=$LIBDEV
+  [ $t = cuda-host ] && lib=$LIBHOST
+  [ -n "$lib" ] || continue
+  timeout "$(tl 180)" "$MXC" run --target "lib:$lib" --profile ocp --tier standard --vectors vectors/standard \
+    --max-failures 100000 -o "$out/$t.standard.json" >"$out/$t.standard.txt" 2>&1
+  log "standard tier, $t: exit $? — $(grep -E '^  (suites|profile)' "$out/$t.standard.txt" | tr -s ' ' | tr '\n' ' ')"
+done
+
+# ---- 4. probe dot on the tensor cores -----------------------------------------------------------
+for pair in mxfp8_e4m3 mxfp8_e5m2 mxfp8_e4m3,mxfp8_e5m2; do
+  name=$(echo "$pair" | tr ',' '-')
+  timeout "$(tl 120)" "$MXC" probe dot --target "lib:$LIBDEV" --fmt "$pair" --confirm 100000 -o "$out/probe.$name.json" \
+    >"$out/probe.$name.txt" 2>&1
+  log "probe dot $pair: exit $? — $(grep -E '^(model|nearest|confirm):' "$out/probe.$name.txt" | tr -s ' ' | tr '\n' ' ')"
+done
+
+# ---- 5. sweeps ----------------------------------------------------------------------------------
+# one line per sweep: src dst round overflow
+plan=$out/sweeps/plan.txt
+: >"$plan"
+for src in bf16 f16; do
+  for c in "e4m3 rne sat" "e4m3 rne ovf" "e5m2 rne sat" "e5m2 rne ovf" "e2m3 rne sat" "e2m3 rtz sat" "e3m2 rne sat" \
+           "e3m2 rtz sat" "e2m1 rne sat" "e2m1 rtz sat" "e8m0 rtz sat" "e8m0 rtz ovf" "e8m0 rup sat" "e8m0 rup ovf"; do
+    echo "$src $c" >>"$plan"
+  done
+done
+for c in "e4m3 rne sat" "e4m3 rne ovf" "e5m2 rne sat" "e5m2 rne ovf" "e2m3 rne sat" "e3m2 rne sat" "e2m1 rne sat" \
+         "e8m0 rtz sat" "e8m0 rup sat" "e2m3 rtz sat" "e3m2 rtz sat" "e2m1 rtz sat" "e8m0 rtz ovf" "e8m0 rup ovf"; do
+  echo "f32 $c" >>"$plan"
+done
+left=$((budget - $(elapsed)))
+[ $left -lt 30 ] && left=30
+jobs_at_once=$((ncpu - 2))
+[ $jobs_at_once -lt 1 ] && jobs_at_once=1
+log "sweeps: $(wc -l <"$plan") planned, $left s left of the budget, up to $jobs_at_once at a time"
+# each sweep gets the time left of the budget; what it had not finished is recorded as timed out
+deadline=$(($(date +%s) + left))
+export MXC LIBDEV deadline
+# shellcheck disable=SC2016
+xargs -P "$jobs_at_once" -L 1 sh -c '
+  src=$0 dst=$1 rnd=$2 ovf=$3
+  f="'"$out"'/sweeps/$src.$dst.$rnd.$ovf.txt"
+  rest=$((deadline - $(date +%s)))
+  if [ $rest -le 5 ]; then echo "not started: time budget spent" >"$f"; exit 0; fi
+  timeout $rest "$MXC" sweep --op cvt.$src.$dst --round $rnd --overflow $ovf --target "lib:$LIBDEV" --show 16 --timeout 120 >"$f" 2>&1
+  echo "exit $?" >>"$f"' <"$plan"
+python3 - "$out" "$plan" <<'PY'
+import os, re, sys
+out, plan = sys.argv[1], sys.argv[2]
+rows = ["src\tdst\tround\toverflow\tstatus\tchecked\tmismatches\tseconds\tdetail"]
+for line in open(plan):
+    src, dst, rnd, ovf = line.split()
+    f = os.path.join(out, "sweeps", "%s.%s.%s.%s.txt" % (src, dst, rnd, ovf))
+    txt = open(f).read() if os.path.exists(f) else "missing"
+    m = re.search(r"(\d+) checked, (\d+) mismatches, ([\d.]+)s", txt)
+    ex = re.search(r"exit (\d+)\s*$", txt)
+    status = "not-started" if "not started" in txt else "timed-out" if ex and ex.group(1) in ("124", "137") else \
+             "done" if m else "error"
+    # the lines after the header: mismatches by input class, then the first examples
+    detail = " | ".join(l.strip() for l in txt.splitlines()[1:] if l.strip() and not l.startswith("exit"))[:300]
+    rows.append("\t".join([src, dst, rnd, ovf, status, m.group(1) if m else "", m.group(2) if m else "",
+                           m.group(3) if m else "", detail]))
+open(os.path.join(out, "sweeps.tsv"), "w").write("\n".join(rows) + "\n")
+PY
+log "sweeps: $(awk -F'\t' 'NR > 1 {n[$5]++} END {for (s in n) printf "%s %d  ", s, n[s]}' "$out/sweeps.tsv")"
+
+# ---- 6. host vs device, summary -----------------------------------------------------------------
+python3 - "$out" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+def load(name):
+    try:
+        return json.load(open(os.path.join(out, name)))
+    except (OSError, ValueError):
+        return None
+dev, host = load("cuda-device.standard.json"), load("cuda-host.standard.json")
+lines = ["# cuda-device vs cuda-host, standard tier", ""]
+if dev and host and dev.get("suites") and host.get("suites"):
+    hs = {s["name"]: s for s in host["suites"]}
+    diffs = 0
+    for s in dev["suites"]:
+        h = hs.get(s["name"])
+        if not h:
+            continue
+        if s["status"] != h["status"]:
+            lines.append("- %s: device %s, host %s" % (s["name"], s["status"], h["status"]))
+            diffs += 1
+        hf = {f["input"]: f.get("actual") for f in h.get("failures", [])}
+        df = {f["input"]: f.get("actual") for f in s.get("failures", [])}
+        for k in sorted(set(hf) | set(df)):
+            if hf.get(k) != df.get(k):
+                diffs += 1
+                if diffs <= 200:
+                    lines.append("- %s input %s: device %s, host %s" % (s["name"], k, df.get(k, "(passes)"), hf.get(k, "(passes)")))
+    lines.insert(2, "%d differences (suite status or a failing case's answer; `ocp` passes are not listed)" % diffs)
+else:
+    lines.append("(one of the two results files is missing)")
+open(os.path.join(out, "host_vs_device.md"), "w").write("\n".join(lines) + "\n")
+
+S = ["# cuda-device GPU check", ""]
+S += ["## Device", "", "```", open(os.path.join(out, "device.txt")).read().strip(), "```", ""]
+for name, r in (("cuda-device", dev), ("cuda-host", host)):
+    if r:
+        t = r.get("totals", {})
+        S.append("- standard tier, %s: verdict %s, suites pass %s fail %s unsupported %s crash %s; %s" % (
+            name, r.get("verdict"), t.get("pass"), t.get("fail"), t.get("unsupported"), t.get("crash"),
+            (r.get("detected_profile") or {}).get("summary", "-")))
+S += ["- host vs device: " + lines[2] if len(lines) > 2 else "", "", "## probe dot", ""]
+for pair in ("mxfp8_e4m3", "mxfp8_e5m2", "mxfp8_e4m3-mxfp8_e5m2"):
+    p = os.path.join(out, "probe.%s.txt" % pair)
+    if os.path.exists(p):
+        keep = [l for l in open(p) if l.split(":")[0] in ("model", "nearest", "confirm", "unobservable on these probes", "probes",
+                                                          "mxconform probe", "cuda-device")]
+        S += ["### " + pair, "", "```"] + [l.rstrip() for l in keep] + ["```", ""]
+S += ["## sweeps", "", "```"] + [l.rstrip() for l in open(os.path.join(out, "sweeps.tsv"))][:80] + ["```", ""]
+open(os.path.join(out, "summary.md"), "w").write("\n".join(S) + "\n")
+PY
+log "done: $out/summary.md"
+exit 0
