@@ -2,7 +2,8 @@
 # Debian machine (as root they install what is missing with apt-get):
 #   make run    build, then the main job (a conformance run of the reference)
 #   make test   build, then every CTest test
-# Long tiers: make exhaustive (all 2^32 f32 inputs, every format x rounding x overflow).
+# Long tiers: make exhaustive (all 2^32 f32 inputs, every format x rounding x overflow, per
+# libmxref code path); make bench (throughput tables).
 BUILD ?= build
 OUT ?= out
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -37,6 +38,7 @@ exhaustive: build
 
 bench: build
 	@$(BUILD)/mxbench
+	@$(BUILD)/mxbench_peers
 	@$(BUILD)/mxbench_dot
 
 # Fuzzing with libFuzzer (clang): every fuzz target for FUZZ_SECONDS each.

@@ -1,16 +1,18 @@
 /* mxbench: libmxref throughput, as GB/s of input and as a ratio to memcpy of the same input
- * buffer measured in the same run (so numbers from different machines compare as ratios).
+ * buffer measured in the same run (so numbers from different machines compare as ratios),
+ * for every code path this CPU runs (scalar, avx2: mxref_set_path).
  *
  *   convert     f32 -> each element/scale format, round=rne overflow=sat, mxref_convert
  *   decode      element codes -> f32, mxref_decode_f32
- *   quantize    f32 blocks of 32 -> scale + codes, rule floor (the ocp profile), one
- *               mxref_quantize_block call per block
- *   dequantize  scale + 32 codes -> f32, one mxref_dequantize_block call per block
+ *   quantize    f32 -> scales + packed codes, blocks of 32, rule floor (the ocp profile),
+ *               the tensor API mxref_quantize; FP6 in fp6-lsb and FP4 in fp4-low layout
+ *   dequantize  scales + packed codes -> f32, mxref_dequantize
+ *   quantize/dequantize with --threads T also run on T threads (mxref_set_threads)
  *
- * Two working sets by default: 1 MiB of input (stays in cache) and 256 MiB (streams from
- * memory). Each figure is the best of several timed passes.
+ * Working sets by default: 64 KiB of f32 input (in cache), 256 MiB (streams from memory).
+ * Each figure is the best of several timed passes. Ends with the issue's goals as ratios.
  *
- * usage: mxbench [--size-mib N]... [--min-seconds S]
+ * usage: mxbench [--size-kib N]... [--min-seconds S] [--threads T] [--path scalar|avx2]
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +53,7 @@ typedef struct work {
   size_t copy_bytes;
   mx_fmt elem;
   mx_block_fmt block;
+  mx_pack_layout layout; /* quantize output / dequantize input */
   mx_block_opts opts;
   mx_convert_opts cvt;
 } work;
@@ -75,17 +78,13 @@ static void k_decode(void *p) {
 
 static void k_quantize(void *p) {
   work *w = p;
-  for (size_t b = 0; b < w->n / MX_BLOCK_SIZE; b++)
-    mxref_quantize_block(w->block, MX_F32, w->f32_in + b * MX_BLOCK_SIZE, MX_BLOCK_SIZE, &w->opts, NULL,
-                         &w->scales[b], w->codes + b * MX_BLOCK_SIZE);
-  g_sink = w->codes[w->n / 2];
+  mxref_quantize(w->block, MX_F32, w->f32_in, w->n, MX_BLOCK_SIZE, &w->opts, w->layout, w->scales, w->codes);
+  g_sink = w->codes[w->n / 4];
 }
 
 static void k_dequantize(void *p) {
   work *w = p;
-  for (size_t b = 0; b < w->n / MX_BLOCK_SIZE; b++)
-    mxref_dequantize_block(w->block, w->scales[b], w->codes + b * MX_BLOCK_SIZE, MX_BLOCK_SIZE, MX_F32, &w->opts,
-                           w->f32_out + b * MX_BLOCK_SIZE);
+  mxref_dequantize(w->block, w->scales, w->codes, w->n, MX_BLOCK_SIZE, w->layout, MX_F32, &w->opts, w->f32_out);
   g_sink = (uint8_t)w->f32_out[w->n / 2];
 }
 
@@ -98,24 +97,48 @@ static void fill_inputs(work *w) {
   }
 }
 
-/* One table row: the kernel's GB/s of input and its ratio to a memcpy of that input. */
-static void row(const char *op, const char *fmt, size_t size_mib, kernel_fn fn, work *w, unsigned char *input,
-                size_t input_bytes, double min_seconds) {
+/* The goals of the SIMD issue, checked against the ratios of the 256 MiB rows. */
+typedef struct goal_row {
+  char label[64];
+  double ratio;
+} goal_row;
+static goal_row g_goals[64];
+static int g_ngoals;
+
+/* One table row: the kernel's GB/s of input and its ratio to a memcpy of that input.
+ * Returns the ratio. */
+static double row(const char *path, const char *op, const char *fmt, size_t size_kib, int threads, kernel_fn fn,
+                  work *w, unsigned char *input, size_t input_bytes, double min_seconds) {
   w->copy_src = input;
   w->copy_bytes = input_bytes;
   double t_copy = best_pass(k_memcpy, w, min_seconds);
   double t = best_pass(fn, w, min_seconds);
   double gbs = (double)input_bytes / t / 1e9, copy_gbs = (double)input_bytes / t_copy / 1e9;
-  printf("%-10s %-10s %5zu MiB  %8.3f GB/s  memcpy %7.2f GB/s  ratio %6.4f  %7.2f ns/value\n", op, fmt, size_mib, gbs,
-         copy_gbs, gbs / copy_gbs, t / (double)w->n * 1e9);
+  char size[32];
+  if (size_kib >= 1024) snprintf(size, sizeof size, "%zu MiB", size_kib / 1024);
+  else snprintf(size, sizeof size, "%zu KiB", size_kib);
+  printf("%-6s %-10s %-5s %-4s %2d  %8.3f GB/s  memcpy %7.2f GB/s  ratio %6.4f  %7.3f ns/value  %6.3f values/ns\n",
+         path, op, fmt, size, threads, gbs, copy_gbs, gbs / copy_gbs, t / (double)w->n * 1e9,
+         (double)w->n / t / 1e9);
   fflush(stdout);
+  return gbs / copy_gbs;
 }
 
-static void run_size(size_t size_mib, double min_seconds) {
+/* The layout a tensor of this format is stored in: FP6 and FP4 packed. */
+static mx_pack_layout natural_layout(mx_block_fmt b) {
+  switch (b) {
+  case MX_MXFP6_E2M3:
+  case MX_MXFP6_E3M2: return MX_PACK_FP6_LSB;
+  case MX_MXFP4_E2M1: return MX_PACK_FP4_LOW;
+  default: return MX_PACK_BYTE;
+  }
+}
+
+static void run_size(size_t size_kib, double min_seconds, int threads) {
   work w;
   memset(&w, 0, sizeof w);
-  /* the working set is the f32 input: size_mib MiB of it */
-  w.n = size_mib * (1u << 20) / 4;
+  /* the working set is the f32 input: size_kib KiB of it */
+  w.n = size_kib * 1024 / 4;
   w.n -= w.n % MX_BLOCK_SIZE;
   w.f32_in = malloc(w.n * 4);
   w.f32_out = malloc(w.n * 4);
@@ -123,7 +146,7 @@ static void run_size(size_t size_mib, double min_seconds) {
   w.scales = malloc(w.n / MX_BLOCK_SIZE);
   w.copy_dst = malloc(w.n * 4);
   if (!w.f32_in || !w.f32_out || !w.codes || !w.scales || !w.copy_dst) {
-    fprintf(stderr, "mxbench: out of memory for %zu MiB\n", size_mib);
+    fprintf(stderr, "mxbench: out of memory for %zu KiB\n", size_kib);
     exit(1);
   }
   fill_inputs(&w);
@@ -131,27 +154,43 @@ static void run_size(size_t size_mib, double min_seconds) {
   memset(w.f32_out, 0, w.n * 4);
   mx_convert_opts_default(&w.cvt); /* rne, sat */
   mx_block_opts_default(&w.opts);  /* ocp: floor, rne, sat */
+  const char *path = mxref_path_name(mxref_get_path());
 
   for (int f = 0; f < MX_FMT_COUNT; f++) {
     const mx_format_desc *d = mx_format((mx_fmt)f);
     if (!d->is_element) continue;
     w.elem = (mx_fmt)f;
-    row("convert", d->name, size_mib, k_convert, &w, (unsigned char *)w.f32_in, w.n * 4, min_seconds);
+    row(path, "convert", d->name, size_kib, 1, k_convert, &w, (unsigned char *)w.f32_in, w.n * 4, min_seconds);
   }
   for (int f = 0; f < MX_FMT_COUNT; f++) {
     const mx_format_desc *d = mx_format((mx_fmt)f);
     if (!d->is_element) continue;
     w.elem = (mx_fmt)f;
     mxref_convert(w.elem, MX_F32, w.f32_in, w.codes, w.n, &w.cvt, NULL); /* realistic codes */
-    row("decode", d->name, size_mib, k_decode, &w, w.codes, w.n, min_seconds);
+    row(path, "decode", d->name, size_kib, 1, k_decode, &w, w.codes, w.n, min_seconds);
   }
   for (int b = 0; b < MX_BLOCK_FMT_COUNT; b++) {
     w.block = (mx_block_fmt)b;
-    row("quantize", mx_format(mx_block_element(w.block))->name, size_mib, k_quantize, &w, (unsigned char *)w.f32_in,
-        w.n * 4, min_seconds);
-    /* dequantize reads the codes and scales just made: n + n/32 bytes of input */
-    row("dequantize", mx_format(mx_block_element(w.block))->name, size_mib, k_dequantize, &w, w.codes,
-        w.n + w.n / MX_BLOCK_SIZE, min_seconds);
+    w.layout = natural_layout(w.block);
+    const char *name = mx_format(mx_block_element(w.block))->name;
+    size_t packed = mx_packed_size(w.block, w.layout, w.n);
+    for (int t = 1; t <= threads; t = t == 1 && threads > 1 ? threads : t + threads) {
+      mxref_set_threads(t);
+      double rq = row(path, "quantize", name, size_kib, t, k_quantize, &w, (unsigned char *)w.f32_in, w.n * 4,
+                      min_seconds);
+      /* dequantize reads the packed codes and scales just made, writes f32: the ratio is
+       * taken against a memcpy of the f32 output size (the larger stream) */
+      double rd = row(path, "dequantize", name, size_kib, t, k_dequantize, &w, (unsigned char *)w.f32_out, w.n * 4,
+                      min_seconds);
+      (void)packed;
+      if (size_kib >= 256 * 1024 && t == 1 && g_ngoals + 2 <= 64) {
+        snprintf(g_goals[g_ngoals].label, sizeof g_goals[0].label, "%s quantize %s", path, name);
+        g_goals[g_ngoals++].ratio = rq;
+        snprintf(g_goals[g_ngoals].label, sizeof g_goals[0].label, "%s dequantize %s", path, name);
+        g_goals[g_ngoals++].ratio = rd;
+      }
+    }
+    mxref_set_threads(1);
   }
   free(w.f32_in);
   free(w.f32_out);
@@ -162,33 +201,55 @@ static void run_size(size_t size_mib, double min_seconds) {
 
 int main(int argc, char **argv) {
   size_t sizes[8];
-  int nsizes = 0;
+  int nsizes = 0, threads = 2, only_path = -1;
   double min_seconds = 0.3;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--size-mib") && i + 1 < argc && nsizes < 8) {
+    if (!strcmp(argv[i], "--size-kib") && i + 1 < argc && nsizes < 8) {
       long v = strtol(argv[++i], NULL, 10);
-      if (v < 1) {
-        fprintf(stderr, "mxbench: --size-mib wants a positive number\n");
+      if (v < 4) {
+        fprintf(stderr, "mxbench: --size-kib wants a number >= 4\n");
         return 2;
       }
       sizes[nsizes++] = (size_t)v;
     } else if (!strcmp(argv[i], "--min-seconds") && i + 1 < argc) {
       min_seconds = strtod(argv[++i], NULL);
+    } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+      threads = (int)strtol(argv[++i], NULL, 10);
+      if (threads < 1 || threads > 256) {
+        fprintf(stderr, "mxbench: --threads wants 1..256\n");
+        return 2;
+      }
+    } else if (!strcmp(argv[i], "--path") && i + 1 < argc) {
+      only_path = mxref_path_by_name(argv[++i]);
+      if (only_path <= 0 || !mxref_path_supported((mxref_path)only_path)) {
+        fprintf(stderr, "mxbench: --path %s: unknown or not supported on this CPU\n", argv[i]);
+        return 2;
+      }
     } else {
-      fprintf(stderr, "usage: mxbench [--size-mib N]... [--min-seconds S]\n");
+      fprintf(stderr, "usage: mxbench [--size-kib N]... [--min-seconds S] [--threads T] [--path scalar|avx2]\n");
       return 2;
     }
   }
   if (!nsizes) {
-    sizes[nsizes++] = 1;
-    sizes[nsizes++] = 256;
+    sizes[nsizes++] = 64;
+    sizes[nsizes++] = 256 * 1024;
   }
-  printf("mxbench (%s): throughput in GB/s of input; ratio = that / memcpy of the same input, same run.\n"
-         "Input: f32 for convert and quantize (4 bytes/value), codes for decode (1 byte/value), codes + scales\n"
-         "for dequantize (1 + 1/32 bytes/value). Sizes are the f32 working set.\n",
+  printf("mxbench (%s): throughput in GB/s of input; ratio = that / memcpy of the same bytes, same run.\n"
+         "Input: f32 for convert and quantize (4 bytes/value), codes for decode (1 byte/value); dequantize is\n"
+         "measured against its f32 output (4 bytes/value). Sizes are the f32 working set. Column 4: threads.\n",
          mxref_version());
-  printf("%-10s %-10s %9s  %13s  %19s  %12s  %s\n", "op", "format", "size", "throughput", "memcpy", "ratio",
-         "time per value");
-  for (int i = 0; i < nsizes; i++) run_size(sizes[i], min_seconds);
+  for (int p = MXREF_PATH_SCALAR; p < MXREF_PATH_COUNT; p++) {
+    if (only_path > 0 && p != only_path) continue;
+    if (mxref_set_path((mxref_path)p) != 0) {
+      printf("(path %s: not supported on this CPU, skipped)\n", mxref_path_name((mxref_path)p));
+      continue;
+    }
+    for (int i = 0; i < nsizes; i++) run_size(sizes[i], min_seconds, threads);
+  }
+  if (g_ngoals) {
+    printf("\nGoal: quantize and dequantize at 256 MiB, one thread, >= 0.5 x memcpy\n");
+    for (int i = 0; i < g_ngoals; i++)
+      printf("  %-28s ratio %6.3f  %s\n", g_goals[i].label, g_goals[i].ratio, g_goals[i].ratio >= 0.5 ? "met" : "not met");
+  }
   return 0;
 }

@@ -138,9 +138,9 @@ static void run_row(mx_block_fmt fa, mx_block_fmt fb, size_t k_total, size_t pai
   double t_exact = best_pass(k_exact, &w, min_seconds);
   double t_seq = best_pass(k_seq, &w, min_seconds);
   double per = 1e9 / (double)pairs, elems = (double)(pairs * k_total);
-  printf("%-10s x %-10s K=%-5zu  naive %8.1f ns (%5.2f elem/ns)  exact %8.1f ns (%5.2f elem/ns)  "
+  printf("%-6s %-10s x %-10s K=%-5zu  naive %8.1f ns (%5.2f elem/ns)  exact %8.1f ns (%5.2f elem/ns)  "
          "exact/naive %.2f   fp32-sequential %8.1f ns\n",
-         mx_block_fmt_names[fa], mx_block_fmt_names[fb], k_total, t_naive * per, elems / (t_naive * 1e9),
+         mxref_path_name(mxref_get_path()), mx_block_fmt_names[fa], mx_block_fmt_names[fb], k_total, t_naive * per, elems / (t_naive * 1e9),
          t_exact * per, elems / (t_exact * 1e9), t_exact / t_naive, t_seq * per);
   free(w.ca);
   free(w.cb);
@@ -166,9 +166,13 @@ int main(int argc, char **argv) {
   }
   printf("mxbench_dot: %zu DotGenerals of K = %zu per pass, best of passes over %.1f s\n", pairs, k_total,
          min_seconds);
-  run_row(MX_MXFP8_E4M3, MX_MXFP8_E4M3, k_total, pairs, min_seconds); /* the goal row */
-  run_row(MX_MXFP8_E5M2, MX_MXFP8_E5M2, k_total, pairs, min_seconds); /* 128-bit block sums */
-  run_row(MX_MXFP4_E2M1, MX_MXFP6_E3M2, k_total, pairs, min_seconds);
-  run_row(MX_MXINT8, MX_MXINT8, k_total, pairs, min_seconds);
+  /* every libmxref code path this CPU runs (the naive loop is plain C either way) */
+  for (int p = MXREF_PATH_SCALAR; p < MXREF_PATH_COUNT; p++) {
+    if (mxref_set_path((mxref_path)p) != 0) continue;
+    run_row(MX_MXFP8_E4M3, MX_MXFP8_E4M3, k_total, pairs, min_seconds); /* the goal row */
+    run_row(MX_MXFP8_E5M2, MX_MXFP8_E5M2, k_total, pairs, min_seconds); /* 128-bit block sums */
+    run_row(MX_MXFP4_E2M1, MX_MXFP6_E3M2, k_total, pairs, min_seconds);
+    run_row(MX_MXINT8, MX_MXINT8, k_total, pairs, min_seconds);
+  }
   return 0;
 }

@@ -481,13 +481,21 @@ int cmd_prove(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--round"))) round_s = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--overflow"))) ovf_s = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--op"))) op = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--path"))) {
+      /* which libmxref code path is proved (mxref.h); MXREF_PATH in the environment too */
+      int p = mxref_path_by_name(v);
+      if (p < 0) cli_usage_error(cmd, "bad --path '%s' (one of: auto scalar avx2)", v);
+      if (mxref_set_path((mxref_path)p) != 0) cli_usage_error(cmd, "--path %s: not supported on this CPU", v);
+    }
     else if ((v = cli_opt(cmd, argc, argv, &i, "--knob"))) cli_knob_assign(cmd, &base, v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--max-print"))) g_max_print = (unsigned)cli_u64(cmd, "--max-print", v);
     else if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform prove [--op convert|decode|knobs|scale|quantize|pack|blocks|all] [--exhaustive | --sample N] [--sr-sample N]\n"
              "         [--src f32,bf16,f16,f64|all] [--to e4m3,...|all] [--round rne,...|all] [--overflow sat,ovf|all]\n"
              "         [--knob NAME=VALUE]... [--knobs-sweep] [--seed S] [--shard i/n] [--jobs J] [--max-print N]\n"
-             "Checks libmxref against the MPFR oracle; prints one line per combination and a summary.\n"
+             "         [--path auto|scalar|avx2]\n"
+             "Checks libmxref (the code path in use: --path, else MXREF_PATH, else the best this CPU runs)\n"
+             "against the MPFR oracle; prints one line per combination and a summary.\n"
              "Exit status: 0 no differences, 1 differences, 2 bad usage.\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
@@ -511,8 +519,9 @@ int cmd_prove(int argc, char **argv) {
 
   double t0 = now();
   uint64_t total_checked = 0, total_diffs = 0, combos = 0;
-  printf("mxconform prove: %s, seed %" PRIu64 ", shard %u/%u, jobs %u\n",
-         cfg.exhaustive ? "exhaustive" : "sampled", cfg.seed, cfg.shard_i, cfg.shard_n, cfg.jobs);
+  printf("mxconform prove: %s, seed %" PRIu64 ", shard %u/%u, jobs %u, libmxref path %s\n",
+         cfg.exhaustive ? "exhaustive" : "sampled", cfg.seed, cfg.shard_i, cfg.shard_n, cfg.jobs,
+         mxref_path_name(mxref_get_path()));
   if (!strcmp(op, "all") || !strcmp(op, "decode")) {
     uint64_t checked = 0, d = prove_decode(&checked);
     printf("%-22s %-14s checked %12" PRIu64 "  diffs %" PRIu64 "\n", "decode.*", "all codes", checked, d);

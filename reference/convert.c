@@ -3,6 +3,8 @@
  * of spec_notes/conversion.md. */
 #include <string.h>
 
+#include "avx2.h"
+#include "dispatch.h"
 #include "internal.h"
 #include "mxconform/mxref.h"
 
@@ -211,13 +213,8 @@ uint32_t mxref_convert_one(mx_fmt dst, mx_fmt src, uint64_t src_bits, const mx_c
     }                                                                                  \
   } while (0)
 
-void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *codes, size_t n,
-                   const mx_convert_opts *o, const uint32_t *sr_random) {
-  mx_convert_opts def;
-  if (!o) {
-    mx_convert_opts_default(&def);
-    o = &def;
-  }
+static void convert_scalar(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *codes, size_t n,
+                           const mx_convert_opts *o, const uint32_t *sr_random) {
   const mx_src_subnormals subn = o->src_subnormals;
   switch (src) {
   case MX_F32: MXR_BY_DST(uint32_t, &k_row_MX_F32); break;
@@ -226,6 +223,33 @@ void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *code
   case MX_F64: MXR_BY_DST(uint64_t, &k_row_MX_F64); break;
   default: memset(codes, 0, n); break;
   }
+}
+
+void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *codes, size_t n,
+                   const mx_convert_opts *o, const uint32_t *sr_random) {
+  mx_convert_opts def;
+  if (!o) {
+    mx_convert_opts_default(&def);
+    o = &def;
+  }
+#if MXR_HAVE_AVX2
+  if (mxr_use_avx2() && o->round != MX_SR && (src == MX_F32 || src == MX_BF16 || src == MX_F16)) {
+    /* the kernel takes runs of ordinary values; a group of 32 holding a NaN/Inf, and the
+     * tail below 8, go through the scalar loop */
+    const size_t w = src == MX_F32 ? 4 : 2;
+    const unsigned char *in = src_values;
+    size_t i = 0;
+    while (i < n) {
+      i += mxr_avx2_convert(dst, src, in + i * w, codes + i, n - i, o);
+      if (i >= n) break;
+      size_t m = n - i < 32 ? n - i : 32;
+      convert_scalar(dst, src, in + i * w, codes + i, m, o, NULL);
+      i += m;
+    }
+    return;
+  }
+#endif
+  convert_scalar(dst, src, src_values, codes, n, o, sr_random);
 }
 
 const char *mxref_version(void) { return "mxref 0.1.0"; }

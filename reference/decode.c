@@ -1,6 +1,8 @@
 /* libmxref decode: element/scale code -> exact f32/f64 bit pattern, by integer logic. */
 #include <string.h>
 
+#include "avx2.h"
+#include "dispatch.h"
 #include "internal.h"
 #include "mxconform/mxref.h"
 
@@ -63,7 +65,22 @@ void mxref_decode_f32(mx_fmt fmt, const uint8_t *codes, float *out, size_t n) {
   }
   uint32_t table[256]; /* bit patterns: copied as bits, so NaN payloads survive */
   for (unsigned c = 0; c < ncodes; c++) table[c] = mxref_decode_f32_bits(fmt, c);
-  for (size_t i = 0; i < n; i++) memcpy(&out[i], &table[codes[i] & (ncodes - 1)], sizeof(uint32_t));
+  size_t i = 0;
+#if MXR_HAVE_AVX2
+  if (mxr_use_avx2()) {
+    /* the kernel indexes all 256 entries: repeat the table for codes wider than the format */
+    int block = -1;
+    for (int b = 0; b < MX_BLOCK_FMT_COUNT; b++)
+      if (mx_block_element((mx_block_fmt)b) == fmt) block = b;
+    if (block >= 0) {
+      i = mxr_avx2_decode_elements((mx_block_fmt)block, codes, (uint32_t *)(void *)out, n);
+    } else {
+      for (unsigned c = ncodes; c < 256; c++) table[c] = table[c & (ncodes - 1)];
+      i = mxr_avx2_decode_f32(table, codes, (uint32_t *)(void *)out, n);
+    }
+  }
+#endif
+  for (; i < n; i++) memcpy(&out[i], &table[codes[i] & (ncodes - 1)], sizeof(uint32_t));
 }
 
 void mxref_decode_f64(mx_fmt fmt, const uint8_t *codes, double *out, size_t n) {

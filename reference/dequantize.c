@@ -5,6 +5,8 @@
  * to nearest even where a product falls among bf16's subnormals (rounding via internal.h). */
 #include <string.h>
 
+#include "avx2.h"
+#include "dispatch.h"
 #include "internal.h"
 #include "mxconform/block.h"
 
@@ -120,6 +122,11 @@ void mxref_dequantize_block(mx_block_fmt f, uint8_t scale, const uint8_t *codes,
   /* f64 holds every product (at most 2^127 * 57344 < 2^143) so it never overflows; the knob
    * matters for f32 and bf16, whose largest binade is 2^127. */
   int saturate = o && o->dequant_overflow == MX_DQOVF_SAT;
+#if MXR_HAVE_AVX2
+  /* the kernel declines scales that could round or overflow a product: saturate only
+   * matters there */
+  if (mxr_use_avx2() && k % 8 == 0 && mxr_avx2_dequantize_blocks(f, &scale, codes, 1, k, dst, out) == 1) return;
+#endif
   switch (mx_block_element(f)) {
   case MX_E4M3: DQ_BY_DST(&d_row_MX_E4M3); break;
   case MX_E5M2: DQ_BY_DST(&d_row_MX_E5M2); break;

@@ -14,9 +14,8 @@
 
 #include "mxconform/mxref.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define MXR_HAVE_AVX2 1
-#else
+/* Set by CMakeLists.txt (option MXC_AVX2) when the kernels are compiled in. */
+#ifndef MXR_HAVE_AVX2
 #define MXR_HAVE_AVX2 0
 #endif
 

@@ -23,6 +23,8 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "avx2.h"
+#include "dispatch.h"
 #include "internal.h"
 #include "mxconform/dot.h"
 
@@ -395,6 +397,9 @@ static uint32_t dot_exact(const dot_ctx *x, const uint32_t *c, mx_dot_round mode
   wide_init(&w);
   int nan = 0, pinf = 0, ninf = 0;
   const size_t k = x->k;
+#if MXR_HAVE_AVX2
+  const int simd_sum = mxr_use_avx2() && mxr_avx2_block_sum_applies(x->a->fmt, x->b->fmt, k);
+#endif
   for (size_t j = 0; j < x->n; j++) {
     unsigned sa = x->a->scales[j], sb = x->b->scales[j];
     const uint8_t *ca = x->a->codes + j * k, *cb = x->b->codes + j * k;
@@ -403,7 +408,12 @@ static uint32_t dot_exact(const dot_ctx *x, const uint32_t *c, mx_dot_round mode
       block_specials(x, j, &nan, &pinf, &ninf);
       continue; /* the result is NaN or Inf: this block's finite part no longer matters */
     }
-    i128 s = range_sum(x->ta, x->tb, x->wide_pair, ca, cb, 0, k);
+    i128 s;
+#if MXR_HAVE_AVX2
+    if (simd_sum) s = mxr_avx2_block_sum(x->a->fmt, x->b->fmt, ca, cb, k);
+    else
+#endif
+      s = range_sum(x->ta, x->tb, x->wide_pair, ca, cb, 0, k);
     wide_add(&w, s, (int)(sa + sb) - 254 - x->qsum);
   }
   uint32_t out;

@@ -6,6 +6,8 @@
  * with its exponent reduced by s, so the block has exactly one rounding per element. */
 #include <string.h>
 
+#include "avx2.h"
+#include "dispatch.h"
 #include "internal.h"
 #include "mxconform/block.h"
 
@@ -197,6 +199,11 @@ void mxref_quantize_block(mx_block_fmt f, mx_fmt src, const void *values, size_t
     mx_block_opts_default(&def);
     o = &def;
   }
+#if MXR_HAVE_AVX2
+  if (mxr_use_avx2() && o->elem.round != MX_SR && k % 8 == 0 &&
+      mxr_avx2_quantize_blocks(f, src, values, 1, k, o, scale, codes) == 1)
+    return; /* otherwise (f64, sr, odd k, NaN/Inf inputs, a NaN scale) the scalar code below */
+#endif
   switch (src) {
   case MX_F32: quantize_typed(&q_row_MX_F32, 4, f, values, k, o, sr_random, scale, codes); break;
   case MX_BF16: quantize_typed(&q_row_MX_BF16, 2, f, values, k, o, sr_random, scale, codes); break;

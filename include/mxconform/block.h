@@ -148,6 +148,22 @@ void mxref_dequantize_block(mx_block_fmt f, uint8_t scale, const uint8_t *codes,
 size_t mxref_pack(mx_block_fmt f, mx_pack_layout l, const uint8_t *codes, size_t n, uint8_t *out);
 size_t mxref_unpack(mx_block_fmt f, mx_pack_layout l, const uint8_t *packed, size_t n, uint8_t *codes);
 
+/* Tensor API for contiguous data: n values (n a multiple of k) in n/k consecutive blocks
+ * of k. Writes scales[n/k] and the codes packed in layout l (mx_packed_size(f, l, k) bytes
+ * per block, block after block; FP4/FP6 layouts need k even / a multiple of 4 so that every
+ * block starts on a byte). Same results as mxref_quantize_block per block followed by
+ * mxref_pack; runs on the threads set by mxref_set_threads when n is large (mxref.h).
+ * Returns 0, or -1 on bad arguments (nothing written). With round=sr every random word is
+ * 0 (truncation), as in mxref_quantize_matrix. */
+int mxref_quantize(mx_block_fmt f, mx_fmt src, const void *values, size_t n, size_t k, const mx_block_opts *o,
+                   mx_pack_layout l, uint8_t *scales, uint8_t *out);
+
+/* The inverse: n/k blocks of packed codes (layout l) and their scales to n values of dst
+ * (MX_F32, MX_BF16 or MX_F64), as mxref_unpack + mxref_dequantize_block per block.
+ * Returns 0, or -1 on bad arguments. */
+int mxref_dequantize(mx_block_fmt f, const uint8_t *scales, const uint8_t *packed, size_t n, size_t k,
+                     mx_pack_layout l, mx_fmt dst, const mx_block_opts *o, void *out);
+
 /* Tensor API: quantize a rows x cols row-major matrix in blocks of k along one axis.
  * axis = 1: blocks run along each row (scales[rows][cols/k], codes row-major like the input);
  * axis = 0: blocks run down each column (scales[rows/k][cols], codes row-major).

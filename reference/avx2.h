@@ -1,0 +1,51 @@
+/* libmxref internals: the AVX2 kernels (reference/avx2_*.c). Call only when
+ * mxr_use_avx2() (dispatch.h). Each returns how much it did — a prefix, possibly 0 — and
+ * leaves the rest to the scalar path (dispatch.h explains why). */
+#ifndef MXREF_AVX2_H
+#define MXREF_AVX2_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mxconform/block.h"
+
+/* mxref_convert for src f32/bf16/f16 and an element dst other than E8M0, round != sr:
+ * converts a prefix of the n values (a multiple of 8), stopping before the first group
+ * holding a NaN or Inf. Returns its length. */
+size_t mxr_avx2_convert(mx_fmt dst, mx_fmt src, const void *values, uint8_t *codes, size_t n,
+                        const mx_convert_opts *o);
+
+/* Quantize up to nblocks consecutive blocks of k values (k a multiple of 8; src f32, bf16
+ * or f16; round != sr), one code per byte; stops before a block with a NaN/Inf input or a
+ * NaN scale. Returns the number of blocks done. */
+size_t mxr_avx2_quantize_blocks(mx_block_fmt f, mx_fmt src, const void *values, size_t nblocks, size_t k,
+                                const mx_block_opts *o, uint8_t *scales, uint8_t *codes);
+
+/* mxref_decode_f32 through the format's 256-entry table (exact bits from the scalar
+ * decode): decodes the largest multiple of 8 <= n. Returns it. */
+size_t mxr_avx2_decode_f32(const uint32_t table[256], const uint8_t *codes, uint32_t *out, size_t n);
+
+/* mxref_decode_f32 for the element format of f, by integer logic (every element value is a
+ * normal f32, so the dequantize kernel with X = 1 is a decode): the largest multiple of 8
+ * <= n. Returns it. */
+size_t mxr_avx2_decode_elements(mx_block_fmt f, const uint8_t *codes, uint32_t *out, size_t n);
+
+/* Dequantize up to nblocks blocks of k codes (one per byte, k a multiple of 8) to dst f32
+ * or bf16; stops before a block whose products could leave f32's normal range (a scale
+ * near 2^-127 or 2^127: rounding or overflow, left to the scalar path). Returns the number
+ * of blocks done. */
+size_t mxr_avx2_dequantize_blocks(mx_block_fmt f, const uint8_t *scales, const uint8_t *codes, size_t nblocks,
+                                  size_t k, mx_fmt dst, void *out);
+
+/* mxref_pack / mxref_unpack for the FP4 and FP6 layouts: the largest multiple of 32 codes
+ * <= n (whole groups: 16 or 24 bytes). Returns it; 0 for other layouts. */
+size_t mxr_avx2_pack(mx_pack_layout l, const uint8_t *codes, size_t n, uint8_t *out);
+size_t mxr_avx2_unpack(mx_pack_layout l, const uint8_t *packed, size_t n, uint8_t *codes);
+
+/* The exact sum of F_a * F_b over one block's k codes (reference/dot.c). _applies says
+ * whether the kernel takes this pair and k (decide once per DotGeneral: INT8 x INT8, k a
+ * multiple of 8); the block must hold no NaN/Inf codes. */
+int mxr_avx2_block_sum_applies(mx_block_fmt fa, mx_block_fmt fb, size_t k);
+int64_t mxr_avx2_block_sum(mx_block_fmt fa, mx_block_fmt fb, const uint8_t *ca, const uint8_t *cb, size_t k);
+
+#endif
