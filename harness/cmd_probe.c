@@ -211,10 +211,12 @@ static void json_model(FILE *f, const mx_dot_model *m) {
   else fprintf(f, "\"frac_bits\": %d, ", m->frac_bits);
   fprintf(f,
           "\"align\": \"%s\", \"scale_at\": \"%s\", \"acc\": \"%s\", \"c_at\": \"%s\", \"final_round\": \"%s\", "
-          "\"accum\": \"%s\", \"subnormal\": \"%s\"}",
+          "\"accum\": \"%s\", \"subnormal\": \"%s\", \"assign\": \"%s\", \"step_frac\": %d, "
+          "\"step_round\": \"%s\"}",
           mx_dot_align_names[m->align], mx_dot_scale_at_names[m->scale_at], mx_dot_acc_names[m->acc],
           mx_dot_c_at_names[m->c_at], mx_dot_round_names[m->final_round], mx_dot_accum_names[m->accum],
-          mx_dot_subnormal_names[m->subnormal]);
+          mx_dot_subnormal_names[m->subnormal], mx_dot_assign_names[m->assign],
+          m->step_frac ? m->step_frac : MX_DOT_STEP_FRAC_F32, mx_dot_round_names[m->step_round]);
 }
 
 /* error of a finite FP32 result in ulps of the exact value (ulp = 2^max(e - 23, -149)) */

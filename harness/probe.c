@@ -18,8 +18,8 @@
 
 #include "mxconform/mxref.h"
 
-const char *const probe_family_names[PROBE_FAM_COUNT] = {"subnormal", "window", "window-acc", "group",
-                                                         "presum",    "round",  "c",          "scale"};
+const char *const probe_family_names[PROBE_FAM_COUNT] = {"subnormal", "window", "window-acc", "group",  "presum",
+                                                         "round",     "c",      "scale",      "stepout", "interleave", "mixed"};
 
 /* ---- element values and products ------------------------------------------------------ */
 
@@ -447,6 +447,111 @@ static void fam_scale(builder *B) {
   }
 }
 
+/* STEPOUT: step sums with more significant bits than the largest term (n equal products T
+ * and a tiny one: carries), with fewer (T - T/2 - T/4 and a tiny one: cancellation, so the
+ * output grid is finer than the alignment grid), and C-fused shapes of both kinds; then the
+ * output is cut (or rounded) to step_frac fraction bits, which frac_bits alone cannot
+ * mimic. Also single values 1 + 2^-m in the subnormal range, where the step format's grid
+ * 2^(-126 - step_frac) is coarser than FP32's. Every shape mirrored. */
+static void fam_stepout(builder *B) {
+  const fmt_pair *P = B->P;
+  double T = ldexp(1, P->lmax);
+  int span = P->lmax - P->lmin, mmax = span < 30 ? span : 30;
+  static const unsigned counts[] = {2, 3, 5, 8, 17, 31};
+  for (size_t r = 0; r < sizeof counts / sizeof counts[0]; r++)
+    for (int m = 1; m <= mmax; m++)
+      for (int var = 0; var < 2; var++)
+        for (int neg = 0; neg < 2; neg++) {
+          probe_case *pc = new_case(B, 1, PROBE_FAM_STEPOUT);
+          double sg = neg ? -1 : 1, tiny = (var ? 1.5 : 1.0) * ldexp(T, -m);
+          int ok = set_scale(pc, 0, -P->lmax) == 0;
+          for (unsigned i = 0; i < counts[r] && ok; i++) ok = set_prod(P, pc, 0, i, sg * T) == 0;
+          ok = ok && set_prod(P, pc, 0, counts[r], sg * tiny) == 0;
+          commit(B, ok);
+        }
+  /* T - T/2 - ... - T/2^d = T/2^d, then one or 31 - d - 1 tiny ones of either sign: the
+   * result lies d bits below the largest term, so the output grid is d bits finer than the
+   * alignment grid (and a floor alignment's lost units show through a narrow output) */
+  static const int depths[] = {2, 5, 9, 14};
+  for (size_t r = 0; r < sizeof depths / sizeof depths[0]; r++) {
+    int d = depths[r];
+    if (d > span) continue;
+    for (int m = d + 1; m <= mmax + 4 && m <= span; m++)
+      for (int var = 0; var < 4; var++)
+        for (int neg = 0; neg < 2; neg++) {
+          probe_case *pc = new_case(B, 1, PROBE_FAM_STEPOUT);
+          double sg = neg ? -1 : 1, tiny = (var & 1 ? -1.0 : 1.0) * ldexp(T, -m);
+          unsigned ntiny = var & 2 ? PROBE_K - (unsigned)d - 1 : 1;
+          int ok = set_scale(pc, 0, -P->lmax) == 0 && set_prod(P, pc, 0, 0, sg * T) == 0;
+          for (int i = 1; i <= d && ok; i++) ok = set_prod(P, pc, 0, (unsigned)i, -sg * ldexp(T, -i)) == 0;
+          for (unsigned i = 0; i < ntiny && ok; i++) ok = set_prod(P, pc, 0, (unsigned)d + 1 + i, sg * tiny) == 0;
+          commit(B, ok);
+        }
+  }
+  /* c1 products T, c2 products -T, then tiny ones: two presum chunks that cancel leave a
+   * result far below the larger chunk (a chunk grid then cuts what a narrow output keeps) */
+  static const unsigned cc[][2] = {{16, 15}, {8, 7}, {16, 8}, {4, 3}};
+  for (size_t r = 0; r < sizeof cc / sizeof cc[0]; r++)
+    for (int m = 1; m <= mmax; m++)
+      for (int var = 0; var < 2; var++)
+        for (int neg = 0; neg < 2; neg++) {
+          probe_case *pc = new_case(B, 1, PROBE_FAM_STEPOUT);
+          double sg = neg ? -1 : 1, tiny = (var ? -1.0 : 1.0) * ldexp(T, -m);
+          int ok = set_scale(pc, 0, -P->lmax) == 0;
+          for (unsigned i = 0; i < cc[r][0] + cc[r][1] && ok; i++) ok = set_prod(P, pc, 0, i, i < cc[r][0] ? sg * T : -sg * T) == 0;
+          ok = ok && set_prod(P, pc, 0, cc[r][0] + cc[r][1], sg * tiny) == 0;
+          commit(B, ok);
+        }
+  /* C = 1.75 with 0.25 and 2^-m (the sum carries to 2); C = 1 with -0.5, -0.25 and 2^-m */
+  int q = P->lmin > 0 ? P->lmin : P->lmax < 0 ? P->lmax : 0;
+  for (int m = 1; m <= 40; m++)
+    for (int shape = 0; shape < 2; shape++)
+      for (int neg = 0; neg < 2; neg++) {
+        probe_case *pc = new_case(B, 1, PROBE_FAM_STEPOUT);
+        double sg = neg ? -1 : 1;
+        pc->has_c = 1;
+        pc->c = f32_bits(sg * (shape ? 1.0 : 1.75));
+        /* products u * 2^q on the scale 2^-q-2 (0.25 = 1 * 2^q * 2^(-q-2)) */
+        int ok = set_scale(pc, 0, -q - 2) == 0;
+        if (shape) ok = ok && set_prod(P, pc, 0, 0, -sg * ldexp(2, q)) == 0 && set_prod(P, pc, 0, 1, -sg * ldexp(1, q)) == 0;
+        else ok = ok && set_prod(P, pc, 0, 0, sg * ldexp(1, q)) == 0;
+        ok = ok && set_prod(P, pc, 0, 2, sg * ldexp(1, q + 2 - m)) == 0; /* 2^-m: kept when it is a product */
+        commit(B, ok);
+      }
+  /* 1 + 2^-m in the subnormal range (products T and T * 2^-m scaled to 2^-127 .. 2^-133) */
+  for (int at = -133; at <= -127; at += 3)
+    for (int m = 1; m <= span && m <= 24; m++)
+      for (int neg = 0; neg < 2; neg++) {
+        probe_case *pc = new_case(B, 1, PROBE_FAM_STEPOUT);
+        double sg = neg ? -1 : 1;
+        int ok = set_scale(pc, 0, at - P->lmax) == 0 && set_prod(P, pc, 0, 0, sg * T) == 0 &&
+                 set_prod(P, pc, 0, 1, sg * ldexp(T, -m)) == 0;
+        commit(B, ok);
+      }
+}
+
+/* INTERLEAVE: two products T at positions i < j (and T, -T) among tiny ones T * 2^-m: whether
+ * i and j share a step shows which products a step takes (contiguous runs or every S-th). */
+static void fam_interleave(builder *B) {
+  const fmt_pair *P = B->P;
+  double T = ldexp(1, P->lmax);
+  int span = P->lmax - P->lmin;
+  static const int ms[] = {6, 14, 24};
+  static const unsigned js[] = {1, 2, 3, 4, 8, 16};
+  for (size_t r = 0; r < sizeof ms / sizeof ms[0]; r++) {
+    if (ms[r] > span) continue;
+    for (size_t d = 0; d < sizeof js / sizeof js[0]; d++)
+      for (unsigned i = 0; i + js[d] < PROBE_K; i += 3)
+        for (int neg = 0; neg < 2; neg++) {
+          probe_case *pc = new_case(B, 1, PROBE_FAM_INTERLEAVE);
+          int ok = set_scale(pc, 0, -P->lmax) == 0;
+          for (unsigned x = 0; x < PROBE_K && ok; x++)
+            ok = set_prod(P, pc, 0, x, x == i ? T : x == i + js[d] ? (neg ? -T : T) : ldexp(T, -ms[r])) == 0;
+          commit(B, ok);
+        }
+  }
+}
+
 size_t probe_build(mx_block_fmt fa, mx_block_fmt fb, probe_case **cases) {
   fmt_pair P;
   pair_init(&P, fa, fb);
@@ -459,6 +564,19 @@ size_t probe_build(mx_block_fmt fa, mx_block_fmt fb, probe_case **cases) {
   fam_round(&B);
   fam_c(&B);
   fam_scale(&B);
+  fam_stepout(&B);
+  fam_interleave(&B);
+  /* MIXED: random DotGenerals of the confirmation shapes (another seed than any
+   * confirmation run's default): models that agree on every targeted probe by a
+   * coincidence of the vectors (a presum chunk's grid mimicking a narrow step output,
+   * say) rarely agree on these too; KM25b fit with random vectors in the same way */
+  uint64_t rng = 0x9B0BE5EEDull;
+  for (int r = 0; r < 384; r++) {
+    probe_case *pc = new_case(&B, 1, PROBE_FAM_MIXED);
+    probe_random_case(fa, fb, &rng, pc);
+    pc->family = PROBE_FAM_MIXED;
+    commit(&B, 1);
+  }
   pair_free(&P);
   *cases = B.v;
   return B.n;
@@ -553,6 +671,36 @@ static mx_dot_model normalise(const mx_dot_model *in) {
   mx_dot_model m = *in;
   if (m.presum <= 1) m.presum = 0;
   if (m.group >= PROBE_K) m.group = 0;
+  if (m.step_frac == 0) m.step_frac = MX_DOT_STEP_FRAC_F32; /* both are plain FP32 */
+  if (m.step_frac == MX_DOT_STEP_FRAC_F32) m.step_round = MX_DOT_RNE; /* R_step is the identity */
+  if (m.group <= 1) m.assign = MX_DOT_ASSIGN_CONTIGUOUS; /* one step per block, or one product per step */
+  if (m.assign == MX_DOT_ASSIGN_INTERLEAVED) { /* the steps depend on S = ceil(k / group) alone */
+    unsigned S = (PROBE_K + m.group - 1) / m.group;
+    m.group = (PROBE_K + S - 1) / S;
+  }
+  if (m.presum >= PROBE_K) m.presum = PROBE_K;
+  if (m.acc == MX_DOT_ACC_FUSED && m.step_frac < MX_DOT_STEP_FRAC_F32 && m.c_at == MX_DOT_C_FIRST &&
+      m.accum != MX_DOT_ACCUM_EXACT) {
+    /* every update is a fused step whose R_step result is already an FP32 value: R_acc and
+     * R_fin round nothing (only flushing acts), so their directions are irrelevant */
+    m.final_round = MX_DOT_RNE;
+    m.accum = MX_DOT_ACCUM_F32_RNE;
+  }
+  {
+    /* a step of one term (presum >= the step's size) without the accumulator: Align_f cuts
+     * that term to f + 1 significant bits relative to itself, which is R_step with f
+     * fraction bits applied to the unscaled sum (a power-of-two scale moves both alike;
+     * unscaled sums are normal FP32 values), followed by the same R_acc */
+    unsigned stepn = m.group ? m.group : PROBE_K;
+    if (m.acc == MX_DOT_ACC_SEPARATE && m.frac_bits >= 1 && m.frac_bits < MX_DOT_STEP_FRAC_F32 &&
+        m.presum >= stepn && m.align != MX_DOT_ALIGN_FLOOR && m.step_frac == MX_DOT_STEP_FRAC_F32 &&
+        m.accum != MX_DOT_ACCUM_EXACT) {
+      m.step_frac = m.frac_bits;
+      m.step_round = m.align == MX_DOT_ALIGN_TRUNC ? MX_DOT_RTZ : MX_DOT_RNE;
+      m.frac_bits = MX_DOT_FRAC_EXACT;
+      m.scale_at = MX_DOT_SCALE_GROUP;
+    }
+  }
   if (m.frac_bits == MX_DOT_FRAC_EXACT) { /* Align cuts nothing: align and presum do nothing */
     m.align = MX_DOT_ALIGN_TRUNC;
     m.presum = 0;
@@ -570,7 +718,14 @@ static mx_dot_model normalise(const mx_dot_model *in) {
      * unscaled products of every MX pair are far inside FP32's normal range), so the extra
      * rounding of scale_at = group rounds nothing (spec_notes/dot.md "Probes") */
     unsigned step = m.group ? m.group : PROBE_K, h = m.presum > 1 ? m.presum : 1, N = (step + h - 1) / h;
-    if (m.frac_bits + 1 <= 24 && (double)N * ldexp(1, m.frac_bits + 1) <= 0x1p24) m.scale_at = MX_DOT_SCALE_PRODUCT;
+    /* the same bound makes R_step (step_frac bits) round nothing on the unscaled sum */
+    if (m.frac_bits + 1 <= 24 && (double)N * ldexp(1, m.frac_bits + 1) <= ldexp(1, m.step_frac + 1)) {
+      m.step_frac = MX_DOT_STEP_FRAC_F32;
+      m.step_round = MX_DOT_RNE;
+    }
+    if (m.frac_bits + 1 <= 24 && (double)N * ldexp(1, m.frac_bits + 1) <= 0x1p24 &&
+        m.step_frac == MX_DOT_STEP_FRAC_F32)
+      m.scale_at = MX_DOT_SCALE_PRODUCT;
   }
   return m;
 }
@@ -579,17 +734,21 @@ int probe_model_distance(const mx_dot_model *a, const mx_dot_model *b) {
   mx_dot_model x = normalise(a), y = normalise(b);
   return (x.group != y.group) + (x.presum != y.presum) + (x.frac_bits != y.frac_bits) + (x.align != y.align) +
          (x.scale_at != y.scale_at) + (x.acc != y.acc) + (x.c_at != y.c_at) + (x.final_round != y.final_round) +
-         (x.accum != y.accum) + (x.subnormal != y.subnormal);
+         (x.accum != y.accum) + (x.subnormal != y.subnormal) + (x.assign != y.assign) +
+         (x.step_frac != y.step_frac) + (x.step_round != y.step_round);
 }
 
 void probe_model_text(const mx_dot_model *m, char *buf, size_t len) {
   char fb[16];
   if (m->frac_bits == MX_DOT_FRAC_EXACT) snprintf(fb, sizeof fb, "exact");
   else snprintf(fb, sizeof fb, "%d", m->frac_bits);
-  snprintf(buf, len, "group=%u presum=%u frac_bits=%s align=%s scale_at=%s acc=%s c_at=%s final=%s accum=%s subnormal=%s",
+  snprintf(buf, len,
+           "group=%u presum=%u frac_bits=%s align=%s scale_at=%s acc=%s c_at=%s final=%s accum=%s subnormal=%s "
+           "assign=%s step_frac=%d step_round=%s",
            m->group, m->presum, fb, mx_dot_align_names[m->align], mx_dot_scale_at_names[m->scale_at],
            mx_dot_acc_names[m->acc], mx_dot_c_at_names[m->c_at], mx_dot_round_names[m->final_round],
-           mx_dot_accum_names[m->accum], mx_dot_subnormal_names[m->subnormal]);
+           mx_dot_accum_names[m->accum], mx_dot_subnormal_names[m->subnormal], mx_dot_assign_names[m->assign],
+           m->step_frac ? m->step_frac : MX_DOT_STEP_FRAC_F32, mx_dot_round_names[m->step_round]);
 }
 
 /* ---- the fit ------------------------------------------------------------------------------ */
@@ -649,7 +808,10 @@ static size_t fit_from(const fitctx *F, mx_dot_model *m, int verbose) {
                   c.final_round = (mx_dot_round)fr;
                   c.accum = (mx_dot_accum)au;
                   c.subnormal = (mx_dot_subnormal)sn;
-                  if (au == MX_DOT_ACCUM_EXACT && c.frac_bits != MX_DOT_FRAC_EXACT) c.frac_bits = MX_DOT_FRAC_EXACT;
+                  if (au == MX_DOT_ACCUM_EXACT) { /* an exact accumulator: no grid, no narrowed step */
+                    c.frac_bits = MX_DOT_FRAC_EXACT;
+                    c.step_frac = MX_DOT_STEP_FRAC_F32;
+                  }
                   consider(F, m, &cur, &c);
                 }
     /* frac_bits alone, and jointly with the parameters whose effect it can hide (a coarse
@@ -673,11 +835,47 @@ static size_t fit_from(const fitctx *F, mx_dot_model *m, int verbose) {
         c.presum = h;
         consider(F, m, &cur, &c);
       }
-    for (unsigned g = 0; g < PROBE_K; g++) {
-      mx_dot_model c = *m;
-      c.group = g;
-      consider(F, m, &cur, &c);
-    }
+    for (unsigned g = 0; g < PROBE_K; g++) /* group with the assignment of products to steps */
+      for (int as = 0; as < MX_DOT_ASSIGN_COUNT; as++) {
+        mx_dot_model c = *m;
+        c.group = g;
+        c.assign = (mx_dot_assign)as;
+        consider(F, m, &cur, &c);
+      }
+    /* the step output's precision and rounding, alone and with frac_bits (a narrow step
+     * output hides bits the alignment keeps, and the other way round) */
+    for (int sf = MX_DOT_STEP_FRAC_F32; sf >= 1; sf--)
+      for (int sr = 0; sr < MX_DOT_ROUND_COUNT; sr++) {
+        mx_dot_model c = *m;
+        c.step_frac = sf;
+        c.step_round = (mx_dot_round)sr;
+        consider(F, m, &cur, &c);
+      }
+    /* presum with the step output and the place of the scales: a whole-step chunk cut by
+     * Align_f imitates a narrow step output (spec_notes/dot.md "Probes"), and leaving that
+     * imitation takes all of them at once */
+    if (cur > 0)
+      for (unsigned h = 0; h <= PROBE_K; h += h ? h : 2)
+        for (int sf = MX_DOT_STEP_FRAC_F32; sf >= 1; sf--)
+          for (int sr = 0; sr < MX_DOT_ROUND_COUNT; sr++)
+            for (int sa = 0; sa < MX_DOT_SCALE_AT_COUNT; sa++) {
+              mx_dot_model c = *m;
+              c.presum = h;
+              c.step_frac = sf;
+              c.step_round = (mx_dot_round)sr;
+              c.scale_at = (mx_dot_scale_at)sa;
+              consider(F, m, &cur, &c);
+            }
+    if (cur > 0)
+      for (int f = -1; f <= 40; f++)
+        for (int sf = MX_DOT_STEP_FRAC_F32; sf >= 1; sf--)
+          for (int sr = 0; sr < MX_DOT_ROUND_COUNT; sr++) {
+            mx_dot_model c = *m;
+            c.frac_bits = f;
+            c.step_frac = sf;
+            c.step_round = (mx_dot_round)sr;
+            consider(F, m, &cur, &c);
+          }
     for (unsigned h = 0; h <= PROBE_K; h++) {
       if (h == 1) continue;
       mx_dot_model c = *m;
@@ -721,6 +919,9 @@ static void unobservable(const fitctx *F, const mx_dot_model *m, char *out, size
   ALT("final_round", final_round, 0, MX_DOT_ROUND_COUNT - 1);
   ALT("accum", accum, 0, MX_DOT_ACCUM_COUNT - 1);
   ALT("subnormal", subnormal, 0, MX_DOT_SUBN_COUNT - 1);
+  ALT("assign", assign, 0, MX_DOT_ASSIGN_COUNT - 1);
+  ALT("step_frac", step_frac, 1, MX_DOT_STEP_FRAC_F32);
+  ALT("step_round", step_round, 0, MX_DOT_ROUND_COUNT - 1);
 #undef ALT
 }
 

@@ -32,6 +32,9 @@ enum {
   PROBE_FAM_ROUND,         /* blocks whose FP32 partial sums round (ties, carries, mirrors) */
   PROBE_FAM_C,             /* C of 2^k with small blocks: where C enters */
   PROBE_FAM_SCALE,         /* subnormal scaled step results: where the scales enter */
+  PROBE_FAM_STEPOUT,       /* step sums with carries / cancellation: the step output's precision */
+  PROBE_FAM_INTERLEAVE,    /* two dominant products at positions i, j: which products share a step */
+  PROBE_FAM_MIXED,         /* fixed-seed random DotGenerals: what the targeted families leave open */
   PROBE_FAM_COUNT,
   PROBE_FAM_RANDOM = PROBE_FAM_COUNT
 };

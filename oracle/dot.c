@@ -117,13 +117,15 @@ static void add_ieee(mpfr_t r, mpfr_srcptr a, mpfr_srcptr b) {
 
 /* ---- rounding to FP32 --------------------------------------------------------------------- */
 
-uint32_t mxo_round_f32(mpfr_srcptr x, mx_dot_round mode, mx_dot_subnormal subnormal) {
+/* x rounded to the format with FP32's exponent range and `frac` fraction bits (23: FP32
+ * itself), returned as the FP32 bits of that value (every such value is an FP32 value). */
+static uint32_t round_to_frac(mpfr_srcptr x, mx_dot_round mode, mx_dot_subnormal subnormal, int frac) {
   uint32_t sign = mpfr_signbit(x) ? 0x80000000u : 0u;
   if (mpfr_zero_p(x)) return sign;
-  /* The FP32 grid at x: the ulp of x's binade (24 significant bits), but never finer than
-   * the subnormal spacing 2^-149. */
+  /* The grid at x: the ulp of x's binade (frac + 1 significant bits), but never finer than
+   * the subnormal spacing 2^(-126 - frac) (2^-149 for FP32). */
   mpfr_exp_t e = mpfr_get_exp(x) - 1; /* 2^e <= |x| < 2^(e+1) */
-  long q = e - 23 < -149 ? -149 : (long)(e - 23);
+  long q = (e < -126 ? -126 : (long)e) - frac;
   mpfr_t n;
   mpfr_init2(n, mpfr_get_prec(x) + 2);
   exact_or_die(mpfr_abs(n, x, MPFR_RNDN));
@@ -135,8 +137,12 @@ uint32_t mxo_round_f32(mpfr_srcptr x, mx_dot_round mode, mx_dot_subnormal subnor
   if (mpfr_zero_p(n)) {
     bits = 0; /* underflow to zero */
   } else if (mpfr_cmp_ui_2exp(n, 1, 128 - q) >= 0) {
-    bits = mode == MX_DOT_RTZ ? 0x7F7FFFFFu : 0x7F800000u; /* >= 2^128: overflow */
+    /* >= 2^128: overflow, to Inf or to the format's largest finite value */
+    bits = mode == MX_DOT_RTZ ? 0x7F800000u - (1u << (23 - frac)) : 0x7F800000u;
   } else {
+    /* the same value on FP32's own grid at x: n * 2^q = (n * 2^(23 - frac)) * 2^(q - 23 + frac) */
+    exact_or_die(mpfr_mul_2si(n, n, 23 - frac, MPFR_RNDN));
+    q -= 23 - frac;
     unsigned long N = mpfr_get_ui(n, MPFR_RNDN); /* an integer <= 2^24 */
     if (N < (1ul << 23)) {
       bits = (uint32_t)N; /* only possible on the subnormal grid (q = -149) */
@@ -151,6 +157,10 @@ uint32_t mxo_round_f32(mpfr_srcptr x, mx_dot_round mode, mx_dot_subnormal subnor
   mpfr_clear(n);
   if (subnormal == MX_DOT_SUBN_FLUSH && bits != 0 && bits < 0x00800000u) bits = 0;
   return sign | bits;
+}
+
+uint32_t mxo_round_f32(mpfr_srcptr x, mx_dot_round mode, mx_dot_subnormal subnormal) {
+  return round_to_frac(x, mode, subnormal, 23);
 }
 
 /* x := FP32 value of bits, exactly (NaN/Inf as MPFR's). */
@@ -172,6 +182,14 @@ static void round_acc(mpfr_t x, const mx_dot_model *m) {
   case MX_DOT_ACCUM_F32_RTZ: round_f32_in_place(x, MX_DOT_RTZ, m->subnormal); break;
   default: break; /* exact: no rounding */
   }
+}
+
+/* R_step: the output of a fused step, rounded to step_frac fraction bits (dot.h); the
+ * identity for plain FP32 steps (step_frac 23 or 0). No flushing of its own: the R_acc or
+ * R_fin that always follows it does that. */
+static void round_step(mpfr_t x, const mx_dot_model *m) {
+  if (m->step_frac == 0 || m->step_frac >= 23 || !mpfr_number_p(x)) return;
+  set_f32(x, round_to_frac(x, m->step_round, MX_DOT_SUBN_KEEP, m->step_frac));
 }
 
 static uint32_t final_bits(mpfr_srcptr x, const mx_dot_model *m) {
@@ -238,6 +256,9 @@ static int model_ok(const mx_dot_model *m) {
     return 0;
   if (m->frac_bits != MX_DOT_FRAC_EXACT && (m->frac_bits < 0 || m->frac_bits > MX_DOT_FRAC_MAX)) return 0;
   if (m->acc == MX_DOT_ACC_FUSED && m->scale_at != MX_DOT_SCALE_PRODUCT) return 0;
+  if ((unsigned)m->assign >= MX_DOT_ASSIGN_COUNT || (unsigned)m->step_round >= MX_DOT_ROUND_COUNT) return 0;
+  if (m->step_frac < 0 || m->step_frac > 23) return 0;
+  if (m->step_frac != 0 && m->step_frac != 23 && m->accum == MX_DOT_ACCUM_EXACT) return 0;
   return 1;
 }
 
@@ -366,6 +387,7 @@ int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k
   size_t g = (m->group == 0 || m->group > k) ? k : m->group;
   size_t h = m->presum <= 1 ? 1 : m->presum;
   size_t steps_per_block = (k + g - 1) / g;
+  int interleaved = m->assign == MX_DOT_ASSIGN_INTERLEAVED;
   int c_last = c && m->c_at == MX_DOT_C_LAST;
   size_t updates = n * steps_per_block + (c_last ? 1 : 0), u = 0;
 
@@ -373,29 +395,36 @@ int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k
   if (c && m->c_at == MX_DOT_C_FIRST) set_f32(acc, *c);
   else mpfr_set_zero(acc, -1);
 
-  /* pools: the products of one chunk, the step's terms (+ the accumulator) */
+  /* pools: the products of one chunk, the step's terms (+ the accumulator), the indices
+   * of the step's products (an interleaved step may hold more than g products) */
   mpfr_t *prod = malloc(h * sizeof *prod);
-  mpfr_t *term = malloc((g + 1) * sizeof *term);
-  mpfr_ptr *pp = malloc(h * sizeof *pp), *tp = malloc((g + 1) * sizeof *tp);
-  if (!prod || !term || !pp || !tp) abort();
+  mpfr_t *term = malloc((k + 1) * sizeof *term);
+  mpfr_ptr *pp = malloc(h * sizeof *pp), *tp = malloc((k + 1) * sizeof *tp);
+  size_t *idx = malloc(k * sizeof *idx);
+  if (!prod || !term || !pp || !tp || !idx) abort();
   for (size_t i = 0; i < h; i++) {
     mpfr_init2(prod[i], 32);
     pp[i] = prod[i];
   }
-  for (size_t i = 0; i <= g; i++) mpfr_init2(term[i], 64);
+  for (size_t i = 0; i <= k; i++) mpfr_init2(term[i], 64);
   mpfr_t s, v, d;
   mpfr_inits2(64, s, v, d, (mpfr_ptr)0);
 
   for (size_t j = 0; j < n; j++) {
     block_scale(s, a, b, j);
-    for (size_t st = 0; st < k; st += g) {
-      size_t end = st + g < k ? st + g : k;
+    for (size_t t = 0; t < steps_per_block; t++) {
+      /* the step's products, in order (dot.h "Steps") */
+      size_t cnt = 0;
+      if (interleaved)
+        for (size_t i = t; i < k; i += steps_per_block) idx[cnt++] = i;
+      else
+        for (size_t i = t * g; i < k && i < t * g + g; i++) idx[cnt++] = i;
       int last = ++u == updates;
-      /* chunks: runs of h products, each summed exactly into one term */
+      /* chunks: runs of h of the step's products, each summed exactly into one term */
       size_t nt = 0;
-      for (size_t ch = st; ch < end; ch += h, nt++) {
-        size_t ce = ch + h < end ? ch + h : end;
-        for (size_t i = ch; i < ce; i++) product(prod[i - ch], a, b, j, k, i);
+      for (size_t ch = 0; ch < cnt; ch += h, nt++) {
+        size_t ce = ch + h < cnt ? ch + h : cnt;
+        for (size_t i = ch; i < ce; i++) product(prod[i - ch], a, b, j, k, idx[i]);
         exact_sum(term[nt], pp, ce - ch);
         if (m->scale_at == MX_DOT_SCALE_PRODUCT) exact_or_die(mpfr_mul(term[nt], term[nt], s, MPFR_RNDN));
         tp[nt] = term[nt];
@@ -407,13 +436,15 @@ int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k
           mpfr_set(term[nt], acc, MPFR_RNDN);
           tp[nt] = term[nt];
           align_sum(v, tp, nt + 1, m);
+          round_step(v, m); /* R_step */
           mpfr_set_prec(acc, mpfr_get_prec(v));
           mpfr_set(acc, v, MPFR_RNDN);
         }
       } else {
         align_sum(v, tp, nt, m);
+        round_step(v, m); /* R_step */
         if (m->scale_at == MX_DOT_SCALE_GROUP) {
-          /* d := R_acc(s_j * R_acc(Align_f({chunk}))) */
+          /* d := R_acc(s_j * R_acc(R_step(Align_f({chunk})))) */
           round_acc(v, m);
           mpfr_set_prec(d, mpfr_get_prec(v) + 2);
           exact_or_die(mpfr_mul(d, v, s, MPFR_RNDN));
@@ -436,7 +467,8 @@ int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k
 
   mpfr_clears(s, v, d, acc, (mpfr_ptr)0);
   for (size_t i = 0; i < h; i++) mpfr_clear(prod[i]);
-  for (size_t i = 0; i <= g; i++) mpfr_clear(term[i]);
+  for (size_t i = 0; i <= k; i++) mpfr_clear(term[i]);
+  free(idx);
   free(prod);
   free(term);
   free(pp);

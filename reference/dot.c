@@ -40,6 +40,7 @@ const char *const mx_dot_c_at_names[] = {"first", "last", NULL};
 const char *const mx_dot_round_names[] = {"rne", "rtz", NULL};
 const char *const mx_dot_accum_names[] = {"exact", "f32-rne", "f32-rtz", NULL};
 const char *const mx_dot_subnormal_names[] = {"keep", "flush", NULL};
+const char *const mx_dot_assign_names[] = {"contiguous", "interleaved", NULL};
 
 /* spec_notes/dot.md §4 explains every number here and which of them are our guesses. */
 const mx_dot_preset mx_dot_presets[] = {
@@ -48,31 +49,32 @@ const mx_dot_preset mx_dot_presets[] = {
     {"fp32-sequential", "each block's Dot exact then RNE to FP32; blocks added in FP32 RNE in order, C first",
      "MX 6.2 (FP32 result, intermediate precision open); peers.md D15",
      {0u, 0u, MX_DOT_FRAC_EXACT, MX_DOT_ALIGN_TRUNC, MX_DOT_SCALE_PRODUCT, MX_DOT_ACC_SEPARATE, MX_DOT_C_FIRST,
-      MX_DOT_RNE, MX_DOT_ACCUM_F32_RNE, MX_DOT_SUBN_KEEP}},
+      MX_DOT_RNE, MX_DOT_ACCUM_F32_RNE, MX_DOT_SUBN_KEEP, MX_DOT_ASSIGN_CONTIGUOUS, MX_DOT_STEP_FRAC_F32, MX_DOT_RNE}},
     {"nvidia-hopper-fp8",
-     "per block an FP8 MMA aligning 32 products with 13 fraction bits, truncated; scales applied and "
-     "blocks added in FP32 RNE (software scaling)",
-     "Fasi et al. 2021; Khattak & Mikaitis 2025 (H100 fp8 neab -10); MMA-Sim 2025 (13 bits); DeepSeek-V3 3.3",
+     "per block an FP8 MMA aligning 32 products with 13 fraction bits, truncated, its output truncated to "
+     "13 fraction bits (e8m13); scales applied and blocks added in FP32 RNE (software scaling)",
+     "Fasi et al. 2021; Khattak & Mikaitis 2025 (H100 fp8 neab -10: 13-bit output, RZ); MMA-Sim 2025 (13 bits, "
+     "e8m13 output); DeepSeek-V3 3.3",
      {0u, 0u, 13, MX_DOT_ALIGN_TRUNC, MX_DOT_SCALE_GROUP, MX_DOT_ACC_SEPARATE, MX_DOT_C_FIRST, MX_DOT_RNE,
-      MX_DOT_ACCUM_F32_RNE, MX_DOT_SUBN_KEEP}},
+      MX_DOT_ACCUM_F32_RNE, MX_DOT_SUBN_KEEP, MX_DOT_ASSIGN_CONTIGUOUS, 13, MX_DOT_RTZ}},
     {"nvidia-blackwell-mxf8f6f4",
      "scales in the product exponents; 32 products + accumulator aligned with 25 fraction bits, truncated; "
      "RTZ to FP32 per block",
      "MMA-Sim 2025 (tcgen05.mma kind::mxf8f6f4); Khattak & Mikaitis 2025 (B200)",
      {0u, 0u, 25, MX_DOT_ALIGN_TRUNC, MX_DOT_SCALE_PRODUCT, MX_DOT_ACC_FUSED, MX_DOT_C_FIRST, MX_DOT_RTZ,
-      MX_DOT_ACCUM_F32_RTZ, MX_DOT_SUBN_KEEP}},
+      MX_DOT_ACCUM_F32_RTZ, MX_DOT_SUBN_KEEP, MX_DOT_ASSIGN_CONTIGUOUS, MX_DOT_STEP_FRAC_F32, MX_DOT_RNE}},
     {"nvidia-blackwell-mxf4",
      "groups of 16 FP4 products summed exactly, scaled, aligned with the accumulator at 35 fraction bits, "
      "truncated; RTZ to FP32 per block",
      "MMA-Sim 2025 (kind::mxf4 / mxf4nvf4)",
      {0u, 16u, 35, MX_DOT_ALIGN_TRUNC, MX_DOT_SCALE_PRODUCT, MX_DOT_ACC_FUSED, MX_DOT_C_FIRST, MX_DOT_RTZ,
-      MX_DOT_ACCUM_F32_RTZ, MX_DOT_SUBN_KEEP}},
+      MX_DOT_ACCUM_F32_RTZ, MX_DOT_SUBN_KEEP, MX_DOT_ASSIGN_CONTIGUOUS, MX_DOT_STEP_FRAC_F32, MX_DOT_RNE}},
     {"amd-cdna3",
      "16 products + accumulator per step aligned with 24 fraction bits rounding toward -inf; RNE to FP32 "
      "per step",
      "MMA-Sim 2025 (CDNA3 v_mfma fp8: fused dot, round-down alignment)",
      {16u, 0u, 24, MX_DOT_ALIGN_FLOOR, MX_DOT_SCALE_PRODUCT, MX_DOT_ACC_FUSED, MX_DOT_C_FIRST, MX_DOT_RNE,
-      MX_DOT_ACCUM_F32_RNE, MX_DOT_SUBN_KEEP}},
+      MX_DOT_ACCUM_F32_RNE, MX_DOT_SUBN_KEEP, MX_DOT_ASSIGN_CONTIGUOUS, MX_DOT_STEP_FRAC_F32, MX_DOT_RNE}},
     {NULL, NULL, NULL, MX_DOT_MODEL_EXACT_RNE}};
 
 const mx_dot_preset *mx_dot_preset_find(const char *name) {
@@ -100,6 +102,11 @@ const char *mx_dot_model_check(const mx_dot_model *m) {
     return "frac_bits: not exact (-1) or 0..1000";
   if (m->acc == MX_DOT_ACC_FUSED && m->scale_at != MX_DOT_SCALE_PRODUCT)
     return "acc=fused needs scale_at=product (the accumulator cannot join an unscaled sum)";
+  if ((unsigned)m->assign >= MX_DOT_ASSIGN_COUNT) return "assign: not contiguous or interleaved";
+  if (m->step_frac < 0 || m->step_frac > MX_DOT_STEP_FRAC_F32) return "step_frac: not 0..23 (0 and 23: FP32)";
+  if ((unsigned)m->step_round >= MX_DOT_ROUND_COUNT) return "step_round: not rne or rtz";
+  if (m->step_frac != 0 && m->step_frac != MX_DOT_STEP_FRAC_F32 && m->accum == MX_DOT_ACCUM_EXACT)
+    return "step_frac below 23 needs an FP32 accumulator (accum f32-rne or f32-rtz)";
   return NULL;
 }
 
@@ -264,10 +271,13 @@ static void wide_add_f32(wide *w, uint32_t bits, int scale_exp) {
 }
 
 /* Round a magnitude whose leading bit weighs 2^P, given as sig (leading bit at bit 63;
- * lower bits, with everything below folded into bit 0 as a sticky bit), to FP32 bits. */
-static uint32_t round_sig(int neg, uint64_t sig, int P, mx_dot_round mode, mx_dot_subnormal subn) {
-  /* bits kept: 24 in a normal binade; down to the 2^-149 grid below it */
-  int keep = P >= -126 ? 24 : P + 150;
+ * lower bits, with everything below folded into bit 0 as a sticky bit), to the format with
+ * FP32's exponent range and `frac` fraction bits (1 .. 23; 23 is FP32: R_acc, R_fin; fewer
+ * is R_step of dot.h), returned as the FP32 bits of that value. */
+static uint32_t round_sig(int neg, uint64_t sig, int P, mx_dot_round mode, mx_dot_subnormal subn, int frac) {
+  /* bits kept: frac + 1 in a normal binade; down to the 2^(-126 - frac) grid below it */
+  int keep = P >= -126 ? frac + 1 : P + 127 + frac;
+  const int pad = 23 - frac; /* the kept bits sit this far above FP32's last bit */
   uint64_t q = 0;
   int up = 0;
   if (keep > 0) {
@@ -280,16 +290,17 @@ static uint32_t round_sig(int neg, uint64_t sig, int P, mx_dot_round mode, mx_do
     up = mode == MX_DOT_RNE && sig > ((uint64_t)1 << 63); /* an exact tie goes to even: 0 */
   } /* keep < 0: below 2^-150, nothing rounds up */
   q += (uint64_t)up;
+  q <<= pad;
   /* a carry out of the significand lands in the exponent field by itself */
   uint64_t bits = P >= -126 ? ((uint64_t)(P + 127) << 23) + (q - ((uint64_t)1 << 23)) : q;
-  if (bits >= 0x7F800000u) bits = mode == MX_DOT_RTZ ? 0x7F7FFFFFu : 0x7F800000u;
+  if (bits >= 0x7F800000u) bits = mode == MX_DOT_RTZ ? 0x7F800000u - ((uint64_t)1 << pad) : 0x7F800000u;
   if (subn == MX_DOT_SUBN_FLUSH && bits != 0 && bits < 0x00800000u) bits = 0;
   return (neg ? 0x80000000u : 0u) | (uint32_t)bits;
 }
 
 /* Round the accumulator to FP32. *zero = 1 (and +0 returned) when its value is exactly 0:
  * the caller knows the sign of that zero. Normalizes w (its value is unchanged). */
-static uint32_t wide_round(wide *w, mx_dot_round mode, mx_dot_subnormal subn, int *zero) {
+static uint32_t wide_round_to(wide *w, mx_dot_round mode, mx_dot_subnormal subn, int frac, int *zero) {
   wide_normalize(w);
   *zero = 1;
   if (w->hi < w->lo) return 0;
@@ -318,7 +329,11 @@ static uint32_t wide_round(wide *w, mx_dot_round mode, mx_dot_subnormal subn, in
   uint64_t sig = (uint64_t)(win >> bl); /* leading bit to bit 63 */
   int sticky = (win & (((u128)1 << bl) - 1)) != 0;
   for (int i = lo; i < t - 2; i++) sticky |= mag[i] != 0;
-  return round_sig(neg, sig | (uint64_t)sticky, P, mode, subn);
+  return round_sig(neg, sig | (uint64_t)sticky, P, mode, subn, frac);
+}
+
+static uint32_t wide_round(wide *w, mx_dot_round mode, mx_dot_subnormal subn, int *zero) {
+  return wide_round_to(w, mode, subn, 23, zero);
 }
 
 /* ---- FP32 helpers for the sequential models ------------------------------------------------ */
@@ -453,19 +468,58 @@ static i128 cut(i128 v, int s, mx_dot_align mode) {
   return neg ? -(i128)q : (i128)q;
 }
 
-/* chunk c of a step: products [lo, hi) summed exactly */
-static i128 chunk_sum(const dot_ctx *x, const uint8_t *ca, const uint8_t *cb, size_t lo, size_t hi) {
-  return range_sum(x->ta, x->tb, x->wide_pair, ca, cb, lo, hi);
+/* One step of a block: the products first, first + stride, ... (count of them), in that
+ * order (dot.h "Steps": contiguous steps have stride 1, interleaved ones stride S). */
+typedef struct step_set {
+  size_t first, stride, count;
+} step_set;
+
+static step_set step_of(const mx_dot_model *m, size_t k, size_t g, size_t t) {
+  step_set s;
+  if (m->assign == MX_DOT_ASSIGN_INTERLEAVED) {
+    size_t S = (k + g - 1) / g;
+    s.first = t;
+    s.stride = S;
+    s.count = (k - t + S - 1) / S;
+  } else {
+    s.first = t * g;
+    s.stride = 1;
+    s.count = k - t * g < g ? k - t * g : g;
+  }
+  return s;
+}
+
+/* the step's positions [lo, hi) summed exactly (one chunk) */
+static i128 chunk_sum(const dot_ctx *x, const uint8_t *ca, const uint8_t *cb, const step_set *ss, size_t lo,
+                      size_t hi) {
+  if (ss->stride == 1) return range_sum(x->ta, x->tb, x->wide_pair, ca, cb, ss->first + lo, ss->first + hi);
+  i128 s = 0;
+  for (size_t p = lo; p < hi; p++) {
+    size_t i = ss->first + p * ss->stride;
+    s += (i128)x->ta->fix[ca[i]] * x->tb->fix[cb[i]];
+  }
+  return s;
+}
+
+/* Are all of the step's products negative zeros? (Only asked when their sum is zero.) */
+static int step_all_neg_zero(const dot_ctx *x, const uint8_t *ca, const uint8_t *cb, const step_set *ss) {
+  if (ss->stride == 1) return range_all_neg_zero(x->ta, x->tb, ca, cb, ss->first, ss->first + ss->count);
+  for (size_t p = 0; p < ss->count; p++) {
+    size_t i = ss->first + p * ss->stride;
+    if (!range_all_neg_zero(x->ta, x->tb, ca, cb, i, i + 1)) return 0;
+  }
+  return 1;
 }
 
 /* w := Align_f over the step's chunks (each chunk's sum times 2^texp) and, when fused, the
  * finite FP32 accumulator. Two passes over the chunks (the largest exponent first, then the
  * cuts) so that no term list has to be stored. */
 static void step_align(const dot_ctx *x, const mx_dot_model *m, wide *w, const uint8_t *ca, const uint8_t *cb,
-                       size_t st, size_t end, int texp, int fused, uint32_t acc) {
+                       const step_set *ss, int texp, int fused, uint32_t acc) {
   wide_clear(w);
   i128 av = 0;
   int ae = 0;
+  const size_t n = ss->count;
   if (fused) { /* the accumulator as a term sig * 2^ae */
     uint32_t ef = (acc >> 23) & 0xFF, mant = acc & 0x7FFFFF;
     av = ef ? (i128)(mant | 0x800000u) : (i128)mant;
@@ -474,13 +528,13 @@ static void step_align(const dot_ctx *x, const mx_dot_model *m, wide *w, const u
   }
   if (m->frac_bits == MX_DOT_FRAC_EXACT) {
     wide_add(w, av, ae);
-    wide_add(w, chunk_sum(x, ca, cb, st, end), texp);
+    wide_add(w, chunk_sum(x, ca, cb, ss, 0, n), texp);
     return;
   }
   size_t h = m->presum <= 1 ? 1 : m->presum;
   int have = av != 0, E = have ? i128_bitlen(av) - 1 + ae : 0; /* floor(log2|t|) of the largest */
-  for (size_t c = st; c < end; c += h) {
-    i128 v = chunk_sum(x, ca, cb, c, c + h < end ? c + h : end);
+  for (size_t c = 0; c < n; c += h) {
+    i128 v = chunk_sum(x, ca, cb, ss, c, c + h < n ? c + h : n);
     if (!v) continue;
     int l = i128_bitlen(v) - 1 + texp;
     if (!have || l > E) E = l;
@@ -489,8 +543,8 @@ static void step_align(const dot_ctx *x, const mx_dot_model *m, wide *w, const u
   if (!have) return; /* every term zero */
   int U = E - m->frac_bits; /* the grid 2^U; a term with lsb at or above it is kept whole */
   if (av) wide_add(w, ae >= U ? av : cut(av, U - ae, m->align), ae >= U ? ae : U);
-  for (size_t c = st; c < end; c += h) {
-    i128 v = chunk_sum(x, ca, cb, c, c + h < end ? c + h : end);
+  for (size_t c = 0; c < n; c += h) {
+    i128 v = chunk_sum(x, ca, cb, ss, c, c + h < n ? c + h : n);
     if (v) wide_add(w, texp >= U ? v : cut(v, U - texp, m->align), texp >= U ? texp : U);
   }
 }
@@ -510,9 +564,11 @@ static uint32_t dot_stepwise(const dot_ctx *x, const uint32_t *c, const mx_dot_m
   const mx_dot_round racc = m->accum == MX_DOT_ACCUM_F32_RTZ ? MX_DOT_RTZ : MX_DOT_RNE;
   const mx_dot_subnormal sub = m->subnormal;
   const int fused = m->acc == MX_DOT_ACC_FUSED, group = m->scale_at == MX_DOT_SCALE_GROUP;
-  size_t g = (m->group == 0 || m->group > k) ? k : m->group;
+  /* R_step: 23 fraction bits is FP32 itself (identity before R_acc / R_fin) */
+  const int sfrac = m->step_frac == 0 ? MX_DOT_STEP_FRAC_F32 : m->step_frac;
+  size_t g = (m->group == 0 || m->group > k) ? k : m->group, steps = (k + g - 1) / g;
   int c_last = c && m->c_at == MX_DOT_C_LAST;
-  size_t updates = x->n * ((k + g - 1) / g) + (c_last ? 1 : 0), u = 0;
+  size_t updates = x->n * steps + (c_last ? 1 : 0), u = 0;
   wide w;
   wide_init(&w);
   uint32_t acc = (c && m->c_at == MX_DOT_C_FIRST) ? *c : F32_NEG_ZERO;
@@ -520,25 +576,28 @@ static uint32_t dot_stepwise(const dot_ctx *x, const uint32_t *c, const mx_dot_m
   for (size_t j = 0; j < x->n; j++) {
     const uint8_t *ca = x->a->codes + j * k, *cb = x->b->codes + j * k;
     int sexp = (int)(x->a->scales[j] + x->b->scales[j]) - 254;
-    for (size_t st = 0; st < k; st += g) {
-      size_t end = st + g < k ? st + g : k;
+    for (size_t t = 0; t < steps; t++) {
+      const step_set ss = step_of(m, k, g, t);
       /* the last update is rounded once, by final_round (dot.h) */
       mx_dot_round rm = ++u == updates ? m->final_round : racc;
       if (fused && (f32_is_nan(acc) || f32_is_inf(acc))) continue; /* passes through */
-      step_align(x, m, &w, ca, cb, st, end, group ? -x->qsum : sexp - x->qsum, fused, acc);
+      step_align(x, m, &w, ca, cb, &ss, group ? -x->qsum : sexp - x->qsum, fused, acc);
       int zero;
-      uint32_t r = wide_round(&w, fused ? rm : racc, sub, &zero);
+      /* R_acc(Align) or R_fin(Align) for plain FP32 steps; else R_step, whose value is an
+       * FP32 value, so that the R_acc / R_fin after it can only flush */
+      uint32_t r = sfrac < MX_DOT_STEP_FRAC_F32 ? wide_round_to(&w, m->step_round, sub, sfrac, &zero)
+                                               : wide_round(&w, fused ? rm : racc, sub, &zero);
       if (zero) { /* -0 only when every term is -0 */
-        int neg0 = range_all_neg_zero(x->ta, x->tb, ca, cb, st, end) && (!fused || acc == F32_NEG_ZERO);
+        int neg0 = step_all_neg_zero(x, ca, cb, &ss) && (!fused || acc == F32_NEG_ZERO);
         r = neg0 ? F32_NEG_ZERO : 0;
       }
-      if (fused) { /* acc := R(Align_f({acc} U {s_j * chunk})) */
+      if (fused) { /* acc := R(R_step(Align_f({acc} U {s_j * chunk}))) */
         acc = r;
         continue;
       }
-      uint32_t d = r; /* d := R(Align_f({s_j * chunk})) */
-      if (group && (r & 0x7FFFFFFFu)) {
-        /* d := R(s_j * R(Align_f({chunk}))); r != 0, so the rounding sees a nonzero value */
+      uint32_t d = r; /* d := R(R_step(Align_f({s_j * chunk}))) */
+      if (group && (r & 0x7FFFFFFFu) && !f32_is_inf(r)) {
+        /* d := R(s_j * R(R_step(Align_f({chunk})))); r != 0, so the rounding sees a nonzero value */
         wide_clear(&w);
         wide_add_f32(&w, r, sexp);
         d = wide_round(&w, racc, sub, &zero);

@@ -385,6 +385,9 @@ static int report(const char *what, const dcase *d, const mx_dot_model *m, uint3
               m->group, m->presum, m->frac_bits, mx_dot_align_names[m->align], mx_dot_scale_at_names[m->scale_at],
               mx_dot_acc_names[m->acc], mx_dot_c_at_names[m->c_at], mx_dot_round_names[m->final_round],
               mx_dot_accum_names[m->accum], mx_dot_subnormal_names[m->subnormal]);
+    if (m)
+      fprintf(stderr, " (assign %s step_frac %d step_round %s)", mx_dot_assign_names[m->assign], m->step_frac,
+              mx_dot_round_names[m->step_round]);
     fprintf(stderr, "\n");
     print_case(d);
   }
@@ -445,6 +448,11 @@ static void random_model(mx_dot_model *m) {
   if (m->frac_bits != MX_DOT_FRAC_EXACT && m->accum == MX_DOT_ACCUM_EXACT) /* libmxref declines these */
     m->accum = chance(50) ? MX_DOT_ACCUM_F32_RNE : MX_DOT_ACCUM_F32_RTZ;
   m->subnormal = chance(25) ? MX_DOT_SUBN_FLUSH : MX_DOT_SUBN_KEEP;
+  /* the step parameters: interleaved steps, a narrowed step output (FP32 accumulators) */
+  m->assign = chance(30) ? MX_DOT_ASSIGN_INTERLEAVED : MX_DOT_ASSIGN_CONTIGUOUS;
+  static const int sfracs[] = {0, 1, 7, 10, 13, 16, 20, 22};
+  m->step_frac = chance(30) && m->accum != MX_DOT_ACCUM_EXACT ? sfracs[rnd(8)] : MX_DOT_STEP_FRAC_F32;
+  m->step_round = (mx_dot_round)rnd(MX_DOT_ROUND_COUNT);
 }
 
 /* mode: 0 the fp32-sequential preset, 1 random models, 2 the oracle's finite alignment made

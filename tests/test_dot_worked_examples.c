@@ -424,6 +424,72 @@ static void model_cases(void) {
     g1.group = 1;
     expect("C = 1 + 30 x 2^-25, fused steps of one, rtz", &e, &g1, 0x3F800000u);
   }
+
+  /* assign = interleaved (the Blackwell model with group 16): the 16 even products are
+   * 2^-26 each (E4M3 2^-5 = 0x10, squared 2^-10, times the scale 2^-16: sb = 111), the
+   * product at 31 is 1 (256 * 256 = 2^16 = 0x78 squared, times 2^-16), the other odd ones 0.
+   *   one step (group 0): E = 0, grid 2^-25, every 2^-26 truncates -> 1.0 = 0x3F800000.
+   *   contiguous 16: step 0 (products 0..15) = 8 x 2^-26 = 2^-23 exactly (E = -26);
+   *     step 1: {acc 2^-23, 8 x 2^-26, 1}: grid 2^-25, 2^-23 stays, the 2^-26 go
+   *     -> 1 + 2^-23 = 0x3F800001.
+   *   interleaved (S = 2): step 0 (the even products) = 16 x 2^-26 = 2^-22; step 1 (the
+   *     odd ones): {acc 2^-22, 1} -> 1 + 2^-22 = 0x3F800002, which is also the exact value. */
+  e = make(MX_MXFP8_E4M3, MX_MXFP8_E4M3, 1);
+  for (size_t i = 0; i < K; i += 2) set(&e, 0, i, 0x10, 0x10);
+  set(&e, 0, 31, 0x78, 0x78);
+  e.sb[0] = 111;
+  expect("1 + 16 x 2^-26 exact", &e, &exact, 0x3F800002u);
+  expect("1 + 16 x 2^-26 blackwell-mxf8f6f4 (one step)", &e, &bw8, 0x3F800000u);
+  {
+    mx_dot_model il = bw8;
+    il.group = 16;
+    expect("1 + 16 x 2^-26 blackwell, contiguous steps of 16", &e, &il, 0x3F800001u);
+    il.assign = MX_DOT_ASSIGN_INTERLEAVED;
+    expect("1 + 16 x 2^-26 blackwell, interleaved steps (evens, odds)", &e, &il, 0x3F800002u);
+    il.group = 31; /* S = ceil(32 / 31) = 2: the same two interleaved steps */
+    expect("1 + 16 x 2^-26 blackwell, interleaved, group 31 = 16", &e, &il, 0x3F800002u);
+  }
+
+  /* step_frac (R_step), the Hopper model: products 1, 1, 1 (0x38 squared), 2^-12 (2^-6 =
+   * 0x08 squared), 2^-13 (0x08 x 2^-7 = 0x04). E = 0, grid 2^-13: nothing is cut, the step
+   * sum is 3 + 3 * 2^-13 (leading bit 2^1, so 14 fraction bits).
+   *   plain FP32 step: 3 = 1.5 * 2^1, ulp 2^-22: 0x40400000 + 3 * 2^-13 / 2^-22 = 0x40400600.
+   *   step_frac 13, rtz (MMA-Sim's e8m13): grid 2^-12 -> 3 + 2^-12 = 0x40400000 + 2^10 = 0x40400400.
+   *   step_frac 13, rne: 3 + 2^-12 + half a unit, a tie; 3 + 2^-12 is an odd multiple of
+   *     2^-12, so up: 3 + 2^-11 = 0x40400000 + 2^11 = 0x40400800.
+   * The FP32 additions after it (scales 1, acc -0) round nothing. */
+  e = make(MX_MXFP8_E4M3, MX_MXFP8_E4M3, 1);
+  fill(&e, 0, 0, 3, 0x38, 0x38);
+  set(&e, 0, 3, 0x08, 0x08);
+  set(&e, 0, 4, 0x08, 0x04);
+  expect("3 + 3 x 2^-13 exact", &e, &exact, 0x40400600u);
+  expect("3 + 3 x 2^-13 hopper-fp8 (e8m13 step output, rtz)", &e, &hop, 0x40400400u);
+  {
+    mx_dot_model e813 = hop;
+    e813.step_round = MX_DOT_RNE;
+    expect("3 + 3 x 2^-13 hopper, 13-bit step output rounded to nearest even", &e, &e813, 0x40400800u);
+    e813.step_frac = MX_DOT_STEP_FRAC_F32;
+    expect("3 + 3 x 2^-13 hopper with a plain FP32 step output", &e, &e813, 0x40400600u);
+    e813.step_frac = 0; /* the zero-initialised field: plain FP32 */
+    expect("3 + 3 x 2^-13 hopper, step_frac 0 = FP32", &e, &e813, 0x40400600u);
+  }
+
+  /* R_step below 2^-126: its grid is 2^(-126 - step_frac), coarser than FP32's 2^-149.
+   * Products 1 and 2^-14 (0x04 squared), scales 2^-127 * 2^-3: 2^-130 + 2^-144.
+   *   FP32: 2^-130 = 2^19 units of 2^-149 (0x00080000), + 2^5 units: 0x00080020.
+   *   step_frac 13, rtz, scales on the products: grid 2^-139 -> 0x00080000. */
+  e = make(MX_MXFP8_E4M3, MX_MXFP8_E4M3, 1);
+  set(&e, 0, 0, 0x38, 0x38);
+  set(&e, 0, 1, 0x04, 0x04);
+  e.sa[0] = 0x00;
+  e.sb[0] = 124;
+  expect("2^-130 + 2^-144 fp32-sequential", &e, &seq, 0x00080020u);
+  {
+    mx_dot_model e813 = seq;
+    e813.step_frac = 13;
+    e813.step_round = MX_DOT_RTZ;
+    expect("2^-130 + 2^-144, 13-bit step output: subnormal grid 2^-139", &e, &e813, 0x00080000u);
+  }
 }
 
 /* ---- the API: argument checks, presets, empty sums ----------------------------------------- */
@@ -459,6 +525,31 @@ static void api_cases(void) {
   m = (mx_dot_model)MX_DOT_MODEL_EXACT_RNE;
   m.align = MX_DOT_ALIGN_COUNT;
   CHECK(mxo_dot_general(&a, &b, 1, K, NULL, &m, &r) == MX_DOT_EINVAL, "oracle: bad align");
+  /* the step parameters: assign and step_round in range, step_frac 0 .. 23, and a narrowed
+   * step output only with an FP32 accumulator */
+  m = mx_dot_preset_find("fp32-sequential")->model;
+  m.assign = MX_DOT_ASSIGN_COUNT;
+  CHECK(mx_dot_model_check(&m) != NULL && mxo_dot_general(&a, &b, 1, K, NULL, &m, &r) == MX_DOT_EINVAL &&
+            mxref_dot_general(&a, &b, 1, K, NULL, &m, &r) == MX_DOT_EINVAL,
+        "bad assign is rejected");
+  m.assign = MX_DOT_ASSIGN_INTERLEAVED;
+  m.step_round = MX_DOT_ROUND_COUNT;
+  CHECK(mx_dot_model_check(&m) != NULL && mxo_dot_general(&a, &b, 1, K, NULL, &m, &r) == MX_DOT_EINVAL,
+        "bad step_round is rejected");
+  m.step_round = MX_DOT_RTZ;
+  m.step_frac = 24;
+  CHECK(mx_dot_model_check(&m) != NULL && mxo_dot_general(&a, &b, 1, K, NULL, &m, &r) == MX_DOT_EINVAL,
+        "step_frac 24 is rejected");
+  m.step_frac = -1;
+  CHECK(mx_dot_model_check(&m) != NULL, "step_frac -1 is rejected");
+  m.step_frac = 1;
+  CHECK(mx_dot_model_check(&m) == NULL, "step_frac 1 is valid");
+  m.accum = MX_DOT_ACCUM_EXACT;
+  CHECK(mx_dot_model_check(&m) != NULL && mxo_dot_general(&a, &b, 1, K, NULL, &m, &r) == MX_DOT_EINVAL &&
+            mxref_dot_general(&a, &b, 1, K, NULL, &m, &r) == MX_DOT_EINVAL,
+        "a narrowed step output with an exact accumulator is rejected");
+  m.step_frac = 0;
+  CHECK(mx_dot_model_check(&m) == NULL, "step_frac 0 (plain FP32) with an exact accumulator is valid");
 
   /* libmxref declines finite frac_bits with an exact accumulator; the oracle does not */
   m = (mx_dot_model)MX_DOT_MODEL_EXACT_RNE;
@@ -500,6 +591,13 @@ static void api_cases(void) {
   CHECK(!memcmp(&m, &mx_dot_preset_find("exact-rne")->model, sizeof m), "default is exact-rne");
   CHECK(!strcmp(mx_dot_accum_names[MX_DOT_ACCUM_F32_RTZ], "f32-rtz") && !mx_dot_accum_names[MX_DOT_ACCUM_COUNT],
         "accum names");
+  CHECK(!strcmp(mx_dot_assign_names[MX_DOT_ASSIGN_INTERLEAVED], "interleaved") &&
+            !mx_dot_assign_names[MX_DOT_ASSIGN_COUNT],
+        "assign names");
+  for (const mx_dot_preset *p = mx_dot_presets; p->name; p++)
+    CHECK(p->model.assign == MX_DOT_ASSIGN_CONTIGUOUS &&
+              (p->model.step_frac == MX_DOT_STEP_FRAC_F32) == !!strcmp(p->name, "nvidia-hopper-fp8"),
+          "preset %s: contiguous steps; plain FP32 step outputs except Hopper's e8m13", p->name);
 }
 
 int main(int argc, char **argv) {

@@ -49,30 +49,51 @@
  * from the terms' values, not from their encodings; spec_notes/dot.md §3 says how this
  * relates to hardware models that use the sum of the operand exponents.)
  *
+ * R_step(x), the output of a fused step (the value the unit writes): x rounded by
+ * `step_round` to the format with FP32's exponent range and `step_frac` fraction bits
+ * (grid 2^(max(floor(log2|x|), -126) - step_frac); overflow gives +-Inf under RNE, the
+ * largest finite value of that format under RTZ; no flushing of its own). Every value it
+ * returns is an FP32 value. step_frac = 23 (or 0, the zero-initialised field) is plain
+ * FP32: R_step is then the identity (the model of the ten earlier parameters).
+ * MMA-Sim's "e8m13" FP8 output of Ada/Hopper is step_frac = 13, step_round = rtz.
+ *
+ * Steps. With S = ceil(k / g) steps per block (g = group; group = 0 or >= k: g = k, one
+ * step per block; steps never span blocks), `assign` says which products of block j form
+ * step t (t = 0 .. S-1), in this order:
+ *   contiguous:  products t*g .. min(t*g + g, k) - 1          (consecutive runs of g)
+ *   interleaved: products t, t + S, t + 2S, ... (< k)        (stride S: with k = 32,
+ *                g = 16 the even products form step 0 and the odd ones step 1)
+ * An interleaved step holds ceil(k/S) or floor(k/S) products, which can be fewer than g.
+ *
  * Evaluation, in this order:
  *   acc := (C present and c_at = first) ? C : -0
- *   for block j = 0 .. n-1, for each step (consecutive groups of `group` products of
- *   block j, in element order; group = 0 or >= k: one step per block; steps never span
- *   blocks):
- *     chunks := the step's products in consecutive runs of `presum` (0 or 1: every
- *               product alone); each chunk is summed exactly into one term
- *     scale_at = product, acc = fused:     acc := R_acc(Align_f({acc} U {s_j * chunk}))
- *     scale_at = product, acc = separate:  d := R_acc(Align_f({s_j * chunk}))
+ *   for block j = 0 .. n-1, for each step t = 0 .. S-1 of block j:
+ *     chunks := the step's products, in the order above, in consecutive runs of `presum`
+ *               (0 or 1: every product alone); each chunk is summed exactly into one term
+ *     scale_at = product, acc = fused:     acc := R_acc(R_step(Align_f({acc} U {s_j * chunk})))
+ *     scale_at = product, acc = separate:  d := R_acc(R_step(Align_f({s_j * chunk})))
  *                                          acc := R_acc(acc + d)
- *     scale_at = group  (acc = separate):  d := R_acc(s_j * R_acc(Align_f({chunk})))
+ *     scale_at = group  (acc = separate):  d := R_acc(s_j * R_acc(R_step(Align_f({chunk}))))
  *                                          acc := R_acc(acc + d)
  *   if C present and c_at = last:          acc := R_acc(acc + C)
  *   result := R_fin(acc)
  * except that the LAST accumulator update is not rounded by R_acc: its exact value goes to
- * R_fin, so the result has exactly one final rounding (with n = 0 the result is R_fin(C),
- * or -0 without C). If acc is Inf or NaN it passes through a fused step unchanged.
+ * R_fin, so the result has exactly one final rounding after the last R_step (with n = 0
+ * the result is R_fin(C), or -0 without C). If acc is Inf or NaN it passes through a fused
+ * step unchanged. The steps of one block are separate fused sums combined through the
+ * accumulator: interleaved groups are "summed separately, then combined" by R_acc (fused:
+ * the second group's sum takes the first one's rounded result as a term).
  *
  * Consequences worth knowing: with accum = exact and frac_bits = exact every model is the
  * exact value rounded once (MX_DOT_EXACT_RNE and its rtz/flush variants), whatever group,
- * presum, scale_at, acc and c_at say. scale_at = group differs from product only through
+ * presum, scale_at, acc, c_at and assign say. scale_at = group differs from product only through
  * its extra FP32 rounding of the unscaled step result (a unit that returns FP32 before the
  * scales are applied in software): alignment itself is invariant under a power-of-two
- * scale shared by the whole step.
+ * scale shared by the whole step. assign = interleaved differs from contiguous only
+ * when a block has two or more steps (1 < g < k). R_step rounds nothing when every step
+ * sum fits in step_frac + 1 significant bits and stays in the normal range (spec_notes/
+ * dot.md "Probes" gives the bounds); step_frac < 23 needs an FP32 accumulator (accum !=
+ * exact): the step output is what the unit writes to its FP32 register.
  *
  * libmxref implements every model except finite frac_bits together with accum = exact (it
  * returns MX_DOT_EUNSUPPORTED for those: an exact accumulator cut to a grid would need a
@@ -134,8 +155,16 @@ typedef enum mx_dot_accum {
 /* FP32 subnormal results of every rounding (R_acc and R_fin). */
 typedef enum mx_dot_subnormal { MX_DOT_SUBN_KEEP = 0, MX_DOT_SUBN_FLUSH, MX_DOT_SUBN_COUNT } mx_dot_subnormal;
 
+/* Which products of a block form each step (see "Steps" above). */
+typedef enum mx_dot_assign {
+  MX_DOT_ASSIGN_CONTIGUOUS = 0, /* consecutive runs of `group` products */
+  MX_DOT_ASSIGN_INTERLEAVED,    /* step t takes products t, t+S, t+2S, ... (S steps per block) */
+  MX_DOT_ASSIGN_COUNT
+} mx_dot_assign;
+
 #define MX_DOT_FRAC_EXACT (-1) /* frac_bits: the fused sum keeps every bit */
 #define MX_DOT_FRAC_MAX 1000   /* largest finite frac_bits accepted */
+#define MX_DOT_STEP_FRAC_F32 23 /* step_frac: the step output is plain FP32 (R_step = identity) */
 
 typedef struct mx_dot_model {
   unsigned group;  /* products per fused step (between accumulator roundings); 0 = whole block */
@@ -149,12 +178,17 @@ typedef struct mx_dot_model {
   mx_dot_round final_round;
   mx_dot_accum accum;
   mx_dot_subnormal subnormal;
+  /* Added after the first ten; a zero-initialised field means its default. */
+  mx_dot_assign assign;   /* which products form a step: contiguous (default) or interleaved */
+  int step_frac;          /* fraction bits of a fused step's output R_step: 1 .. 23;
+                             23 (MX_DOT_STEP_FRAC_F32) or 0 = plain FP32, the default */
+  mx_dot_round step_round; /* how R_step rounds (rne, rtz); irrelevant at step_frac 23 */
 } mx_dot_model;
 
 /* The ideal: the exact value, rounded once to nearest even (subnormals kept). */
 #define MX_DOT_MODEL_EXACT_RNE                                                                             \
   {0u, 0u, MX_DOT_FRAC_EXACT, MX_DOT_ALIGN_TRUNC, MX_DOT_SCALE_PRODUCT, MX_DOT_ACC_SEPARATE, MX_DOT_C_FIRST, \
-   MX_DOT_RNE, MX_DOT_ACCUM_EXACT, MX_DOT_SUBN_KEEP}
+   MX_DOT_RNE, MX_DOT_ACCUM_EXACT, MX_DOT_SUBN_KEEP, MX_DOT_ASSIGN_CONTIGUOUS, MX_DOT_STEP_FRAC_F32, MX_DOT_RNE}
 
 /* Named models (spec_notes/dot.md §4 gives each one's sources and what is our guess). */
 typedef struct mx_dot_preset {
@@ -164,8 +198,9 @@ typedef struct mx_dot_preset {
   mx_dot_model model;
 } mx_dot_preset;
 
-/* exact-rne, fp32-sequential, nvidia-hopper-fp8, nvidia-blackwell-mxf8f6f4,
- * nvidia-blackwell-mxf4, amd-cdna3; terminated by an entry with name == NULL. */
+/* exact-rne, fp32-sequential, nvidia-hopper-fp8 (its step output is e8m13: step_frac 13,
+ * step_round rtz), nvidia-blackwell-mxf8f6f4, nvidia-blackwell-mxf4, amd-cdna3; terminated
+ * by an entry with name == NULL. */
 extern const mx_dot_preset mx_dot_presets[];
 const mx_dot_preset *mx_dot_preset_find(const char *name); /* NULL when unknown */
 void mx_dot_model_default(mx_dot_model *m);                 /* exact-rne */
@@ -180,6 +215,7 @@ extern const char *const mx_dot_c_at_names[];      /* "first" "last" */
 extern const char *const mx_dot_round_names[];     /* "rne" "rtz" */
 extern const char *const mx_dot_accum_names[];     /* "exact" "f32-rne" "f32-rtz" */
 extern const char *const mx_dot_subnormal_names[]; /* "keep" "flush" */
+extern const char *const mx_dot_assign_names[];    /* "contiguous" "interleaved" */
 
 /* Return codes. */
 #define MX_DOT_OK 0
