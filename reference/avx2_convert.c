@@ -290,7 +290,9 @@ static inline __attribute__((always_inline)) size_t quantize_mode(const cvt_cons
 
 size_t mxr_avx2_quantize_blocks(mx_block_fmt f, mx_fmt src, const void *values, size_t nblocks, size_t k,
                                 const mx_block_opts *o, uint8_t *scales, uint8_t *codes) {
-  if ((src != MX_F32 && src != MX_BF16 && src != MX_F16) || k % 8 != 0 || k == 0) return 0;
+  if ((src != MX_F32 && src != MX_BF16 && src != MX_F16) || k % 8 != 0 || k == 0 ||
+      (unsigned)f >= MX_BLOCK_FMT_COUNT)
+    return 0;
   /* a NaN scale would need the elements zeroed: the scalar path does that */
   cvt_consts c;
   cvt_setup(&c, mx_block_element(f), &o->elem);

@@ -23,6 +23,7 @@ typedef struct fix_params {
 } fix_params;
 
 static int fix_params_of(mx_block_fmt f, fix_params *p) {
+  if ((unsigned)f >= MX_BLOCK_FMT_COUNT) return 0;
   const mx_format_desc *d = mx_format(mx_block_element(f));
   if (d->kind == MX_KIND_FLOAT && d->ebits + d->mbits > 6) {
     /* the largest F = (2^(m+1) - 1) * 2^(2^ebits - 3) must stay below 2^31 (E4M3: 2^18);
