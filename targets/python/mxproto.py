@@ -1,0 +1,346 @@
+"""mxproto.py - the shared, standard-library-only half of the Python library adapters.
+
+The adapters (mxtarget_mldtypes.py, mxtarget_torch.py) keep only the calls into their
+library; everything else lives here and runs without NumPy or PyTorch:
+
+  * the line protocol of harness/PROTOCOL.md (handshake, one answer per request, in order,
+    flushed; `unsupported` for anything a backend does not implement, `error TEXT` for a
+    malformed request),
+  * parsing and checking of the hex bit patterns of every format,
+  * the exact value of every code of every element format (fractions.Fraction), used to
+    build probe inputs and to re-encode values that a library hands back as floats,
+  * probes that find out, by asking the library, which rounding mode and which overflow
+    behaviour a cast implements, so that an adapter claims exactly those,
+  * the clean refusal of an unusable target: one line on stderr and exit status 3.
+
+Exit status 3: harness/PROTOCOL.md does not name an exit status for a target that cannot
+work at all. `mxconform run` itself exits 3 for "target unusable" (README, RESULTS.md:
+verdict "error"), and the CUDA device target exits 3 when there is no GPU; a Python target
+whose library does not import does the same. The harness sees the process exit before the
+handshake and reports `no valid handshake (the target exited)`, verdict error, exit 3.
+"""
+import struct
+import sys
+from fractions import Fraction
+
+PROTOCOL_HELLO = "mxconform-protocol 1"
+EXIT_UNUSABLE = 3
+
+# ---- formats ----------------------------------------------------------------------------
+
+# Source formats: (exponent bits, trailing significand bits); width = 1 + e + m.
+SOURCES = {"f32": (8, 23), "bf16": (8, 7), "f16": (5, 10), "f64": (11, 52)}
+SOURCE_WIDTH = {name: 1 + e + m for name, (e, m) in SOURCES.items()}
+
+# Element and scale formats (decode / cvt destinations): code width in bits.
+ELEMENT_WIDTH = {"e4m3": 8, "e5m2": 8, "e2m3": 6, "e3m2": 6, "e2m1": 4, "int8": 8, "e8m0": 8}
+
+# MX block formats -> element format.
+BLOCK_ELEMENT = {"mxfp8_e4m3": "e4m3", "mxfp8_e5m2": "e5m2", "mxfp6_e2m3": "e2m3",
+                 "mxfp6_e3m2": "e3m2", "mxfp4_e2m1": "e2m1", "mxint8": "int8"}
+
+ROUNDINGS = ("rne", "rna", "rtz", "rup", "rdn", "sr")
+OVERFLOWS = ("sat", "ovf")
+RULES = ("floor", "ceil", "rceil", "even", "even-tiedown")
+
+# Float element formats: (exponent bits, mantissa bits, bias).
+_FLOAT_ELEMENTS = {"e4m3": (4, 3, 7), "e5m2": (5, 2, 15), "e2m3": (2, 3, 1), "e3m2": (3, 2, 3),
+                   "e2m1": (2, 1, 1)}
+
+
+class Format:
+    """Exact values of every code of one element/scale format.
+
+    value(code) -> ("num", Fraction) | ("inf", sign) | ("nan", None); Fractions are signed,
+    and -0 is told apart by sign_of(code)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.width = ELEMENT_WIDTH[name]
+        self.sign_bit = 0 if name == "e8m0" else (1 << (self.width - 1))
+        if name in _FLOAT_ELEMENTS:
+            self.ebits, self.mbits, self.bias = _FLOAT_ELEMENTS[name]
+        # Non-negative finite codes in increasing order of value (the grid).
+        self.grid = []
+        for code in range(1 << self.width):
+            kind, v = self.value(code)
+            if kind == "num" and (v > 0 or (v == 0 and not self.sign_of(code))):
+                self.grid.append((v, code))
+        self.grid.sort()
+        self.max_code = self.grid[-1][1]
+        self.max_value = self.grid[-1][0]
+        # The code a non-saturating conversion gives on overflow (None: the format has
+        # nothing to overflow into, so it saturates whatever the mode).
+        self.overflow_code = {"e4m3": 0x7F, "e5m2": 0x7C, "e8m0": 0xFF}.get(name)
+        self._code_of = {}
+        for code in range(1 << self.width):
+            kind, v = self.value(code)
+            if kind == "num":
+                self._code_of.setdefault((v, self.sign_of(code)), code)
+
+    def sign_of(self, code):
+        return 1 if self.sign_bit and (code & self.sign_bit) else 0
+
+    def value(self, code):
+        if self.name == "e8m0":
+            if code == 0xFF:
+                return "nan", None
+            return "num", Fraction(2) ** (code - 127)
+        if self.name == "int8":
+            q = code - 256 if code & 0x80 else code
+            return "num", Fraction(q, 64)
+        sign = -1 if code & self.sign_bit else 1
+        mag = code & (self.sign_bit - 1)
+        e = mag >> self.mbits
+        m = mag & ((1 << self.mbits) - 1)
+        if self.name == "e4m3" and mag == 0x7F:
+            return "nan", None
+        if self.name == "e5m2" and e == 31:
+            return ("inf", sign) if m == 0 else ("nan", None)
+        if e == 0:
+            v = Fraction(m) * Fraction(2) ** (1 - self.bias - self.mbits)
+        else:
+            v = Fraction(m | (1 << self.mbits)) * Fraction(2) ** (e - self.bias - self.mbits)
+        return "num", sign * v
+
+    def code_of(self, value, negative=False):
+        """The code whose value is exactly `value` (a Fraction; `negative` picks -0), or
+        None when the format cannot hold it."""
+        neg = 1 if (value < 0 or (value == 0 and negative)) else 0
+        if not self.sign_bit:
+            neg = 0
+        code = self._code_of.get((value, neg))
+        if code is None and value == 0:
+            code = self._code_of.get((value, 0))  # INT8 has one zero: -0 is 0x00
+        return code
+
+
+_FORMATS = {}
+
+
+def fmt(name):
+    if name not in _FORMATS:
+        _FORMATS[name] = Format(name)
+    return _FORMATS[name]
+
+
+def source_value(src, bits):
+    """Source bit pattern -> ("num", Fraction, sign) / ("inf", None, sign) / ("nan", None, sign)."""
+    ebits, mbits = SOURCES[src]
+    sign = (bits >> (ebits + mbits)) & 1
+    e = (bits >> mbits) & ((1 << ebits) - 1)
+    m = bits & ((1 << mbits) - 1)
+    bias = (1 << (ebits - 1)) - 1
+    if e == (1 << ebits) - 1:
+        return ("nan" if m else "inf"), None, sign
+    if e == 0:
+        mag = Fraction(m) * Fraction(2) ** (1 - bias - mbits)
+    else:
+        mag = Fraction(m | (1 << mbits)) * Fraction(2) ** (e - bias - mbits)
+    return "num", (-mag if sign else mag), sign
+
+
+def exact_bits(src, value):
+    """A value exactly representable in source format `src` (Fraction or int) -> its bits.
+    Raises ValueError when it is not exactly representable."""
+    ebits, mbits = SOURCES[src]
+    bias = (1 << (ebits - 1)) - 1
+    value = Fraction(value)
+    sign = 1 if value < 0 else 0
+    mag = -value if sign else value
+    if mag == 0:
+        return sign << (ebits + mbits)
+    e = mag.numerator.bit_length() - mag.denominator.bit_length()
+    if Fraction(2) ** e > mag:
+        e -= 1
+    e = max(e, 1 - bias)
+    mant = mag / Fraction(2) ** (e - mbits)
+    if mant.denominator != 1 or e > bias:
+        raise ValueError("%s is not a %s value" % (value, src))
+    mant = mant.numerator
+    field = e + bias if mant >> mbits else 0
+    return (sign << (ebits + mbits)) | (field << mbits) | (mant & ((1 << mbits) - 1))
+
+
+def float_of_f64_bits(bits):
+    return struct.unpack("<d", struct.pack("<Q", bits))[0]
+
+
+def to_signed(bits, width):
+    """Unsigned bit pattern -> the two's-complement integer of the same width (for
+    libraries that only have signed integer tensors)."""
+    return bits - (1 << width) if bits >> (width - 1) else bits
+
+
+# ---- the protocol -----------------------------------------------------------------------
+
+
+class Unsupported(Exception):
+    """Answered `unsupported`: the suite is reported unsupported, not failed."""
+
+
+class BadRequest(Exception):
+    """Answered `error TEXT`."""
+
+
+def hex_value(text, width):
+    try:
+        value = int(text, 16)
+    except ValueError:
+        raise BadRequest("'%s' is not hex" % text)
+    if text.startswith(("-", "+", "0x", "0X")) or value >> width:
+        raise BadRequest("'%s' is not a %d-bit pattern" % (text, width))
+    return value
+
+
+def _count(fields, count_field):
+    try:
+        n = int(count_field)
+    except ValueError:
+        raise BadRequest("bad count '%s'" % count_field)
+    if n != len(fields):
+        raise BadRequest("%d values, the request says %d" % (len(fields), n))
+    return fields
+
+
+class Backend:
+    """What an adapter implements. Every method may raise Unsupported. Lists of ints in,
+    lists of ints out; one call per request line (a whole batch of up to 1024 values)."""
+
+    name = "mxproto-backend"
+    version = "0"
+
+    def decode(self, fmt_name, codes):
+        """-> f64 bit patterns, one per code."""
+        raise Unsupported()
+
+    def cvt(self, src, dst, rounding, overflow, values):
+        """-> codes, one per value."""
+        raise Unsupported()
+
+    def quantize(self, block_fmt, src, rule, rounding, values):
+        """One block -> (scale byte, [codes])."""
+        raise Unsupported()
+
+
+def answer(backend, line):
+    f = line.split(" ")
+    op = f[0]
+    if op == "decode" and len(f) >= 3:
+        if f[1] not in ELEMENT_WIDTH:
+            raise Unsupported()
+        width = ELEMENT_WIDTH[f[1]]
+        codes = [hex_value(c, width) for c in _count(f[3:], f[2])]
+        out = backend.decode(f[1], codes)
+    elif op == "cvt" and len(f) >= 6:
+        src, dst, rounding, overflow = f[1:5]
+        if (src not in SOURCES or dst not in ELEMENT_WIDTH or rounding not in ROUNDINGS
+                or overflow not in OVERFLOWS or rounding == "sr"):
+            raise Unsupported()  # no library wrapped here has stochastic rounding
+        width = SOURCE_WIDTH[src]
+        values = [hex_value(v, width) for v in _count(f[6:], f[5])]
+        out = backend.cvt(src, dst, rounding, overflow, values)
+    elif op == "quantize" and len(f) >= 6:
+        block_fmt, src, rule, rounding = f[1:5]
+        if block_fmt not in BLOCK_ELEMENT or src not in SOURCES or rule not in RULES:
+            raise Unsupported()
+        width = SOURCE_WIDTH[src]
+        values = [hex_value(v, width) for v in _count(f[6:], f[5])]
+        scale, codes = backend.quantize(block_fmt, src, rule, rounding, values)
+        out = [scale] + list(codes)
+    else:
+        # dequantize, pack, dot, and whatever a later protocol version adds
+        raise Unsupported()
+    return "ok" + "".join(" %x" % v for v in out)
+
+
+def serve(backend, stdin=None, stdout=None):
+    """Run the protocol until `quit` or end of input. Returns the exit status."""
+    stdin = stdin or sys.stdin
+    out = stdout or sys.stdout
+    first = True
+    for raw in stdin:
+        line = raw.rstrip("\r\n")
+        if first:
+            first = False
+            if line != PROTOCOL_HELLO:
+                out.write("error expected '%s'\n" % PROTOCOL_HELLO)
+                out.flush()
+                return 2
+            out.write("ok %s %s\n" % (backend.name, backend.version))
+        elif line == "quit":
+            break
+        else:
+            try:
+                reply = answer(backend, line)
+            except Unsupported:
+                reply = "unsupported"
+            except BadRequest as e:
+                reply = "error %s" % e
+            except Exception as e:  # a library exception is the target's answer: an error
+                reply = "error %s: %s" % (type(e).__name__, " ".join(str(e).split()))
+            out.write(reply + "\n")
+        out.flush()  # the harness may be waiting for this very answer
+    return 0
+
+
+def refuse(what, exc):
+    """The target cannot work here: one line on stderr, exit status 3 (see the module
+    docstring). `what` is e.g. "ml_dtypes"."""
+    sys.stderr.write("%s not importable: %s: %s\n" % (what, type(exc).__name__, " ".join(str(exc).split())))
+    sys.stderr.flush()
+    sys.exit(EXIT_UNUSABLE)
+
+
+def log(prefix, text):
+    sys.stderr.write("%s: %s\n" % (prefix, text))
+    sys.stderr.flush()
+
+
+# ---- probes: which rounding / overflow does a cast implement? ------------------------------
+
+
+def probe_rounding(cast, dst):
+    """`cast(list of f32 bit patterns) -> list of codes` converts to `dst` with the library's
+    one conversion. Returns "rne", "rna", or None (neither: e.g. truncation, or an error).
+
+    Probes, all exact f32 values between two neighbouring positive codes lo < hi of dst,
+    where lo has an even code: lo + ulp/4 (nearest: lo), lo + 3ulp/4 (nearest: hi), and the
+    midpoint (rne: lo, rna: hi). For E8M0 the neighbours are 2 and 4 (3.0 is the tie)."""
+    f = fmt(dst)
+    grid = f.grid
+    # a pair of normal neighbours well inside the range with an even lower code
+    for i in range(len(grid) // 2, len(grid) - 1):
+        (lo, lo_code), (hi, hi_code) = grid[i], grid[i + 1]
+        if lo > 0 and lo_code % 2 == 0:
+            break
+    if dst == "e8m0":
+        (lo, lo_code), (hi, hi_code) = (Fraction(2), 0x80), (Fraction(4), 0x81)
+    ulp = hi - lo
+    probes = [lo + ulp / 4, lo + 3 * ulp / 4, lo + ulp / 2]
+    try:
+        got = cast([exact_bits("f32", p) for p in probes])
+    except Exception:
+        return None
+    if got[0] != lo_code or got[1] != hi_code:
+        return None
+    return {lo_code: "rne", hi_code: "rna"}.get(got[2])
+
+
+def probe_overflow(cast, dst):
+    """Which overflow values of the protocol a cast matches: a set of "sat" / "ovf".
+
+    Probe: the largest finite f32 (0x7F7FFFFF), beyond every destination's range. +-max
+    means saturation; the format's special (E4M3 NaN 0x7F, E5M2 +Inf 0x7C, E8M0 0xFF) means
+    non-saturating. FP6/FP4/INT8 have nothing to overflow into: +-max is both `sat` and
+    `ovf` there (spec_notes/conversion.md §3.3)."""
+    f = fmt(dst)
+    try:
+        code = cast([0x7F7FFFFF])[0]
+    except Exception:
+        return set()
+    if code == f.max_code:
+        return {"sat"} if f.overflow_code is not None else {"sat", "ovf"}
+    if code == f.overflow_code:
+        return {"ovf"}
+    return set()

@@ -1,0 +1,3 @@
+DTYPE_FP6_E2M3 = "fp6_e2m3"
+DTYPE_FP6_E3M2 = "fp6_e3m2"
+DTYPE_FP4 = "fp4_e2m1"
