@@ -30,40 +30,57 @@
 #include "internal.h"
 #include "mxconform/block.h"
 
-/* Per-call constants of one destination format and knob set, already broadcast. */
+/* Compile-time copies of the format rows: every kernel is instantiated per destination
+ * format, so widths, exponents and limits are immediates, not loads (perf showed the
+ * general kernel spilling them). */
+#define MX_FORMAT(id, name, lname, kind, bits, sgn, eb, mb, bias, emax, emin, spec, ints, maxc, elem, src) \
+  static const mx_format_desc v_row_##id = {id, name, lname, kind, bits, sgn, eb, mb, bias, emax, emin, spec, ints, maxc, elem, src};
+#include "mxconform/formats.def"
+#undef MX_FORMAT
+
+/* Per-call values that depend on the knobs, not on the format. */
 typedef struct cvt_consts {
-  int is_int;      /* INT8: fixed quantum 2^int_scale_log2, saturation, two's complement */
-  __m128i m_cnt;   /* the same as a shift count */
-  __m256i sign_code; /* the sign bit of a code: 1 << (bits - 1) */
-  __m256i emin;    /* float: smallest normal exponent */
-  __m256i shift0;  /* float: 23 - m; INT8: 23 + int_scale_log2 */
-  __m256i max_code;
   __m256i ovf_pos, ovf_neg; /* float overflow codes (scalar float_overflow) */
-  __m256i twos;    /* INT8: 1 when -128 is allowed (int8_range = twos) */
-  int flush;       /* src_subnormals = flush */
+  int ovf_is_max;           /* they are +-max_code: overflow is a min() on the magnitude */
+  __m256i twos;             /* INT8: 1 when -128 is allowed (int8_range = twos) */
+  int flush;                /* src_subnormals = flush */
 } cvt_consts;
 
 static void cvt_setup(cvt_consts *c, mx_fmt dst, const mx_convert_opts *o) {
   const mx_format_desc *d = mx_format(dst);
-  c->is_int = d->kind == MX_KIND_INT;
-  c->m_cnt = _mm_cvtsi32_si128(c->is_int ? 0 : d->mbits);
-  c->sign_code = _mm256_set1_epi32(1 << (d->bits - 1));
-  c->emin = _mm256_set1_epi32(d->emin);
-  c->shift0 = _mm256_set1_epi32(c->is_int ? 23 + d->int_scale_log2 : 23 - d->mbits);
-  c->max_code = _mm256_set1_epi32((int)d->max_code);
   /* The overflow code depends only on sign, mode and knobs: ask the scalar path with the
    * largest f32, which overflows every element format, so both paths agree by construction. */
-  c->ovf_pos = _mm256_set1_epi32((int)mxref_convert_one(dst, MX_F32, 0x7F7FFFFFu, o, 0));
-  c->ovf_neg = _mm256_set1_epi32((int)mxref_convert_one(dst, MX_F32, 0xFF7FFFFFu, o, 0));
+  uint32_t pos = mxref_convert_one(dst, MX_F32, 0x7F7FFFFFu, o, 0);
+  uint32_t neg = mxref_convert_one(dst, MX_F32, 0xFF7FFFFFu, o, 0);
+  c->ovf_pos = _mm256_set1_epi32((int)pos);
+  c->ovf_neg = _mm256_set1_epi32((int)neg);
+  c->ovf_is_max = pos == d->max_code && neg == ((1u << (d->bits - 1)) | (uint32_t)d->max_code);
   c->twos = _mm256_set1_epi32(o->int8_range == MX_INT8_TWOS);
   c->flush = o->src_subnormals == MX_SUBN_FLUSH;
 }
 
+/* Does every f32 subnormal, divided by 2^s, lie more than 25 bits below the destination's
+ * unit (shift >= 25 in cvt8, so even 2^24 is below half a unit)? Then it rounds the same
+ * whether or not its significand is normalised. For convert (s = 0) this holds for every
+ * element format; in quantize it fails only for blocks whose amax is below about 2^-108. */
+static inline __attribute__((always_inline)) int subnormal_shortcut_ok(const mx_format_desc *d, int s) {
+  const int is_int = d->kind == MX_KIND_INT;
+  const int shift0 = is_int ? 23 + d->int_scale_log2 : 23 - d->mbits;
+  /* an f32 subnormal has e <= -127 - s; the smallest shift is at e = -127 - s */
+  return shift0 + (is_int ? 0 : d->emin) + 127 + s >= 25;
+}
+
 /* Eight f32 bit patterns (no NaN/Inf) -> eight codes in the low byte of each lane.
  * zero_extra: lanes to treat as zero (f16 subnormals under flush). s: the exponent the values
- * are divided by. mode and is_int are compile-time constants in every instantiation. */
-static inline __attribute__((always_inline)) __m256i cvt8(const cvt_consts *c, __m256i x, __m256i zero_extra,
-                                                          __m256i s, mx_round mode, int is_int) {
+ * are divided by. d (a compile-time row), mode and subnormals are constants in every
+ * instantiation. subnormals = 0 skips normalising f32 subnormals: allowed when
+ * subnormal_shortcut_ok() holds for s, because then such a lane, read as 1.mant x 2^-127, is
+ * still nonzero and below half a unit of the destination, and rounds like its true value. */
+static inline __attribute__((always_inline)) __m256i cvt8(const cvt_consts *c, const mx_format_desc *d, __m256i x,
+                                                          __m256i zero_extra, __m256i s, mx_round mode, int subnormals) {
+  const int is_int = d->kind == MX_KIND_INT;
+  const __m256i shift0 = _mm256_set1_epi32(is_int ? 23 + d->int_scale_log2 : 23 - d->mbits);
+  const __m256i max_code = _mm256_set1_epi32((int)d->max_code);
   const __m256i one = _mm256_set1_epi32(1);
   const __m256i zero = _mm256_setzero_si256();
   __m256i a = _mm256_and_si256(x, _mm256_set1_epi32(0x7FFFFFFF));
@@ -74,23 +91,27 @@ static inline __attribute__((always_inline)) __m256i cvt8(const cvt_consts *c, _
   __m256i is_zero = _mm256_or_si256(_mm256_cmpeq_epi32(a, zero), zero_extra);
   if (c->flush) is_zero = _mm256_or_si256(is_zero, is_sub);
   __m256i sig = _mm256_or_si256(mant, _mm256_set1_epi32(0x800000));
-  __m256i e = _mm256_sub_epi32(ef, _mm256_set1_epi32(127));
-  if (_mm256_movemask_epi8(_mm256_andnot_si256(is_zero, is_sub))) {
+  /* t = e - emin with e = floor(log2 |x / 2^s|) (INT8: t = e): the exponent field minus one
+   * per-block constant (hoisted out of the loops by the compiler) */
+  const int ebase = is_int ? 0 : d->emin;
+  __m256i t = _mm256_sub_epi32(ef, _mm256_add_epi32(s, _mm256_set1_epi32(127 + ebase)));
+  if (subnormals && _mm256_movemask_epi8(_mm256_andnot_si256(is_zero, is_sub))) {
     /* f32 subnormals (rare): lead = floor(log2 mant), read from the exact float conversion
-     * of mant; the significand is shifted up to [2^23, 2^24) */
+     * of mant (e = lead - 149); the significand is shifted up to [2^23, 2^24) */
     __m256i lead = _mm256_sub_epi32(_mm256_srli_epi32(_mm256_castps_si256(_mm256_cvtepi32_ps(mant)), 23),
                                     _mm256_set1_epi32(127));
     sig = _mm256_blendv_epi8(sig, _mm256_sllv_epi32(mant, _mm256_sub_epi32(_mm256_set1_epi32(23), lead)), is_sub);
-    e = _mm256_blendv_epi8(e, _mm256_sub_epi32(lead, _mm256_set1_epi32(149)), is_sub);
+    t = _mm256_blendv_epi8(t, _mm256_sub_epi32(lead, _mm256_add_epi32(s, _mm256_set1_epi32(149 + ebase))), is_sub);
   }
-  e = _mm256_sub_epi32(e, s);
 
   /* shift: how many low bits of sig lie below the destination's quantum (>= 10 for every
-   * in-range lane); capped at 31, where every mode below still decides right because
-   * sig < 2^24 is below half a unit */
-  __m256i eq = is_int ? zero : _mm256_max_epi32(e, c->emin);
-  __m256i shift = is_int ? _mm256_sub_epi32(c->shift0, e) : _mm256_add_epi32(_mm256_sub_epi32(eq, e), c->shift0);
+   * in-range lane): float 23 - m + max(emin - e, 0), INT8 17 - e; capped at 31, where
+   * every mode below still decides right because sig < 2^24 is below half a unit */
+  __m256i above = is_int ? zero : _mm256_max_epi32(t, zero); /* float: binade - emin */
+  __m256i shift = _mm256_sub_epi32(shift0, t);
+  if (!is_int) shift = _mm256_max_epi32(shift, shift0);
   shift = _mm256_min_epi32(shift, _mm256_set1_epi32(31));
+  const __m256i e = t; /* INT8 (ebase 0): t is e */
   /* Rounding as one add before the shift (sig + bias < 2^32): the increment that
    * mxr_round_increment decides is exactly the carry the bias produces out of the low bits.
    *   rne: bias = half - 1 + (lsb of the truncated result)   rna: bias = half
@@ -99,7 +120,7 @@ static inline __attribute__((always_inline)) __m256i cvt8(const cvt_consts *c, _
   switch (mode) {
   case MX_RNE: {
     __m256i lsb = _mm256_and_si256(_mm256_srlv_epi32(sig, shift), one);
-    __m256i half_m1 = _mm256_sub_epi32(_mm256_sllv_epi32(one, _mm256_sub_epi32(shift, one)), one);
+    __m256i half_m1 = _mm256_srlv_epi32(_mm256_set1_epi32(-1), _mm256_sub_epi32(_mm256_set1_epi32(33), shift));
     n = _mm256_srlv_epi32(_mm256_add_epi32(sig, _mm256_add_epi32(half_m1, lsb)), shift);
     break;
   }
@@ -124,11 +145,15 @@ static inline __attribute__((always_inline)) __m256i cvt8(const cvt_consts *c, _
     res = _mm256_blendv_epi8(n, negv, negative);
     res = _mm256_andnot_si256(is_zero, res); /* INT8 has one zero */
   } else {
-    __m256i mag = _mm256_add_epi32(_mm256_sll_epi32(_mm256_sub_epi32(eq, c->emin), c->m_cnt), n);
-    __m256i sbit = _mm256_and_si256(negative, c->sign_code);
-    __m256i ovf = _mm256_cmpgt_epi32(mag, c->max_code);
-    res = _mm256_or_si256(sbit, mag);
-    res = _mm256_blendv_epi8(res, _mm256_blendv_epi8(c->ovf_pos, c->ovf_neg, negative), ovf);
+    __m256i mag = _mm256_add_epi32(_mm256_slli_epi32(above, d->mbits), n);
+    __m256i sbit = _mm256_and_si256(negative, _mm256_set1_epi32(1 << (d->bits - 1)));
+    if (c->ovf_is_max) { /* saturating (or a mode that rounds this sign toward zero) */
+      res = _mm256_or_si256(sbit, _mm256_min_epi32(mag, max_code));
+    } else {
+      __m256i ovf = _mm256_cmpgt_epi32(mag, max_code);
+      res = _mm256_or_si256(sbit, mag);
+      res = _mm256_blendv_epi8(res, _mm256_blendv_epi8(c->ovf_pos, c->ovf_neg, negative), ovf);
+    }
     res = _mm256_blendv_epi8(res, sbit, is_zero); /* signed zero */
   }
   return res;
@@ -183,11 +208,13 @@ static inline size_t src_width(mx_fmt src) { return src == MX_F32 ? 4 : 2; }
 /* ---- array conversion ------------------------------------------------------------------ */
 
 static inline __attribute__((always_inline)) size_t convert_mode(const cvt_consts *c, mx_fmt src, const void *values,
-                                                                 uint8_t *codes, size_t n, mx_round mode, int is_int) {
+                                                                 uint8_t *codes, size_t n, mx_round mode,
+                                                                 const mx_format_desc *d) {
   const unsigned char *in = values;
   const size_t w = src_width(src);
   const __m256i s = _mm256_setzero_si256();
   const __m256i absmask = _mm256_set1_epi32(0x7FFFFFFF);
+  const int sub = !subnormal_shortcut_ok(d, 0); /* 0 for every element format */
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
     __m256i z0, z1, z2, z3;
@@ -198,14 +225,14 @@ static inline __attribute__((always_inline)) size_t convert_mode(const cvt_const
                                   _mm256_max_epi32(_mm256_and_si256(x2, absmask), _mm256_and_si256(x3, absmask)));
     if (any_special(am))
       return i;
-    store32(codes + i, cvt8(c, x0, z0, s, mode, is_int), cvt8(c, x1, z1, s, mode, is_int), cvt8(c, x2, z2, s, mode, is_int),
-            cvt8(c, x3, z3, s, mode, is_int));
+    store32(codes + i, cvt8(c, d, x0, z0, s, mode, sub), cvt8(c, d, x1, z1, s, mode, sub), cvt8(c, d, x2, z2, s, mode, sub),
+            cvt8(c, d, x3, z3, s, mode, sub));
   }
   for (; i + 8 <= n; i += 8) {
     __m256i z;
     __m256i x = load8(src, in + i * w, c->flush, &z);
     if (any_special(x)) return i;
-    store8(codes + i, cvt8(c, x, z, s, mode, is_int));
+    store8(codes + i, cvt8(c, d, x, z, s, mode, sub));
   }
   return i;
 }
@@ -217,7 +244,14 @@ size_t mxr_avx2_convert(mx_fmt dst, mx_fmt src, const void *values, uint8_t *cod
     return 0;
   cvt_consts c;
   cvt_setup(&c, dst, o);
-#define CONVERT_MODE(M) (c.is_int ? convert_mode(&c, src, values, codes, n, M, 1) : convert_mode(&c, src, values, codes, n, M, 0))
+#define CONVERT_FMT(M, ROW) convert_mode(&c, src, values, codes, n, M, ROW)
+#define CONVERT_MODE(M)                                      \
+  (dst == MX_E4M3   ? CONVERT_FMT(M, &v_row_MX_E4M3)         \
+   : dst == MX_E5M2 ? CONVERT_FMT(M, &v_row_MX_E5M2)         \
+   : dst == MX_E2M3 ? CONVERT_FMT(M, &v_row_MX_E2M3)         \
+   : dst == MX_E3M2 ? CONVERT_FMT(M, &v_row_MX_E3M2)         \
+   : dst == MX_E2M1 ? CONVERT_FMT(M, &v_row_MX_E2M1)         \
+                    : CONVERT_FMT(M, &v_row_MX_INT8))
   switch (o->round) {
   case MX_RNE: return CONVERT_MODE(MX_RNE);
   case MX_RNA: return CONVERT_MODE(MX_RNA);
@@ -226,10 +260,31 @@ size_t mxr_avx2_convert(mx_fmt dst, mx_fmt src, const void *values, uint8_t *cod
   case MX_RDN: return CONVERT_MODE(MX_RDN);
   default: return 0; /* sr: scalar */
   }
+#undef CONVERT_FMT
 #undef CONVERT_MODE
 }
 
 /* ---- block quantize --------------------------------------------------------------------- */
+
+/* One block's elements, already widened to f32 bits by load8, divided by 2^s. */
+static inline __attribute__((always_inline)) void quantize_elements(const cvt_consts *c, const mx_format_desc *d,
+                                                                    mx_fmt src, const unsigned char *bp, size_t k,
+                                                                    __m256i s, uint8_t *out, mx_round mode, int sub) {
+  const size_t w = src_width(src);
+  size_t i = 0;
+  for (; i + 32 <= k; i += 32) {
+    __m256i z0, z1, z2, z3;
+    __m256i x0 = load8(src, bp + i * w, c->flush, &z0), x1 = load8(src, bp + (i + 8) * w, c->flush, &z1);
+    __m256i x2 = load8(src, bp + (i + 16) * w, c->flush, &z2), x3 = load8(src, bp + (i + 24) * w, c->flush, &z3);
+    store32(out + i, cvt8(c, d, x0, z0, s, mode, sub), cvt8(c, d, x1, z1, s, mode, sub),
+            cvt8(c, d, x2, z2, s, mode, sub), cvt8(c, d, x3, z3, s, mode, sub));
+  }
+  for (; i < k; i += 8) {
+    __m256i z;
+    __m256i x = load8(src, bp + i * w, c->flush, &z);
+    store8(out + i, cvt8(c, d, x, z, s, mode, sub));
+  }
+}
 
 /* Quantize consecutive blocks of k values (k a multiple of 8) until one needs the scalar
  * path (a NaN/Inf input, or a NaN scale); returns the number of blocks done. The scale
@@ -238,11 +293,12 @@ size_t mxr_avx2_convert(mx_fmt dst, mx_fmt src, const void *values, uint8_t *cod
 static inline __attribute__((always_inline)) size_t quantize_mode(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
                                                                   const void *values, size_t nblocks, size_t k,
                                                                   const mx_block_opts *o, uint8_t *scales,
-                                                                  uint8_t *codes, mx_round mode, int is_int) {
+                                                                  uint8_t *codes, mx_round mode,
+                                                                  const mx_format_desc *d) {
   const unsigned char *in = values;
   const size_t w = src_width(src);
   const __m256i absmask = _mm256_set1_epi32(0x7FFFFFFF);
-  const int floor_rule = o->rule == MX_RULE_FLOOR, emax = mx_format(mx_block_element(f))->emax;
+  const int floor_rule = o->rule == MX_RULE_FLOOR, emax = d->emax;
   for (size_t b = 0; b < nblocks; b++) {
     const unsigned char *bp = in + b * k * w;
     __m256i mx = _mm256_setzero_si256();
@@ -251,39 +307,37 @@ static inline __attribute__((always_inline)) size_t quantize_mode(const cvt_cons
       __m256i x = load8(src, bp + i * w, c->flush, &z);
       mx = _mm256_max_epi32(mx, _mm256_andnot_si256(z, _mm256_and_si256(x, absmask)));
     }
-    __m128i m4 = _mm_max_epi32(_mm256_castsi256_si128(mx), _mm256_extracti128_si256(mx, 1));
-    m4 = _mm_max_epi32(m4, _mm_shuffle_epi32(m4, 0x4E));
-    m4 = _mm_max_epi32(m4, _mm_shuffle_epi32(m4, 0xB1));
-    uint32_t amax = (uint32_t)_mm_cvtsi128_si32(m4);
-    if (amax >= 0x7F800000u) return b;
-    uint8_t byte;
-    if (floor_rule && amax >= 0x00800000u) {
+    /* amax in every lane: the scale is computed in vector registers, so the elements' s
+     * never waits for a round trip through a general register */
+    mx = _mm256_max_epi32(mx, _mm256_permute2x128_si256(mx, mx, 0x01));
+    mx = _mm256_max_epi32(mx, _mm256_shuffle_epi32(mx, 0x4E));
+    mx = _mm256_max_epi32(mx, _mm256_shuffle_epi32(mx, 0xB1));
+    __m256i s;
+    int sx;
+    const __m256i normal_finite = _mm256_and_si256(_mm256_cmpgt_epi32(mx, _mm256_set1_epi32(0x007FFFFF)),
+                                                   _mm256_cmpgt_epi32(_mm256_set1_epi32(0x7F800000), mx));
+    if (floor_rule && _mm256_movemask_epi8(normal_finite)) {
       /* OCP's floor rule on a normal amax: s = floor(log2 amax) - emax, read off the
        * exponent field; s <= 127 - emax <= 127, and below -127 it clamps (block.h step 5) */
-      int sx = (int)(amax >> 23) - 127 - emax;
-      byte = (uint8_t)((sx < -127 ? -127 : sx) + 127);
+      s = _mm256_max_epi32(_mm256_sub_epi32(_mm256_srli_epi32(mx, 23), _mm256_set1_epi32(127 + emax)),
+                           _mm256_set1_epi32(-127));
+      sx = _mm256_cvtsi256_si32(s);
     } else {
+      uint32_t amax = (uint32_t)_mm256_cvtsi256_si32(mx);
+      if (amax >= 0x7F800000u) return b;
       /* the widened amax is the same value (bf16 subnormals stay f32 subnormals, f16 ones
        * become f32 normals and were zeroed above when flushing), so the f32 scale applies */
-      byte = mxref_block_scale(f, MX_F32, amax, o);
+      uint8_t byte = mxref_block_scale(f, MX_F32, amax, o);
       if (byte == 0xFF) return b;
+      sx = (int)byte - 127;
+      s = _mm256_set1_epi32(sx);
     }
-    scales[b] = byte;
-    const __m256i s = _mm256_set1_epi32((int)byte - 127);
+    scales[b] = (uint8_t)(sx + 127);
     uint8_t *out = codes + b * k;
-    size_t i = 0;
-    for (; i + 32 <= k; i += 32) {
-      __m256i z0, z1, z2, z3;
-      __m256i x0 = load8(src, bp + i * w, c->flush, &z0), x1 = load8(src, bp + (i + 8) * w, c->flush, &z1);
-      __m256i x2 = load8(src, bp + (i + 16) * w, c->flush, &z2), x3 = load8(src, bp + (i + 24) * w, c->flush, &z3);
-      store32(out + i, cvt8(c, x0, z0, s, mode, is_int), cvt8(c, x1, z1, s, mode, is_int), cvt8(c, x2, z2, s, mode, is_int),
-              cvt8(c, x3, z3, s, mode, is_int));
-    }
-    for (; i < k; i += 8) {
-      __m256i z;
-      __m256i x = load8(src, bp + i * w, c->flush, &z);
-      store8(out + i, cvt8(c, x, z, s, mode, is_int));
-    }
+    if (subnormal_shortcut_ok(d, sx))
+      quantize_elements(c, d, src, bp, k, s, out, mode, 0);
+    else
+      quantize_elements(c, d, src, bp, k, s, out, mode, 1);
   }
   return nblocks;
 }
@@ -294,11 +348,17 @@ size_t mxr_avx2_quantize_blocks(mx_block_fmt f, mx_fmt src, const void *values, 
       (unsigned)f >= MX_BLOCK_FMT_COUNT)
     return 0;
   /* a NaN scale would need the elements zeroed: the scalar path does that */
+  const mx_fmt elem = mx_block_element(f);
   cvt_consts c;
-  cvt_setup(&c, mx_block_element(f), &o->elem);
-#define QUANTIZE_MODE(M)                                                          \
-  (c.is_int ? quantize_mode(&c, f, src, values, nblocks, k, o, scales, codes, M, 1) \
-            : quantize_mode(&c, f, src, values, nblocks, k, o, scales, codes, M, 0))
+  cvt_setup(&c, elem, &o->elem);
+#define QUANTIZE_FMT(M, ROW) quantize_mode(&c, f, src, values, nblocks, k, o, scales, codes, M, ROW)
+#define QUANTIZE_MODE(M)                                            \
+  (elem == MX_E4M3   ? QUANTIZE_FMT(M, &v_row_MX_E4M3)              \
+   : elem == MX_E5M2 ? QUANTIZE_FMT(M, &v_row_MX_E5M2)              \
+   : elem == MX_E2M3 ? QUANTIZE_FMT(M, &v_row_MX_E2M3)              \
+   : elem == MX_E3M2 ? QUANTIZE_FMT(M, &v_row_MX_E3M2)              \
+   : elem == MX_E2M1 ? QUANTIZE_FMT(M, &v_row_MX_E2M1)              \
+                     : QUANTIZE_FMT(M, &v_row_MX_INT8))
   switch (o->elem.round) {
   case MX_RNE: return QUANTIZE_MODE(MX_RNE);
   case MX_RNA: return QUANTIZE_MODE(MX_RNA);
@@ -307,6 +367,7 @@ size_t mxr_avx2_quantize_blocks(mx_block_fmt f, mx_fmt src, const void *values, 
   case MX_RDN: return QUANTIZE_MODE(MX_RDN);
   default: return 0;
   }
+#undef QUANTIZE_FMT
 #undef QUANTIZE_MODE
 }
 
