@@ -12,11 +12,20 @@
  *  4. For every layout that applies: mxref_pack == mxo_pack (length and bytes),
  *     unpack(pack(codes)) == codes for both implementations, and mxref_unpack ==
  *     mxo_unpack on raw bytes.
+ *  5. Code paths: 1-4 run on MXREF_PATH_SCALAR. When the CPU has AVX2
+ *     (mxref_path_supported(MXREF_PATH_AVX2)), mxref_quantize_block on MXREF_PATH_AVX2
+ *     gives the same scale and codes (all of them, NaN scale included), and
+ *     mxref_dequantize_block on the AVX2 path gives the same bits as on the scalar path for
+ *     the quantized block and the raw block, to each of f32, bf16 and f64; mxref_pack of the
+ *     codes and mxref_unpack of raw bytes give the same bytes and lengths on both paths, in
+ *     every layout. Inputs and outputs are exactly sized heap buffers (ASan sees a kernel
+ *     reading or writing past the end). The path in use
+ *     before the run is restored afterwards.
  *
  * Input layout (missing bytes read as 0): [0] block format [1] source format [2] scale rule
  * [3] nan_block [4] inf_block [5] zero_block [6] scale_overflow [7] dequant_overflow
  * [8..19] scalar knobs (mx_knob_table order: round, sr_bits, overflow, ...) [20..23] sr seed
- * [24] k-1 (mod 64) [25] block exponent [26] dequantize destination, then k values
+ * [24] k: 0..63 -> k = 1 + byte, 64..255 -> k = 8 * (1 + byte % 8) [25] block exponent [26] dequantize destination, then k values
  * (fz_value: raw bits, a special, or a value built around the element's rounding ties at
  * the block's exponent).
  */
@@ -121,6 +130,8 @@ static int dequant_differs(mx_block_fmt bf, uint8_t scale, const uint8_t *codes,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   g_data = data;
   g_size = size;
+  mxref_path saved = mxref_get_path();
+  mxref_set_path(MXREF_PATH_SCALAR);
   fz f = {data, size};
   mx_block_fmt bf = (mx_block_fmt)fz_pick(&f, MX_BLOCK_FMT_COUNT);
   mx_fmt src = fz_sources[fz_pick(&f, 4)];
@@ -136,7 +147,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   o.dequant_overflow = (mx_dequant_overflow)fz_pick(&f, 2);
   fz_convert_opts(&f, &o.elem);
   uint64_t seed = fz_le(&f, 4);
-  size_t k = 1 + fz_pick(&f, KMAX);
+  /* k: a byte below 64 gives 1 + byte (any k); 64 and up a multiple of 8 (8 .. 64), the
+   * sizes the AVX2 kernels take */
+  uint8_t kb = fz_u8(&f);
+  size_t k = kb < KMAX ? 1u + kb : 8u * (1u + kb % 8u);
   /* the block's exponent: the elements see exponents around the element's range shifted
    * by this much (so the whole block sits anywhere from the f64 bottom to the top) */
   int shift = (int)(int8_t)fz_u8(&f);
@@ -162,9 +176,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     sr = srw;
   }
 
+  /* exactly k values on the heap: a kernel that reads past the block is an ASan error */
+  void *hin = malloc(k * (size_t)(bits / 8));
+  if (!hin) abort();
+  memcpy(hin, &in, k * (size_t)(bits / 8));
+
   /* 1. quantize: reference == oracle */
   uint8_t rs, rc[KMAX], os, oc[KMAX];
-  mxref_quantize_block(bf, src, &in, k, &o, sr, &rs, rc);
+  mxref_quantize_block(bf, src, hin, k, &o, sr, &rs, rc);
   mxo_quantize_block(bf, src, vals, k, &o, sr, &os, oc);
   if (rs != os) FAIL_BLOCK("scale: reference 0x%02x, oracle 0x%02x", rs, os);
   if (rs != 0xFF && memcmp(rc, oc, k)) {
@@ -248,5 +267,96 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       FAIL_BLOCK("unpack of raw bytes differs in layout %s", mx_pack_layout_names[l]);
     }
   }
+
+  /* 5. the AVX2 path against the scalar path */
+  if (mxref_path_supported(MXREF_PATH_AVX2)) {
+    uint8_t as, ac[KMAX];
+    memset(ac, 0xA5, sizeof ac);
+    mxref_set_path(MXREF_PATH_AVX2);
+    mxref_quantize_block(bf, src, hin, k, &o, sr, &as, ac);
+    mxref_set_path(MXREF_PATH_SCALAR);
+    if (as != rs || memcmp(ac, rc, k)) {
+      print_codes("scalar path codes", rc, k);
+      print_codes("avx2 path codes  ", ac, k);
+      FAIL_BLOCK("mxref_quantize_block: scalar path scale 0x%02x, avx2 path scale 0x%02x (codes above; MXREF_PATH=scalar|avx2)",
+                 rs, as);
+    }
+    static const mx_fmt dsts[3] = {MX_F32, MX_BF16, MX_F64};
+    for (int pass = 0; pass < 2; pass++) {
+      uint8_t sc = pass ? rscale : rs;
+      const uint8_t *cs = pass ? raw : rc;
+      uint8_t *hc = malloc(k);
+      if (!hc) abort();
+      memcpy(hc, cs, k);
+      for (int d = 0; d < 3; d++) {
+        int db = mx_format(dsts[d])->bits / 8;
+        char *os_ = malloc(k * (size_t)db), *oa = malloc(k * (size_t)db);
+        if (!os_ || !oa) abort();
+        memset(os_, 0x11, k * (size_t)db);
+        memset(oa, 0x22, k * (size_t)db);
+        mxref_dequantize_block(bf, sc, hc, k, dsts[d], &o, os_);
+        mxref_set_path(MXREF_PATH_AVX2);
+        mxref_dequantize_block(bf, sc, hc, k, dsts[d], &o, oa);
+        mxref_set_path(MXREF_PATH_SCALAR);
+        for (size_t i = 0; i < k; i++) {
+          uint64_t x = 0, y = 0;
+          memcpy(&x, os_ + i * (size_t)db, (size_t)db);
+          memcpy(&y, oa + i * (size_t)db, (size_t)db);
+          if (x != y) {
+            print_codes("codes", hc, k);
+            FAIL_BLOCK("mxref_dequantize_block (%s block) to %s, scale 0x%02x, element %zu code 0x%02x: scalar path 0x%llx, "
+                       "avx2 path 0x%llx (MXREF_PATH=scalar|avx2)",
+                       pass ? "raw" : "quantized", mx_format(dsts[d])->name, sc, i, hc[i], (unsigned long long)x,
+                       (unsigned long long)y);
+          }
+        }
+        free(os_);
+        free(oa);
+      }
+      free(hc);
+    }
+    /* packing on both paths: the quantized codes, and unpacking raw bytes */
+    for (int l = 0; l < MX_PACK_LAYOUT_COUNT; l++) {
+      mx_pack_layout lay = (mx_pack_layout)l;
+      size_t want = mx_packed_size(bf, lay, k);
+      if (!want) continue;
+      uint8_t *ps = malloc(want), *pa = malloc(want), *us = malloc(k), *ua = malloc(k), *rb = malloc(want);
+      if (!ps || !pa || !us || !ua || !rb) abort();
+      memset(ps, 0xA5, want);
+      memset(pa, 0x5A, want);
+      size_t ns = mxref_pack(bf, lay, rc, k, ps);
+      mxref_set_path(MXREF_PATH_AVX2);
+      size_t na = mxref_pack(bf, lay, rc, k, pa);
+      mxref_set_path(MXREF_PATH_SCALAR);
+      if (ns != na || memcmp(ps, pa, want)) {
+        print_codes("codes          ", rc, k);
+        print_codes("scalar path    ", ps, want);
+        print_codes("avx2 path      ", pa, want);
+        FAIL_BLOCK("mxref_pack %s: scalar path %zu bytes, avx2 path %zu bytes (MXREF_PATH=scalar|avx2)",
+                   mx_pack_layout_names[l], ns, na);
+      }
+      for (size_t i = 0; i < want; i++) rb[i] = size ? data[(i * 11 + 2) % size] : (uint8_t)i;
+      memset(us, 0xA5, k);
+      memset(ua, 0x5A, k);
+      ns = mxref_unpack(bf, lay, rb, k, us);
+      mxref_set_path(MXREF_PATH_AVX2);
+      na = mxref_unpack(bf, lay, rb, k, ua);
+      mxref_set_path(MXREF_PATH_SCALAR);
+      if (ns != na || memcmp(us, ua, k)) {
+        print_codes("bytes          ", rb, want);
+        print_codes("scalar path    ", us, k);
+        print_codes("avx2 path      ", ua, k);
+        FAIL_BLOCK("mxref_unpack %s of raw bytes: scalar path read %zu, avx2 path %zu (MXREF_PATH=scalar|avx2)",
+                   mx_pack_layout_names[l], ns, na);
+      }
+      free(ps);
+      free(pa);
+      free(us);
+      free(ua);
+      free(rb);
+    }
+  }
+  free(hin);
+  mxref_set_path(saved);
   return 0;
 }

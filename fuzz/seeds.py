@@ -267,6 +267,78 @@ def target_seeds():
             write(t, "%s-%s-%s" % (src, dst, ROUNDS[r]), data + b"".join(raw(src, v) for v in vals))
 
 
+def dot_seeds():
+    t = "dot_differential"
+    # model bytes (fz_model): group idx, presum idx, frac byte, align, scale_at, acc, c_at, final_round, accum,
+    # subnormal, step byte. frac byte: < 32 exact, 32..249 -> (b - 32) % 64, >= 250 -> (b - 250) * 200.
+    # step byte: bit 0 assign (interleaved), bit 1 step_round (rtz), bits 2..7 s: < 32 FP32, else (s - 32) % 24
+    exact = bytes([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    hopper = bytes([0, 0, 32 + 13, 0, 1, 0, 0, 0, 1, 0, (32 + 13) << 2 | 2])  # e8m13 step output, rtz
+    bw_f4 = bytes([0, 5, 32 + 35, 0, 0, 1, 0, 1, 2, 0, 0])
+    cdna3 = bytes([5, 0, 32 + 24, 1, 0, 1, 0, 0, 1, 0, 1])  # interleaved groups of 16
+    unsupported = bytes([4, 2, 32 + 10, 2, 0, 0, 1, 0, 0, 1, 0])  # finite frac_bits, accum exact: oracle only
+    flush_last = bytes([3, 3, 32 + 3, 2, 1, 0, 1, 1, 2, 1, (32 + 7) << 2 | 1])
+
+    def head(fa, fb, nb, cmode=0, c=b"\0\0\0\0", model=exact):
+        return bytes([BLOCK_FMTS.index(fa), BLOCK_FMTS.index(fb), nb - 1, cmode]) + c + model
+
+    def scale(mode, v=0):  # mode: 0 raw v, 2 0x00, 3 0xFE, 4 0xFF, 5 near 0x7F, 6 edges, 7 = other's, 8 254 - other's
+        return bytes([mode, v & 0xFF])
+
+    def raw_codes(codes):
+        return bytes([0]) + bytes(c & 0xFF for c in codes)
+
+    def pattern(p, rest=b""):
+        return bytes([p]) + rest
+
+    ramp = [(i * 37 + 11) & 0xFF for i in range(32)]
+    for fa in BLOCK_FMTS:
+        for fb in BLOCK_FMTS:
+            if fa != fb and (BLOCK_FMTS.index(fa) + BLOCK_FMTS.index(fb)) % 3:
+                continue
+            nb = 1 + (BLOCK_FMTS.index(fa) * 7 + BLOCK_FMTS.index(fb)) % 4
+            data = head(fa, fb, nb, cmode=1 if nb % 2 else 0, c=struct.pack("<f", 0.75), model=hopper if nb > 2 else exact)
+            for j in range(nb):
+                data += scale(0, 0x7F + j - 2) + raw_codes(ramp[j:] + ramp[:j])
+                data += scale(0, 0x7F - j) + raw_codes(ramp[::-1])
+            write(t, "ramp-%s-%s-%d" % (fa, fb, nb), data)
+    # NaN scale in the second block; E5M2 Inf x 0 (class 3 = Inf, class 0 = zero); Inf of both signs
+    write(t, "nan-scale", head("mxfp8_e4m3", "mxfp8_e4m3", 2) + scale(0, 0x7F) + pattern(5, b"\x38") + scale(7)
+          + pattern(5, b"\x38") + scale(4) + pattern(5, b"\x38") + scale(0, 0x7F) + pattern(5, b"\x38"))
+    write(t, "e5m2-inf-times-zero", head("mxfp8_e5m2", "mxfp8_e5m2", 1) + scale(0, 0x7F) + pattern(1, bytes([3] + [5] * 31))
+          + scale(0, 0x7F) + pattern(1, bytes([0] * 32)))
+    write(t, "e5m2-inf-both-signs", head("mxfp8_e5m2", "mxfp6_e2m3", 1, model=bw_f4) + scale(0, 0x7F)
+          + pattern(1, bytes([3, 0x83] + [5] * 30)) + scale(0, 0x7F) + pattern(1, bytes([5] * 32)))
+    write(t, "e5m2-inf-vs-c", head("mxfp8_e5m2", "mxint8", 1, cmode=2, c=bytes([1, 1, 0, 0])) + scale(0, 0x7F)
+          + pattern(1, bytes([3] + [0] * 31)) + scale(0, 0x7F) + pattern(1, bytes([5] * 32)))
+    write(t, "e4m3-nan-code", head("mxfp8_e4m3", "mxfp4_e2m1", 1) + scale(0, 0x7F) + pattern(1, bytes([2] + [5] * 31))
+          + scale(0, 0x7F) + pattern(1, bytes([5] * 32)))
+    # overflow: all max at 2^127 x 2^127 (Inf, or FLT_MAX under rtz); underflow: 2^-127 x 2^-127, min subnormals
+    for fa in BLOCK_FMTS:
+        write(t, "max-overflow-%s" % fa, head(fa, fa, 4, model=bw_f4) + (scale(3) + pattern(3, bytes(4))
+              + scale(7) + pattern(3, bytes(4))) * 4)
+        write(t, "tiny-%s" % fa, head(fa, fa, 2, model=flush_last) + (scale(2) + pattern(1, bytes([4] * 32))
+              + scale(7) + pattern(1, bytes([4, 0x84] * 16))) * 2)
+    # cancellation: inside a block, across blocks (pattern 6), and against C (cmode 4: -result + d ulps)
+    write(t, "cancel-in-block", head("mxfp8_e4m3", "mxfp8_e4m3", 1, model=cdna3) + scale(0, 0x90)
+          + pattern(2, bytes(ramp[:16]) + b"\x01\x05") + scale(8) + pattern(5, b"\x38"))
+    write(t, "cancel-across-blocks", head("mxfp6_e3m2", "mxfp8_e5m2", 2, model=hopper) + scale(0, 0x85)
+          + raw_codes(ramp) + scale(0, 0x70) + pattern(5, b"\x3c") + scale(7) + pattern(6, b"\x81\x01")
+          + scale(7) + pattern(5, b"\x3c"))
+    for d in range(3):
+        write(t, "cancel-with-c-%d" % d, head("mxint8", "mxfp4_e2m1", 3, cmode=4, c=bytes([d, 0, 0, 0]), model=cdna3)
+              + (scale(5, 40 * d) + raw_codes(ramp) + scale(6, d) + pattern(8, bytes(range(16)))) * 3)
+    write(t, "c-equals-result", head("mxfp6_e2m3", "mxfp6_e2m3", 1, cmode=5, model=unsupported) + scale(0, 0x7F)
+          + raw_codes(ramp) + scale(0, 0x7F) + raw_codes(ramp))
+    # alignment losses: alternating max / min subnormal, with the hardware-like models
+    for mi, model in enumerate([hopper, bw_f4, cdna3, flush_last]):
+        write(t, "align-%d" % mi, head("mxfp8_e4m3", "mxfp8_e5m2", 2, cmode=3, c=bytes([150, mi & 1, 0, 0]), model=model)
+              + (scale(5, mi * 16) + pattern(7, b"\x55\xaa\x0f\xf0") + scale(8) + pattern(7, b"\x00\xff\x33\xcc")) * 2)
+    # sparse blocks with the power-of-two C of the smallest subnormal
+    write(t, "sparse-c-subnormal", head("mxfp4_e2m1", "mxfp4_e2m1", 1, cmode=3, c=bytes([0, 0, 0, 0])) + scale(2)
+          + pattern(4, b"\x00\x05\x01") + scale(2) + pattern(4, b"\x00\x05\x01"))
+
+
 if __name__ == "__main__":
     convert_seeds()
     quantize_seeds()
@@ -275,6 +347,7 @@ if __name__ == "__main__":
     profile_seeds()
     protocol_seeds()
     target_seeds()
+    dot_seeds()
     for t in sorted(os.listdir(os.path.join(HERE, "corpus"))):
         n = len([f for f in os.listdir(os.path.join(HERE, "corpus", t)) if not f.startswith(".")])
         print("fuzz/corpus/%s: %d files" % (t, n))

@@ -11,6 +11,7 @@
 #   FUZZ_BUILD=DIR       build directory (default build-fuzz)
 #   OUT=DIR              results (default out): crashes in OUT/fuzz-crashes/<target>/,
 #                        logs in OUT/fuzz-logs/<target>.log, summary OUT/fuzz-summary.txt
+#                        (seconds: wall clock; cpu-s: CPU seconds, from /usr/bin/time)
 #   MXC_FUZZ_TARGET=lib  the vendor library for target_differential (default: the in-tree
 #                        libmxref target, which only checks the plumbing)
 #   MXC_FUZZ_PROFILE=P   its knobs (default ocp)
@@ -34,7 +35,7 @@ done
 BUILD=${FUZZ_BUILD:-$ROOT/build-fuzz}
 OUT=${OUT:-$ROOT/out}
 case "$OUT" in /*) ;; *) OUT=$ROOT/$OUT ;; esac
-ALL="convert_differential quantize_differential roundtrip vector_parser profile_parser protocol_parser target_differential"
+ALL="convert_differential quantize_differential roundtrip vector_parser profile_parser protocol_parser target_differential dot_differential"
 TARGETS=${FUZZ_TARGETS:-$ALL}
 NPROC=$(nproc 2>/dev/null || echo 2)
 PAR=${FUZZ_PARALLEL:-$NPROC}
@@ -76,7 +77,13 @@ run_one() { # target
   mkdir -p "$work" "$crashes"
   # the first corpus directory collects new inputs; the committed one is only read
   # MXC_FUZZ_SKIP_KNOWN: targets skip the open findings listed in fuzz/README.md
-  MXC_FUZZ_SKIP_KNOWN=1 MXC_FUZZ_TARGET=$TARGET_LIB "$BUILD/fuzz/fuzz_$t" "$work" "$ROOT/fuzz/corpus/$t" "$ROOT/fuzz/regressions/$t" \
+  # /usr/bin/time (when present) records the CPU seconds: on a shared machine they, not the
+  # wall-clock seconds, say how much fuzzing was done
+  rm -f "$OUT/fuzz-logs/$t.cpu"
+  tm=""
+  [ -x /usr/bin/time ] && tm="/usr/bin/time -f %U+%S -o $OUT/fuzz-logs/$t.cpu"
+  # shellcheck disable=SC2086
+  MXC_FUZZ_SKIP_KNOWN=1 MXC_FUZZ_TARGET=$TARGET_LIB $tm "$BUILD/fuzz/fuzz_$t" "$work" "$ROOT/fuzz/corpus/$t" "$ROOT/fuzz/regressions/$t" \
     -dict="$ROOT/fuzz/dict/mx.dict" -max_total_time="$SECS" -max_len=4096 -timeout=25 -print_final_stats=1 \
     -artifact_prefix="$crashes/" >"$OUT/fuzz-logs/$t.log" 2>&1 || true
 }
@@ -96,15 +103,16 @@ wait
 status=0
 summary="$OUT/fuzz-summary.txt"
 {
-  printf '%-24s %8s %12s %10s %8s %s\n' target seconds executions exec/s corpus findings
+  printf '%-24s %8s %8s %12s %10s %8s %s\n' target seconds cpu-s executions exec/s corpus findings
   for t in $TARGETS; do
     log="$OUT/fuzz-logs/$t.log"
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
     corp=$(sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p' "$log" | tail -1)
+    cpu=$(tail -1 "$OUT/fuzz-logs/$t.cpu" 2>/dev/null | awk -F+ '/^[0-9.]+\+[0-9.]+$/ {printf "%.0f", $1 + $2}')
     n=$(find "$OUT/fuzz-crashes/$t" -type f | wc -l)
-    printf '%-24s %8s %12s %10s %8s %s\n' "$t" "${took:-?}" "${runs:-?}" "${eps:-?}" "${corp:-?}" "$n"
+    printf '%-24s %8s %8s %12s %10s %8s %s\n' "$t" "${took:-?}" "${cpu:-?}" "${runs:-?}" "${eps:-?}" "${corp:-?}" "$n"
   done
 } | tee "$summary"
 for t in $TARGETS; do
