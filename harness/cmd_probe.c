@@ -133,6 +133,14 @@ static int proc_open(proc_target *p, char *const argv[], char *err, size_t errle
   const char *hello = "mxconform-protocol 1\n";
   if (write_all(p->to, hello, strlen(hello)) || read_line(p, line, sizeof line) || strncmp(line, "ok", 2)) {
     snprintf(err, errlen, "no valid handshake (expected 'ok NAME VERSION')");
+    /* the child is gone or talking nonsense: reap it and drop the read buffer */
+    close(p->to);
+    close(p->from);
+    kill(p->pid, SIGKILL);
+    waitpid(p->pid, NULL, 0);
+    free(p->buf);
+    p->buf = NULL;
+    p->pid = -1;
     return -1;
   }
   snprintf(p->name, sizeof p->name, "%s", line[2] ? line + 3 : "?");

@@ -568,6 +568,18 @@ static int explaining_finding(const suite_run *r, size_t c, const mx_profile *ba
 
 /* ---- the command --------------------------------------------------------------------- */
 
+static void suite_list_free(suite_list *L) {
+  for (size_t i = 0; i < L->n; i++) {
+    vec_suite_free(&L->v[i].s);
+    free(L->v[i].actual);
+    free(L->v[i].st);
+    free(L->v[i].ok);
+  }
+  free(L->v);
+  L->v = NULL;
+  L->n = 0;
+}
+
 int cmd_run(int argc, char **argv) {
   const char *cmd = "run";
   run_cfg cfg = {"reference", "ocp", "standard", NULL, NULL, NULL, "", MXC_DEFAULT_SEED, 20, 10.0, 0};
@@ -648,6 +660,7 @@ int cmd_run(int argc, char **argv) {
       if (write_atomic_file(cfg.out_json, buf, blen)) fprintf(stderr, "mxconform run: %s: cannot write\n", cfg.out_json);
       free(buf);
     }
+    suite_list_free(&L); /* the loaded suites, so leak checkers see a clean exit */
     return 3;
   }
   size_t totals[8] = {0}; /* pass fail unsupported crash timeout protocol cases failed_cases */
@@ -984,12 +997,6 @@ int cmd_run(int argc, char **argv) {
     free(buf);
   }
   target_close(t);
-  for (size_t i = 0; i < L.n; i++) {
-    vec_suite_free(&L.v[i].s);
-    free(L.v[i].actual);
-    free(L.v[i].st);
-    free(L.v[i].ok);
-  }
-  free(L.v);
+  suite_list_free(&L);
   return verdict_fail ? MXC_EXIT_FAIL : MXC_EXIT_OK;
 }

@@ -83,3 +83,17 @@ if(Python3_Interpreter_FOUND)
 else()
   message(STATUS "python3 not found: the harness tests that read results.json are not registered")
 endif()
+
+# A target that never answers the handshake: run, probe and sweep say so and exit 3, and
+# free what they loaded (the sanitizer configuration runs these with leak checking on).
+foreach(cmdname run probe sweep)
+  if(cmdname STREQUAL "run")
+    set(args run --target cmd:false --tier smoke)
+  elseif(cmdname STREQUAL "probe")
+    set(args probe dot --target cmd:false)
+  else()
+    set(args sweep --op cvt.f16.e4m3 --round rne --target cmd:false)
+  endif()
+  add_test(NAME ${cmdname}_reports_an_unusable_target_with_exit_3
+           COMMAND sh -c "\"$0\" \"$@\" >/dev/null 2>&1; st=$?; echo \"exit $st\"; [ \"$st\" = 3 ]" ${MXC} ${args})
+endforeach()
