@@ -16,11 +16,26 @@ static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static mxref_path g_path = MXREF_PATH_SCALAR;
 static int g_threads = 1;
 
+#if MXR_HAVE_AVX2
+#include <cpuid.h>
+
+/* clang before 15 does not know "f16c" in __builtin_cpu_supports: read CPUID leaf 1,
+ * ECX bit 29 (the OS support for the YMM state it needs is part of the AVX2 check). */
+static int cpu_has_f16c(void) {
+#if defined(__clang__) && __clang_major__ < 15
+  unsigned a, b, c, d;
+  return __get_cpuid(1, &a, &b, &c, &d) && ((c >> 29) & 1u);
+#else
+  return __builtin_cpu_supports("f16c");
+#endif
+}
+#endif
+
 static int cpu_has_avx2(void) {
 #if MXR_HAVE_AVX2
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2") &&
-         __builtin_cpu_supports("f16c");
+         cpu_has_f16c();
 #else
   return 0; /* not compiled in (not x86-64, or a compiler without target attributes) */
 #endif
