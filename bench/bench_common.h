@@ -1,5 +1,5 @@
-/* Shared by the benchmarks: a monotonic clock and a seeded generator (splitmix64), so every
- * benchmark draws the same kind of data the same way. */
+/* Shared by the benchmarks: a monotonic clock, the best-of-passes timer and a seeded
+ * generator (splitmix64), so every benchmark times and draws data the same way. */
 #ifndef MXCONFORM_BENCH_COMMON_H
 #define MXCONFORM_BENCH_COMMON_H
 
@@ -18,6 +18,23 @@ static uint64_t next_random(void) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
+}
+
+/* One timed kernel pass over a context. */
+typedef void (*kernel_fn)(void *ctx);
+
+/* Best time of one kernel pass: passes repeat until min_seconds have gone by (at least 3,
+ * at most 10000). */
+static double best_pass(kernel_fn fn, void *ctx, double min_seconds) {
+  double best = 1e30, start = now();
+  for (int pass = 0; pass < 3 || now() - start < min_seconds; pass++) {
+    double t0 = now();
+    fn(ctx);
+    double t = now() - t0;
+    if (t < best) best = t;
+    if (pass > 10000) break;
+  }
+  return best;
 }
 
 #endif

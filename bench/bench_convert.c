@@ -28,20 +28,7 @@
 /* Keeps the compiler from dropping work whose result is never read. */
 static volatile uint8_t g_sink;
 
-typedef void (*kernel_fn)(void *ctx);
 
-/* Best time of one kernel pass: passes repeat until min_seconds have gone by (at least 3). */
-static double best_pass(kernel_fn fn, void *ctx, double min_seconds) {
-  double best = 1e30, start = now();
-  for (int pass = 0; pass < 3 || now() - start < min_seconds; pass++) {
-    double t0 = now();
-    fn(ctx);
-    double t = now() - t0;
-    if (t < best) best = t;
-    if (pass > 1000) break;
-  }
-  return best;
-}
 
 typedef struct work {
   size_t n;           /* values (f32) or codes */

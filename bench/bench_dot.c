@@ -35,9 +35,9 @@ typedef struct work {
   mx_dot_model seq;
 } work;
 
-typedef void (*kernel_fn)(work *w);
 
-static void k_exact(work *w) {
+static void k_exact(void *ctx) {
+  work *w = ctx;
   uint32_t x = 0, r;
   for (size_t p = 0; p < w->pairs; p++) {
     mx_dot_vec a = {w->fa, w->sa + p * w->blocks, w->ca + p * w->k_total};
@@ -48,7 +48,8 @@ static void k_exact(work *w) {
   g_sink = x;
 }
 
-static void k_seq(work *w) {
+static void k_seq(void *ctx) {
+  work *w = ctx;
   uint32_t x = 0, r;
   for (size_t p = 0; p < w->pairs; p++) {
     mx_dot_vec a = {w->fa, w->sa + p * w->blocks, w->ca + p * w->k_total};
@@ -59,7 +60,8 @@ static void k_seq(work *w) {
   g_sink = x;
 }
 
-static void k_naive(work *w) {
+static void k_naive(void *ctx) {
+  work *w = ctx;
   uint32_t x = 0;
   for (size_t p = 0; p < w->pairs; p++) {
     const uint8_t *ca = w->ca + p * w->k_total, *cb = w->cb + p * w->k_total;
@@ -79,18 +81,6 @@ static void k_naive(work *w) {
   g_sink = x;
 }
 
-/* Best time of one kernel pass: passes repeat until min_seconds have gone by (at least 3). */
-static double best_pass(kernel_fn fn, work *w, double min_seconds) {
-  double best = 1e30, start = now();
-  for (int pass = 0; pass < 3 || now() - start < min_seconds; pass++) {
-    double t0 = now();
-    fn(w);
-    double t = now() - t0;
-    if (t < best) best = t;
-    if (pass > 10000) break;
-  }
-  return best;
-}
 
 static uint8_t finite_code(mx_block_fmt f) {
   mx_fmt e = mx_block_element(f);

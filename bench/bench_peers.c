@@ -42,21 +42,10 @@ typedef struct work {
   const mxc_target_api *api;
 } work;
 
-typedef void (*kernel_fn)(work *w);
 
-static double best_pass(kernel_fn fn, work *w, double min_seconds) {
-  double best = 1e30, start = now();
-  for (int pass = 0; pass < 3 || now() - start < min_seconds; pass++) {
-    double t0 = now();
-    fn(w);
-    double t = now() - t0;
-    if (t < best) best = t;
-    if (pass > 1000) break;
-  }
-  return best;
-}
 
-static void k_mxref(work *w) {
+static void k_mxref(void *ctx) {
+  work *w = ctx;
   mx_convert_opts o;
   mx_convert_opts_default(&o); /* rne, sat */
   mxref_convert(MX_E4M3, MX_F32, w->f32, w->codes, w->n, &o, NULL);
@@ -64,7 +53,8 @@ static void k_mxref(work *w) {
 }
 
 #ifdef MXB_HAVE_CUDA_FP8
-static void k_cuda(work *w) {
+static void k_cuda(void *ctx) {
+  work *w = ctx;
   for (size_t i = 0; i + 1 < w->n; i += 2) {
     float2 x;
     memcpy(&x.x, &w->f32[i], 4);
@@ -77,7 +67,8 @@ static void k_cuda(work *w) {
 }
 #endif
 
-static void k_abi(work *w) {
+static void k_abi(void *ctx) {
+  work *w = ctx;
   w->api->convert(MX_E4M3, MX_F32, MX_RNE, MX_SAT, w->u64, NULL, w->n, w->peer_u64);
   g_sink = (uint8_t)w->peer_u64[w->n / 2];
 }
