@@ -127,34 +127,36 @@ static void run_job(tensor_job *base, size_t nblocks) {
   }
 }
 
-/* The arguments both directions share; returns 0 when valid. */
-static int check_args(mx_block_fmt f, size_t n, size_t k, mx_pack_layout l, size_t *packed_per_block) {
-  if ((unsigned)f >= MX_BLOCK_FMT_COUNT || k < 1 || k > MX_BLOCK_MAX || n % k != 0) return -1;
+/* The job both directions share, checked: 0 when valid, -1 otherwise. fmt is the source
+ * (quantize) or the destination (dequantize); every value format has a width. */
+static int job_init(tensor_job *j, int quantize, mx_block_fmt f, mx_fmt fmt, size_t n, size_t k, mx_pack_layout l,
+                    const mx_block_opts *o) {
+  memset(j, 0, sizeof *j);
+  if ((unsigned)f >= MX_BLOCK_FMT_COUNT || k < 1 || k > MX_BLOCK_MAX || n % k != 0 || !value_width(fmt)) return -1;
   size_t per = mx_packed_size(f, l, k);
   if (per == 0) return -1;
   /* every block must start on a byte: k FP4 codes fill whole bytes when k is even, FP6 when
    * k is a multiple of 4 */
   if (per * 8 != k * (size_t)(l == MX_PACK_BYTE ? 8 : mx_format(mx_block_element(f))->bits)) return -1;
-  *packed_per_block = per;
+  if (o) j->o = *o;
+  else mx_block_opts_default(&j->o);
+  j->quantize = quantize;
+  j->f = f;
+  j->fmt = fmt;
+  j->k = k;
+  j->width = value_width(fmt);
+  j->l = l;
+  j->packed_per_block = per;
   return 0;
 }
 
 int mxref_quantize(mx_block_fmt f, mx_fmt src, const void *values, size_t n, size_t k, const mx_block_opts *o,
                    mx_pack_layout l, uint8_t *scales, uint8_t *out) {
   tensor_job j;
-  memset(&j, 0, sizeof j);
-  if (check_args(f, n, k, l, &j.packed_per_block) || !value_width(src)) return -1;
-  if (o) j.o = *o;
-  else mx_block_opts_default(&j.o);
-  j.quantize = 1;
-  j.f = f;
-  j.fmt = src;
+  if (job_init(&j, 1, f, src, n, k, l, o)) return -1;
   j.in = values;
   j.out = out;
   j.scales = scales;
-  j.k = k;
-  j.width = value_width(src);
-  j.l = l;
   run_job(&j, n / k);
   return 0;
 }
@@ -162,19 +164,10 @@ int mxref_quantize(mx_block_fmt f, mx_fmt src, const void *values, size_t n, siz
 int mxref_dequantize(mx_block_fmt f, const uint8_t *scales, const uint8_t *packed, size_t n, size_t k,
                      mx_pack_layout l, mx_fmt dst, const mx_block_opts *o, void *out) {
   tensor_job j;
-  memset(&j, 0, sizeof j);
-  if (check_args(f, n, k, l, &j.packed_per_block) || (dst != MX_F32 && dst != MX_BF16 && dst != MX_F64)) return -1;
-  if (o) j.o = *o;
-  else mx_block_opts_default(&j.o);
-  j.quantize = 0;
-  j.f = f;
-  j.fmt = dst;
+  if ((dst != MX_F32 && dst != MX_BF16 && dst != MX_F64) || job_init(&j, 0, f, dst, n, k, l, o)) return -1;
   j.in = packed;
   j.out = out;
   j.scales_in = scales;
-  j.k = k;
-  j.width = value_width(dst);
-  j.l = l;
   run_job(&j, n / k);
   return 0;
 }
