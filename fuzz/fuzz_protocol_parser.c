@@ -74,7 +74,8 @@ static const mxc_target_api stub_api = {
 static const mxc_target_api null_api = {
   .abi_version = MXC_TARGET_ABI_VERSION, .struct_size = sizeof(mxc_target_api), .name = "fuzz-null", .version = "1"};
 
-/* A sweep over a long range is slow by design (the whole range runs in the server). */
+/* A sweep over a long range is slow by design (the whole range runs in the server);
+ * knob assignments may follow the range. */
 static int long_sweep(const char *line) {
   char *copy = strdup(line);
   if (!copy) abort();
@@ -82,7 +83,7 @@ static int long_sweep(const char *line) {
   int n = 0;
   for (char *t = strtok_r(copy, " ", &save); t && n < 8; t = strtok_r(NULL, " ", &save)) f[n++] = t;
   uint64_t a, b;
-  int skip = n == 7 && !strcmp(f[0], "sweep") && !parse_hex(f[5], &a) && !parse_hex(f[6], &b) && b >= a &&
+  int skip = n >= 7 && !strcmp(f[0], "sweep") && !parse_hex(f[5], &a) && !parse_hex(f[6], &b) && b >= a &&
              b - a > 8192;
   free(copy);
   return skip;
@@ -165,7 +166,7 @@ static void fuzz_answers(fz *f) {
     parse_answer(&s, q, le, &sp, actual, msg, sizeof msg);
     sweep_tally tally;
     memset(&tally, 0, sizeof tally);
-    sweep_req req = {s.src, s.fmt, s.round, s.overflow};
+    sweep_req req = {s.src, s.fmt, s.round, s.overflow, MX_CONVERT_OPTS_DEFAULT};
     parse_sweep_answer(q, le, &tally, &req);
     q = nl ? nl + 1 : end;
   }

@@ -245,6 +245,12 @@ def protocol_seeds():
         for i, r in enumerate(reqs):
             if (i + kind) % 3 == 0 or kind == 0:
                 write(t, "serve-%d-%02d" % (kind, i), bytes([0, kind, i % 6]) + r + b"\n" + reqs[(i + 3) % len(reqs)])
+    # sweep lines with the expected codes' knobs after the range (sweep --profile/--knob)
+    knobbed = (b"sweep f16 e2m1 rne sat 7c00 7e00 nan_finite=signed-zero inf_finite=signed-zero\n"
+               b"sweep bf16 e5m2 rtz ovf ff00 ffff e5m2_nan=propagate nan_sign=nan-input-positive\n"
+               b"sweep f16 int8 rne sat 0 ff round=rtz\nsweep f16 int8 rne sat 0 ff int8_range=\n")
+    for kind in range(5):
+        write(t, "serve-%d-sweep-knobs" % kind, bytes([0, kind, kind]) + knobbed)
     answers = [
         (1, 0x00, 0, 3, b"ok 7e 7f 80\nok 1\n"), (1, 0x00, 0, 1, b"unsupported\n"), (1, 0x00, 0, 1, b"error bad thing\r\n"),
         (2, 0x04, 3, 1, b"ok 7f 1 2 3 4\n"), (3, 0x01, 1, 1, b"ok 7ff8000000000000 0\n"), (4, 0x02, 2, 1, b"ok 0f3a\n"),

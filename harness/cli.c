@@ -88,6 +88,20 @@ void cli_knob_assign(const char *cmd, mx_convert_opts *o, const char *a) {
   cli_knob(cmd, o, name, value);
 }
 
+void cli_knobs_not_default(const mx_convert_opts *o, const char *prefix, char *buf, size_t len) {
+  mx_convert_opts def;
+  mx_convert_opts_default(&def);
+  char a[64], b[64];
+  size_t used = 0;
+  buf[0] = 0;
+  for (const mx_knob *k = mx_knob_table; k->name; k++) {
+    if (!strcmp(k->name, "round") || !strcmp(k->name, "overflow")) continue;
+    const char *x = mx_knob_get(o, k, a, sizeof a), *y = mx_knob_get(&def, k, b, sizeof b);
+    if (strcmp(x, y) && used + strlen(prefix) + strlen(k->name) + strlen(x) + 2 < len)
+      used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", prefix, k->name, x);
+  }
+}
+
 uint64_t cli_u64(const char *cmd, const char *what, const char *text) {
   char *end = NULL;
   if (!text || !*text || *text == '-') cli_usage_error(cmd, "bad %s '%s' (an unsigned number)", what, text ? text : "");

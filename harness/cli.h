@@ -23,6 +23,10 @@ mx_fmt cli_format(const char *cmd, const char *name, int want_source, int want_e
 /* Apply a knob from --round/--overflow/--knob NAME=VALUE; exits 2 with the allowed values. */
 void cli_knob(const char *cmd, mx_convert_opts *o, const char *name, const char *value);
 void cli_knob_assign(const char *cmd, mx_convert_opts *o, const char *assignment);
+/* The scalar knobs of o that differ from the defaults, round and overflow left out, each
+ * written as PREFIX NAME=VALUE (prefix " --knob " for a command line, " " for a protocol
+ * line) into buf; "" when all are default. */
+void cli_knobs_not_default(const mx_convert_opts *o, const char *prefix, char *buf, size_t len);
 /* Split "NAME=VALUE": NAME into name[len], returns VALUE; exits 2 when malformed. */
 const char *cli_split_assignment(const char *cmd, const char *assignment, char *name, size_t len);
 uint64_t cli_u64(const char *cmd, const char *what, const char *text);

@@ -464,24 +464,11 @@ static void words_text(char *buf, size_t len, const uint64_t *w, size_t n, size_
   if (n > maxn && o + 4 < len) snprintf(buf + o, len - o, ",...");
 }
 
-static void knob_flags(const mx_profile *p, char *buf, size_t len) {
-  mx_profile def;
-  mx_profile_builtin("ocp", &def);
-  char a[64], b[64];
-  size_t o = 0;
-  buf[0] = 0;
-  for (const mx_knob *k = mx_knob_table; k->name; k++) {
-    if (!strcmp(k->name, "round") || !strcmp(k->name, "overflow")) continue;
-    const char *x = mx_profile_get(p, k->name, a, sizeof a), *y = mx_profile_get(&def, k->name, b, sizeof b);
-    if (x && y && strcmp(x, y) && o + 64 < len) o += (size_t)snprintf(buf + o, len - o, " --knob %s=%s", k->name, x);
-  }
-}
-
 static void reproduce(const run_cfg *cfg, const suite_run *r, size_t c, char *buf, size_t len) {
   const vec_suite *s = &r->s;
   const uint64_t *in = s->in + c * s->nin;
   char kf[512];
-  knob_flags(&s->knobs, kf, sizeof kf);
+  cli_knobs_not_default(&s->knobs.o.elem, " --knob ", kf, sizeof kf);
   switch (s->op) {
   case OP_CVT:
     snprintf(buf, len, "mxconform convert --from %s --to %s --round %s --overflow %s%s%s%.0u --impl oracle 0x%llx",

@@ -176,10 +176,17 @@ static void handle(server *sv, char *line) {
     fputs("ok ", stdout);
     for (size_t i = 0; i < len; i++) printf("%02x", packed[i]);
     fputc('\n', stdout);
-  } else if (!strcmp(op, "sweep") && n == 7) {
-    /* sweep SRC DST ROUND OVERFLOW FIRST LAST: run the whole range here and compare with
-     * libmxref, so that 2^32 inputs never cross the pipe */
+  } else if (!strcmp(op, "sweep") && n >= 7) {
+    /* sweep SRC DST ROUND OVERFLOW FIRST LAST [KNOB=VALUE ...]: run the whole range here and
+     * compare with libmxref under those knobs (the others default), so that 2^32 inputs never
+     * cross the pipe */
     sweep_req q;
+    mx_convert_opts_default(&q.knobs);
+    for (int i = 7; i < n; i++)
+      if (!strncmp(f[i], "round=", 6) || !strncmp(f[i], "overflow=", 9) || mx_knob_assign(&q.knobs, f[i])) {
+        puts("error bad sweep request");
+        return;
+      }
     int src = mx_format_by_name(f[1]), dst = mx_format_by_name(f[2]);
     int round = mx_name_index(mx_round_names, f[3]), ovf = mx_name_index(mx_overflow_names, f[4]);
     uint64_t first, last;

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "mxconform/mxref.h"
+#include "mxconform/profile.h"
 #include "sweep.h"
 #include "target.h"
 
@@ -33,14 +34,18 @@ void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expecte
   }
 }
 
+void sweep_expected_opts(const sweep_req *q, mx_convert_opts *o) {
+  *o = q->knobs;
+  o->round = q->round;
+  o->overflow = q->overflow;
+}
+
 /* Compare codes[] of inputs first..first+n-1 with the reference. */
 void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t *codes, sweep_tally *t) {
   uint8_t ref[4096];
   union { uint16_t h[4096]; uint32_t w[4096]; } in;
   mx_convert_opts o;
-  mx_convert_opts_default(&o);
-  o.round = q->round;
-  o.overflow = q->overflow;
+  sweep_expected_opts(q, &o);
   for (size_t done = 0; done < n;) {
     size_t m = n - done < 4096 ? n - done : 4096;
     for (size_t i = 0; i < m; i++) {
@@ -57,8 +62,10 @@ void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t 
 
 int cmd_sweep(int argc, char **argv) {
   const char *cmd = "sweep";
-  const char *op = NULL, *target_spec = "reference";
-  sweep_req q = {MX_F32, MX_E4M3, MX_RNE, MX_SAT};
+  const char *op = NULL, *target_spec = "reference", *profile_spec = "ocp";
+  const char *knob_args[64];
+  int nknobs = 0;
+  sweep_req q = {MX_F32, MX_E4M3, MX_RNE, MX_SAT, MX_CONVERT_OPTS_DEFAULT};
   unsigned shard_i = 0, shard_n = 1, show = 10;
   double timeout = 60;
   for (int i = 1; i < argc; i++) {
@@ -72,14 +79,21 @@ int cmd_sweep(int argc, char **argv) {
       int r = mx_name_index(mx_overflow_names, v);
       if (r < 0) cli_usage_error(cmd, "bad --overflow '%s' (sat ovf)", v);
       q.overflow = (mx_overflow)r;
+    } else if ((v = cli_opt(cmd, argc, argv, &i, "--profile"))) profile_spec = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--knob"))) {
+      if (nknobs == 64) cli_usage_error(cmd, "more than 64 --knob options");
+      knob_args[nknobs++] = v;
     } else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &shard_i, &shard_n);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--show"))) show = (unsigned)cli_u64(cmd, "--show", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) timeout = (double)cli_u64(cmd, "--timeout", v);
     else if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform sweep --op cvt.SRC.DST [--round rne|rna|rtz|rup|rdn] [--overflow sat|ovf]\n"
+             "         [--profile ocp|NAME|FILE] [--knob NAME=VALUE]...\n"
              "         [--target reference|lib:PATH.so|cmd:'COMMAND'] [--shard i/n] [--show N] [--timeout S]\n"
-             "Every input of SRC (f32: 2^32, bf16/f16: 2^16) through the target, compared with libmxref.\n"
+             "Every input of SRC (f32: 2^32, bf16/f16: 2^16) through the target, compared with libmxref\n"
+             "under the profile's scalar knobs (default ocp), changed by any --knob (round and overflow:\n"
+             "--round, --overflow). The built-in reference target follows the same knobs.\n"
              "Exit status: 0 no mismatch, 1 mismatches, 2 bad usage, 3 target unusable.\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
@@ -90,6 +104,22 @@ int cmd_sweep(int argc, char **argv) {
   q.src = cli_format(cmd, s1, 1, 0);
   q.dst = cli_format(cmd, s2, 0, 1);
   if (mx_format(q.src)->bits > 32) cli_usage_error(cmd, "sweeps take 16- and 32-bit sources (not %s)", s1);
+  mx_profile profile;
+  char perr[512];
+  if (mx_profile_load(profile_spec, &profile, perr, sizeof perr)) cli_usage_error(cmd, "%s", perr);
+  q.knobs = profile.o.elem;
+  for (int k = 0; k < nknobs; k++) {
+    char name[64];
+    cli_split_assignment(cmd, knob_args[k], name, sizeof name);
+    if (!strcmp(name, "round") || !strcmp(name, "overflow"))
+      cli_usage_error(cmd, "--knob %s: use --%s (a sweep takes one rounding and one overflow rule)", knob_args[k], name);
+    cli_knob_assign(cmd, &q.knobs, knob_args[k]);
+  }
+  /* every non-default knob for the reproduce lines; the header names only what was asked */
+  char kf[512], asked[512] = "";
+  cli_knobs_not_default(&q.knobs, " --knob ", kf, sizeof kf);
+  for (int k = 0, used = 0; k < nknobs && used + strlen(knob_args[k]) + 10 < sizeof asked; k++)
+    used += snprintf(asked + used, sizeof asked - (size_t)used, " --knob %s", knob_args[k]);
   char err[512];
   target *t = target_open(target_spec, timeout, err, sizeof err);
   if (!t) {
@@ -111,19 +141,19 @@ int cmd_sweep(int argc, char **argv) {
     target_close(t);
     return 3;
   }
-  printf("sweep %s %s %s: target %s (%s %s), inputs [0x%" PRIx64 ", 0x%" PRIx64 "), %" PRIu64 " checked, %" PRIu64
-         " mismatches, %.1fs\n",
-         op, mx_round_names[q.round], mx_overflow_names[q.overflow], target_spec, target_name(t), target_version(t), lo,
-         hi, tally.checked, tally.mismatches, wall);
+  printf("sweep %s %s %s: target %s (%s %s), profile %s%s, inputs [0x%" PRIx64 ", 0x%" PRIx64 "), %" PRIu64
+         " checked, %" PRIu64 " mismatches, %.1fs\n",
+         op, mx_round_names[q.round], mx_overflow_names[q.overflow], target_spec, target_name(t), target_version(t),
+         profile.name, asked, lo, hi, tally.checked, tally.mismatches, wall);
   if (tally.mismatches)
     printf("  by input class: zero %" PRIu64 ", subnormal %" PRIu64 ", normal %" PRIu64 ", inf %" PRIu64 ", nan %" PRIu64 "\n",
            tally.by_class[MX_CLASS_ZERO], tally.by_class[MX_CLASS_SUBNORMAL], tally.by_class[MX_CLASS_NORMAL],
            tally.by_class[MX_CLASS_INF], tally.by_class[MX_CLASS_NAN]);
   for (unsigned i = 0; i < tally.nfirst && i < show; i++)
     printf("  0x%0*" PRIx64 ": expected 0x%02x, target 0x%02x   reproduce: mxconform convert --from %s --to %s --round %s "
-           "--overflow %s --impl oracle 0x%0*" PRIx64 "\n",
+           "--overflow %s%s --impl oracle 0x%0*" PRIx64 "\n",
            mx_format(q.src)->bits / 4, tally.first[i].bits, tally.first[i].expected, tally.first[i].actual, s1, s2,
-           mx_round_names[q.round], mx_overflow_names[q.overflow], mx_format(q.src)->bits / 4, tally.first[i].bits);
+           mx_round_names[q.round], mx_overflow_names[q.overflow], kf, mx_format(q.src)->bits / 4, tally.first[i].bits);
   if (failed_chunks) printf("  %" PRIu64 " inputs crashed or hung the target (counted as mismatches, actual 0x100)\n", failed_chunks);
   target_close(t);
   return tally.mismatches ? MXC_EXIT_FAIL : MXC_EXIT_OK;

@@ -11,7 +11,13 @@ typedef struct sweep_req {
   mx_fmt src, dst;
   mx_round round;
   mx_overflow overflow;
+  /* the other scalar knobs the expected codes follow (sweep --profile/--knob; the serve
+   * child gets the non-default ones on its `sweep` line); round and overflow are above */
+  mx_convert_opts knobs;
 } sweep_req;
+
+/* q's knobs with q's round and overflow: what libmxref converts with for the expected codes. */
+void sweep_expected_opts(const sweep_req *q, mx_convert_opts *o);
 
 #define SWEEP_MAX_FIRST 64
 
@@ -27,7 +33,7 @@ typedef struct sweep_tally {
 } sweep_tally;
 
 void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expected, uint32_t actual);
-/* Compare a target's codes for inputs first..first+n-1 with libmxref (default knobs). A code
+/* Compare a target's codes for inputs first..first+n-1 with libmxref (q's knobs). A code
  * above 0xFF (no element code is that wide) is a mismatch whatever the reference says. */
 void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t *codes, sweep_tally *t);
 /* Sweep inputs [lo, hi) of the target; returns the number of inputs that crashed/hung it. */

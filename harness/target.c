@@ -496,6 +496,7 @@ void target_run(target *t, const vec_suite *s, size_t first, size_t n, uint64_t 
 
 /* ---- sweeps ---------------------------------------------------------------------------- */
 
+#include "cli.h"
 #include "sweep.h"
 
 #define SWEEP_CHUNK ((uint64_t)1 << 22)
@@ -541,9 +542,12 @@ static uint64_t sweep_lib_range(target *t, const sweep_req *q, uint64_t lo, uint
     char err[256];
     if (proc_start(t, err, sizeof err)) return hi - lo;
   }
-  char req[256];
-  snprintf(req, sizeof req, "sweep %s %s %s %s %llx %llx\n", mx_format(q->src)->name, mx_format(q->dst)->name,
-           mx_round_names[q->round], mx_overflow_names[q->overflow], (unsigned long long)lo, (unsigned long long)(hi - 1));
+  char req[1024], knobs[768];
+  /* the expected codes' knobs travel with the request: the child compares */
+  cli_knobs_not_default(&q->knobs, " ", knobs, sizeof knobs);
+  snprintf(req, sizeof req, "sweep %s %s %s %s %llx %llx%s\n", mx_format(q->src)->name, mx_format(q->dst)->name,
+           mx_round_names[q->round], mx_overflow_names[q->overflow], (unsigned long long)lo, (unsigned long long)(hi - 1),
+           knobs);
   tstatus x = exchange(t, req, strlen(req), 1, t->timeout);
   if (x == T_OK) {
     const char *nl = memchr(t->rbuf, '\n', t->rlen);
@@ -558,9 +562,7 @@ static uint64_t sweep_lib_range(target *t, const sweep_req *q, uint64_t lo, uint
     /* 64 culprits narrowed down already: count the rest of a failing range as crashed
      * without a restart per input (a target that fails on 2^24 NaNs would take days) */
     mx_convert_opts o;
-    mx_convert_opts_default(&o);
-    o.round = q->round;
-    o.overflow = q->overflow;
+    sweep_expected_opts(q, &o);
     for (uint64_t b = lo; b < hi; b++) {
       tally->checked++;
       sweep_tally_add(tally, q->src, b, mxref_convert_one(q->dst, q->src, b, &o, 0), 0x100);
@@ -571,9 +573,7 @@ static uint64_t sweep_lib_range(target *t, const sweep_req *q, uint64_t lo, uint
     tally->isolated++;
     /* this one input crashes, hangs or garbles the target */
     mx_convert_opts o;
-    mx_convert_opts_default(&o);
-    o.round = q->round;
-    o.overflow = q->overflow;
+    sweep_expected_opts(q, &o);
     tally->checked++;
     sweep_tally_add(tally, q->src, lo, mxref_convert_one(q->dst, q->src, lo, &o, 0), 0x100);
     return 1;
@@ -589,9 +589,7 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
     uint16_t wide[4096];
     union { uint16_t h[4096]; uint32_t w[4096]; } in;
     mx_convert_opts o;
-    mx_convert_opts_default(&o);
-    o.round = q->round;
-    o.overflow = q->overflow;
+    sweep_expected_opts(q, &o);
     for (uint64_t b = lo; b < hi; b += 4096) {
       size_t n = hi - b < 4096 ? (size_t)(hi - b) : 4096;
       for (size_t i = 0; i < n; i++) {

@@ -8,3 +8,18 @@ add_test(NAME sweep_over_the_process_protocol_every_f16_input_matches
 add_test(NAME sweep_finds_a_symmetric_int8_encoder
          COMMAND sh -c "out=$(\"$0\" sweep --op cvt.f16.int8 --target \"cmd:$0 serve --reference --profile microxcaling\"); st=$?; echo \"$out\"; [ $st = 1 ] && echo \"$out\" | grep -q ' mismatches' && echo \"$out\" | grep -q 'expected 0x80, target 0x81'"
                  ${MXC})
+# --profile / --knob set the expected codes' knobs. A symmetric MXINT8 encoder matches under
+# int8_range=symmetric, through the process protocol (the cmd: child compares nothing: the
+# harness does) and through the serve child of a lib: target (the knob travels on the
+# `sweep` line, where the child compares).
+add_test(NAME sweep_profile_sets_the_expected_knobs_cmd_target
+         COMMAND ${MXC} sweep --op cvt.f16.int8 --profile microxcaling --target "cmd:$<TARGET_FILE:mxconform> serve --reference --profile microxcaling")
+add_test(NAME sweep_knob_travels_to_the_lib_child_and_explains_a_symmetric_int8_encoder
+         COMMAND sh -c "\"$0\" sweep --op cvt.bf16.int8 --target \"lib:$1\" >/dev/null; [ $? = 1 ] || exit 1; out=$(\"$0\" sweep --op cvt.bf16.int8 --knob int8_range=symmetric --target \"lib:$1\"); st=$?; echo \"$out\"; [ $st = 0 ] && echo \"$out\" | grep -q 'profile ocp --knob int8_range=symmetric, .* 0 mismatches'"
+                 ${MXC} $<TARGET_FILE:mxmutant_int8_symmetric>)
+add_test(NAME sweep_reproduce_line_carries_the_knobs
+         COMMAND sh -c "out=$(\"$0\" sweep --op cvt.f16.int8 --knob e5m2_nan=propagate --show 1 --target \"lib:$1\"); st=$?; echo \"$out\"; [ $st = 1 ] && echo \"$out\" | grep -q 'expected 0x80, target 0x81 .* --overflow sat --knob e5m2_nan=propagate --impl oracle 0xbff8'"
+                 ${MXC} $<TARGET_FILE:mxmutant_int8_symmetric>)
+add_test(NAME sweep_rejects_round_and_overflow_as_knobs
+         COMMAND sh -c "\"$0\" sweep --op cvt.f16.e4m3 --knob overflow=ovf; [ $? = 2 ] && { \"$0\" sweep --op cvt.f16.e4m3 --knob round=rtz; [ $? = 2 ]; }"
+                 ${MXC})
