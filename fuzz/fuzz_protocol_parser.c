@@ -1,27 +1,31 @@
 /* fuzz_protocol_parser — property: neither end of the process protocol (harness/PROTOCOL.md)
  * crashes, reads out of bounds or hangs on arbitrary bytes.
  *
- *  - serve side: the request handler of `mxconform serve` (harness/cmd_serve.c, `handle`)
- *    with libmxref (--reference, under a built-in profile) or with an in-process stub
- *    target table (answers ok / unsupported / error, or has only NULL entries);
- *  - harness side: the answer parser of `mxconform run` (harness/target.c, `parse_answer`
- *    and `parse_sweep_answer`) for a suite of any operation and shape.
- *
- * Both functions are static in their files. Until they are exported (see fuzz/README.md),
- * this target includes the two .c files whole, which reaches them without editing them;
- * their other functions (process management) are compiled in but not called.
+ *  - serve side: the request handler of `mxconform serve` (harness/cmd_serve.c,
+ *    `serve_handle_line`) with libmxref (--reference, under a built-in profile) or with an
+ *    in-process stub target table (answers ok / unsupported / error, or has only NULL entries);
+ *  - harness side: the answer parsers of `mxconform run` and `sweep` (harness/target.c,
+ *    `target_parse_answer` and `target_parse_sweep_answer`) for a suite of any operation and
+ *    shape.
  *
  * Input layout: [0] side (even: serve, odd: harness).
  *   serve:   [1] target kind (reference, stub-ok, stub-unsupported, stub-error, stub-null)
- *            [2] profile (mod the number of built-ins; the quotient picks the dot preset
- *            when cmd_serve.c serves `dot`), then request lines (at most 16; `sweep` requests over more than
- *            8192 inputs are skipped: long by design, not a bug).
+ *            [2] profile (mod the number of built-ins; the quotient picks the dot preset),
+ *            then request lines (at most 16; `sweep` requests over more than 8192 inputs are
+ *            skipped: long by design, not a bug).
  *   harness: [1] op [2] format/params [3] k-1 [4] cases per line, then answer lines.
  */
-#include "../harness/target.c"
-/* target.c is first: it defines _GNU_SOURCE before any system header */
-#include "../harness/cmd_serve.c"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "fuzz_common.h"
+#include "mxconform/dot.h"
+#include "mxconform/profile.h"
+#include "mxconform/target.h"
+#include "serve.h"
+#include "sweep.h"
+#include "target.h"
 
 /* ---- stub targets ------------------------------------------------------------------------- */
 
@@ -52,7 +56,6 @@ static int stub_pack(int fmt, int layout, const uint64_t *codes, size_t n, uint8
   return stub_rc;
 }
 
-#ifdef MXCONFORM_DOT_H /* cmd_serve.c serves `dot` requests */
 static int stub_dot(int fa, int fb, size_t n_blocks, size_t k, const uint64_t *scales_a, const uint64_t *codes_a,
                     const uint64_t *scales_b, const uint64_t *codes_b, int has_c, uint64_t c, uint64_t *out) {
   uint64_t r = (uint64_t)(fa + fb) + (has_c ? c : 0);
@@ -61,15 +64,11 @@ static int stub_dot(int fa, int fb, size_t n_blocks, size_t k, const uint64_t *s
   *out = r & 0xFFFFFFFFu;
   return stub_rc;
 }
-#endif
 
 static const mxc_target_api stub_api = {
   .abi_version = MXC_TARGET_ABI_VERSION, .struct_size = sizeof(mxc_target_api), .name = "fuzz-stub", .version = "1",
   .decode = stub_decode, .convert = stub_convert, .quantize = stub_quantize, .dequantize = stub_dequantize,
-  .pack = stub_pack,
-#ifdef MXCONFORM_DOT_H
-  .dot = stub_dot,
-#endif
+  .pack = stub_pack, .dot = stub_dot,
 };
 static const mxc_target_api null_api = {
   .abi_version = MXC_TARGET_ABI_VERSION, .struct_size = sizeof(mxc_target_api), .name = "fuzz-null", .version = "1"};
@@ -82,9 +81,12 @@ static int long_sweep(const char *line) {
   char *f[8], *save = NULL;
   int n = 0;
   for (char *t = strtok_r(copy, " ", &save); t && n < 8; t = strtok_r(NULL, " ", &save)) f[n++] = t;
-  uint64_t a, b;
-  int skip = n >= 7 && !strcmp(f[0], "sweep") && !parse_hex(f[5], &a) && !parse_hex(f[6], &b) && b >= a &&
-             b - a > 8192;
+  char *e5 = NULL, *e6 = NULL;
+  int skip = 0;
+  if (n >= 7 && !strcmp(f[0], "sweep") && *f[5] && *f[6]) {
+    unsigned long long a = strtoull(f[5], &e5, 16), b = strtoull(f[6], &e6, 16);
+    skip = !*e5 && !*e6 && b >= a && b - a > 8192;
+  }
   free(copy);
   return skip;
 }
@@ -100,18 +102,17 @@ static int known_open_finding(const char *line) {
 }
 
 static void fuzz_serve(fz *f) {
-  server sv;
+  serve_ctx sv;
   memset(&sv, 0, sizeof sv);
   unsigned kind = fz_pick(f, 5);
   stub_rc = kind == 2 ? MXC_UNSUPPORTED : kind == 3 ? MXC_ERROR : MXC_OK;
   sv.api = kind == 0 ? NULL : kind == 4 ? &null_api : &stub_api;
   unsigned np = fz_count(mx_profile_builtin_names), pb = fz_u8(f);
   if (mx_profile_builtin(mx_profile_builtin_names[pb % np], &sv.profile)) abort();
-#ifdef MXCONFORM_DOT_H /* libmxref's dot model: one of the presets, as --dot-preset picks */
+  /* libmxref's dot model: one of the presets, as --dot-preset picks */
   unsigned nd = 0;
   while (mx_dot_presets[nd].name) nd++;
   sv.dot_model = mx_dot_presets[(pb / np) % nd].model;
-#endif
   /* the rest: request lines, as cmd_serve's loop hands them over (no '\n', no trailing '\r') */
   for (int lines = 0; lines < 16 && f->n; lines++) {
     const uint8_t *nl = memchr(f->p, '\n', f->n);
@@ -124,7 +125,7 @@ static void fuzz_serve(fz *f) {
     f->n -= len + (nl ? 1 : 0);
     len = strlen(line); /* fgets stops at nothing, but strings stop at NUL */
     while (len && (line[len - 1] == '\r')) line[--len] = 0;
-    if (strcmp(line, "quit") && !long_sweep(line) && !known_open_finding(line)) handle(&sv, line);
+    if (strcmp(line, "quit") && !long_sweep(line) && !known_open_finding(line)) serve_handle_line(&sv, line);
     free(line);
   }
 }
@@ -163,11 +164,10 @@ static void fuzz_answers(fz *f) {
     const char *le = nl ? nl : end;
     if (le > q && le[-1] == '\r') le--;
     line_span sp = {l * per_line, per_line};
-    parse_answer(&s, q, le, &sp, actual, msg, sizeof msg);
+    target_parse_answer(&s, q, le, &sp, actual, msg, sizeof msg);
     sweep_tally tally;
     memset(&tally, 0, sizeof tally);
-    sweep_req req = {s.src, s.fmt, s.round, s.overflow, MX_CONVERT_OPTS_DEFAULT};
-    parse_sweep_answer(q, le, &tally, &req);
+    target_parse_sweep_answer(q, le, &tally);
     q = nl ? nl + 1 : end;
   }
   free(actual);

@@ -11,15 +11,11 @@
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
 #include "mxconform/target.h"
+#include "serve.h"
 #include "sweep.h"
 
 #define MAXV 4096
 
-typedef struct server {
-  const mxc_target_api *api; /* NULL: libmxref */
-  mx_profile profile;        /* libmxref's knobs */
-  mx_dot_model dot_model;    /* libmxref's dot products (--dot-preset, default exact-rne) */
-} server;
 
 static int parse_hex(const char *s, uint64_t *v) {
   char *e;
@@ -49,7 +45,7 @@ static int reply_status(int rc) {
   return 0;
 }
 
-static void handle(server *sv, char *line) {
+void serve_handle_line(serve_ctx *sv, char *line) {
   static char *f[MAXV + 16];
   static uint64_t in[MAXV], out[MAXV + 1];
   static uint32_t rnd[MAXV];
@@ -284,7 +280,7 @@ int cmd_serve(int argc, char **argv) {
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
   }
   if (!lib == !reference) cli_usage_error(cmd, "give exactly one of --lib PATH and --reference");
-  server sv = {0};
+  serve_ctx sv = {0};
   char err[512];
   if (mx_profile_load(profile, &sv.profile, err, sizeof err)) cli_usage_error(cmd, "%s", err);
   const mx_dot_preset *dp = mx_dot_preset_find(dot_preset);
@@ -334,7 +330,7 @@ int cmd_serve(int argc, char **argv) {
       continue;
     }
     if (!strcmp(line, "quit")) break;
-    handle(&sv, line);
+    serve_handle_line(&sv, line);
     fflush(stdout);
   }
   free(line);

@@ -36,6 +36,9 @@ void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expecte
 /* Compare a target's codes for inputs first..first+n-1 with libmxref (q's knobs). A code
  * above 0xFF (no element code is that wide) is a mismatch whatever the reference says. */
 void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t *codes, sweep_tally *t);
+/* Add a `sweep` answer line [a, end) of `mxconform serve` ("ok CHECKED MISMATCHES C0..C4
+ * [BITS:EXPECTED:ACTUAL ...]", harness/PROTOCOL.md) to the tally; -1 when malformed. */
+int target_parse_sweep_answer(const char *a, const char *end, sweep_tally *tally);
 /* Sweep inputs [lo, hi) of the target; returns the number of inputs that crashed/hung it. */
 uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally);
 

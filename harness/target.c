@@ -316,10 +316,6 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
 #define VALUES_PER_LINE 1024
 #define BATCH_SWEEP 4096
 
-typedef struct line_span {
-  size_t first, n; /* cases of the batch (relative to the batch start) on this line */
-} line_span;
-
 static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **out, size_t *outlen,
                              line_span **spans) {
   FILE *f = open_memstream(out, outlen);
@@ -397,8 +393,7 @@ static int out_bits(const vec_suite *s) {
   }
 }
 
-/* Parse one answer line for `sp` cases; returns T_OK, T_UNSUPPORTED, T_ERROR or T_PROTOCOL. */
-static tstatus parse_answer(const vec_suite *s, const char *a, const char *end, const line_span *sp, uint64_t *actual,
+tstatus target_parse_answer(const vec_suite *s, const char *a, const char *end, const line_span *sp, uint64_t *actual,
                             char *msg, size_t msglen) {
   if ((size_t)(end - a) >= 11 && !strncmp(a, "unsupported", 11) && (end - a == 11 || a[11] == ' ')) return T_UNSUPPORTED;
   if ((size_t)(end - a) >= 5 && !strncmp(a, "error", 5) && (end - a == 5 || a[5] == ' ')) {
@@ -461,7 +456,7 @@ static void run_process(target *t, const vec_suite *s, size_t first, size_t n, u
       const char *nl = memchr(p, '\n', (size_t)(end - p));
       const char *le = nl ? nl : end;
       if (le > p && le[-1] == '\r') le--;
-      tstatus a = parse_answer(s, p, le, &spans[l], actual, msg, msglen);
+      tstatus a = target_parse_answer(s, p, le, &spans[l], actual, msg, msglen);
       if (a == T_PROTOCOL) {
         failure = T_PROTOCOL;
         break;
@@ -501,9 +496,7 @@ void target_run(target *t, const vec_suite *s, size_t first, size_t n, uint64_t 
 
 #define SWEEP_CHUNK ((uint64_t)1 << 22)
 
-/* Parse "ok CHECKED MISMATCHES C0 C1 C2 C3 C4 [bits:exp:act ...]" into the tally. */
-static int parse_sweep_answer(const char *a, const char *end, sweep_tally *tally, const sweep_req *q) {
-  (void)q;
+int target_parse_sweep_answer(const char *a, const char *end, sweep_tally *tally) {
   if (end - a < 3 || strncmp(a, "ok ", 3)) return -1;
   char buf[8192];
   size_t n = (size_t)(end - a);
@@ -551,7 +544,7 @@ static uint64_t sweep_lib_range(target *t, const sweep_req *q, uint64_t lo, uint
   tstatus x = exchange(t, req, strlen(req), 1, t->timeout);
   if (x == T_OK) {
     const char *nl = memchr(t->rbuf, '\n', t->rlen);
-    if (nl && parse_sweep_answer(t->rbuf, nl, tally, q) == 0) return 0;
+    if (nl && target_parse_sweep_answer(t->rbuf, nl, tally) == 0) return 0;
     if (nl && !strncmp(t->rbuf, "unsupported", 11)) {
       tally->unsupported += hi - lo;
       return 0;

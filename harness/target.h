@@ -47,4 +47,13 @@ void target_begin_suite(target *t);
 /* Number of times the target process was (re)started: 1 for a healthy run. */
 unsigned target_restarts(const target *t);
 
+/* The answer parsers of the process protocol, exported for fuzz/fuzz_protocol_parser.c. */
+typedef struct line_span {
+  size_t first, n; /* cases of the batch (relative to the batch start) on this line */
+} line_span;
+/* One answer line [a, end) for the `sp` cases of suite s: values into actual (s->nout words
+ * per case, at sp->first), the text of an `error` answer into msg. Returns T_OK,
+ * T_UNSUPPORTED, T_ERROR or T_PROTOCOL. */
+tstatus target_parse_answer(const vec_suite *s, const char *a, const char *end, const line_span *sp, uint64_t *actual,
+                            char *msg, size_t msglen);
 #endif
