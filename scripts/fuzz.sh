@@ -3,7 +3,7 @@
 # build-fuzz/ and run each for N seconds (default 60) with the dictionary and the committed
 # corpus, two at a time (one per core). See fuzz/README.md.
 #
-#   scripts/fuzz.sh [SECONDS] [--merge]
+#   scripts/fuzz.sh [SECONDS] [--cpu] [--merge]
 #
 # Environment:
 #   FUZZ_TARGETS="a b"   only these targets (default: all)
@@ -16,6 +16,8 @@
 #                        libmxref target, which only checks the plumbing)
 #   MXC_FUZZ_PROFILE=P   its knobs (default ocp)
 #   CI=true              adds -DMXC_WERROR=ON; CMAKE_FLAGS adds further cmake options
+# --cpu:   SECONDS are CPU seconds: a target that got less than that (a busy machine) runs
+#          again for the seconds it is short, until it has used them (needs /usr/bin/time)
 # --merge: afterwards merge the new coverage-increasing inputs into fuzz/corpus/<target>/
 #          (minimised with -merge=1; review before committing).
 #
@@ -25,10 +27,12 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECS=60
 MERGE=0
+CPU=0
 for a in "$@"; do
   case "$a" in
     --merge) MERGE=1 ;;
-    *[!0-9]* | '') echo "usage: scripts/fuzz.sh [SECONDS] [--merge]" >&2; exit 2 ;;
+    --cpu) CPU=1 ;;
+    *[!0-9]* | '') echo "usage: scripts/fuzz.sh [SECONDS] [--cpu] [--merge]" >&2; exit 2 ;;
     *) SECS=$a ;;
   esac
 done
@@ -75,20 +79,40 @@ run_one() { # target
   work="$BUILD/fuzz-corpus/$t"
   crashes="$OUT/fuzz-crashes/$t"
   mkdir -p "$work" "$crashes"
-  # the first corpus directory collects new inputs; the committed one is only read
-  # MXC_FUZZ_SKIP_KNOWN: targets skip the open findings listed in fuzz/README.md
-  # /usr/bin/time (when present) records the CPU seconds: on a shared machine they, not the
-  # wall-clock seconds, say how much fuzzing was done
-  rm -f "$OUT/fuzz-logs/$t.cpu"
-  tm=""
-  [ -x /usr/bin/time ] && tm="/usr/bin/time -f %U+%S -o $OUT/fuzz-logs/$t.cpu"
-  # shellcheck disable=SC2086
-  MXC_FUZZ_SKIP_KNOWN=1 MXC_FUZZ_TARGET=$TARGET_LIB $tm "$BUILD/fuzz/fuzz_$t" "$work" "$ROOT/fuzz/corpus/$t" "$ROOT/fuzz/regressions/$t" \
-    -dict="$ROOT/fuzz/dict/mx.dict" -max_total_time="$SECS" -max_len=4096 -timeout=25 -print_final_stats=1 \
-    -artifact_prefix="$crashes/" >"$OUT/fuzz-logs/$t.log" 2>&1 || true
+  rm -f "$OUT/fuzz-logs/$t.cpu" "$OUT/fuzz-logs/$t.log"
+  used=0
+  left=$SECS
+  while :; do
+    # the first corpus directory collects new inputs; the committed one is only read
+    # MXC_FUZZ_SKIP_KNOWN: targets skip the open findings listed in fuzz/README.md
+    # /usr/bin/time (when present) records the CPU seconds: on a shared machine they, not the
+    # wall-clock seconds, say how much fuzzing was done
+    tm=""
+    [ -x /usr/bin/time ] && tm="/usr/bin/time -a -f %U+%S -o $OUT/fuzz-logs/$t.cpu"
+    # shellcheck disable=SC2086
+    MXC_FUZZ_SKIP_KNOWN=1 MXC_FUZZ_TARGET=$TARGET_LIB $tm "$BUILD/fuzz/fuzz_$t" "$work" "$ROOT/fuzz/corpus/$t" "$ROOT/fuzz/regressions/$t" \
+      -dict="$ROOT/fuzz/dict/mx.dict" -max_total_time="$left" -max_len=4096 -timeout=25 -print_final_stats=1 \
+      -artifact_prefix="$crashes/" >>"$OUT/fuzz-logs/$t.log" 2>&1 && rc=0 || rc=$?
+    [ "$CPU" = 1 ] && [ "$rc" = 0 ] || break
+    used=$(cpu_seconds "$t")
+    [ "$used" -lt "$SECS" ] || break
+    left=$((SECS - used))
+    [ "$left" -ge 10 ] || left=10
+  done
 }
 
-echo "fuzz: $SECS s per target, $PAR at a time: $TARGETS"
+# CPU seconds of all runs of a target so far (0 without /usr/bin/time)
+cpu_seconds() {
+  awk -F+ '/^[0-9.]+\+[0-9.]+$/ {s += $1 + $2} END {printf "%.0f\n", s}' "$OUT/fuzz-logs/$1.cpu" 2>/dev/null || echo 0
+}
+
+if [ "$CPU" = 1 ] && [ ! -x /usr/bin/time ]; then
+  echo "fuzz: --cpu needs /usr/bin/time (as root: apt-get install -y time)" >&2
+  exit 2
+fi
+unit="s"
+[ "$CPU" = 1 ] && unit="CPU-s"
+echo "fuzz: $SECS $unit per target, $PAR at a time: $TARGETS"
 running=0
 for t in $TARGETS; do
   run_one "$t" &
@@ -106,11 +130,14 @@ summary="$OUT/fuzz-summary.txt"
   printf '%-24s %8s %8s %12s %10s %8s %s\n' target seconds cpu-s executions exec/s corpus findings
   for t in $TARGETS; do
     log="$OUT/fuzz-logs/$t.log"
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-    took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+    # sums over every run of the target (--cpu may run it more than once)
+    runs=$(awk '/^stat::number_of_executed_units:/ {s += $2; n++} END {if (n) print s}' "$log")
+    took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | awk '{s += $1; n++} END {if (n) print s}')
+    eps=""
+    [ -n "$runs" ] && [ -n "$took" ] && [ "$took" -gt 0 ] && eps=$((runs / took))
     corp=$(sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p' "$log" | tail -1)
-    cpu=$(tail -1 "$OUT/fuzz-logs/$t.cpu" 2>/dev/null | awk -F+ '/^[0-9.]+\+[0-9.]+$/ {printf "%.0f", $1 + $2}')
+    cpu=""
+    [ -f "$OUT/fuzz-logs/$t.cpu" ] && cpu=$(cpu_seconds "$t")
     n=$(find "$OUT/fuzz-crashes/$t" -type f | wc -l)
     printf '%-24s %8s %8s %12s %10s %8s %s\n' "$t" "${took:-?}" "${cpu:-?}" "${runs:-?}" "${eps:-?}" "${corp:-?}" "$n"
   done
