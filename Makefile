@@ -41,10 +41,12 @@ bench: build
 	@$(BUILD)/mxbench_peers
 	@$(BUILD)/mxbench_dot
 
-# Fuzzing with libFuzzer (clang): every fuzz target for FUZZ_SECONDS each.
+# Fuzzing with libFuzzer (clang): every fuzz target for FUZZ_SECONDS each (FUZZ_CPU=1: CPU
+# seconds, for a busy machine).
 FUZZ_SECONDS ?= 60
+FUZZ_CPU ?=
 fuzz: deps
-	@sh scripts/fuzz.sh $(FUZZ_SECONDS)
+	@sh scripts/fuzz.sh $(FUZZ_SECONDS) $(if $(filter 1,$(FUZZ_CPU)),--cpu)
 
 # Third-party implementations (LLVM APFloat, CUDA host headers, where installed): the
 # standard tier with profile detection and sweeps -> reports/peers/.
