@@ -44,8 +44,8 @@ TARGETS=${FUZZ_TARGETS:-$ALL}
 NPROC=$(nproc 2>/dev/null || echo 2)
 PAR=${FUZZ_PARALLEL:-$NPROC}
 
-# clang and its libFuzzer/sanitizer runtimes (Debian: clang libclang-rt-dev)
-MXC_EXTRA_PACKAGES="clang libclang-rt-dev" sh "$ROOT/scripts/deps.sh" || true
+# clang and its libFuzzer/sanitizer runtimes (Debian: clang libclang-rt-dev); time: the CPU seconds
+MXC_EXTRA_PACKAGES="clang libclang-rt-dev time" sh "$ROOT/scripts/deps.sh" || true
 CC_FUZZ=${CC_FUZZ:-clang}
 if ! command -v "$CC_FUZZ" >/dev/null 2>&1; then
   echo "fuzz: clang not found; as root: apt-get install -y clang libclang-rt-dev" >&2
