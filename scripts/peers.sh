@@ -9,7 +9,10 @@
 #   sh scripts/peers.sh sweeps BUILD [STAGE...]   exhaustive sweeps -> reports/peers/sweeps.tsv
 #       (rows replaced per combination). STAGE: 16bit (every bf16 and f16 input, every
 #       combination: ~1 min), binades (chosen f32 binades, every combination: ~12 min),
-#       full (all 2^32 f32 inputs, the combinations in FULL_PLAN: ~40 min). Default: all three.
+#       full (all 2^32 f32 inputs, the combinations in FULL_PLAN: ~40 min), detected (every
+#       bf16 and f16 input and the f32 Inf/NaN binade, every combination, compared under the
+#       detected profile reports/peers/<target>.profile instead of ocp: ~3 min; run `make
+#       peers` first). Default: 16bit binades full.
 #       PEERS_SWEEP_SKIP_DONE=1 leaves out full sweeps sweeps.tsv already holds.
 #   sh scripts/peers.sh check MXCONFORM LIB [--tier T] [--knob K=V]... [--unexplained CLASS]...
 #       [--pass GLOBS] [--unsupported GLOBS]   (CTest, tests/peers.cmake) run the tier under
@@ -58,8 +61,9 @@ FULL_PLAN = {
 }
 # PEERS_SWEEP_SKIP_DONE=1: leave out the combinations sweeps.tsv already has at that coverage.
 SKIP_DONE = os.environ.get("PEERS_SWEEP_SKIP_DONE") == "1"
+# knobs: what the expected codes follow, `ocp` or `detected` (reports/peers/<target>.profile)
 TSV_COLS = ["target", "src", "dst", "round", "overflow", "coverage", "checked", "mismatches", "zero",
-            "subnormal", "normal", "inf", "nan", "crashed", "seconds", "examples"]
+            "subnormal", "normal", "inf", "nan", "crashed", "seconds", "examples", "knobs"]
 
 
 def die(msg):
@@ -69,14 +73,16 @@ def die(msg):
 
 # ---- sweeps ---------------------------------------------------------------------------------
 
-def run_sweep(mxc, lib, src, dst, rnd, ovf, shard=None):
+def run_sweep(mxc, lib, src, dst, rnd, ovf, shard=None, profile=None):
     cmd = [mxc, "sweep", "--op", "cvt.%s.%s" % (src, dst), "--round", rnd, "--overflow", ovf,
            "--target", "lib:" + lib, "--show", "64"]
     if shard:
         cmd += ["--shard", shard]
+    if profile:
+        cmd += ["--profile", profile]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     m = re.search(r"(\d+) checked, (\d+) mismatches, ([\d.]+)s", p.stdout)
-    if p.returncode not in (0, 1) and "unsupported" in p.stdout and not m:
+    if p.returncode not in (0, 1) and ("unsupported" in p.stdout or "does not support" in p.stdout) and not m:
         return {"checked": 0, "mismatches": 0, "seconds": 0.0, "zero": 0, "subnormal": 0, "normal": 0,
                 "inf": 0, "nan": 0, "crashed": 0, "examples": []}
     if p.returncode not in (0, 1):
@@ -130,42 +136,49 @@ def load_tsv(path):
             for line in f:
                 if line.startswith("#") or line.startswith("target\t") or not line.strip():
                     continue
-                rows.append(dict(zip(TSV_COLS, line.rstrip("\n").split("\t"))))
+                r = dict(zip(TSV_COLS, line.rstrip("\n").split("\t")))
+                r.setdefault("knobs", "ocp")  # rows written before the column existed
+                rows.append(r)
     return rows
 
 
 def save_tsv(path, rows):
     order = {n: i for i, (n, _) in enumerate(PEERS)}
     key = lambda r: (order.get(r["target"], 9), ["f32", "bf16", "f16"].index(r["src"]), DSTS.index(r["dst"]),
-                     ROUNDS.index(r["round"]), OVFS.index(r["overflow"]), r["coverage"])
+                     ROUNDS.index(r["round"]), OVFS.index(r["overflow"]), r["knobs"] != "ocp", r["coverage"])
     rows.sort(key=key)
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
-        f.write("# mxconform sweep results (scripts/peers.sh sweeps): target vs libmxref under the ocp knobs\n")
+        f.write("# mxconform sweep results (scripts/peers.sh sweeps): target vs libmxref under the knobs of the last column\n"
+                "# (ocp, or detected: the target's reports/peers/<target>.profile)\n")
         f.write("\t".join(TSV_COLS) + "\n")
         for r in rows:
             f.write("\t".join(str(r[c]) for c in TSV_COLS) + "\n")
     os.replace(tmp, path)
 
 
-def record(path, target, src, dst, rnd, ovf, coverage, total):
+def record(path, target, src, dst, rnd, ovf, coverage, total, knobs="ocp"):
     rows = [r for r in load_tsv(path) if not (r["target"] == target and r["src"] == src and r["dst"] == dst and
-                                                r["round"] == rnd and r["overflow"] == ovf and
+                                                r["round"] == rnd and r["overflow"] == ovf and r["knobs"] == knobs and
                                                 r["coverage"].split(" ")[0] == coverage.split(" ")[0])]
     row = {"target": target, "src": src, "dst": dst, "round": rnd, "overflow": ovf, "coverage": coverage,
-           "seconds": "%.1f" % total["seconds"], "examples": ",".join(pick_examples(total["examples"], src)) or "-"}
+           "seconds": "%.1f" % total["seconds"], "examples": ",".join(pick_examples(total["examples"], src)) or "-",
+           "knobs": knobs}
     for k in ["checked", "mismatches", "zero", "subnormal", "normal", "inf", "nan", "crashed"]:
         row[k] = total[k]
     rows.append(row)
     save_tsv(path, rows)
-    print("%-12s cvt.%s.%s %s %s %-22s %11d checked %10d mismatches (nan %d, inf %d, finite %d) %7.1fs" % (
-        target, src, dst, rnd, ovf, coverage.split(" ")[0], total["checked"], total["mismatches"], total["nan"],
+    print("%-12s %-8s cvt.%s.%s %s %s %-22s %11d checked %10d mismatches (nan %d, inf %d, finite %d) %7.1fs" % (
+        target, knobs, src, dst, rnd, ovf, coverage.split(" ")[0], total["checked"], total["mismatches"], total["nan"],
         total["inf"], total["zero"] + total["subnormal"] + total["normal"], total["seconds"]), flush=True)
 
 
 def cmd_sweeps(args):
     build = args[0]
     stages = args[1:] or ["16bit", "binades", "full"]
+    for st in stages:
+        if st not in ("16bit", "binades", "full", "detected"):
+            die("unknown sweep stage '%s' (16bit binades full detected)" % st)
     mxc = os.path.join(build, "mxconform")
     path = os.path.join(OUTDIR, "sweeps.tsv")
     os.makedirs(OUTDIR, exist_ok=True)
@@ -198,6 +211,22 @@ def cmd_sweeps(args):
             for dst, rnd, ovf in FULL_PLAN.get(name, []):
                 if (dst, rnd, ovf) in supported and (dst, rnd, ovf) not in done:
                     record(path, name, "f32", dst, rnd, ovf, "all 2^32", run_sweep(mxc, lib, "f32", dst, rnd, ovf))
+        if "detected" in stages:
+            # the same conversions compared under the profile detection found: what it claims
+            # is that this profile explains every difference, which the counts by class of the
+            # ocp rows (sweep_model) only suggest; here every code must match
+            prof = os.path.join(OUTDIR, name + ".profile")
+            if not os.path.exists(prof):
+                print("%s: no %s (run make peers first): detected stage skipped" % (name, prof))
+                continue
+            for dst, rnd, ovf in supported:
+                for src in ("bf16", "f16"):
+                    record(path, name, src, dst, rnd, ovf, "all 2^16",
+                           run_sweep(mxc, lib, src, dst, rnd, ovf, profile=prof), "detected")
+                total = {}
+                for sign in (0, 256):
+                    merge(total, run_sweep(mxc, lib, "f32", dst, rnd, ovf, "%d/512" % (sign + 255), profile=prof))
+                record(path, name, "f32", dst, rnd, ovf, "binades 255 (x2 signs)", total, "detected")
     return 0
 
 
@@ -670,7 +699,9 @@ def model_text(common, sat_extra, any_sat):
 
 
 def sweeps_section(path):
-    rows = load_tsv(path)
+    all_rows = load_tsv(path)
+    rows = [r for r in all_rows if r["knobs"] == "ocp"]
+    detected = [r for r in all_rows if r["knobs"] == "detected"]
     out = ["## Exhaustive sweeps", ""]
     if not rows:
         out.append("No sweep results (`sh scripts/peers.sh sweeps BUILD` writes `sweeps.tsv`).")
@@ -758,7 +789,38 @@ def sweeps_section(path):
         out.append("")
     total = sum(int(r["checked"]) for r in rows)
     out.append("In all: %d sweeps, %d inputs, %d rows that differ from the model." % (len(rows), total, len(summary_bad)))
+    out.append("")
+    out += detected_sweeps_section(detected)
     return "\n".join(out)
+
+
+def detected_sweeps_section(rows):
+    out = ["### Under the detected profile", ""]
+    if not rows:
+        out.append("Not run (`sh scripts/peers.sh sweeps BUILD detected`).")
+        return out
+    out += [
+        "The model above compares counts by input class. Here the same target is swept with",
+        "`mxconform sweep --profile reports/peers/<target>.profile`: libmxref under the profile that",
+        "detection found gives the expected codes, so every input must match bit for bit. Inputs: every",
+        "bf16 and every f16 pattern, and the f32 Inf/NaN binade (both signs), where the `ocp` sweeps",
+        "above differ (their finite f32 inputs match under `ocp`), for every combination the target",
+        "supports.", "",
+        "| target | profile | source | sweeps | inputs | mismatches | finite | Inf | NaN | crashed | examples (input:expected:actual) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|"]
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["target"], r["src"]), []).append(r)
+    for (t, src), rs in groups.items():
+        mism = sum(int(r["mismatches"]) for r in rs)
+        ex = [e for r in rs for e in (r["examples"].split(",") if r["examples"] != "-" else [])][:3]
+        out.append("| %s | `%s.profile` | %s | %d | %d | %s | %d | %d | %d | %d | %s |" % (
+            t, t, src, len(rs), sum(int(r["checked"]) for r in rs), "**%d**" % mism if mism else "0",
+            sum(int(r["zero"]) + int(r["subnormal"]) + int(r["normal"]) for r in rs), sum(int(r["inf"]) for r in rs),
+            sum(int(r["nan"]) for r in rs), sum(int(r["crashed"]) for r in rs), ", ".join(ex) or "-"))
+    out += ["", "In all: %d sweeps, %d inputs, %d mismatches under the detected profiles." % (
+        len(rows), sum(int(r["checked"]) for r in rows), sum(int(r["mismatches"]) for r in rows))]
+    return out
 
 
 def main():
