@@ -16,7 +16,6 @@
 
 #define MAXV 4096
 
-
 static int parse_hex(const char *s, uint64_t *v) {
   char *e;
   if (!*s) return -1;
