@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "expect.h"
 #include "gen.h"
+#include "reproduce.h"
 #include "sha256.h"
 #include "target.h"
 #include "mxconform/dot.h"
@@ -464,37 +465,6 @@ static void words_text(char *buf, size_t len, const uint64_t *w, size_t n, size_
   if (n > maxn && o + 4 < len) snprintf(buf + o, len - o, ",...");
 }
 
-static void reproduce(const run_cfg *cfg, const suite_run *r, size_t c, char *buf, size_t len) {
-  const vec_suite *s = &r->s;
-  const uint64_t *in = s->in + c * s->nin;
-  char kf[512];
-  cli_knobs_not_default(&s->knobs.o.elem, " --knob ", kf, sizeof kf);
-  switch (s->op) {
-  case OP_CVT:
-    snprintf(buf, len, "mxconform convert --from %s --to %s --round %s --overflow %s%s%s%.0u --impl oracle 0x%llx",
-             mx_format(s->src)->name, mx_format(s->dst)->name, mx_round_names[s->round], mx_overflow_names[s->overflow],
-             kf, s->nrand ? " --sr-random " : "", 0u, (unsigned long long)in[0]);
-    if (s->nrand) {
-      size_t l = strlen(buf);
-      snprintf(buf + l, len - l, "  # --sr-random %u", s->rnd[c]);
-    }
-    break;
-  case OP_DECODE: snprintf(buf, len, "mxconform decode --fmt %s 0x%llx", mx_format(s->fmt)->name, (unsigned long long)in[0]); break;
-  default: {
-    char sel[300];
-    snprintf(sel, sizeof sel, "mxconform run --target '%s' --profile %s --suites %s", cfg->target_spec, cfg->profile_spec,
-             s->name);
-    if (s->op == OP_QUANTIZE) {
-      size_t o = (size_t)snprintf(buf, len, "mxconform quantize --fmt %s --from %s --profile %s --impl oracle",
-                                  mx_block_fmt_names[s->bfmt], mx_format(s->src)->name, cfg->profile_spec);
-      for (size_t i = 0; i < s->k && o + 24 < len; i++) o += (size_t)snprintf(buf + o, len - o, " 0x%llx", (unsigned long long)in[i]);
-    } else {
-      snprintf(buf, len, "%s", sel);
-    }
-  }
-  }
-}
-
 static int write_atomic_file(const char *path, char *data, size_t len) {
   char tmp[2100];
   snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -794,7 +764,7 @@ int cmd_run(int argc, char **argv) {
         words_text(ex, sizeof ex, s->out + c * s->nout, s->nout, 40);
         if (r->st[c] == T_OK) words_text(ac, sizeof ac, r->actual + c * s->nout, s->nout, 40);
         else snprintf(ac, sizeof ac, "%s", tstatus_names[r->st[c]]);
-        reproduce(&cfg, r, c, rp, sizeof rp);
+        reproduce_command(cfg.target_spec, cfg.profile_spec, &r->s, c, rp, sizeof rp);
         fprintf(f, "%s\n      {\"input\": \"%s\", \"expected\": \"%s\", \"actual\": \"%s\"", shown ? "," : "", in, ex, ac);
         if (s->nrand) fprintf(f, ", \"random\": \"0x%x\"", s->rnd[c]);
         if (s->op == OP_DOT && r->st[c] == T_OK) {
@@ -965,7 +935,7 @@ int cmd_run(int argc, char **argv) {
           words_text(ex, sizeof ex, r->s.out + c * r->s.nout, r->s.nout, 4);
           if (r->st[c] == T_OK) words_text(ac, sizeof ac, r->actual + c * r->s.nout, r->s.nout, 4);
           else snprintf(ac, sizeof ac, "%s", tstatus_names[r->st[c]]);
-          reproduce(&cfg, r, c, rp, sizeof rp);
+          reproduce_command(cfg.target_spec, cfg.profile_spec, &r->s, c, rp, sizeof rp);
           char line[4096];
           snprintf(line, sizeof line, "input %s expected %s actual %s\n  reproduce: %s\n", in, ex, ac, rp);
           xml_str(f, line);
