@@ -2,6 +2,8 @@
 #include "cli.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,19 +106,32 @@ void cli_knobs_not_default(const mx_convert_opts *o, const char *prefix, char *b
 
 uint64_t cli_u64(const char *cmd, const char *what, const char *text) {
   char *end = NULL;
-  if (!text || !*text || *text == '-') cli_usage_error(cmd, "bad %s '%s' (an unsigned number)", what, text ? text : "");
+  if (!text || !*text || *text == '-' || *text == '+' || isspace((unsigned char)*text))
+    cli_usage_error(cmd, "bad %s '%s' (an unsigned number)", what, text ? text : "");
+  errno = 0;
   unsigned long long v = strtoull(text, &end, 0);
   if (*end) cli_usage_error(cmd, "bad %s '%s' (an unsigned number)", what, text);
+  /* strtoull saturates at 2^64-1: a value that does not fit is an error, never clamped */
+  if (errno == ERANGE) cli_usage_error(cmd, "bad %s '%s' (larger than 2^64-1)", what, text);
   return (uint64_t)v;
 }
 
+uint64_t cli_u64_max(const char *cmd, const char *what, const char *text, uint64_t max) {
+  uint64_t v = cli_u64(cmd, what, text);
+  if (v > max) cli_usage_error(cmd, "bad %s '%s' (at most %llu)", what, text, (unsigned long long)max);
+  return v;
+}
+
 void cli_shard(const char *cmd, const char *text, unsigned *i, unsigned *n) {
-  unsigned a, b;
-  char extra;
-  if (sscanf(text, "%u/%u%c", &a, &b, &extra) != 2 || b == 0 || a >= b)
+  const char *slash = strchr(text, '/');
+  char a[64];
+  if (!slash || (size_t)(slash - text) >= sizeof a || !slash[1] || slash == text)
     cli_usage_error(cmd, "bad --shard '%s' (want i/n with 0 <= i < n)", text);
-  *i = a;
-  *n = b;
+  snprintf(a, sizeof a, "%.*s", (int)(slash - text), text);
+  uint64_t x = cli_u64_max(cmd, "--shard index", a, UINT_MAX), y = cli_u64_max(cmd, "--shard count", slash + 1, UINT_MAX);
+  if (y == 0 || x >= y) cli_usage_error(cmd, "bad --shard '%s' (want i/n with 0 <= i < n)", text);
+  *i = (unsigned)x;
+  *n = (unsigned)y;
 }
 
 /* A hex integer literal ("0x3f800000") is a bit pattern; anything else is a number. */

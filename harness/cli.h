@@ -29,12 +29,15 @@ void cli_knob_assign(const char *cmd, mx_convert_opts *o, const char *assignment
 void cli_knobs_not_default(const mx_convert_opts *o, const char *prefix, char *buf, size_t len);
 /* Split "NAME=VALUE": NAME into name[len], returns VALUE; exits 2 when malformed. */
 const char *cli_split_assignment(const char *cmd, const char *assignment, char *name, size_t len);
+/* An unsigned decimal/hex/octal number; exits 2 on bad text or one that does not fit. */
 uint64_t cli_u64(const char *cmd, const char *what, const char *text);
+/* Same, at most max. */
+uint64_t cli_u64_max(const char *cmd, const char *what, const char *text, uint64_t max);
 /* A source value typed on the command line: a hex bit pattern of `src` ("0x43e80000") or a
  * number ("464", "0x1.dp+8", "-inf", "nan") rounded to `src` (RNE); *rounded tells which.
  * Exits 2 on bad text. */
 uint64_t cli_parse_value(const char *cmd, mx_fmt src, const char *text, int *rounded);
-/* "i/n" */
+/* "i/n" with 0 <= i < n < 2^32; exits 2 otherwise. */
 void cli_shard(const char *cmd, const char *text, unsigned *i, unsigned *n);
 
 int cmd_formats(int argc, char **argv);

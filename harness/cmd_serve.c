@@ -2,9 +2,14 @@
  * (ABI: include/mxconform/target.h) or with libmxref. `run --target lib:PATH` starts this in
  * a child process, which is what contains a crashing or hanging library. */
 #include <dlfcn.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mxconform/dot.h"
@@ -260,6 +265,42 @@ void serve_handle_line(serve_ctx *sv, char *line) {
   }
 }
 
+/* ---- leaving when the harness is gone -------------------------------------------------- */
+/* A library call may hang forever; the main loop then never reads its stdin again. This
+ * thread watches stdin for its writer going away (POLLHUP) and ends the process when the
+ * call in progress has gone on INPUT_GONE_GRACE_S past that: an orphaned `serve` never
+ * lingers. A call that returns in time is answered as usual, so `... | mxconform serve`
+ * still answers every line it was given. */
+#define INPUT_GONE_GRACE_S 2
+static atomic_uint g_call_gen; /* odd: a request is being handled */
+
+static void *watch_stdin(void *arg) {
+  (void)arg;
+  struct pollfd pf = {0, 0, 0}; /* no events: only POLLHUP / POLLERR / POLLNVAL wake it */
+  while (poll(&pf, 1, -1) < 0 || !(pf.revents & (POLLHUP | POLLERR | POLLNVAL))) {}
+  unsigned seen = atomic_load(&g_call_gen);
+  for (int tick = 0;; tick++) {
+    struct timespec ts = {0, 100 * 1000000L};
+    nanosleep(&ts, NULL);
+    unsigned now = atomic_load(&g_call_gen);
+    if (now != seen) { /* another call began: give it its own grace */
+      seen = now;
+      tick = 0;
+    }
+    if ((now & 1) && tick >= INPUT_GONE_GRACE_S * 10) {
+      static const char note[] = "mxconform serve: input closed during a call that does not return; exiting\n";
+      if (write(2, note, sizeof note - 1) < 0) { /* nothing more to do */ }
+      _exit(3);
+    }
+  }
+  return NULL;
+}
+
+static void start_watcher(void) {
+  pthread_t th;
+  if (pthread_create(&th, NULL, watch_stdin, NULL) == 0) pthread_detach(th);
+}
+
 int cmd_serve(int argc, char **argv) {
   const char *cmd = "serve";
   const char *lib = NULL, *profile = "ocp", *dot_preset = "exact-rne";
@@ -305,6 +346,7 @@ int cmd_serve(int argc, char **argv) {
     name = sv.api->name ? sv.api->name : lib;
     version = sv.api->version ? sv.api->version : "?";
   }
+  start_watcher();
   size_t cap = 1 << 16;
   char *line = malloc(cap);
   int first = 1;
@@ -329,8 +371,10 @@ int cmd_serve(int argc, char **argv) {
       continue;
     }
     if (!strcmp(line, "quit")) break;
+    atomic_fetch_add(&g_call_gen, 1);
     serve_handle_line(&sv, line);
     fflush(stdout);
+    atomic_fetch_add(&g_call_gen, 1);
   }
   free(line);
   return 0;

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,10 @@ struct target {
   size_t rlen, rcap;
   unsigned starts;
   unsigned isolated; /* inputs narrowed down in the current suite */
+  unsigned exchanges; /* requests answered since the process started: 0 = fresh */
+  /* what went wrong in the current suite, every attempt (target.h) */
+  target_event events[TARGET_MAX_EVENTS];
+  size_t nevents, nevents_total, unreproduced;
 };
 
 static double now_s(void) {
@@ -46,17 +51,37 @@ static double now_s(void) {
 
 /* ---- child process management ------------------------------------------------------ */
 
-static void proc_kill(target *t) {
+/* Kill the target's whole process group (it runs in its own session, see proc_start): the
+ * `sh -c` wrapper, the real program and any grandchild holding the pipe. The group gets
+ * SIGTERM and GRACE_MS to go, then SIGKILL; the leader is reaped last, so that its pid
+ * (the group id) cannot be reused while it is signalled. */
+#define GRACE_MS 100
+static void proc_kill_grace(target *t, int grace_ms) {
+  if (t->to_child >= 0) close(t->to_child); /* EOF first: a well-behaved target just exits */
+  t->to_child = -1;
   if (t->pid > 0) {
-    kill(t->pid, SIGKILL);
-    waitpid(t->pid, NULL, 0);
+    siginfo_t si;
+    if (grace_ms > 0) {
+      kill(-t->pid, SIGTERM);
+      for (int waited = 0; waited < grace_ms; waited += 5) {
+        memset(&si, 0, sizeof si);
+        if (waitid(P_PID, (id_t)t->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == t->pid) break;
+        struct timespec ts = {0, 5 * 1000000L};
+        nanosleep(&ts, NULL);
+      }
+    }
+    kill(-t->pid, SIGKILL);
+    kill(t->pid, SIGKILL); /* in case setsid failed in the child */
+    while (waitpid(t->pid, NULL, 0) < 0 && errno == EINTR) {}
   }
-  if (t->to_child >= 0) close(t->to_child);
   if (t->from_child >= 0) close(t->from_child);
   t->pid = -1;
-  t->to_child = t->from_child = -1;
+  t->from_child = -1;
   t->rlen = 0;
+  t->exchanges = 0;
 }
+
+static void proc_kill(target *t) { proc_kill_grace(t, 0); }
 
 /* Write all of buf while reading answer lines; stop when `lines` lines have arrived.
  * Returns T_OK, T_CRASH (EOF / write failure / exit) or T_TIMEOUT. */
@@ -114,12 +139,18 @@ static int proc_start(target *t, char *err, size_t errlen) {
     snprintf(err, errlen, "%s: pipe: %s", t->spec, strerror(errno));
     return -1;
   }
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     snprintf(err, errlen, "%s: fork: %s", t->spec, strerror(errno));
     return -1;
   }
   if (pid == 0) {
+    /* its own session and process group, so that a timeout kills everything it started;
+     * and it dies with the harness, even by SIGKILL */
+    setsid();
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127); /* the harness is already gone */
     dup2(in[0], 0);
     dup2(out[1], 1);
     close(in[0]); close(in[1]); close(out[0]); close(out[1]);
@@ -137,6 +168,7 @@ static int proc_start(target *t, char *err, size_t errlen) {
   fcntl(t->to_child, F_SETFD, FD_CLOEXEC);
   fcntl(t->from_child, F_SETFD, FD_CLOEXEC);
   t->starts++;
+  t->exchanges = 0;
   const char *hello = "mxconform-protocol 1\n";
   tstatus st = exchange(t, hello, strlen(hello), 1, t->timeout);
   if (st != T_OK || t->rlen < 3 || strncmp(t->rbuf, "ok", 2) || (t->rbuf[2] != ' ' && t->rbuf[2] != '\n')) {
@@ -234,7 +266,7 @@ void target_close(target *t) {
       const char *q = "quit\n";
       if (write(t->to_child, q, strlen(q)) < 0) { /* it may be gone already */ }
     }
-    proc_kill(t);
+    proc_kill_grace(t, GRACE_MS);
     if (!strcmp(t->kind, "lib")) free(t->argv[0]);
   }
   free(t->rbuf);
@@ -246,7 +278,17 @@ const char *target_kind(const target *t) { return t->kind; }
 const char *target_name(const target *t) { return t->name; }
 const char *target_version(const target *t) { return t->version; }
 unsigned target_restarts(const target *t) { return t->starts; }
-void target_begin_suite(target *t) { t->isolated = 0; }
+void target_begin_suite(target *t) {
+  t->isolated = 0;
+  t->nevents = t->nevents_total = t->unreproduced = 0;
+}
+
+size_t target_suite_events(const target *t, const target_event **ev, size_t *total, size_t *unreproduced) {
+  *ev = t->events;
+  if (total) *total = t->nevents_total;
+  if (unreproduced) *unreproduced = t->unreproduced;
+  return t->nevents;
+}
 
 /* ---- the in-process reference ------------------------------------------------------- */
 
@@ -431,7 +473,87 @@ static void mark(tstatus *st, size_t n, tstatus v) {
   for (size_t i = 0; i < n; i++) st[i] = v;
 }
 
-/* One attempt at a batch; on trouble, restart and narrow down by halves. */
+/* Remember what went wrong on one attempt, with the request line that was in flight. */
+static target_event *record_event(target *t, size_t first, size_t n, tstatus st, const char *req, size_t reqlen,
+                                  const char *msg) {
+  t->nevents_total++;
+  if (t->nevents == TARGET_MAX_EVENTS) return NULL;
+  target_event *e = &t->events[t->nevents++];
+  memset(e, 0, sizeof *e);
+  e->first = first;
+  e->n = n;
+  e->status = st;
+  e->attempt = (unsigned)t->nevents_total;
+  e->fresh = t->exchanges == 0;
+  size_t m = reqlen;
+  while (m && (req[m - 1] == '\n' || req[m - 1] == '\r')) m--;
+  if (m >= sizeof e->request) {
+    m = sizeof e->request - 4;
+    snprintf(e->request, sizeof e->request, "%.*s...", (int)m, req);
+  } else {
+    snprintf(e->request, sizeof e->request, "%.*s", (int)m, req);
+  }
+  snprintf(e->message, sizeof e->message, "%s", msg ? msg : "");
+  return e;
+}
+
+/* The answer lines of one exchange: the first line that is not an acceptable answer (its
+ * index, or nlines when all are). Field counts are checked against the request line by
+ * line: an answer with more or fewer values than its request is a protocol error where it
+ * stands; nothing is ever re-aligned. */
+static size_t parse_answers(target *t, const vec_suite *s, const line_span *spans, size_t nlines, uint64_t *actual,
+                            tstatus *st, char *msg, size_t msglen, tstatus *failure) {
+  const char *p = t->rbuf, *end = t->rbuf + t->rlen;
+  for (size_t l = 0; l < nlines; l++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *le = nl ? nl : end;
+    if (le > p && le[-1] == '\r') le--;
+    tstatus a = target_parse_answer(s, p, le, &spans[l], actual, msg, msglen);
+    if (a == T_PROTOCOL) {
+      *failure = T_PROTOCOL;
+      return l;
+    }
+    mark(st + spans[l].first, spans[l].n, a);
+    p = nl ? nl + 1 : end;
+  }
+  if (p != end) { /* more answer lines than requests */
+    *failure = T_PROTOCOL;
+    return nlines ? nlines - 1 : 0;
+  }
+  *failure = T_OK;
+  return nlines;
+}
+
+/* Complete answer lines received so far: the index of the request in flight. */
+static size_t lines_received(const target *t) {
+  size_t got = 0;
+  for (size_t i = 0; i < t->rlen; i++) got += t->rbuf[i] == '\n';
+  return got;
+}
+
+/* Offset and length of request line l in req. */
+static const char *request_line(const char *req, size_t reqlen, size_t l, size_t *len) {
+  const char *p = req, *end = req + reqlen;
+  for (size_t i = 0; i < l && p < end; i++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    p = nl ? nl + 1 : end;
+  }
+  const char *nl = memchr(p, '\n', (size_t)(end - p));
+  *len = (size_t)((nl ? nl : end) - p);
+  return p;
+}
+
+static int any_failed(const tstatus *st, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (st[i] == T_CRASH || st[i] == T_TIMEOUT || st[i] == T_PROTOCOL) return 1;
+  return 0;
+}
+
+/* One attempt at a batch; on trouble, record it, restart and narrow down by halves. A
+ * single case is only blamed when it fails as the first request of a fresh process (else
+ * it is retried once in one): a target that fails on every 3rd request is not pinned on
+ * whichever input came 3rd. When the retries all succeed, the event stays recorded with
+ * reproduced = 0, and the suite is `flaky`, never `pass`. */
 static void run_process(target *t, const vec_suite *s, size_t first, size_t n, uint64_t *actual, tstatus *st,
                         char *msg, size_t msglen) {
   if (n == 0) return;
@@ -440,6 +562,8 @@ static void run_process(target *t, const vec_suite *s, size_t first, size_t n, u
     if (proc_start(t, err, sizeof err)) {
       mark(st, n, T_CRASH);
       if (msg && !msg[0]) snprintf(msg, msglen, "%s", err);
+      target_event *e = record_event(t, first, n, T_CRASH, "mxconform-protocol 1", 20, err);
+      if (e) e->reproduced = 1;
       return;
     }
   }
@@ -447,37 +571,45 @@ static void run_process(target *t, const vec_suite *s, size_t first, size_t n, u
   size_t reqlen = 0;
   line_span *spans = NULL;
   size_t nlines = build_requests(s, first, n, &req, &reqlen, &spans);
-  tstatus x = exchange(t, req, reqlen, nlines, t->timeout);
-  free(req);
-  tstatus failure = x;
-  if (x == T_OK) {
-    const char *p = t->rbuf, *end = t->rbuf + t->rlen;
-    for (size_t l = 0; l < nlines; l++) {
-      const char *nl = memchr(p, '\n', (size_t)(end - p));
-      const char *le = nl ? nl : end;
-      if (le > p && le[-1] == '\r') le--;
-      tstatus a = target_parse_answer(s, p, le, &spans[l], actual, msg, msglen);
-      if (a == T_PROTOCOL) {
-        failure = T_PROTOCOL;
-        break;
-      }
-      mark(st + spans[l].first, spans[l].n, a);
-      p = nl ? nl + 1 : end;
-    }
-    if (failure == T_OK && p != end) failure = T_PROTOCOL; /* more lines than requests */
-  }
-  free(spans);
-  if (failure == T_OK) return;
-  /* contain: kill, then retry the halves in a fresh process until one case is left */
-  proc_kill(t);
-  if (n == 1 || t->isolated >= MAX_ISOLATED) {
-    mark(st, n, failure); /* one culprit found, or the suite's narrowing budget is spent */
-    t->isolated++;
+  int fresh = t->exchanges == 0;
+  tstatus failure = exchange(t, req, reqlen, nlines, t->timeout);
+  size_t bad_line = failure == T_OK ? 0 : lines_received(t);
+  if (failure == T_OK) bad_line = parse_answers(t, s, spans, nlines, actual, st, msg, msglen, &failure);
+  t->exchanges++;
+  if (failure == T_OK) {
+    free(req);
+    free(spans);
     return;
   }
-  size_t h = n / 2;
-  run_process(t, s, first, h, actual, st, msg, msglen);
-  run_process(t, s, first + h, n - h, actual + h * s->nout, st + h, msg, msglen);
+  /* what was in flight: the first request line without a good answer */
+  if (bad_line >= nlines) bad_line = nlines ? nlines - 1 : 0;
+  size_t llen;
+  const char *line = request_line(req, reqlen, bad_line, &llen);
+  char why[96];
+  snprintf(why, sizeof why, "%s on request %zu of %zu in this attempt", tstatus_names[failure], bad_line + 1, nlines);
+  target_event *e = record_event(t, first + spans[bad_line].first, spans[bad_line].n, failure, line, llen, why);
+  if (e) e->fresh = fresh;
+  size_t ev = e ? (size_t)(e - t->events) : (size_t)-1;
+  free(req);
+  free(spans);
+  /* contain: kill, then retry the halves in a fresh process until one case is left */
+  proc_kill(t);
+  if (t->isolated >= MAX_ISOLATED || (n == 1 && fresh)) {
+    mark(st, n, failure); /* one culprit found, or the suite's narrowing budget is spent */
+    t->isolated++;
+    if (ev != (size_t)-1) t->events[ev].reproduced = 1;
+    return;
+  }
+  if (n == 1) {
+    run_process(t, s, first, 1, actual, st, msg, msglen); /* again, as a fresh process's first request */
+  } else {
+    size_t h = n / 2;
+    run_process(t, s, first, h, actual, st, msg, msglen);
+    run_process(t, s, first + h, n - h, actual + h * s->nout, st + h, msg, msglen);
+  }
+  int reproduced = any_failed(st, n);
+  if (ev != (size_t)-1) t->events[ev].reproduced = reproduced;
+  t->unreproduced += !reproduced;
 }
 
 void target_run(target *t, const vec_suite *s, size_t first, size_t n, uint64_t *actual, tstatus *st, char *msg,

@@ -38,11 +38,31 @@ const char *target_version(const target *t);
 void target_run(target *t, const vec_suite *s, size_t first, size_t n, uint64_t *actual, tstatus *st, char *msg,
                 size_t msglen);
 
-/* Start of a suite: resets the narrowing budget (after MAX_ISOLATED inputs of one suite have
+/* Start of a suite: resets the events and the narrowing budget (after MAX_ISOLATED inputs of one suite have
  * been narrowed down to a crash/hang/garbage, further failing batches are marked whole, so a
  * target that fails on every input costs seconds, not hours). */
 void target_begin_suite(target *t);
 #define MAX_ISOLATED 8
+
+/* Everything that went wrong while running the current suite, on ANY attempt, including
+ * the retries of the narrowing: a crash, a timeout or a malformed / mis-sized answer, with
+ * the request line that was in flight. `reproduced` is 1 when the narrowing marked a case
+ * of the failed batch as failing (a culprit, or a batch marked whole once the budget was
+ * spent), 0 when every retry succeeded: the target failed on an attempt that nothing
+ * reproduces, and the suite's verdict is `flaky` (harness/run_verdict.c). */
+typedef struct target_event {
+  size_t first, n;     /* the cases of the request line in flight (suite case numbers) */
+  tstatus status;      /* T_CRASH, T_TIMEOUT or T_PROTOCOL */
+  unsigned attempt;    /* 1, 2, ... within the suite */
+  int fresh;           /* the request was the first one of a freshly started process */
+  int reproduced;
+  char request[200];   /* the request line in flight, cut with "..." */
+  char message[120];
+} target_event;
+#define TARGET_MAX_EVENTS 64
+/* The current suite's events (at most TARGET_MAX_EVENTS kept; *total counts them all,
+ * *unreproduced those that no retry reproduced, kept or not). */
+size_t target_suite_events(const target *t, const target_event **ev, size_t *total, size_t *unreproduced);
 
 /* Number of times the target process was (re)started: 1 for a healthy run. */
 unsigned target_restarts(const target *t);

@@ -6,8 +6,9 @@ add_subdirectory(${PROJECT_SOURCE_DIR}/tests/mutants ${CMAKE_BINARY_DIR}/tests/m
 
 set(MXC_HARNESS_TESTS ${CMAKE_CURRENT_LIST_DIR}/harness)
 
-# Targets that crash, hang or lie on one input (misbehaving_target.c).
-foreach(kind crash hang lie)
+# Targets that crash, hang or lie on one input, or crash / exit on every 3rd call
+# (misbehaving_target.c); a process target whose answers are mis-sized (lagging_target.c).
+foreach(kind crash hang lie crash3 exit3)
   string(TOUPPER ${kind} KIND)
   add_library(mxmisbehave_${kind} SHARED ${MXC_HARNESS_TESTS}/misbehaving_target.c)
   target_compile_definitions(mxmisbehave_${kind} PRIVATE MISBEHAVE=${KIND})
@@ -15,6 +16,9 @@ foreach(kind crash hang lie)
   set_target_properties(mxmisbehave_${kind} PROPERTIES C_VISIBILITY_PRESET hidden)
   target_link_options(mxmisbehave_${kind} PRIVATE -Wl,--exclude-libs,ALL)
 endforeach()
+
+add_executable(mxlagging_target ${MXC_HARNESS_TESTS}/lagging_target.c)
+target_link_libraries(mxlagging_target PRIVATE mxref)
 
 # ---- the example target (targets/example) -------------------------------------------------
 # It needs nothing from mxconform but include/mxconform/target.h: built alone, strictly.
@@ -53,6 +57,23 @@ if(Python3_Interpreter_FOUND)
            COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_isolation.py ${MXC} lib:$<TARGET_FILE:mxmisbehave_lie> protocol-error)
   set_tests_properties(crashing_target_is_contained hanging_target_is_contained lying_target_is_reported
                        PROPERTIES TIMEOUT 120)
+
+  # Nothing is forgiven: a target that goes wrong on some attempt, whatever the input, so
+  # that every retry passes, is `flaky` (exit 1) with the attempts listed, never PASS.
+  add_test(NAME target_crashing_every_third_call_is_flaky_never_pass
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_never_pass.py ${MXC} lib:$<TARGET_FILE:mxmisbehave_crash3> flaky crash)
+  add_test(NAME target_exiting_every_third_call_is_flaky_never_pass
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_never_pass.py ${MXC} lib:$<TARGET_FILE:mxmisbehave_exit3> flaky crash)
+  add_test(NAME lagging_answers_are_protocol_errors_never_pass
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_never_pass.py ${MXC} "cmd:$<TARGET_FILE:mxlagging_target> lag"
+                   flaky protocol-error)
+  add_test(NAME answers_with_extra_codes_are_protocol_errors_never_pass
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_never_pass.py ${MXC} "cmd:$<TARGET_FILE:mxlagging_target> extra3"
+                   flaky protocol-error)
+  set_tests_properties(target_crashing_every_third_call_is_flaky_never_pass
+                       target_exiting_every_third_call_is_flaky_never_pass
+                       lagging_answers_are_protocol_errors_never_pass
+                       answers_with_extra_codes_are_protocol_errors_never_pass PROPERTIES TIMEOUT 120)
 
   add_test(NAME results_json_and_junit_are_valid
            COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_results_schema.py ${MXC}

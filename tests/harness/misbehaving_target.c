@@ -1,6 +1,9 @@
-/* misbehaving_target.c — targets that go wrong on ONE input, to prove containment.
+/* misbehaving_target.c — targets that go wrong on ONE input, to prove containment, or on
+ * every 3rd call whatever the input, to prove that nothing is forgiven.
  *
- * Compiled three times (-DMISBEHAVE=CRASH|HANG|LIE). Each is libmxref (correct) for decode
+ * Compiled five times (-DMISBEHAVE=CRASH|HANG|LIE|CRASH3|EXIT3). CRASH3 dereferences a null
+ * pointer, EXIT3 exits with status 0, on every 3rd convert call of the process: no input
+ * is the culprit, and `run` must say `flaky`, never PASS. The other three are libmxref (correct) for decode
  * and convert, except on the f32 input 0x43e80000 (464, the E4M3 tie between 448 and the
  * overflow) when converting f32 -> E4M3, where it
  *   CRASH: dereferences a null pointer (SIGSEGV),
@@ -20,9 +23,27 @@
 #define CRASH 1
 #define HANG 2
 #define LIE 3
+#define CRASH3 4
+#define EXIT3 5
 #ifndef MISBEHAVE
-#error "compile with -DMISBEHAVE=CRASH, HANG or LIE"
+#error "compile with -DMISBEHAVE=CRASH, HANG, LIE, CRASH3 or EXIT3"
 #endif
+
+#include <stdlib.h>
+
+/* Every 3rd call of the process goes wrong, whatever it was asked. */
+static void every_third_call(void) {
+#if MISBEHAVE == CRASH3 || MISBEHAVE == EXIT3
+  static unsigned calls;
+  if (++calls % 3) return;
+#if MISBEHAVE == CRASH3
+  volatile int *nowhere = NULL;
+  *nowhere = 1;
+#else
+  exit(0);
+#endif
+#endif
+}
 
 #define POISON_INPUT 0x43e80000u
 
@@ -40,8 +61,10 @@ static void misbehave(uint64_t *out) {
 #elif MISBEHAVE == HANG
   (void)out;
   for (;;) pause();
-#else
+#elif MISBEHAVE == LIE
   *out = 0x1234; /* no E4M3 code has 13 bits */
+#else
+  (void)out; /* CRASH3 / EXIT3 do not care about the input */
 #endif
 }
 
@@ -50,6 +73,7 @@ static int bad_convert(int dst, int src, int round, int overflow, const uint64_t
   if (dst < 0 || dst >= MX_FMT_COUNT || !mx_format((mx_fmt)dst)->is_element) return MXC_UNSUPPORTED;
   if (src != MX_F32 && src != MX_BF16 && src != MX_F16 && src != MX_F64) return MXC_UNSUPPORTED;
   if (round < 0 || round >= MX_ROUND_COUNT || (overflow != MX_SAT && overflow != MX_OVF)) return MXC_UNSUPPORTED;
+  every_third_call();
   mx_convert_opts o;
   mx_convert_opts_default(&o);
   o.round = (mx_round)round;
