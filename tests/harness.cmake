@@ -35,6 +35,11 @@ add_test(NAME python_process_target_passes
 set_tests_properties(python_process_target_passes PROPERTIES
                      SKIP_RETURN_CODE 77 TIMEOUT 300 ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
 
+# ---- containment of processes: nothing outlives a run ------------------------------------
+add_test(NAME no_target_process_outlives_its_run
+         COMMAND sh ${MXC_HARNESS_TESTS}/no_orphans.sh ${MXC} $<TARGET_FILE:mxmisbehave_hang>)
+set_tests_properties(no_target_process_outlives_its_run PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+
 # ---- bad input files and command-line values -------------------------------------------
 add_test(NAME bad_inputs_are_one_line_exit_2
          COMMAND sh ${MXC_HARNESS_TESTS}/bad_inputs.sh ${MXC} ${CMAKE_CURRENT_LIST_DIR}/data/bad_vectors)
