@@ -7,10 +7,13 @@
 #include "mxconform/profile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- the block and packing keys, as data ---------------------------------------------- */
 
@@ -421,9 +424,18 @@ int mx_profile_load(const char *name_or_path, mx_profile *p, char *err, size_t e
     return 1;
   }
   if (mx_profile_builtin(name_or_path, p) == 0) return 0;
-  FILE *f = fopen(name_or_path, "rb");
+  /* a FIFO or device must not hang the read: regular files only (O_NONBLOCK for the open) */
+  int fd = open(name_or_path, O_RDONLY | O_NONBLOCK);
+  struct stat st;
+  if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+    close(fd);
+    if (err && errlen) snprintf(err, errlen, "%s: cannot read: not a regular file", name_or_path);
+    return 1;
+  }
+  FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
   if (!f) {
     if (err && errlen) snprintf(err, errlen, "%s: cannot read: %s", name_or_path, strerror(errno));
+    if (fd >= 0) close(fd);
     return 1;
   }
   char *text = malloc(PROFILE_FILE_MAX + 1);

@@ -3,11 +3,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../oracle/oracle_print.h"
 
@@ -134,6 +137,28 @@ void cli_shard(const char *cmd, const char *text, unsigned *i, unsigned *n) {
   *n = (unsigned)y;
 }
 
+FILE *cli_open_regular(const char *path, char *err, size_t errlen) {
+  /* O_NONBLOCK: opening a FIFO without a writer must not hang before the check */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, "%s: cannot read: not a regular file", path);
+    close(fd);
+    return NULL;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    close(fd);
+  }
+  return f;
+}
+
 /* A hex integer literal ("0x3f800000") is a bit pattern; anything else is a number. */
 static int is_bits_literal(const char *s) {
   if (!(s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2])) return 0;
@@ -162,9 +187,12 @@ uint64_t cli_parse_value(const char *cmd, mx_fmt src, const char *text, int *rou
   else if (mpfr_strtofr(x, t, &end, 0, MPFR_RNDN), !*t || *end)
     cli_usage_error(cmd, "bad value '%s' (a bit pattern like 0x3f800000, or a number like 464, 0x1.dp+8, -inf, nan)",
                     text);
+  int nan = mpfr_nan_p(x) != 0;
   if (neg) mpfr_neg(x, x, MPFR_RNDN);
   uint64_t bits = 0;
   *rounded = mxo_number_to_source(src, x, &bits);
   mpfr_clear(x);
+  /* MPFR's NaN has no sign: "-nan" is the quiet NaN with the sign bit set, as typed */
+  if (nan && neg) bits |= (uint64_t)1 << (d->bits - 1);
   return bits;
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mxconform/formats.h"
 #include "mxconform/knobs.h"
@@ -37,6 +38,9 @@ uint64_t cli_u64_max(const char *cmd, const char *what, const char *text, uint64
  * number ("464", "0x1.dp+8", "-inf", "nan") rounded to `src` (RNE); *rounded tells which.
  * Exits 2 on bad text. */
 uint64_t cli_parse_value(const char *cmd, mx_fmt src, const char *text, int *rounded);
+/* fopen(path, "rb") for a regular file only: a FIFO, device or directory given as an
+ * input file is refused at once (never a hang). NULL with "PATH: cannot read: why". */
+FILE *cli_open_regular(const char *path, char *err, size_t errlen);
 /* "i/n" with 0 <= i < n < 2^32; exits 2 otherwise. */
 void cli_shard(const char *cmd, const char *text, unsigned *i, unsigned *n);
 

@@ -20,7 +20,7 @@ int cmd_convert(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--round"))) cli_knob(cmd, &o, "round", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--overflow"))) cli_knob(cmd, &o, "overflow", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--knob"))) cli_knob_assign(cmd, &o, v);
-    else if ((v = cli_opt(cmd, argc, argv, &i, "--sr-random"))) sr_random = (uint32_t)cli_u64(cmd, "--sr-random", v);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--sr-random"))) sr_random = (uint32_t)cli_u64_max(cmd, "--sr-random", v, UINT32_MAX);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--impl"))) {
       if (!strcmp(v, "reference")) impl = 0;
       else if (!strcmp(v, "oracle")) impl = 1;

@@ -474,7 +474,7 @@ int cmd_prove(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--sample"))) cfg.sample = cli_u64(cmd, "--sample", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--sr-sample"))) cfg.sr_sample = cli_u64(cmd, "--sr-sample", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--seed"))) cfg.seed = cli_u64(cmd, "--seed", v);
-    else if ((v = cli_opt(cmd, argc, argv, &i, "--jobs"))) cfg.jobs = (unsigned)cli_u64(cmd, "--jobs", v);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--jobs"))) cfg.jobs = (unsigned)cli_u64_max(cmd, "--jobs", v, 4096);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &cfg.shard_i, &cfg.shard_n);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--src"))) src_s = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--to"))) dst_s = v;
@@ -488,7 +488,7 @@ int cmd_prove(int argc, char **argv) {
       if (mxref_set_path((mxref_path)p) != 0) cli_usage_error(cmd, "--path %s: not supported on this CPU", v);
     }
     else if ((v = cli_opt(cmd, argc, argv, &i, "--knob"))) cli_knob_assign(cmd, &base, v);
-    else if ((v = cli_opt(cmd, argc, argv, &i, "--max-print"))) g_max_print = (unsigned)cli_u64(cmd, "--max-print", v);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--max-print"))) g_max_print = (unsigned)cli_u64_max(cmd, "--max-print", v, 1000000000);
     else if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform prove [--op convert|decode|knobs|scale|quantize|pack|blocks|all] [--exhaustive | --sample N] [--sr-sample N]\n"
              "         [--src f32,bf16,f16,f64|all] [--to e4m3,...|all] [--round rne,...|all] [--overflow sat,ovf|all]\n"

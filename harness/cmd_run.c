@@ -39,7 +39,10 @@ static void parse_options(int argc, char **argv, run_cfg *cfg) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--suites"))) {
       if (strlen(v) >= sizeof cfg->suites) cli_usage_error(cmd, "--suites: longer than %zu characters", sizeof cfg->suites - 1);
       snprintf(cfg->suites, sizeof cfg->suites, "%s", v);
-    } else if ((v = cli_opt(cmd, argc, argv, &i, "--tier"))) cfg->tier = v;
+    } else if ((v = cli_opt(cmd, argc, argv, &i, "--tier"))) {
+      cfg->tier = v;
+      cfg->tier_given = 1;
+    }
     else if ((v = cli_opt(cmd, argc, argv, &i, "--vectors"))) cfg->vectors = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--seed"))) cfg->seed = cli_u64(cmd, "--seed", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &cfg->shard_i, &cfg->shard_n);
@@ -119,7 +122,7 @@ static void run_all(const run_cfg *cfg, target *t, const mx_profile *profile, su
 }
 
 int cmd_run(int argc, char **argv) {
-  run_cfg cfg = {"reference", "ocp", "standard", NULL, NULL, NULL, "", MXC_DEFAULT_SEED, 20, 10.0, 0, 0, 0, 0, 0, argc, argv};
+  run_cfg cfg = {"reference", "ocp", "standard", NULL, NULL, NULL, "", MXC_DEFAULT_SEED, 20, 10.0, 0, 0, 0, 0, 0, 0, argc, argv};
   parse_options(argc, argv, &cfg);
   mx_profile profile;
   char err[1024];

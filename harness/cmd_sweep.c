@@ -85,8 +85,8 @@ int cmd_sweep(int argc, char **argv) {
       knob_args[nknobs++] = v;
     } else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &shard_i, &shard_n);
-    else if ((v = cli_opt(cmd, argc, argv, &i, "--show"))) show = (unsigned)cli_u64(cmd, "--show", v);
-    else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) timeout = (double)cli_u64(cmd, "--timeout", v);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--show"))) show = (unsigned)cli_u64_max(cmd, "--show", v, 1000000);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) timeout = (double)cli_u64_max(cmd, "--timeout", v, 3600);
     else if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform sweep --op cvt.SRC.DST [--round rne|rna|rtz|rup|rdn] [--overflow sat|ovf]\n"
              "         [--profile ocp|NAME|FILE] [--knob NAME=VALUE]...\n"

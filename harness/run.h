@@ -42,7 +42,7 @@ typedef struct run_cfg {
   uint64_t seed;
   unsigned max_failures;
   double timeout;
-  int quiet;
+  int quiet, tier_given;
   unsigned show; /* --show N: failures the story shows per suite */
   int verbose;   /* -v */
   unsigned shard_i, shard_n; /* --shard i/n; shard_n 0: no sharding */
@@ -52,8 +52,9 @@ typedef struct run_cfg {
 
 /* ---- run_suites.c ---- */
 /* Load the selected suites of the run (generated for tier full without --vectors, else
- * from DIR/MANIFEST); exits 2 on bad input files. Keeps the suites of shard i/n only. */
-void run_load_suites(const run_cfg *cfg, const mx_profile *profile, suite_list *L);
+ * from DIR/MANIFEST); exits 2 on bad input files. Keeps the suites of shard i/n only.
+ * With --vectors, cfg->tier becomes the tier the MANIFEST names. */
+void run_load_suites(run_cfg *cfg, const mx_profile *profile, suite_list *L);
 /* Run one suite against the target under profile p: cases, statuses, events, status. */
 void run_suite(target *t, suite_run *r, const mx_profile *p);
 void suite_list_free(suite_list *L);

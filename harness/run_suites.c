@@ -66,8 +66,9 @@ static int collect_generated(void *ctx, vec_suite *s) {
 
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static char *read_all(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
+/* The whole of a regular file (NULL with the reason in err). */
+static char *read_all(const char *path, size_t *len, char *err, size_t errlen) {
+  FILE *f = cli_open_regular(path, err, errlen);
   if (!f) return NULL;
   size_t cap = 1 << 16, n = 0, r;
   char *buf = malloc(cap);
@@ -75,7 +76,13 @@ static char *read_all(const char *path, size_t *len) {
     n += r;
     if (n == cap) buf = realloc(buf, cap *= 2);
   }
+  int bad = ferror(f);
   fclose(f);
+  if (bad || !buf) {
+    snprintf(err, errlen, "%s: cannot read: %s", path, bad ? strerror(errno) : "out of memory");
+    free(buf);
+    return NULL;
+  }
   *len = n;
   return buf;
 }
@@ -86,15 +93,15 @@ static char *read_all(const char *path, size_t *len) {
  * here so that such an exit leaks nothing. */
 static void *g_load_keep[4];
 
-static void load_dir(const char *dir, const char *globs, suite_list *list) {
+static void load_dir(const char *dir, const char *globs, suite_list *list, char *tier, size_t tierlen) {
   char path[2048], err[1024];
   snprintf(path, sizeof path, "%s/MANIFEST", dir);
   size_t mlen;
-  char *man = read_all(path, &mlen);
+  char *man = read_all(path, &mlen, err, sizeof err);
   g_load_keep[0] = man;
-  if (!man) cli_usage_error("run", "%s: cannot read: %s (is --vectors/--tier right?)", path, strerror(errno));
+  if (!man) cli_usage_error("run", "%s (is --vectors/--tier right?)", err);
   /* manifest rows: sha cases name */
-  typedef struct row { char sha[65]; char name[256]; } row;
+  typedef struct row { char sha[65]; char name[256]; unsigned long cases; } row;
   row *rows = NULL;
   size_t nrows = 0, line = 0;
   for (char *p = man, *end = man + mlen; p < end;) {
@@ -102,6 +109,10 @@ static void load_dir(const char *dir, const char *globs, suite_list *list) {
     if (!nl) cli_usage_error("run", "%s:%zu: truncated (no newline)", path, line + 1);
     *nl = 0;
     line++;
+    const char *tp = line == 1 ? strstr(p, ": tier ") : NULL;
+    if (tp && tier) { /* "# mxconform vectors MANIFEST: tier standard, seed ..." */
+      snprintf(tier, tierlen, "%.*s", (int)strcspn(tp + 7, ", "), tp + 7);
+    }
     if (*p != '#') {
       char sha[65], name[256];
       unsigned long cases;
@@ -112,6 +123,7 @@ static void load_dir(const char *dir, const char *globs, suite_list *list) {
       g_load_keep[1] = rows;
       snprintf(rows[nrows].sha, sizeof rows[nrows].sha, "%s", sha);
       snprintf(rows[nrows].name, sizeof rows[nrows].name, "%s", name);
+      rows[nrows].cases = cases;
       nrows++;
     }
     p = nl + 1;
@@ -143,9 +155,9 @@ static void load_dir(const char *dir, const char *globs, suite_list *list) {
     if (!suite_selected(globs, sname)) continue;
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     size_t len;
-    char *buf = read_all(path, &len);
+    char *buf = read_all(path, &len, err, sizeof err);
     g_load_keep[3] = buf;
-    if (!buf) cli_usage_error("run", "%s: cannot read: %s", path, strerror(errno));
+    if (!buf) cli_usage_error("run", "%s", err);
     char sha[65];
     sha256_hex(buf, len, sha);
     if (strcmp(sha, rows[r].sha)) cli_usage_error("run", "%s: SHA-256 %s does not match MANIFEST (%s)", path, sha, rows[r].sha);
@@ -155,6 +167,12 @@ static void load_dir(const char *dir, const char *globs, suite_list *list) {
       exit(MXC_EXIT_USAGE);
     }
     free(buf);
+    g_load_keep[3] = NULL;
+    /* the file must be what the MANIFEST and its name say it is */
+    if (strcmp(sr->s.name, sname))
+      cli_usage_error("run", "%s: header '# suite: %s' does not match the file name", path, sr->s.name);
+    if (sr->s.ncases != rows[r].cases)
+      cli_usage_error("run", "%s: %zu cases, but MANIFEST says %lu", path, sr->s.ncases, rows[r].cases);
   }
   for (size_t r = 0; r < nrows; r++) {
     size_t i;
@@ -238,15 +256,24 @@ static int cmp_suite_names(const void *a, const void *b) {
   return strcmp(((const suite_run *)a)->s.name, ((const suite_run *)b)->s.name);
 }
 
-void run_load_suites(const run_cfg *cfg, const mx_profile *profile, suite_list *L) {
+void run_load_suites(run_cfg *cfg, const mx_profile *profile, suite_list *L) {
   if (!strcmp(cfg->tier, "full") && !cfg->vectors) {
     gen_collect g = {L, cfg->suites};
     gen_tier_suites(gen_tier_find(cfg->tier), cfg->seed, profile, collect_generated, &g);
   } else {
     char dir[2048];
+    static char tier[32];
     if (cfg->vectors) snprintf(dir, sizeof dir, "%s", cfg->vectors);
     else snprintf(dir, sizeof dir, "%s/%s", MXC_VECTORS_DIR, cfg->tier);
-    load_dir(dir, cfg->suites, L);
+    load_dir(dir, cfg->suites, L, tier, sizeof tier);
+    /* with --vectors, the files' own tier is the run's (results.json "tier") */
+    if (cfg->vectors && tier[0]) {
+      if (cfg->tier_given && strcmp(cfg->tier, tier)) {
+        suite_list_free(L);
+        cli_usage_error("run", "--tier %s, but %s/MANIFEST holds tier %s", cfg->tier, dir, tier);
+      }
+      cfg->tier = tier;
+    }
   }
   if (cfg->shard_n) {
     qsort(L->v, L->n, sizeof *L->v, cmp_suite_names);

@@ -41,5 +41,15 @@ expect_output "e8m0 0x81" "convert 3.0 to e8m0 ties up" "$mx" convert --from f32
 expect_output "int8 0x80" "convert -2 to int8" "$mx" convert --from f32 --to int8 -2
 expect_output "e2m1 0x4" "convert 2.5 to e2m1 ties to even" "$mx" convert --from f32 --to e2m1 2.5
 expect_status 0 "decode --all" "$mx" decode --fmt e2m1 --all
+# -nan keeps its sign (MPFR's NaN has none: the sign is the text's)
+expect_output "f32 0xffc00000" "-nan is the negative quiet NaN" "$mx" convert --from f32 --to e4m3 -nan
+expect_output "f32 0x7fc00000" "nan is the positive quiet NaN" "$mx" convert --from f32 --to e4m3 nan
+expect_output "bf16 0xffc0" "-nan in bf16" "$mx" convert --from bf16 --to e5m2 -nan
+# numeric options that do not fit are errors, never saturated to 2^64-1
+expect_status 2 "prove --sample overflows" "$mx" prove --sample 99999999999999999999999
+expect_status 2 "prove --seed overflows" "$mx" prove --seed 99999999999999999999999
+expect_status 2 "prove --shard overflows" "$mx" prove --shard 1/99999999999999999999999
+expect_status 2 "sweep --show overflows" "$mx" sweep --op cvt.f16.e4m3 --show 99999999999999999999999
+expect_status 2 "convert --sr-random past 32 bits" "$mx" convert --from f32 --to e4m3 --round sr --sr-random 0x100000000 1
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

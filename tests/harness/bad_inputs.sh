@@ -95,5 +95,54 @@ else
   echo "FAILED: unwritable -o path: exit $st: $(cat "$tmp/stderr")"; fail=$((fail + 1))
 fi
 
+# non-regular files given as input: refused at once, never a hang (a FIFO without writer)
+mkdir "$tmp/fifo_vec" "$tmp/fifo_man"
+cp "$data/good/MANIFEST" "$tmp/fifo_vec/" && mkfifo "$tmp/fifo_vec/$f"
+cp "$data/good/$f" "$tmp/fifo_man/" && mkfifo "$tmp/fifo_man/MANIFEST" && mkfifo "$tmp/fifo.profile"
+expect_bad "FIFO as a vector file" "$f: cannot read: not a regular file" --vectors "$tmp/fifo_vec"
+expect_bad "FIFO as MANIFEST" "MANIFEST: cannot read: not a regular file" --vectors "$tmp/fifo_man"
+expect_bad "FIFO as profile" "fifo.profile: cannot read: not a regular file" --vectors "$data/good" --profile "$tmp/fifo.profile"
+expect_bad "directory as profile" "cannot read: not a regular file" --vectors "$data/good" --profile "$tmp"
+# the MANIFEST's case counts and a file's '# suite:' header are checked against the files
+mkdir "$tmp/count" "$tmp/header" "$tmp/tier"
+cp "$data/good/$f" "$tmp/count/" && sed 's/ 3 / 4 /' "$data/good/MANIFEST" >"$tmp/count/MANIFEST"
+g=cvt.f32.e2m1.rne.ovf.mxv
+cp "$data/good/$f" "$tmp/header/$g" && sed "s/$f/$g/" "$data/good/MANIFEST" >"$tmp/header/MANIFEST"
+expect_bad "MANIFEST case count differs from the file" "$f: 3 cases, but MANIFEST says 4" --vectors "$tmp/count"
+expect_bad "suite header differs from the file name" "$g: header '# suite: cvt.f32.e2m1.rne.sat' does not match the file name" \
+  --vectors "$tmp/header"
+# the tier comes from the MANIFEST
+cp "$data/good/$f" "$tmp/tier/"
+{ echo "# mxconform vectors MANIFEST: tier smoke, seed 1, profile ocp"; cat "$data/good/MANIFEST"; } >"$tmp/tier/MANIFEST"
+expect_bad "--tier against the MANIFEST's tier" "--tier standard, but" --vectors "$tmp/tier" --tier standard
+if "$mx" run --vectors "$tmp/tier" -q -o "$out" >/dev/null 2>&1 && grep -q '"tier": "smoke"' "$out"; then
+  pass=$((pass + 1))
+else
+  echo "FAILED: the tier of a --vectors run is not the MANIFEST's"; fail=$((fail + 1))
+fi
+rm -f "$out"
+# numbers that do not fit are errors, never saturated
+big=99999999999999999999999
+expect_bad "seed that overflows" "bad --seed '$big' (larger than 2^64-1)" --vectors "$data/good" --seed $big
+expect_bad "shard that overflows" "bad --shard count '$big'" --vectors "$data/good" --shard 1/$big
+expect_bad "shard out of range" "bad --shard '3/3'" --vectors "$data/good" --shard 3/3
+expect_bad "max-failures that overflows" "bad --max-failures '$big'" --vectors "$data/good" --max-failures $big
+expect_bad "max-failures past 2^32" "bad --max-failures '4294967296'" --vectors "$data/good" --max-failures 4294967296
+expect_bad "show that overflows" "bad --show '$big'" --vectors "$data/good" --show $big
+# output paths: checked before the run
+expect_bad "-o and --junit the same file" "-o and --junit name the same file" --vectors "$data/good" --junit "$out"
+expect_bad "empty -o" "-o '': empty file name" --vectors "$data/good" -o ''
+expect_bad "-o a directory" "$tmp: cannot write there: not a regular file" --vectors "$data/good" -o "$tmp"
+
+# an unusable target (exit 3): both outputs still say why
+"$mx" run --vectors "$data/good" --target cmd:false -o "$out" --junit "$tmp/r.xml" >/dev/null 2>&1
+st=$?
+if [ "$st" = 3 ] && grep -q '"verdict": "error"' "$out" && grep -q 'target-usable' "$tmp/r.xml"; then
+  pass=$((pass + 1))
+else
+  echo "FAILED: unusable target: exit $st, results.json and JUnit must both say why"; fail=$((fail + 1))
+fi
+rm -f "$out" "$tmp/r.xml"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
