@@ -3,7 +3,8 @@
  *
  * lib: targets are swept inside the `mxconform serve --lib` child with a `sweep` request,
  * so 2^32 inputs never cross a pipe as text; cmd: targets get ordinary `cvt` batches (slow:
- * use --shard). A crash or hang in a chunk is narrowed down to the input that caused it. */
+ * use --shard). A crash or hang in a chunk is narrowed down to the input that caused it.
+ * This file parses the options and prints; the engine is harness/sweep.c and target.c. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "mxconform/mxref.h"
 #include "mxconform/profile.h"
 #include "sweep.h"
 #include "target.h"
@@ -20,44 +20,6 @@ static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expected, uint32_t actual) {
-  mx_class c = mx_classify(src, bits);
-  t->by_class[c]++;
-  t->mismatches++;
-  if (t->nfirst < SWEEP_MAX_FIRST) {
-    t->first[t->nfirst].bits = bits;
-    t->first[t->nfirst].expected = expected;
-    t->first[t->nfirst].actual = actual;
-    t->nfirst++;
-  }
-}
-
-void sweep_expected_opts(const sweep_req *q, mx_convert_opts *o) {
-  *o = q->knobs;
-  o->round = q->round;
-  o->overflow = q->overflow;
-}
-
-/* Compare codes[] of inputs first..first+n-1 with the reference. */
-void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t *codes, sweep_tally *t) {
-  uint8_t ref[4096];
-  union { uint16_t h[4096]; uint32_t w[4096]; } in;
-  mx_convert_opts o;
-  sweep_expected_opts(q, &o);
-  for (size_t done = 0; done < n;) {
-    size_t m = n - done < 4096 ? n - done : 4096;
-    for (size_t i = 0; i < m; i++) {
-      if (mx_format(q->src)->bits == 16) in.h[i] = (uint16_t)(first + done + i);
-      else in.w[i] = (uint32_t)(first + done + i);
-    }
-    mxref_convert(q->dst, q->src, &in, ref, m, &o, NULL);
-    for (size_t i = 0; i < m; i++)
-      if (ref[i] != codes[done + i]) sweep_tally_add(t, q->src, first + done + i, ref[i], codes[done + i]);
-    t->checked += m;
-    done += m;
-  }
 }
 
 int cmd_sweep(int argc, char **argv) {
@@ -155,6 +117,9 @@ int cmd_sweep(int argc, char **argv) {
            mx_format(q.src)->bits / 4, tally.first[i].bits, tally.first[i].expected, tally.first[i].actual, s1, s2,
            mx_round_names[q.round], mx_overflow_names[q.overflow], kf, mx_format(q.src)->bits / 4, tally.first[i].bits);
   if (failed_chunks) printf("  %" PRIu64 " inputs crashed or hung the target (counted as mismatches, actual 0x100)\n", failed_chunks);
+  if (tally.unreproduced)
+    printf("  FLAKY: the target crashed, hung or answered badly on %" PRIu64 " attempts that no retry reproduced\n",
+           tally.unreproduced);
   target_close(t);
-  return tally.mismatches ? MXC_EXIT_FAIL : MXC_EXIT_OK;
+  return tally.mismatches || tally.unreproduced ? MXC_EXIT_FAIL : MXC_EXIT_OK;
 }

@@ -1,4 +1,5 @@
-/* Exhaustive sweeps of one conversion of a target against libmxref (cmd_sweep.c). */
+/* Exhaustive sweeps of one conversion of a target against libmxref: the engine is
+ * harness/sweep.c, the target side target.c, the command cmd_sweep.c. */
 #ifndef MXCONFORM_SWEEP_H
 #define MXCONFORM_SWEEP_H
 
@@ -25,6 +26,8 @@ typedef struct sweep_tally {
   uint64_t checked, mismatches, by_class[5];
   uint64_t unsupported; /* inputs the target declined (MXC_UNSUPPORTED) */
   uint64_t isolated;    /* crashing/hanging inputs narrowed down one by one so far */
+  uint64_t unreproduced; /* attempts that crashed, hung or got a bad answer that no retry
+                            reproduced: the sweep cannot pass (flaky) */
   struct {
     uint64_t bits;
     uint32_t expected, actual; /* actual 0x100: the target crashed or hung on this input */

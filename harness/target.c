@@ -674,10 +674,11 @@ static uint64_t sweep_lib_range(target *t, const sweep_req *q, uint64_t lo, uint
            mx_round_names[q->round], mx_overflow_names[q->overflow], (unsigned long long)lo, (unsigned long long)(hi - 1),
            knobs);
   tstatus x = exchange(t, req, strlen(req), 1, t->timeout);
+  t->exchanges++;
   if (x == T_OK) {
     const char *nl = memchr(t->rbuf, '\n', t->rlen);
-    if (nl && target_parse_sweep_answer(t->rbuf, nl, tally) == 0) return 0;
-    if (nl && !strncmp(t->rbuf, "unsupported", 11)) {
+    if (nl && nl + 1 == t->rbuf + t->rlen && target_parse_sweep_answer(t->rbuf, nl, tally) == 0) return 0;
+    if (nl && nl + 1 == t->rbuf + t->rlen && !strncmp(t->rbuf, "unsupported", 11)) {
       tally->unsupported += hi - lo;
       return 0;
     }
@@ -704,7 +705,9 @@ static uint64_t sweep_lib_range(target *t, const sweep_req *q, uint64_t lo, uint
     return 1;
   }
   uint64_t mid = lo + (hi - lo) / 2;
-  return sweep_lib_range(t, q, lo, mid, tally) + sweep_lib_range(t, q, mid, hi, tally);
+  uint64_t bad = sweep_lib_range(t, q, lo, mid, tally) + sweep_lib_range(t, q, mid, hi, tally);
+  tally->unreproduced += bad == 0; /* it went wrong once and never again: not forgiven */
+  return bad;
 }
 
 uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally) {
@@ -731,6 +734,7 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
     for (uint64_t b = lo; b < hi; b += SWEEP_CHUNK) bad += sweep_lib_range(t, q, b, hi - b < SWEEP_CHUNK ? hi : b + SWEEP_CHUNK, tally);
     return bad;
   }
+  size_t unreproduced_before = t->unreproduced;
   /* cmd: targets: ordinary cvt batches through a synthetic suite */
   vec_suite s;
   vec_suite_init(&s);
@@ -774,5 +778,6 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
   free(st);
   free(codes);
   vec_suite_free(&s);
+  tally->unreproduced += t->unreproduced - unreproduced_before;
   return bad;
 }

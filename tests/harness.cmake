@@ -35,6 +35,11 @@ add_test(NAME python_process_target_passes
 set_tests_properties(python_process_target_passes PROPERTIES
                      SKIP_RETURN_CODE 77 TIMEOUT 300 ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
 
+# A sweep whose target crashes on every 3rd call (no input to blame) is not a pass either.
+add_test(NAME sweep_of_a_target_crashing_every_third_call_is_never_pass
+         COMMAND sh -c "out=$(\"$0\" sweep --op cvt.f16.e4m3 --target lib:$1); st=$?; echo \"$out\"; [ $st = 1 ] && echo \"$out\" | grep -q FLAKY"
+                 ${MXC} $<TARGET_FILE:mxmisbehave_crash3>)
+
 # ---- containment of processes: nothing outlives a run ------------------------------------
 add_test(NAME no_target_process_outlives_its_run
          COMMAND sh ${MXC_HARNESS_TESTS}/no_orphans.sh ${MXC} $<TARGET_FILE:mxmisbehave_hang>)

@@ -1,0 +1,45 @@
+/* The sweep engine (sweep.h): tallies of a target's codes against libmxref, itself proven
+ * equal to the oracle by `make exhaustive`. Used by `mxconform sweep` (cmd_sweep.c) and by
+ * the targets' sweep paths (target.c). */
+#include "sweep.h"
+
+#include "mxconform/mxref.h"
+
+void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expected, uint32_t actual) {
+  mx_class c = mx_classify(src, bits);
+  t->by_class[c]++;
+  t->mismatches++;
+  if (t->nfirst < SWEEP_MAX_FIRST) {
+    t->first[t->nfirst].bits = bits;
+    t->first[t->nfirst].expected = expected;
+    t->first[t->nfirst].actual = actual;
+    t->nfirst++;
+  }
+}
+
+void sweep_expected_opts(const sweep_req *q, mx_convert_opts *o) {
+  *o = q->knobs;
+  o->round = q->round;
+  o->overflow = q->overflow;
+}
+
+/* Compare codes[] of inputs first..first+n-1 with the reference. */
+void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t *codes, sweep_tally *t) {
+  uint8_t ref[4096];
+  union { uint16_t h[4096]; uint32_t w[4096]; } in;
+  mx_convert_opts o;
+  sweep_expected_opts(q, &o);
+  for (size_t done = 0; done < n;) {
+    size_t m = n - done < 4096 ? n - done : 4096;
+    for (size_t i = 0; i < m; i++) {
+      if (mx_format(q->src)->bits == 16) in.h[i] = (uint16_t)(first + done + i);
+      else in.w[i] = (uint32_t)(first + done + i);
+    }
+    mxref_convert(q->dst, q->src, &in, ref, m, &o, NULL);
+    for (size_t i = 0; i < m; i++)
+      if (ref[i] != codes[done + i]) sweep_tally_add(t, q->src, first + done + i, ref[i], codes[done + i]);
+    t->checked += m;
+    done += m;
+  }
+}
+
