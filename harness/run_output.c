@@ -144,229 +144,257 @@ static void json_events(FILE *f, const suite_run *r) {
   fprintf(f, "\n    ]");
 }
 
-char *run_results_json(const run_report *rep, size_t *len) {
+/* The run's header fields: tool, target, profile, tier, seed, command, verdict, totals. */
+static void json_head(FILE *f, const run_report *rep) {
   const run_cfg *cfgp = rep->cfg;
   const target *t = rep->t;
   const mx_profile *profile = rep->profile;
-  suite_list *L = rep->L;
   const run_totals *tot = rep->totals;
+  const suite_list *L = rep->L;
+  time_t now = time(NULL);
+  char ts[32];
+  strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  fprintf(f, "{\n  \"schema\": \"mxconform-results/1\",\n  \"tool\": {\"name\": \"mxconform\", \"version\": \"0.1.0\"},\n");
+  fprintf(f, "  \"target\": {\"spec\": ");
+  json_str(f, target_spec(t));
+  fprintf(f, ", \"kind\": \"%s\", \"name\": ", target_kind(t));
+  json_str(f, target_name(t));
+  fprintf(f, ", \"version\": ");
+  json_str(f, target_version(t));
+  fprintf(f, "},\n  \"profile\": {\"name\": ");
+  json_str(f, profile->name);
+  fprintf(f, ", \"knobs\": {");
+  char vb[64];
+  int firstk = 1;
+  for (const char *const *k = mx_profile_keys(); *k; k++) {
+    fprintf(f, "%s\"%s\": ", firstk ? "" : ", ", *k);
+    json_str(f, mx_profile_get(profile, *k, vb, sizeof vb));
+    firstk = 0;
+  }
+  fprintf(f, "}},\n  \"tier\": \"%s\",\n  \"seed\": %llu,\n  \"started_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n",
+          cfgp->tier, (unsigned long long)cfgp->seed, ts, rep->wall);
+  fprintf(f, "  \"command\": ");
+  char cl[2048];
+  size_t o = 0;
+  cl[0] = 0;
+  for (int i = 0; i < cfgp->argc && o + 2 < sizeof cl; i++)
+    o += (size_t)snprintf(cl + o, sizeof cl - o, "%s%s", i ? " " : "mxconform ", cfgp->argv[i]);
+  json_str(f, cl);
+  fprintf(f, ",\n  \"verdict\": \"%s\",\n", run_verdict_names[rep->verdict]);
+  fprintf(f, "  \"totals\": {\"suites\": %zu, \"pass\": %zu, \"fail\": %zu, \"unsupported\": %zu, \"crash\": %zu, "
+             "\"timeout\": %zu, \"protocol_error\": %zu, \"flaky\": %zu, \"cases\": %zu, \"failed_cases\": %zu, "
+             "\"events\": %zu},\n",
+          L->n, tot->pass, tot->fail, tot->unsupported, tot->crash, tot->timeout, tot->protocol, tot->flaky, tot->cases,
+          tot->failed_cases, tot->events);
+  if (cfgp->shard_n) fprintf(f, "  \"shard\": {\"index\": %u, \"count\": %u},\n", cfgp->shard_i, cfgp->shard_n);
+}
+
+/* One failing case c of suite r: bits, values, why, and the command that reproduces it. */
+static void json_failure(FILE *f, const run_report *rep, const suite_run *r, size_t c) {
+  const run_cfg *cfgp = rep->cfg;
+  const vec_suite *s = &r->s;
   const finding *findings = rep->det->f;
   int nfind = rep->det->n;
-  char *buf = NULL;
-  FILE *f = open_memstream(&buf, len);
-    time_t now = time(NULL);
-    char ts[32];
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    fprintf(f, "{\n  \"schema\": \"mxconform-results/1\",\n  \"tool\": {\"name\": \"mxconform\", \"version\": \"0.1.0\"},\n");
-    fprintf(f, "  \"target\": {\"spec\": ");
-    json_str(f, target_spec(t));
-    fprintf(f, ", \"kind\": \"%s\", \"name\": ", target_kind(t));
-    json_str(f, target_name(t));
-    fprintf(f, ", \"version\": ");
-    json_str(f, target_version(t));
-    fprintf(f, "},\n  \"profile\": {\"name\": ");
-    json_str(f, profile->name);
-    fprintf(f, ", \"knobs\": {");
-    char vb[64];
-    int firstk = 1;
-    for (const char *const *k = mx_profile_keys(); *k; k++) {
-      fprintf(f, "%s\"%s\": ", firstk ? "" : ", ", *k);
-      json_str(f, mx_profile_get(profile, *k, vb, sizeof vb));
-      firstk = 0;
+  const mx_profile *profile = rep->profile;
+  char in[1024], ex[1024], ac[1024], rp[2048];
+  words_text(in, sizeof in, s->in + c * s->nin, s->nin, 40);
+  words_text(ex, sizeof ex, s->out + c * s->nout, s->nout, 40);
+  if (r->st[c] == T_OK) words_text(ac, sizeof ac, r->actual + c * s->nout, s->nout, 40);
+  else snprintf(ac, sizeof ac, "%s", tstatus_names[r->st[c]]);
+  reproduce_command(cfgp->target_spec, cfgp->profile_spec, &r->s, c, rp, sizeof rp);
+  fprintf(f, "\n      {\"input\": \"%s\", \"expected\": \"%s\", \"actual\": \"%s\"", in, ex, ac);
+  if (s->nrand) fprintf(f, ", \"random\": \"0x%x\"", s->rnd[c]);
+  if (s->op == OP_DOT && r->st[c] == T_OK) {
+    /* the deviation in f32 ulps: distance of the two bit patterns on the ordered line */
+    uint32_t e = (uint32_t)s->out[c], a = (uint32_t)r->actual[c];
+    int64_t oe = (e >> 31) ? -(int64_t)(e & 0x7FFFFFFFu) : (int64_t)e;
+    int64_t oa = (a >> 31) ? -(int64_t)(a & 0x7FFFFFFFu) : (int64_t)a;
+    if ((e & 0x7FFFFFFFu) <= 0x7F800000u && (a & 0x7FFFFFFFu) <= 0x7F800000u)
+      fprintf(f, ", \"ulps\": %lld", (long long)(oa > oe ? oa - oe : oe - oa));
+  }
+  if (r->st[c] != T_OK) fprintf(f, ", \"status\": \"%s\"", tstatus_names[r->st[c]]);
+  if (s->op == OP_CVT || s->op == OP_DECODE) {
+    char v1[700], v2[700];
+    mxo_format_code(s->op == OP_CVT ? s->src : s->fmt, s->in[c * s->nin], v1, sizeof v1);
+    fprintf(f, ", \"input_value\": ");
+    json_str(f, v1);
+    if (s->op == OP_CVT) {
+      mxo_format_code(s->dst, s->out[c * s->nout], v2, sizeof v2);
+      fprintf(f, ", \"expected_value\": ");
+      json_str(f, v2);
+      if (r->st[c] == T_OK) {
+        mxo_format_code(s->dst, r->actual[c * s->nout], v2, sizeof v2);
+        fprintf(f, ", \"actual_value\": ");
+        json_str(f, v2);
+      }
     }
-    fprintf(f, "}},\n  \"tier\": \"%s\",\n  \"seed\": %llu,\n  \"started_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n",
-            cfgp->tier, (unsigned long long)cfgp->seed, ts, rep->wall);
-    fprintf(f, "  \"command\": ");
-    char cl[2048];
-    size_t o = 0;
-    cl[0] = 0;
-    for (int i = 0; i < cfgp->argc && o + 2 < sizeof cl; i++)
-      o += (size_t)snprintf(cl + o, sizeof cl - o, "%s%s", i ? " " : "mxconform ", cfgp->argv[i]);
-    json_str(f, cl);
-    fprintf(f, ",\n  \"verdict\": \"%s\",\n", run_verdict_names[rep->verdict]);
-    fprintf(f, "  \"totals\": {\"suites\": %zu, \"pass\": %zu, \"fail\": %zu, \"unsupported\": %zu, \"crash\": %zu, "
-               "\"timeout\": %zu, \"protocol_error\": %zu, \"flaky\": %zu, \"cases\": %zu, \"failed_cases\": %zu, "
-               "\"events\": %zu},\n",
-            L->n, tot->pass, tot->fail, tot->unsupported, tot->crash, tot->timeout, tot->protocol, tot->flaky, tot->cases,
-            tot->failed_cases, tot->events);
-    if (cfgp->shard_n) fprintf(f, "  \"shard\": {\"index\": %u, \"count\": %u},\n", cfgp->shard_i, cfgp->shard_n);
-    fprintf(f, "  \"suites\": [\n");
+  }
+  if (r->st[c] == T_OK && (r->ok[c] & 2) && nfind) {
+    /* name the finding that explains this case: the first one that, applied on top of
+     * the run profile, makes the target's output the expected one */
+    int which = run_explaining_finding(r, c, profile, findings, nfind);
+    fprintf(f, ", \"explained_by\": \"");
+    if (which >= 0) fprintf(f, "%s=%s", findings[which].knob, findings[which].to);
+    else for (int q = 0; q < nfind; q++) fprintf(f, "%s%s=%s", q ? ";" : "", findings[q].knob, findings[q].to);
+    fprintf(f, "\"");
+  }
+  fprintf(f, ", \"reproduce\": ");
+  json_str(f, rp);
+  fprintf(f, "}");
+}
+
+static void json_suite(FILE *f, const run_report *rep, const suite_run *r) {
+  const vec_suite *s = &r->s;
+  fprintf(f, "    {\"name\": \"%s\", \"op\": \"%s\", \"formats\": {", s->name, op_table[s->op].name);
+  switch (s->op) {
+  case OP_DECODE: fprintf(f, "\"fmt\": \"%s\"", mx_format(s->fmt)->name); break;
+  case OP_CVT: fprintf(f, "\"src\": \"%s\", \"dst\": \"%s\"", mx_format(s->src)->name, mx_format(s->dst)->name); break;
+  case OP_QUANTIZE: fprintf(f, "\"fmt\": \"%s\", \"src\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name); break;
+  case OP_DEQUANTIZE: fprintf(f, "\"fmt\": \"%s\", \"dst\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_format(s->dst)->name); break;
+  case OP_PACK: fprintf(f, "\"fmt\": \"%s\", \"layout\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_pack_layout_names[s->layout]); break;
+  case OP_DOT: fprintf(f, "\"fmt\": \"%s\", \"fmt_b\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b]); break;
+  default: break;
+  }
+  fprintf(f, "}, \"params\": {");
+  if (s->op == OP_CVT) fprintf(f, "\"round\": \"%s\", \"overflow\": \"%s\"", mx_round_names[s->round], mx_overflow_names[s->overflow]);
+  fprintf(f, "}, \"status\": \"%s\", \"cases\": %zu, \"passed\": %zu, \"failed\": %zu, \"dontcare\": %zu, "
+             "\"unsupported\": %zu, \"crashed\": %zu, \"timed_out\": %zu, \"protocol_errors\": %zu, \"seconds\": %.4f",
+          r->status, s->ncases, r->passed, r->failed, r->dontcare, r->counts[T_UNSUPPORTED], r->counts[T_CRASH],
+          r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->seconds);
+  if (r->msg[0]) {
+    fprintf(f, ", \"message\": ");
+    json_str(f, r->msg);
+  }
+  fprintf(f, ", \"failures\": [");
+  unsigned shown = 0;
+  for (size_t c = 0; c < s->ncases && shown < rep->cfg->max_failures; c++) {
+    int bad = r->st[c] != T_OK ? (r->st[c] != T_UNSUPPORTED) : !(r->ok[c] & 1);
+    if (!bad) continue;
+    if (shown++) fputc(',', f);
+    json_failure(f, rep, r, c);
+  }
+  fprintf(f, "%s]", shown ? "\n    " : "");
+  json_events(f, r);
+  fputc('}', f);
+}
+
+/* Per element format, every code: ok, divergence, nonconformance or untested. */
+static void json_code_maps(FILE *f, const suite_list *L) {
+  /* code maps */
+  fprintf(f, "  \"code_maps\": {");
+  int firstmap = 1;
+  for (int fm = 0; fm < MX_FMT_COUNT; fm++) {
+    const mx_format_desc *d = mx_format((mx_fmt)fm);
+    if (!d->is_element) continue;
+    size_t ncodes = (size_t)1 << d->bits;
+    size_t *cases = calloc(ncodes, sizeof *cases);
+    int *outcome = calloc(ncodes, sizeof *outcome); /* 0 ok, 1 divergence, 2 nonconformance */
+    size_t *fs = calloc(ncodes, sizeof *fs), *fc = calloc(ncodes, sizeof *fc);
+    int touched = 0;
     for (size_t i = 0; i < L->n; i++) {
-      suite_run *r = &L->v[i];
-      vec_suite *s = &r->s;
-      fprintf(f, "    {\"name\": \"%s\", \"op\": \"%s\", \"formats\": {", s->name, op_table[s->op].name);
-      switch (s->op) {
-      case OP_DECODE: fprintf(f, "\"fmt\": \"%s\"", mx_format(s->fmt)->name); break;
-      case OP_CVT: fprintf(f, "\"src\": \"%s\", \"dst\": \"%s\"", mx_format(s->src)->name, mx_format(s->dst)->name); break;
-      case OP_QUANTIZE: fprintf(f, "\"fmt\": \"%s\", \"src\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name); break;
-      case OP_DEQUANTIZE: fprintf(f, "\"fmt\": \"%s\", \"dst\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_format(s->dst)->name); break;
-      case OP_PACK: fprintf(f, "\"fmt\": \"%s\", \"layout\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_pack_layout_names[s->layout]); break;
-      case OP_DOT: fprintf(f, "\"fmt\": \"%s\", \"fmt_b\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b]); break;
-      default: break;
+      vec_suite *s = &L->v[i].s;
+      if (case_map_format(s) != fm) continue;
+      for (size_t c = 0; c < s->ncases; c++) {
+        if (L->v[i].st[c] == T_UNSUPPORTED) continue;
+        touched = 1;
+        uint64_t code = case_map_code(s, c) & (ncodes - 1);
+        cases[code]++;
+        int o = 0;
+        if (L->v[i].st[c] != T_OK) o = 2;
+        else if (!(L->v[i].ok[c] & 1)) o = (L->v[i].ok[c] & 2) ? 1 : 2;
+        if (o > outcome[code]) {
+          outcome[code] = o;
+          fs[code] = i;
+          fc[code] = c;
+        }
       }
-      fprintf(f, "}, \"params\": {");
-      if (s->op == OP_CVT) fprintf(f, "\"round\": \"%s\", \"overflow\": \"%s\"", mx_round_names[s->round], mx_overflow_names[s->overflow]);
-      fprintf(f, "}, \"status\": \"%s\", \"cases\": %zu, \"passed\": %zu, \"failed\": %zu, \"dontcare\": %zu, "
-                 "\"unsupported\": %zu, \"crashed\": %zu, \"timed_out\": %zu, \"protocol_errors\": %zu, \"seconds\": %.4f",
-              r->status, s->ncases, r->passed, r->failed, r->dontcare, r->counts[T_UNSUPPORTED], r->counts[T_CRASH],
-              r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->seconds);
-      if (r->msg[0]) {
-        fprintf(f, ", \"message\": ");
-        json_str(f, r->msg);
-      }
-      fprintf(f, ", \"failures\": [");
-      unsigned shown = 0;
-      for (size_t c = 0; c < s->ncases && shown < cfgp->max_failures; c++) {
-        int bad = r->st[c] != T_OK ? (r->st[c] != T_UNSUPPORTED) : !(r->ok[c] & 1);
-        if (!bad) continue;
-        char in[1024], ex[1024], ac[1024], rp[2048];
-        words_text(in, sizeof in, s->in + c * s->nin, s->nin, 40);
-        words_text(ex, sizeof ex, s->out + c * s->nout, s->nout, 40);
-        if (r->st[c] == T_OK) words_text(ac, sizeof ac, r->actual + c * s->nout, s->nout, 40);
-        else snprintf(ac, sizeof ac, "%s", tstatus_names[r->st[c]]);
-        reproduce_command(cfgp->target_spec, cfgp->profile_spec, &r->s, c, rp, sizeof rp);
-        fprintf(f, "%s\n      {\"input\": \"%s\", \"expected\": \"%s\", \"actual\": \"%s\"", shown ? "," : "", in, ex, ac);
-        if (s->nrand) fprintf(f, ", \"random\": \"0x%x\"", s->rnd[c]);
-        if (s->op == OP_DOT && r->st[c] == T_OK) {
-          /* the deviation in f32 ulps: distance of the two bit patterns on the ordered line */
-          uint32_t e = (uint32_t)s->out[c], a = (uint32_t)r->actual[c];
-          int64_t oe = (e >> 31) ? -(int64_t)(e & 0x7FFFFFFFu) : (int64_t)e;
-          int64_t oa = (a >> 31) ? -(int64_t)(a & 0x7FFFFFFFu) : (int64_t)a;
-          if ((e & 0x7FFFFFFFu) <= 0x7F800000u && (a & 0x7FFFFFFFu) <= 0x7F800000u)
-            fprintf(f, ", \"ulps\": %lld", (long long)(oa > oe ? oa - oe : oe - oa));
+    }
+    if (touched) {
+      fprintf(f, "%s\n    \"%s\": {\"bits\": %d, \"cells\": [", firstmap ? "" : ",", d->name, d->bits);
+      for (size_t code = 0; code < ncodes; code++) {
+        char v[700];
+        mxo_format_code((mx_fmt)fm, code, v, sizeof v);
+        static const char *const names[] = {"ok", "divergence", "nonconformance"};
+        fprintf(f, "%s\n      {\"code\": \"0x%02zx\", \"value\": ", code ? "," : "", code);
+        json_str(f, v);
+        fprintf(f, ", \"outcome\": \"%s\", \"cases\": %zu, \"first_failure\": ", cases[code] ? names[outcome[code]] : "untested",
+                cases[code]);
+        if (cases[code] && outcome[code]) {
+          suite_run *r = &L->v[fs[code]];
+          size_t c = fc[code];
+          char in[64], ex[64], ac[64];
+          words_text(in, sizeof in, r->s.in + c * r->s.nin, 1, 1);
+          words_text(ex, sizeof ex, r->s.out + c * r->s.nout, 1, 1);
+          if (r->st[c] == T_OK) words_text(ac, sizeof ac, r->actual + c * r->s.nout, 1, 1);
+          else snprintf(ac, sizeof ac, "%s", tstatus_names[r->st[c]]);
+          fprintf(f, "{\"suite\": \"%s\", \"input\": \"%s\", \"expected\": \"%s\", \"actual\": \"%s\"}", r->s.name, in, ex, ac);
+        } else {
+          fprintf(f, "null");
         }
-        if (r->st[c] != T_OK) fprintf(f, ", \"status\": \"%s\"", tstatus_names[r->st[c]]);
-        if (s->op == OP_CVT || s->op == OP_DECODE) {
-          char v1[700], v2[700];
-          mxo_format_code(s->op == OP_CVT ? s->src : s->fmt, s->in[c * s->nin], v1, sizeof v1);
-          fprintf(f, ", \"input_value\": ");
-          json_str(f, v1);
-          if (s->op == OP_CVT) {
-            mxo_format_code(s->dst, s->out[c * s->nout], v2, sizeof v2);
-            fprintf(f, ", \"expected_value\": ");
-            json_str(f, v2);
-            if (r->st[c] == T_OK) {
-              mxo_format_code(s->dst, r->actual[c * s->nout], v2, sizeof v2);
-              fprintf(f, ", \"actual_value\": ");
-              json_str(f, v2);
-            }
-          }
-        }
-        if (r->st[c] == T_OK && (r->ok[c] & 2) && nfind) {
-          /* name the finding that explains this case: the first one that, applied on top of
-           * the run profile, makes the target's output the expected one */
-          int which = run_explaining_finding(r, c, profile, findings, nfind);
-          fprintf(f, ", \"explained_by\": \"");
-          if (which >= 0) fprintf(f, "%s=%s", findings[which].knob, findings[which].to);
-          else for (int q = 0; q < nfind; q++) fprintf(f, "%s%s=%s", q ? ";" : "", findings[q].knob, findings[q].to);
-          fprintf(f, "\"");
-        }
-        fprintf(f, ", \"reproduce\": ");
-        json_str(f, rp);
         fprintf(f, "}");
+      }
+      fprintf(f, "\n    ]}");
+      firstmap = 0;
+    }
+    free(cases);
+    free(outcome);
+    free(fs);
+    free(fc);
+  }
+  fprintf(f, "\n  }");
+}
+
+static void json_detected(FILE *f, const run_report *rep) {
+  const suite_list *L = rep->L;
+  const mx_profile *profile = rep->profile;
+  const finding *findings = rep->det->f;
+  int nfind = rep->det->n;
+  fprintf(f, ",\n  \"detected_profile\": {\"base\": ");
+  json_str(f, profile->name);
+  fprintf(f, ", \"matches\": %s, \"summary\": ", rep->det->failed_after ? "false" : "true");
+  json_str(f, rep->det->summary);
+  fprintf(f, ", \"diff\": [");
+  for (int q = 0; q < nfind; q++) {
+    fprintf(f, "%s\n    {\"knob\": \"%s\", \"profile_value\": \"%s\", \"detected_value\": \"%s\", \"explains\": %zu, \"evidence\": [",
+            q ? "," : "", findings[q].knob, findings[q].from, findings[q].to, findings[q].explains);
+    /* evidence: first cases that fail under the run profile and pass under the detected one */
+    int shown = 0;
+    for (size_t i = 0; i < L->n && shown < 3; i++) {
+      suite_run *r = &L->v[i];
+      int depends = 0;
+      for (const char *const *k = op_table[r->s.op].knobs; *k; k++) depends |= !strcmp(*k, findings[q].knob);
+      if (!depends) continue;
+      for (size_t c = 0; c < r->s.ncases && shown < 3; c++) {
+        if (r->st[c] != T_OK || (r->ok[c] & 1) || !(r->ok[c] & 2)) continue;
+        if (run_explaining_finding(r, c, profile, findings, nfind) != q) continue; /* this knob's own evidence */
+        char in[512], ex[512], ac[512];
+        words_text(in, sizeof in, r->s.in + c * r->s.nin, r->s.nin, 8);
+        words_text(ex, sizeof ex, r->s.out + c * r->s.nout, r->s.nout, 8);
+        words_text(ac, sizeof ac, r->actual + c * r->s.nout, r->s.nout, 8);
+        fprintf(f, "%s{\"suite\": \"%s\", \"input\": \"%s\", \"expected\": \"%s\", \"actual\": \"%s\"}", shown ? ", " : "",
+                r->s.name, in, ex, ac);
         shown++;
       }
-      fprintf(f, "%s]", shown ? "\n    " : "");
-      json_events(f, r);
-      fprintf(f, "}%s\n", i + 1 < L->n ? "," : "");
     }
-    fprintf(f, "  ],\n");
-    /* code maps */
-    fprintf(f, "  \"code_maps\": {");
-    int firstmap = 1;
-    for (int fm = 0; fm < MX_FMT_COUNT; fm++) {
-      const mx_format_desc *d = mx_format((mx_fmt)fm);
-      if (!d->is_element) continue;
-      size_t ncodes = (size_t)1 << d->bits;
-      size_t *cases = calloc(ncodes, sizeof *cases);
-      int *outcome = calloc(ncodes, sizeof *outcome); /* 0 ok, 1 divergence, 2 nonconformance */
-      size_t *fs = calloc(ncodes, sizeof *fs), *fc = calloc(ncodes, sizeof *fc);
-      int touched = 0;
-      for (size_t i = 0; i < L->n; i++) {
-        vec_suite *s = &L->v[i].s;
-        if (case_map_format(s) != fm) continue;
-        for (size_t c = 0; c < s->ncases; c++) {
-          if (L->v[i].st[c] == T_UNSUPPORTED) continue;
-          touched = 1;
-          uint64_t code = case_map_code(s, c) & (ncodes - 1);
-          cases[code]++;
-          int o = 0;
-          if (L->v[i].st[c] != T_OK) o = 2;
-          else if (!(L->v[i].ok[c] & 1)) o = (L->v[i].ok[c] & 2) ? 1 : 2;
-          if (o > outcome[code]) {
-            outcome[code] = o;
-            fs[code] = i;
-            fc[code] = c;
-          }
-        }
-      }
-      if (touched) {
-        fprintf(f, "%s\n    \"%s\": {\"bits\": %d, \"cells\": [", firstmap ? "" : ",", d->name, d->bits);
-        for (size_t code = 0; code < ncodes; code++) {
-          char v[700];
-          mxo_format_code((mx_fmt)fm, code, v, sizeof v);
-          static const char *const names[] = {"ok", "divergence", "nonconformance"};
-          fprintf(f, "%s\n      {\"code\": \"0x%02zx\", \"value\": ", code ? "," : "", code);
-          json_str(f, v);
-          fprintf(f, ", \"outcome\": \"%s\", \"cases\": %zu, \"first_failure\": ", cases[code] ? names[outcome[code]] : "untested",
-                  cases[code]);
-          if (cases[code] && outcome[code]) {
-            suite_run *r = &L->v[fs[code]];
-            size_t c = fc[code];
-            char in[64], ex[64], ac[64];
-            words_text(in, sizeof in, r->s.in + c * r->s.nin, 1, 1);
-            words_text(ex, sizeof ex, r->s.out + c * r->s.nout, 1, 1);
-            if (r->st[c] == T_OK) words_text(ac, sizeof ac, r->actual + c * r->s.nout, 1, 1);
-            else snprintf(ac, sizeof ac, "%s", tstatus_names[r->st[c]]);
-            fprintf(f, "{\"suite\": \"%s\", \"input\": \"%s\", \"expected\": \"%s\", \"actual\": \"%s\"}", r->s.name, in, ex, ac);
-          } else {
-            fprintf(f, "null");
-          }
-          fprintf(f, "}");
-        }
-        fprintf(f, "\n    ]}");
-        firstmap = 0;
-      }
-      free(cases);
-      free(outcome);
-      free(fs);
-      free(fc);
-    }
-    fprintf(f, "\n  }");
-    if (rep->det->failed_before) {
-      fprintf(f, ",\n  \"detected_profile\": {\"base\": ");
-      json_str(f, profile->name);
-      fprintf(f, ", \"matches\": %s, \"summary\": ", rep->det->failed_after ? "false" : "true");
-      json_str(f, rep->det->summary);
-      fprintf(f, ", \"diff\": [");
-      for (int q = 0; q < nfind; q++) {
-        fprintf(f, "%s\n    {\"knob\": \"%s\", \"profile_value\": \"%s\", \"detected_value\": \"%s\", \"explains\": %zu, \"evidence\": [",
-                q ? "," : "", findings[q].knob, findings[q].from, findings[q].to, findings[q].explains);
-        /* evidence: first cases that fail under the run profile and pass under the detected one */
-        int shown = 0;
-        for (size_t i = 0; i < L->n && shown < 3; i++) {
-          suite_run *r = &L->v[i];
-          int depends = 0;
-          for (const char *const *k = op_table[r->s.op].knobs; *k; k++) depends |= !strcmp(*k, findings[q].knob);
-          if (!depends) continue;
-          for (size_t c = 0; c < r->s.ncases && shown < 3; c++) {
-            if (r->st[c] != T_OK || (r->ok[c] & 1) || !(r->ok[c] & 2)) continue;
-            if (run_explaining_finding(r, c, profile, findings, nfind) != q) continue; /* this knob's own evidence */
-            char in[512], ex[512], ac[512];
-            words_text(in, sizeof in, r->s.in + c * r->s.nin, r->s.nin, 8);
-            words_text(ex, sizeof ex, r->s.out + c * r->s.nout, r->s.nout, 8);
-            words_text(ac, sizeof ac, r->actual + c * r->s.nout, r->s.nout, 8);
-            fprintf(f, "%s{\"suite\": \"%s\", \"input\": \"%s\", \"expected\": \"%s\", \"actual\": \"%s\"}", shown ? ", " : "",
-                    r->s.name, in, ex, ac);
-            shown++;
-          }
-        }
-        fprintf(f, "]}");
-      }
-      fprintf(f, "%s], \"unexplained_failures\": %zu}", nfind ? "\n  " : "", rep->det->failed_after);
-    }
-    fprintf(f, "\n}\n");
-    fclose(f);
+    fprintf(f, "]}");
+  }
+  fprintf(f, "%s], \"unexplained_failures\": %zu}", nfind ? "\n  " : "", rep->det->failed_after);
+}
+
+char *run_results_json(const run_report *rep, size_t *len) {
+  char *buf = NULL;
+  FILE *f = open_memstream(&buf, len);
+  json_head(f, rep);
+  fprintf(f, "  \"suites\": [\n");
+  for (size_t i = 0; i < rep->L->n; i++) {
+    json_suite(f, rep, &rep->L->v[i]);
+    fprintf(f, "%s\n", i + 1 < rep->L->n ? "," : "");
+  }
+  fprintf(f, "  ],\n");
+  json_code_maps(f, rep->L);
+  if (rep->det->failed_before) json_detected(f, rep);
+  fprintf(f, "\n}\n");
+  fclose(f);
   return buf;
 }
 
