@@ -937,6 +937,14 @@ int probe_fit_target(mx_block_fmt fa, mx_block_fmt fb, probe_dot_fn fn, void *ct
     free(got);
     return -1;
   }
+  probe_fit_answers(cases, got, n, verbose, fit);
+  free(cases);
+  free(got);
+  return 0;
+}
+
+void probe_fit_answers(const probe_case *cases, const uint32_t *got, size_t n, int verbose, probe_fit *fit) {
+  memset(fit, 0, sizeof *fit);
   fitctx F = {cases, got, n};
   mx_dot_model best;
   mx_dot_model_default(&best);
@@ -958,7 +966,7 @@ int probe_fit_target(mx_block_fmt fa, mx_block_fmt fb, probe_dot_fn fn, void *ct
   fit->agree = n - best_miss;
   for (size_t i = 0; i < n; i++) {
     uint32_t r;
-    int f = cases[i].family;
+    int f = cases[i].family < PROBE_FAM_COUNT ? cases[i].family : PROBE_FAM_MIXED;
     fit->fam_cases[f]++;
     if (probe_eval(&cases[i], &best, &r) == MX_DOT_OK && probe_same(r, got[i])) fit->fam_agree[f]++;
   }
@@ -972,7 +980,4 @@ int probe_fit_target(mx_block_fmt fa, mx_block_fmt fb, probe_dot_fn fn, void *ct
       fit->nearest = p->name;
     }
   }
-  free(cases);
-  free(got);
-  return 0;
 }

@@ -74,6 +74,10 @@ typedef struct probe_fit {
 int probe_fit_target(mx_block_fmt fa, mx_block_fmt fb, probe_dot_fn fn, void *ctx, int verbose, probe_fit *fit,
                      char *msg, size_t msglen);
 
+/* The same fit from answers already given: got[i] is the target's result for cases[i]
+ * (e.g. the dot suites of `run`, harness/run_detect.c). Cases of any family. */
+void probe_fit_answers(const probe_case *cases, const uint32_t *got, size_t n, int verbose, probe_fit *fit);
+
 /* Number of model parameters in which two models differ, counting parameters that the
  * model definition makes irrelevant (dot.h "Consequences") as equal. */
 int probe_model_distance(const mx_dot_model *a, const mx_dot_model *b);

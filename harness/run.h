@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mxconform/dot.h"
 #include "mxconform/profile.h"
 #include "target.h"
 #include "vectors.h"
@@ -82,8 +83,10 @@ int run_exit_status(run_verdict v); /* 0 pass, 1 fail / flaky, 3 error */
 
 /* ---- run_detect.c ---- */
 typedef struct finding {
-  char knob[48], from[48], to[48];
+  char knob[48], from[48], to[160];
   size_t explains;
+  int is_dot;       /* knob "dot_model": the model below explains the dot failures */
+  mx_dot_model dot; /* a preset's, or fitted from the dot suites' answers ("to" names it) */
 } finding;
 
 #define RUN_MAX_FINDINGS 12

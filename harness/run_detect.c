@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "expect.h"
+#include "probe.h"
 #include "mxconform/dot.h"
 #include "mxconform/mxref.h"
 #include "run.h"
@@ -113,43 +114,126 @@ static uint32_t dot_under_model(const vec_suite *s, const uint64_t *in, const mx
   return r;
 }
 
-/* Dot suites: which accumulation-model preset reproduces the target's answers (the spec
- * leaves internal precision and order implementation-defined, MX §6.1/§6.2). A preset is
- * named when it explains every failing dot case and breaks no passing one. */
+/* Over every answered dot case: how many that fail now would pass under model m (*gained)
+ * and how many that pass would fail (*lost). */
+static void dot_model_score(const suite_list *L, const mx_dot_model *m, size_t *gained, size_t *lost) {
+  *gained = *lost = 0;
+  for (size_t i = 0; i < L->n; i++) {
+    const suite_run *r = &L->v[i];
+    if (r->s.op != OP_DOT) continue;
+    for (size_t c = 0; c < r->s.ncases; c++) {
+      if (r->st[c] != T_OK) continue;
+      int ok;
+      uint64_t e = dot_under_model(&r->s, r->s.in + c * r->s.nin, m, &ok);
+      size_t dc = 0;
+      int now = ok && expect_equal(&r->s, &e, r->actual + c, &dc);
+      *gained += now && !r->ok[c];
+      *lost += !now && r->ok[c];
+    }
+  }
+}
+
+/* The answered dot cases as probe cases, with the target's results: what `probe dot`
+ * fits, here from the suites' answers (no extra request to the target). Cases wider than a
+ * probe case (more blocks than PROBE_NB) are left out of the fit, not out of the check. */
+static size_t dot_cases_as_probes(const suite_list *L, probe_case **pcs, uint32_t **got) {
+  size_t n = 0, cap = 256;
+  *pcs = malloc(cap * sizeof **pcs);
+  *got = malloc(cap * sizeof **got);
+  for (size_t i = 0; i < L->n; i++) {
+    const suite_run *r = &L->v[i];
+    const vec_suite *s = &r->s;
+    if (s->op != OP_DOT || s->nblocks > PROBE_NB || s->k > PROBE_K) continue;
+    for (size_t c = 0; c < s->ncases; c++) {
+      if (r->st[c] != T_OK) continue;
+      if (n == cap) {
+        cap *= 2;
+        *pcs = realloc(*pcs, cap * sizeof **pcs);
+        *got = realloc(*got, cap * sizeof **got);
+      }
+      probe_case *pc = &(*pcs)[n];
+      memset(pc, 0, sizeof *pc);
+      const uint64_t *in = s->in + c * s->nin;
+      size_t nb = s->nblocks, k = s->k, o = 0;
+      pc->fa = s->bfmt;
+      pc->fb = s->bfmt_b;
+      pc->n = (unsigned)nb;
+      pc->k = (unsigned)k;
+      for (size_t j = 0; j < nb; j++) pc->sa[j] = (uint8_t)in[o++];
+      for (size_t j = 0; j < nb * k; j++) pc->ca[j] = (uint8_t)in[o++];
+      for (size_t j = 0; j < nb; j++) pc->sb[j] = (uint8_t)in[o++];
+      for (size_t j = 0; j < nb * k; j++) pc->cb[j] = (uint8_t)in[o++];
+      pc->has_c = in[o] != 0;
+      pc->c = (uint32_t)in[o + 1];
+      pc->family = PROBE_FAM_RANDOM;
+      (*got)[n++] = (uint32_t)r->actual[c];
+    }
+  }
+  return n;
+}
+
+/* "nearest-preset with p=v ...": the parameters of m that differ from the preset's. */
+static void dot_model_name(const mx_dot_model *m, const char *nearest, char *out, size_t len) {
+  const mx_dot_preset *p = mx_dot_preset_find(nearest);
+  char mt[512], pt[512];
+  probe_model_text(m, mt, sizeof mt);
+  probe_model_text(&p->model, pt, sizeof pt);
+  size_t o = (size_t)snprintf(out, len, "%s", nearest);
+  int first = 1;
+  char *save = NULL;
+  for (char *tok = strtok_r(mt, " ", &save); tok && o + 2 < len; tok = strtok_r(NULL, " ", &save)) {
+    char pat[96];
+    snprintf(pat, sizeof pat, " %s ", tok);
+    char padded[520];
+    snprintf(padded, sizeof padded, " %s ", pt);
+    if (strstr(padded, pat)) continue; /* same as the preset */
+    o += (size_t)snprintf(out + o, len - o, "%s%s", first ? " with " : ",", tok);
+    first = 0;
+  }
+}
+
+static int dot_finding(suite_list *L, finding *f, const mx_dot_model *m, const char *name, size_t gained) {
+  for (size_t i = 0; i < L->n; i++)
+    if (L->v[i].s.op == OP_DOT)
+      for (size_t c = 0; c < L->v[i].s.ncases; c++)
+        if (L->v[i].st[c] == T_OK) L->v[i].ok[c] = 1;
+  snprintf(f->knob, sizeof f->knob, "dot_model");
+  snprintf(f->from, sizeof f->from, "exact-rne");
+  snprintf(f->to, sizeof f->to, "%s", name);
+  f->explains = gained;
+  f->is_dot = 1;
+  f->dot = *m;
+  return 1;
+}
+
+/* Dot suites: which accumulation model reproduces the target's answers (the spec leaves
+ * internal precision and order implementation-defined, MX §6.1/§6.2). First the presets;
+ * then every parameter `probe dot` fits (harness/probe.c), fitted to the suites' answers,
+ * so that e.g. an RTZ final rounding or a flushed result is named, not "unexplained". A
+ * model is named only when it explains every failing dot case and breaks no passing one. */
 static int detect_dot_model(suite_list *L, finding *f, int nf, int maxf) {
-  size_t fails = 0;
+  size_t fails = 0, gained, lost;
   for (size_t i = 0; i < L->n; i++)
     if (L->v[i].s.op == OP_DOT)
       for (size_t c = 0; c < L->v[i].s.ncases; c++) fails += L->v[i].st[c] == T_OK && !L->v[i].ok[c];
   if (!fails || nf >= maxf) return nf;
   for (const mx_dot_preset *pr = mx_dot_presets; pr->name; pr++) {
-    size_t gained = 0, lost = 0;
-    for (size_t i = 0; i < L->n; i++) {
-      suite_run *r = &L->v[i];
-      if (r->s.op != OP_DOT) continue;
-      for (size_t c = 0; c < r->s.ncases; c++) {
-        if (r->st[c] != T_OK) continue;
-        int ok;
-        uint64_t e = dot_under_model(&r->s, r->s.in + c * r->s.nin, &pr->model, &ok);
-        size_t dc = 0;
-        int now = ok && expect_equal(&r->s, &e, r->actual + c, &dc);
-        gained += now && !r->ok[c];
-        lost += !now && r->ok[c];
-      }
-    }
-    if (gained == fails && lost == 0) {
-      for (size_t i = 0; i < L->n; i++)
-        if (L->v[i].s.op == OP_DOT)
-          for (size_t c = 0; c < L->v[i].s.ncases; c++)
-            if (L->v[i].st[c] == T_OK) L->v[i].ok[c] = 1;
-      snprintf(f[nf].knob, sizeof f[nf].knob, "dot_model");
-      snprintf(f[nf].from, sizeof f[nf].from, "exact-rne");
-      snprintf(f[nf].to, sizeof f[nf].to, "%s", pr->name);
-      f[nf].explains = gained;
-      return nf + 1;
-    }
+    dot_model_score(L, &pr->model, &gained, &lost);
+    if (gained == fails && lost == 0) return nf + dot_finding(L, &f[nf], &pr->model, pr->name, gained);
   }
-  return nf;
+  probe_case *pcs;
+  uint32_t *got;
+  size_t n = dot_cases_as_probes(L, &pcs, &got);
+  probe_fit fit;
+  if (n) probe_fit_answers(pcs, got, n, 0, &fit);
+  free(pcs);
+  free(got);
+  if (!n || fit.agree != fit.probes) return nf;
+  dot_model_score(L, &fit.model, &gained, &lost);
+  if (gained != fails || lost != 0) return nf;
+  char name[160];
+  dot_model_name(&fit.model, fit.nearest ? fit.nearest : "exact-rne", name, sizeof name);
+  return nf + dot_finding(L, &f[nf], &fit.model, name, gained);
 }
 
 static int detect_profile(suite_list *L, const mx_profile *base, mx_profile *detected, finding *f, int maxf) {
@@ -207,11 +291,10 @@ int run_explaining_finding(const suite_run *r, size_t c, const mx_profile *base,
   for (int q = 0; q < nf; q++) {
     vec_suite s = r->s;
     mx_profile p = *base;
-    if (!strcmp(f[q].knob, "dot_model")) {
-      const mx_dot_preset *pr = mx_dot_preset_find(f[q].to);
+    if (f[q].is_dot) {
       int ok;
-      if (s.op != OP_DOT || !pr) continue;
-      uint64_t e = dot_under_model(&s, s.in + c * s.nin, &pr->model, &ok);
+      if (s.op != OP_DOT) continue;
+      uint64_t e = dot_under_model(&s, s.in + c * s.nin, &f[q].dot, &ok);
       size_t dc = 0;
       if (ok && expect_equal(&s, &e, r->actual + c, &dc)) return q;
       continue;

@@ -8,7 +8,7 @@ set(MXC_HARNESS_TESTS ${CMAKE_CURRENT_LIST_DIR}/harness)
 
 # Targets that crash, hang or lie on one input, or crash / exit on every 3rd call
 # (misbehaving_target.c); a process target whose answers are mis-sized (lagging_target.c).
-foreach(kind crash hang lie crash3 exit3)
+foreach(kind crash hang lie crash3 exit3 dot_rtz dot_flush)
   string(TOUPPER ${kind} KIND)
   add_library(mxmisbehave_${kind} SHARED ${MXC_HARNESS_TESTS}/misbehaving_target.c)
   target_compile_definitions(mxmisbehave_${kind} PRIVATE MISBEHAVE=${KIND})
@@ -84,6 +84,15 @@ if(Python3_Interpreter_FOUND)
                        target_exiting_every_third_call_is_flaky_never_pass
                        lagging_answers_are_protocol_errors_never_pass
                        answers_with_extra_codes_are_protocol_errors_never_pass PROPERTIES TIMEOUT 120)
+
+  # Dot detection fits every parameter `probe dot` fits: a legitimate model that no preset
+  # is (RTZ final rounding, flushed FP32 subnormal results) is named, not "unexplained".
+  add_test(NAME dot_detection_names_rtz_final_rounding
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_dot_detection.py ${MXC} $<TARGET_FILE:mxmisbehave_dot_rtz> final=rtz)
+  add_test(NAME dot_detection_names_flushed_subnormal_results
+           COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_dot_detection.py ${MXC} $<TARGET_FILE:mxmisbehave_dot_flush> subnormal=flush)
+  set_tests_properties(dot_detection_names_rtz_final_rounding dot_detection_names_flushed_subnormal_results
+                       PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
 
   add_test(NAME results_json_and_junit_are_valid
            COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_results_schema.py ${MXC}

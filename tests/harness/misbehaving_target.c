@@ -3,7 +3,10 @@
  *
  * Compiled five times (-DMISBEHAVE=CRASH|HANG|LIE|CRASH3|EXIT3). CRASH3 dereferences a null
  * pointer, EXIT3 exits with status 0, on every 3rd convert call of the process: no input
- * is the culprit, and `run` must say `flaky`, never PASS. The other three are libmxref (correct) for decode
+ * is the culprit, and `run` must say `flaky`, never PASS. DOT_RTZ and DOT_FLUSH misbehave
+ * nowhere: their DotGeneral is the exact value rounded toward zero once, or with FP32
+ * subnormal results flushed to zero: legitimate accumulation models that no preset is,
+ * which `run`'s dot detection must fit and name. The other three are libmxref (correct) for decode
  * and convert, except on the f32 input 0x43e80000 (464, the E4M3 tie between 448 and the
  * overflow) when converting f32 -> E4M3, where it
  *   CRASH: dereferences a null pointer (SIGSEGV),
@@ -15,6 +18,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include "mxconform/dot.h"
 #include "mxconform/formats.h"
 #include "mxconform/knobs.h"
 #include "mxconform/mxref.h"
@@ -25,8 +29,10 @@
 #define LIE 3
 #define CRASH3 4
 #define EXIT3 5
+#define DOT_RTZ 6
+#define DOT_FLUSH 7
 #ifndef MISBEHAVE
-#error "compile with -DMISBEHAVE=CRASH, HANG, LIE, CRASH3 or EXIT3"
+#error "compile with -DMISBEHAVE=CRASH, HANG, LIE, CRASH3, EXIT3, DOT_RTZ or DOT_FLUSH"
 #endif
 
 #include <stdlib.h>
@@ -85,6 +91,34 @@ static int bad_convert(int dst, int src, int round, int overflow, const uint64_t
   return MXC_OK;
 }
 
+#if MISBEHAVE == DOT_RTZ || MISBEHAVE == DOT_FLUSH
+static int model_dot(int fa, int fb, size_t n_blocks, size_t k, const uint64_t *scales_a, const uint64_t *codes_a,
+                     const uint64_t *scales_b, const uint64_t *codes_b, int has_c, uint64_t c, uint64_t *out) {
+  static uint8_t sa[64], sb[64], ca[64 * MX_BLOCK_MAX], cb[64 * MX_BLOCK_MAX];
+  if (fa < 0 || fa >= MX_BLOCK_FMT_COUNT || fb < 0 || fb >= MX_BLOCK_FMT_COUNT || n_blocks > 64 || k > MX_BLOCK_MAX)
+    return MXC_UNSUPPORTED;
+  for (size_t j = 0; j < n_blocks; j++) {
+    sa[j] = (uint8_t)scales_a[j];
+    sb[j] = (uint8_t)scales_b[j];
+  }
+  for (size_t i = 0; i < n_blocks * k; i++) {
+    ca[i] = (uint8_t)codes_a[i];
+    cb[i] = (uint8_t)codes_b[i];
+  }
+  mx_dot_vec a = {(mx_block_fmt)fa, sa, ca}, b = {(mx_block_fmt)fb, sb, cb};
+  mx_dot_model m = MX_DOT_MODEL_EXACT_RNE;
+#if MISBEHAVE == DOT_RTZ
+  m.final_round = MX_DOT_RTZ;
+#else
+  m.subnormal = MX_DOT_SUBN_FLUSH;
+#endif
+  uint32_t cc = (uint32_t)c, r = 0;
+  if (mxref_dot_general(&a, &b, n_blocks, k, has_c ? &cc : NULL, &m, &r) != MX_DOT_OK) return MXC_ERROR;
+  *out = r;
+  return MXC_OK;
+}
+#endif
+
 static const mxc_target_api bad_api = {
   .abi_version = MXC_TARGET_ABI_VERSION,
   .struct_size = sizeof(mxc_target_api),
@@ -92,6 +126,9 @@ static const mxc_target_api bad_api = {
   .version = "1",
   .decode = bad_decode,
   .convert = bad_convert,
+#if MISBEHAVE == DOT_RTZ || MISBEHAVE == DOT_FLUSH
+  .dot = model_dot,
+#endif
 };
 
 __attribute__((visibility("default"))) const mxc_target_api *mxc_target_get(void) { return &bad_api; }
