@@ -275,8 +275,13 @@ void run_load_suites(run_cfg *cfg, const mx_profile *profile, suite_list *L) {
       cfg->tier = tier;
     }
   }
-  if (cfg->shard_n) {
+  if (cfg->shard_n && L->n) {
+    size_t selected = L->n;
     qsort(L->v, L->n, sizeof *L->v, cmp_suite_names);
     keep_shard(L, cfg->shard_i, cfg->shard_n);
+    if (!L->n) { /* an empty shard would be a PASS of nothing */
+      suite_list_free(L);
+      cli_usage_error("run", "--shard %u/%u is empty: the selection has %zu suites", cfg->shard_i, cfg->shard_n, selected);
+    }
   }
 }

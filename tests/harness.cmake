@@ -40,6 +40,10 @@ add_test(NAME sweep_of_a_target_crashing_every_third_call_is_never_pass
          COMMAND sh -c "out=$(\"$0\" sweep --op cvt.f16.e4m3 --target lib:$1); st=$?; echo \"$out\"; [ $st = 1 ] && echo \"$out\" | grep -q FLAKY"
                  ${MXC} $<TARGET_FILE:mxmisbehave_crash3>)
 
+# run --shard i/n: a deterministic, documented split (harness/RESULTS.md "shard").
+add_test(NAME run_shards_cover_the_selection_exactly_once
+         COMMAND sh ${MXC_HARNESS_TESTS}/check_shards.sh ${MXC})
+
 # ---- containment of processes: nothing outlives a run ------------------------------------
 add_test(NAME no_target_process_outlives_its_run
          COMMAND sh ${MXC_HARNESS_TESTS}/no_orphans.sh ${MXC} $<TARGET_FILE:mxmisbehave_hang>)
