@@ -52,23 +52,21 @@ static double now_s(void) {
 /* ---- child process management ------------------------------------------------------ */
 
 /* Kill the target's whole process group (it runs in its own session, see proc_start): the
- * `sh -c` wrapper, the real program and any grandchild holding the pipe. The group gets
- * SIGTERM and GRACE_MS to go, then SIGKILL; the leader is reaped last, so that its pid
- * (the group id) cannot be reused while it is signalled. */
-#define GRACE_MS 100
+ * `sh -c` wrapper, the real program and any grandchild holding the pipe. With a grace (the
+ * end of a run), the target first gets its input closed and grace_ms to exit by itself;
+ * then the group gets SIGKILL. The leader is reaped last, so that its pid (the group id)
+ * cannot be reused while it is signalled. */
+#define GRACE_MS 200
 static void proc_kill_grace(target *t, int grace_ms) {
-  if (t->to_child >= 0) close(t->to_child); /* EOF first: a well-behaved target just exits */
+  if (t->to_child >= 0) close(t->to_child); /* EOF: a well-behaved target just exits */
   t->to_child = -1;
   if (t->pid > 0) {
-    siginfo_t si;
-    if (grace_ms > 0) {
-      kill(-t->pid, SIGTERM);
-      for (int waited = 0; waited < grace_ms; waited += 5) {
-        memset(&si, 0, sizeof si);
-        if (waitid(P_PID, (id_t)t->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == t->pid) break;
-        struct timespec ts = {0, 5 * 1000000L};
-        nanosleep(&ts, NULL);
-      }
+    for (int waited = 0; waited < grace_ms; waited += 5) {
+      siginfo_t si;
+      memset(&si, 0, sizeof si);
+      if (waitid(P_PID, (id_t)t->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == t->pid) break;
+      struct timespec ts = {0, 5 * 1000000L};
+      nanosleep(&ts, NULL);
     }
     kill(-t->pid, SIGKILL);
     kill(t->pid, SIGKILL); /* in case setsid failed in the child */
