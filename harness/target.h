@@ -1,7 +1,9 @@
 /* Targets as the runner sees them: the built-in reference (in process), or a child process
  * speaking harness/PROTOCOL.md (a `cmd:` program, or a `lib:` shared library served by
- * `mxconform serve --lib`). Crashes, hangs and garbage are contained and narrowed down to
- * the single case that caused them. */
+ * `mxconform serve --lib`). Crashes, hangs and garbage are contained (the child runs in its
+ * own process group, killed whole; it dies with the harness) and narrowed down to the
+ * single case that caused them; every attempt that went wrong is kept as an event, so that
+ * nothing that happened once is forgotten when no retry reproduces it. */
 #ifndef MXCONFORM_TARGET_RUN_H
 #define MXCONFORM_TARGET_RUN_H
 
