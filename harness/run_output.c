@@ -67,7 +67,10 @@ int run_write_atomic(const char *path, const char *data, size_t len) {
   struct sigaction sa, old[4];
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = remove_tmp_and_die;
-  for (int i = 0; i < 4; i++) sigaction(sigs[i], &sa, &old[i]);
+  for (int i = 0; i < 4; i++) { /* a signal ignored from the start (nohup, `&`) stays ignored */
+    sigaction(sigs[i], NULL, &old[i]);
+    if (old[i].sa_handler != SIG_IGN) sigaction(sigs[i], &sa, NULL);
+  }
   g_tmp_live = 1;
   int rc = -1, saved = 0;
   FILE *f = fopen(g_tmp, "wb");

@@ -53,6 +53,10 @@ set_tests_properties(no_target_process_outlives_its_run PROPERTIES SKIP_RETURN_C
 add_test(NAME bad_inputs_are_one_line_exit_2
          COMMAND sh ${MXC_HARNESS_TESTS}/bad_inputs.sh ${MXC} ${CMAKE_CURRENT_LIST_DIR}/data/bad_vectors)
 
+add_test(NAME a_signal_while_writing_leaves_no_temporary_file
+         COMMAND sh ${MXC_HARNESS_TESTS}/signal_leaves_no_tmp.sh ${MXC} ${CMAKE_CURRENT_LIST_DIR}/data/bad_vectors/good)
+set_tests_properties(a_signal_while_writing_leaves_no_temporary_file PROPERTIES TIMEOUT 60)
+
 # ---- the checks that read results.json (Python 3 standard library) ------------------------
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_Interpreter_FOUND)
