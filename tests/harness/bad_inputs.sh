@@ -144,5 +144,17 @@ else
 fi
 rm -f "$out" "$tmp/r.xml"
 
+# results that cannot be written after all (the temporary name is taken by a directory):
+# one line, exit 2, no results file, and nothing leaked on that path (sanitizer builds)
+mkdir "$tmp/late"
+sh -c 'mkdir "$1/r.json.tmp.$$" && exec "$2" run --vectors "$3" -q -o "$1/r.json"' sh "$tmp/late" "$mx" "$data/good" \
+  >/dev/null 2>"$tmp/stderr"
+st=$?
+if [ "$st" = 2 ] && [ "$(wc -l <"$tmp/stderr")" = 1 ] && grep -q "r.json: cannot write" "$tmp/stderr" && [ ! -e "$tmp/late/r.json" ]; then
+  pass=$((pass + 1))
+else
+  echo "FAILED: a results file that cannot be written: exit $st: $(head -3 "$tmp/stderr")"; fail=$((fail + 1))
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
