@@ -22,6 +22,7 @@ static const command k_commands[] = {
   {"dequantize", cmd_dequantize, "dequantize one block: dequantize --fmt mxfp4_e2m1 SCALE CODE..."},
   {"pack", cmd_pack, "pack codes into bytes by a target vs the oracle: pack --fmt mxfp4_e2m1 --layout fp4-low [--target T] CODE..."},
   {"dot", cmd_dot, "one DotGeneral by a target vs the exact value: dot --fmt mxfp8_e4m3 [--target T] SA CA SB CB [C]"},
+  {"explain", cmd_explain, "the story of a run from its results file: explain results.json [--show N] [-v]"},
   {"gen", cmd_gen, "write golden vectors from the oracle: gen [--tier smoke|standard|full] [--seed S] -o DIR"},
   {"run", cmd_run, "run the conformance suites against a target: run [--target reference|lib:PATH|cmd:'CMD'] [--profile P]"},
   {"serve", cmd_serve, "serve a target over the process protocol (used by run): serve --lib PATH | --reference"},
