@@ -29,14 +29,14 @@ static size_t parse_hex_list(const char *cmd, const char *what, const char *text
 /* Words in the suite's input order: [A scales, A codes, B scales, B codes, has_c, c]. */
 static void dot_input(const char *cmd, vec_suite *s, char **args, size_t nargs, uint64_t *in, size_t max) {
   int ea = mx_format(mx_block_element(s->bfmt))->bits, eb = mx_format(mx_block_element(s->bfmt_b))->bits;
-  uint64_t *sa = in, *tmp = calloc(4 * max + 4, sizeof *tmp);
-  if (!tmp) abort();
+  static uint64_t tmp[4 * MX_BLOCK_MAX]; /* static: a usage error exits with nothing to free */
+  uint64_t *sa = in;
+  if (max > MX_BLOCK_MAX) max = MX_BLOCK_MAX;
   size_t nsa = parse_hex_list(cmd, "SCALES_A", args[0], 8, tmp, max);
   size_t nca = parse_hex_list(cmd, "CODES_A", args[1], ea, tmp + max, max);
   size_t nsb = parse_hex_list(cmd, "SCALES_B", args[2], 8, tmp + 2 * max, max);
   size_t ncb = parse_hex_list(cmd, "CODES_B", args[3], eb, tmp + 3 * max, max);
   if (nsa != nsb || nca != ncb || nca % nsa || nca / nsa == 0) {
-    free(tmp);
     cli_usage_error(cmd, "operands: %zu and %zu scales, %zu and %zu codes (want n scales and n*k codes on each side)",
                     nsa, nsb, nca, ncb);
   }
@@ -47,7 +47,6 @@ static void dot_input(const char *cmd, vec_suite *s, char **args, size_t nargs, 
   memcpy(in + nsa, tmp + max, nca * sizeof *in);
   memcpy(in + nsa + nca, tmp + 2 * max, nsb * sizeof *in);
   memcpy(in + 2 * nsa + nca, tmp + 3 * max, ncb * sizeof *in);
-  free(tmp);
   uint64_t *c = in + 2 * (nsa + nca);
   c[0] = c[1] = 0;
   if (nargs > 4 && strcmp(args[4], "-")) {

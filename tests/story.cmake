@@ -36,3 +36,30 @@ add_test(NAME single_case_commands_against_the_reference_say_same
            $m pack $t --fmt mxfp6_e3m2 --layout fp6-lsb 0x3f 1 2 3 | grep -q '^SAME'
            $m dot $t --fmt mxfp8_e4m3 --fmt-b mxfp4_e2m1 7f 38,40 80 1,2 3f800000 | grep -q '^SAME'"
                  ${MXC})
+
+# mxconform explain: the story from a results file (a mutant run takes ~5 s of the budget).
+add_test(NAME explain_tells_a_failing_run_in_under_40_lines_with_reproduce_commands
+         COMMAND sh ${MXC_STORY_TESTS}/explain.sh ${MXC} mutant lib:$<TARGET_FILE:mxmutant_ties_away>)
+add_test(NAME explain_of_a_passing_run_says_pass
+         COMMAND sh ${MXC_STORY_TESTS}/explain.sh ${MXC} passing)
+add_test(NAME explain_rejects_a_bad_file_in_one_line_exit_2
+         COMMAND sh ${MXC_STORY_TESTS}/explain.sh ${MXC} bad-file)
+set_tests_properties(explain_tells_a_failing_run_in_under_40_lines_with_reproduce_commands PROPERTIES TIMEOUT 120)
+
+# Bad arguments to the single-case commands: one line, exit 2; an unusable target: exit 3.
+add_test(NAME single_case_commands_bad_usage_exit_2_unusable_target_exit_3
+         COMMAND sh -c "m=$0; one() { \"$@\" >/dev/null 2>/tmp/mxc_story_err.$$; st=$?; n=$(wc -l </tmp/mxc_story_err.$$); rm -f /tmp/mxc_story_err.$$; echo \"$* -> $st ($n line)\"; [ $st = $want ] && { [ $want = 3 ] || [ $n = 1 ]; } || exit 1; }
+           want=2
+           one $m pack --fmt mxfp9 --layout byte 1
+           one $m pack --fmt mxfp4_e2m1 --layout fp6-lsb 1 2
+           one $m pack --fmt mxfp4_e2m1 --layout fp4-low 0x10
+           one $m dot --fmt mxfp8_e4m3 7f 1,2 7f,7f 1,2,3,4
+           one $m dot --fmt mxfp8_e4m3 7f 1,zz 7f 1,2
+           one $m dot --fmt mxfp8_e4m3 7f 1,2 7f
+           one $m quantize --target reference --fmt mxfp4_e2m1 --sr-random 5 1 2
+           one $m decode --target reference --fmt e4m3 --all
+           want=3
+           one $m convert --target cmd:false --to e4m3 1
+           one $m pack --target cmd:false --fmt mxfp4_e2m1 --layout fp4-low 1 2
+           one $m dot --target cmd:false --fmt mxint8 7f 1 7f 1"
+                 ${MXC})
