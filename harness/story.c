@@ -122,17 +122,19 @@ static int answered(const json_value *f) {
   return !strcmp(st, "ok");
 }
 
-/* The explanation a suite's recorded failures share. */
+/* The explanation a suite's recorded failures share; "*X" when only some share X (X the
+ * first explanation met), "*" when they have several. */
 static void suite_explanation(suite *s) {
-  s->explanation[0] = 0;
+  char first[160] = "";
+  int mixed = 0, several = 0;
   for (size_t i = 0; i < nrecorded(s); i++) {
     const char *e = json_get_str(failure_at(s, i), "explained_by", "");
     if (i == 0) snprintf(s->explanation, sizeof s->explanation, "%s", e);
-    else if (strcmp(e, s->explanation)) {
-      snprintf(s->explanation, sizeof s->explanation, "*");
-      return;
-    }
+    else mixed |= strcmp(e, s->explanation) != 0;
+    if (e[0] && !first[0]) snprintf(first, sizeof first, "%s", e);
+    else if (e[0] && strcmp(e, first)) several = 1;
   }
+  if (mixed) snprintf(s->explanation, sizeof s->explanation, "*%s", several ? "" : first);
 }
 
 /* ---- values ----------------------------------------------------------------------------- */
@@ -390,7 +392,7 @@ static void pattern_text(const group *g, const pattern *p, char *buf, size_t len
       kind_name(only, p->dst, kn, sizeof kn);
       ADD("%s %s %s", all, p->n == 1 ? "is" : "are", kn);
       if (!isnan(p->x)) ADD(" at %s%g", p->x != 0 ? "±" : "", p->x);
-      if (!isnan(p->e) && !isnan(p->a)) ADD(": expected %s%g, got %s%g", p->e ? "±" : "", p->e, p->a ? "±" : "", p->a);
+      if (!isnan(p->e) && !isnan(p->a) && p->e != p->a) ADD(": expected %s%g, got %s%g", p->e ? "±" : "", p->e, p->a ? "±" : "", p->a);
       if (only == K_TIE && p->away == p->n) ADD(", rounded away from zero");
       if (only == K_TIE && p->toward == p->n) ADD(", rounded toward zero");
     } else {
@@ -407,13 +409,19 @@ static void pattern_text(const group *g, const pattern *p, char *buf, size_t len
     if (p->scale_up == p->n) ADD("%s: the shared scale is one binade too large", all);
     else if (p->scale_down == p->n) ADD("%s: the shared scale is one binade too small", all);
     else if (p->codes_only == p->n) ADD("%s: the right scale, some element codes differ", all);
-    else ADD("%s: %zu with the right scale and other codes, %zu with the scale one binade too large, %zu too small, %zu other scales",
-             all, p->codes_only, p->scale_up, p->scale_down, p->scale_other);
+    else {
+      ADD("%s:", all);
+      const size_t counts[4] = {p->codes_only, p->scale_up, p->scale_down, p->scale_other};
+      static const char *const what[4] = {"the right scale, codes differ", "the scale one binade too large",
+                                          "the scale one binade too small", "another scale"};
+      for (int i = 0, first = 1; i < 4; i++)
+        if (counts[i]) ADD("%s %zu with %s", first ? "" : ",", counts[i], what[i]), first = 0;
+    }
   } else if (!strcmp(g->op, "dequantize")) {
     if (p->nan_scale_in == p->n) ADD("%s %s blocks with the NaN scale 0xff", all, p->n == 1 ? "is" : "are");
     else if (p->zero_scale_in == p->n) ADD("%s %s blocks with scale 0x00 (2^-127)", all, p->n == 1 ? "is" : "are");
     else ADD("%s", all);
-    if (!isnan(p->e) && !isnan(p->a)) ADD(": expected %s%g, got %s%g", p->e ? "±" : "", p->e, p->a ? "±" : "", p->a);
+    if (!isnan(p->e) && !isnan(p->a) && p->e != p->a) ADD(": expected %s%g, got %s%g", p->e ? "±" : "", p->e, p->a ? "±" : "", p->a);
   } else if (!strcmp(g->op, "pack")) {
     if (p->swapped == p->n) ADD("%s: every differing byte holds its two nibbles swapped", all);
   } else if (!strcmp(g->op, "dot")) {
@@ -431,7 +439,12 @@ static void pattern_text(const group *g, const pattern *p, char *buf, size_t len
 static void explanation_text(const char *ex, char *buf, size_t len) {
   char a[64], b[64], c[64];
   if (!ex[0]) snprintf(buf, len, "unexplained: no knob value explains it");
-  else if (!strcmp(ex, "*")) snprintf(buf, len, "several explanations");
+  else if (!strcmp(ex, "*")) snprintf(buf, len, "several explanations, see each failure");
+  else if (ex[0] == '*') {
+    char part[200];
+    explanation_text(ex + 1, part, sizeof part);
+    snprintf(buf, len, "partly: %s; the others unexplained", part);
+  }
   else if (sscanf(ex, "cvt %63[^=]=%63[^=]=%63s", a, b, c) == 3)
     snprintf(buf, len, "the target uses %s %s where %s is asked (a bug: no profile accepts it)", a, c, b);
   else if (sscanf(ex, "dot_model=%63s", a) == 1)
@@ -555,7 +568,7 @@ static size_t print_group(const out *w, const suite *v, size_t n, const group *g
       continue;
     }
     if (q[i]) shown_suites++;
-    for (unsigned k = 0; k < q[i]; k++) print_failure(w, &v[i], failure_at(&v[i], k), !strcmp(g->explanation, "*"));
+    for (unsigned k = 0; k < q[i]; k++) print_failure(w, &v[i], failure_at(&v[i], k), g->explanation[0] == '*');
   }
   free(q);
   if (shown_suites < g->nsuites) {
