@@ -44,6 +44,9 @@ add_test(NAME explain_of_a_passing_run_says_pass
          COMMAND sh ${MXC_STORY_TESTS}/explain.sh ${MXC} passing)
 add_test(NAME explain_rejects_a_bad_file_in_one_line_exit_2
          COMMAND sh ${MXC_STORY_TESTS}/explain.sh ${MXC} bad-file)
+add_test(NAME explain_colours_a_terminal_only_without_no_color
+         COMMAND sh ${MXC_STORY_TESTS}/explain.sh ${MXC} color lib:$<TARGET_FILE:mxmutant_ties_away>)
+set_tests_properties(explain_colours_a_terminal_only_without_no_color PROPERTIES SKIP_RETURN_CODE 77)
 set_tests_properties(explain_tells_a_failing_run_in_under_40_lines_with_reproduce_commands PROPERTIES TIMEOUT 120)
 
 # Bad arguments to the single-case commands: one line, exit 2; an unusable target: exit 3.

@@ -6,6 +6,7 @@
 #             and -v print more; a document with unknown fields reads the same.
 #   passing   the reference passes: no failure class, VERDICT: PASS, exit 0.
 #   bad-file  unreadable, malformed or foreign files: one line on stderr, exit 2, no stdout.
+#   color     ANSI colour on a terminal (util-linux script), none with NO_COLOR; 77 without script.
 mxc=$1 check=$2 target=$3
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -70,6 +71,16 @@ bad-file)
   done
   "$mxc" explain >/dev/null 2>&1; [ $? = 2 ] || fail "no file: not exit 2"
   "$mxc" explain a.json b.json >/dev/null 2>&1; [ $? = 2 ] || fail "two files: not exit 2"
+  ;;
+color)
+  command -v script >/dev/null 2>&1 || { echo "no script(1): skipped"; exit 77; }
+  "$mxc" run --target "$target" --suites 'cvt.f32.e2m1.rne.*' -q -o "$tmp/r.json" >/dev/null 2>&1
+  esc=$(printf '\033')
+  env -u NO_COLOR script -qc "\"$mxc\" explain \"$tmp/r.json\"" /dev/null >"$tmp/tty" 2>&1 </dev/null
+  grep -q "$esc\[" "$tmp/tty" || fail "no colour on a terminal"
+  NO_COLOR=1 script -qc "\"$mxc\" explain \"$tmp/r.json\"" /dev/null >"$tmp/tty" 2>&1 </dev/null
+  grep -q '^FAILED' "$tmp/tty" || fail "no story under NO_COLOR"
+  grep -q "$esc\[" "$tmp/tty" && fail "colour despite NO_COLOR"
   ;;
 *) fail "unknown check $check" ;;
 esac
