@@ -181,6 +181,7 @@ static void scale_text(uint64_t s, char *buf, size_t len) {
 /* ---- one failure, one line ------------------------------------------------------------ */
 
 static const char *status_words(const char *st) {
+  if (!strcmp(st, "flaky")) return "the target's answers changed between attempts (flaky)";
   if (!strcmp(st, "crash")) return "the target crashed";
   if (!strcmp(st, "timeout")) return "the target hung (timeout)";
   if (!strcmp(st, "protocol-error")) return "the target's answer was malformed";
@@ -302,6 +303,7 @@ typedef struct pattern {
   double x, e, a; /* common magnitudes, NAN when they differ */
   int dst;        /* the destination format when the group has one, else -1 */
   size_t scale_up, scale_down, scale_other, codes_only, nan_scale_in, zero_scale_in, swapped, bytes;
+  size_t code_ties, code_ties_away; /* quantize, right scale: first differing element a tie */
   double ulps_lo, ulps_hi;
 } pattern;
 
@@ -323,10 +325,25 @@ static void add_cvt(pattern *p, const suite *s, const words *in, const words *e,
   same_or_nan(&p->a, va, p->n);
 }
 
+/* Quantize with the right scale: is the first differing element, divided by the scale, a tie
+ * between the expected and the actual code? */
+static void add_code_tie(pattern *p, const suite *s, const words *in, const words *e, const words *a) {
+  size_t nd;
+  long i = first_difference(e, a, 1, &nd);
+  if (i < 1 || (size_t)i - 1 >= in->n || e->w[0] == 0xFF || s->fmt_in < 0) return;
+  double x = ldexp(value_of(s->fmt_in, in->w[i - 1]), 127 - (int)e->w[0]);
+  double ve = value_of(s->fmt_out, e->w[i]), va = value_of(s->fmt_out, a->w[i]);
+  if (!isfinite(ve) || !isfinite(va) || x != (ve + va) / 2) return;
+  p->code_ties++;
+  p->code_ties_away += fabs(va) > fabs(ve);
+}
+
 static void add_block(pattern *p, const suite *s, const words *in, const words *e, const words *a) {
   if (!strcmp(s->op, "quantize")) {
-    if (e->w[0] == a->w[0]) p->codes_only++;
-    else if (e->w[0] != 0xFF && a->w[0] == e->w[0] + 1) p->scale_up++;
+    if (e->w[0] == a->w[0]) {
+      p->codes_only++;
+      add_code_tie(p, s, in, e, a);
+    } else if (e->w[0] != 0xFF && a->w[0] == e->w[0] + 1) p->scale_up++;
     else if (e->w[0] != 0xFF && a->w[0] + 1 == e->w[0]) p->scale_down++;
     else p->scale_other++;
   } else if (!strcmp(s->op, "dequantize") && in->n) {
@@ -408,7 +425,11 @@ static void pattern_text(const group *g, const pattern *p, char *buf, size_t len
   } else if (!strcmp(g->op, "quantize")) {
     if (p->scale_up == p->n) ADD("%s: the shared scale is one binade too large", all);
     else if (p->scale_down == p->n) ADD("%s: the shared scale is one binade too small", all);
-    else if (p->codes_only == p->n) ADD("%s: the right scale, some element codes differ", all);
+    else if (p->codes_only == p->n) {
+      ADD("%s: the right scale, some element codes differ", all);
+      if (p->code_ties == p->n) ADD("; each first difference is a tie (V/X halfway between two codes)%s",
+                                     p->code_ties_away == p->n ? ", rounded away from zero" : "");
+    }
     else {
       ADD("%s:", all);
       const size_t counts[4] = {p->codes_only, p->scale_up, p->scale_down, p->scale_other};
