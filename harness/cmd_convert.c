@@ -71,7 +71,7 @@ static int convert_target(const char *cmd, const char *spec, const mx_profile *p
 
 int cmd_convert(int argc, char **argv) {
   const char *cmd = "convert";
-  int from = MX_F32, to = -1, impl = 0; /* 0 reference, 1 oracle, 2 both */
+  int from = MX_F32, to = -1, impl = 0, impl_given = 0; /* 0 reference, 1 oracle, 2 both */
   const char *target_spec = NULL;
   uint32_t sr_random = 0;
   for (int i = 1; i < argc; i++)
@@ -102,6 +102,7 @@ int cmd_convert(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--profile"))) continue; /* already applied */
     else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--impl"))) {
+      impl_given = 1;
       if (!strcmp(v, "reference")) impl = 0;
       else if (!strcmp(v, "oracle")) impl = 1;
       else if (!strcmp(v, "both")) impl = 2;
@@ -111,6 +112,7 @@ int cmd_convert(int argc, char **argv) {
   }
   if (to < 0) cli_usage_error(cmd, "--to is required (e.g. --to e4m3)");
   if (!nvalues) cli_usage_error(cmd, "give at least one VALUE");
+  if (target_spec && impl_given) cli_usage_error(cmd, "--impl and --target: one or the other");
   if (target_spec) {
     prof.o.elem = o;
     return convert_target(cmd, target_spec, &prof, (mx_fmt)from, (mx_fmt)to, sr_random, argc, argv);

@@ -282,8 +282,8 @@ int cmd_quantize(int argc, char **argv) {
     cli_usage_error(cmd, "--pack %s does not apply to %s", mx_pack_layout_names[pack], mx_block_fmt_names[f]);
 
   /* the process protocol carries neither random words nor a packing request (`pack --target`) */
-  if (target_spec && (sr_text || pack >= 0))
-    cli_usage_error(cmd, "--target takes neither --sr-random nor --pack (use mxconform pack --target)");
+  if (target_spec && (sr_text || pack >= 0 || impl != IMPL_REFERENCE))
+    cli_usage_error(cmd, "--target takes neither --impl, --sr-random nor --pack (use mxconform pack --target)");
 
   const mx_format_desc *sd = mx_format(src), *ed = mx_format(elem), *dd = mx_format(dst);
   uint64_t *bits = calloc(k, sizeof *bits), *ref_dq = calloc(k, sizeof *ref_dq), *ora_dq = calloc(k, sizeof *ora_dq);
@@ -450,6 +450,7 @@ int cmd_dequantize(int argc, char **argv) {
     if (c >> ed->bits) cli_usage_error(cmd, "code %s does not fit in %s (%d bits)", argv[i], ed->name, ed->bits);
     codes[n++] = (uint8_t)c;
   }
+  if (target_spec && impl != IMPL_REFERENCE) cli_usage_error(cmd, "--impl and --target: one or the other");
   if (target_spec) return dequantize_target(target_spec, f, dst, &prof, scale, codes, k);
   if (impl != IMPL_ORACLE) dequantize_ref(f, scale, codes, k, dst, &prof.o, ref);
   if (impl != IMPL_REFERENCE) mxo_dequantize_block(f, scale, codes, k, dst, &prof.o, ora);

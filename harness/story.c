@@ -562,7 +562,7 @@ static void group_text(const group *g, char *buf, size_t len) {
   else explanation_text(g->explanation, buf, len);
 }
 
-static size_t print_group(const out *w, const suite *v, size_t n, const group *g, int gi, unsigned per_suite,
+static void print_group(const out *w, const suite *v, size_t n, const group *g, int gi, unsigned per_suite,
                           unsigned budget) {
   char ex[256], pt[512];
   group_text(g, ex, sizeof ex);
@@ -579,7 +579,7 @@ static size_t print_group(const out *w, const suite *v, size_t n, const group *g
   unsigned *q = calloc(n + 1, sizeof *q);
   if (!q) abort();
   quotas(v, n, gi, per_suite, budget, q);
-  size_t shown_suites = 0, lines = 0;
+  size_t shown_suites = 0;
   for (size_t i = 0; i < n; i++) {
     if (v[i].group != gi) continue;
     if (!nrecorded(&v[i]) && (per_suite || shown_suites < budget)) { /* nothing recorded: say what the run said */
@@ -599,7 +599,6 @@ static size_t print_group(const out *w, const suite *v, size_t n, const group *g
             g->nsuites - shown_suites, g->nsuites - shown_suites == 1 ? "" : "s", np);
   }
   fprintf(w->f, "\n");
-  return lines;
 }
 
 /* ---- the way out: the profile that accepts the knob choices ------------------------------ */
