@@ -72,11 +72,11 @@ static void parse_words(const char *text, words *w) {
       break;
     }
     char *e;
-    w->w[w->n++] = strtoull(p, &e, 16);
-    if (e == p) { /* not a word list (a status such as "crash") */
+    if (strncmp(p, "0x", 2) || !strchr("0123456789abcdefABCDEF", p[2]) || !p[2]) { /* not a word list: "crash" */
       w->n = 0;
       return;
     }
+    w->w[w->n++] = strtoull(p + 2, &e, 16);
     p = *e == ',' ? e + 1 : e;
     if (!*e || *e != ',') break;
   }
@@ -139,12 +139,19 @@ static void suite_explanation(suite *s) {
 
 /* ---- values ----------------------------------------------------------------------------- */
 
+/* A word of the document as a code of f (a damaged document may hold wider words). */
+static uint64_t code_of(int f, uint64_t bits) {
+  int b = mx_format((mx_fmt)f)->bits;
+  return b < 64 ? bits & (((uint64_t)1 << b) - 1) : bits;
+}
+
 /* A short decimal form of a code of format f: "4", "-0", "NaN", "+Inf", "0.00100000005". */
 static void value_text(int f, uint64_t bits, char *buf, size_t len) {
   if (f < 0) {
     snprintf(buf, len, "?");
     return;
   }
+  bits = code_of(f, bits);
   mpfr_t x;
   mpfr_init2(x, 80);
   mxo_decode_signed((mx_fmt)f, bits, x);
@@ -156,6 +163,7 @@ static void value_text(int f, uint64_t bits, char *buf, size_t len) {
 }
 
 static double value_of(int f, uint64_t bits) {
+  bits = code_of(f, bits);
   mpfr_t x;
   mpfr_init2(x, 80);
   mxo_decode_signed((mx_fmt)f, bits, x);
@@ -284,7 +292,8 @@ static const char *const k_kind_names[K_COUNT] = {
   "-0 results given as +0", "subnormal inputs", "results in %s's subnormal range", "other inputs"};
 
 static int cvt_kind(const suite *s, uint64_t in, uint64_t e, uint64_t a) {
-  mx_class ci = mx_classify((mx_fmt)s->fmt_in, in), ce = mx_classify((mx_fmt)s->fmt_out, e);
+  mx_class ci = mx_classify((mx_fmt)s->fmt_in, code_of(s->fmt_in, in));
+  mx_class ce = mx_classify((mx_fmt)s->fmt_out, code_of(s->fmt_out, e));
   if (ci == MX_CLASS_NAN) return K_NAN;
   if (ci == MX_CLASS_INF) return K_INF;
   double x = value_of(s->fmt_in, in), ve = value_of(s->fmt_out, e), va = value_of(s->fmt_out, a);
