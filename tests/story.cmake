@@ -66,3 +66,8 @@ add_test(NAME single_case_commands_bad_usage_exit_2_unusable_target_exit_3
            one $m pack --target cmd:false --fmt mxfp4_e2m1 --layout fp4-low 1 2
            one $m dot --target cmd:false --fmt mxint8 7f 1 7f 1"
                  ${MXC})
+
+# sweep mismatches reproduce against the target too (knobs included).
+add_test(NAME sweep_reproduce_command_shows_the_bug_against_the_target
+         COMMAND sh ${MXC_STORY_TESTS}/sweep_reproduce_shows_the_bug.sh ${MXC} lib:$<TARGET_FILE:mxmutant_int8_symmetric>
+                 cvt.f16.int8 --profile ocp --knob e5m2_nan=propagate)
