@@ -36,9 +36,11 @@ static char *read_file(const char *path, size_t *len) {
 /* The run's own header and totals around the story, as `run` prints them. */
 static void print_header(const json_value *d, const char *path) {
   const json_value *t = json_get(d, "target");
-  printf("%s: target %s (%s %s), profile %s, tier %s, seed %.0f\n", path, json_get_str(t, "spec", "?"),
+  const json_value *seed = json_get(d, "seed");
+  printf("%s: target %s (%s %s), profile %s, tier %s, seed %s\n", path, json_get_str(t, "spec", "?"),
          json_get_str(t, "name", "?"), json_get_str(t, "version", "?"),
-         json_get_str(json_get(d, "profile"), "name", "?"), json_get_str(d, "tier", "?"), json_get_num(d, "seed", 0));
+         json_get_str(json_get(d, "profile"), "name", "?"), json_get_str(d, "tier", "?"),
+         seed && seed->type == JSON_NUMBER ? seed->string : "?");
 }
 
 static void print_totals(const json_value *d) {

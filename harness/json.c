@@ -107,7 +107,7 @@ static int string(reader *r, char **out) {
   return 0;
 }
 
-static int number(reader *r, double *v) {
+static int number(reader *r, double *v, char **text) {
   const char *q = r->p;
   if (q < r->end && *q == '-') q++;
   if (q >= r->end || *q < '0' || *q > '9') return fail(r, "unexpected text (not a JSON value)");
@@ -120,6 +120,9 @@ static int number(reader *r, double *v) {
   char *e;
   *v = strtod(buf, &e);
   if (*e) return fail(r, "bad number '%s'", buf);
+  *text = malloc(n + 1);
+  if (!*text) abort();
+  memcpy(*text, buf, n + 1);
   r->p = q;
   return 0;
 }
@@ -175,7 +178,7 @@ static int value(reader *r, json_value *v, int depth) {
   case 't': v->type = JSON_BOOL; v->boolean = 1; return literal(r, "true");
   case 'f': v->type = JSON_BOOL; return literal(r, "false");
   case 'n': v->type = JSON_NULL; return literal(r, "null");
-  default: v->type = JSON_NUMBER; return number(r, &v->number);
+  default: v->type = JSON_NUMBER; return number(r, &v->number, &v->string);
   }
 }
 

@@ -13,7 +13,8 @@ struct json_value {
   json_type type;
   int boolean;       /* JSON_BOOL */
   double number;     /* JSON_NUMBER */
-  char *string;      /* JSON_STRING: decoded UTF-8, NUL-terminated (a \u0000 ends it early) */
+  char *string;      /* JSON_STRING: decoded UTF-8, NUL-terminated (a \u0000 ends it early);
+                        JSON_NUMBER: the number as written (a 64-bit seed does not fit a double) */
   char *key;         /* the member name, for the values inside an object */
   json_value *items; /* JSON_ARRAY elements / JSON_OBJECT members, in document order */
   size_t n;
