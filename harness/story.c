@@ -58,7 +58,6 @@ typedef struct suite {
 typedef struct group {
   char op[32], explanation[160], status[32];
   size_t nsuites, cases, failed, recorded;
-  size_t first; /* index of its first suite */
 } group;
 
 /* "0x1,0x2,..." -> words. */
