@@ -10,6 +10,7 @@
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
+#include "single.h"
 
 enum { IMPL_REFERENCE = 0, IMPL_ORACLE, IMPL_BOTH };
 
@@ -104,7 +105,7 @@ static int is_option(const char *a) { return a[0] == '-' && a[1] == '-'; }
 /* Options that take a separate value (when not written --opt=value). */
 static int takes_value(const char *a) {
   static const char *const with_value[] = {"--fmt", "--from", "--to", "--rule", "--profile", "--round", "--knob",
-                                           "--impl", "--pack", "--sr-random", NULL};
+                                           "--impl", "--pack", "--sr-random", "--target", NULL};
   if (strchr(a, '=')) return 0;
   return mx_name_index(with_value, a) >= 0;
 }
@@ -139,11 +140,105 @@ static void print_packed(const char *label, const uint8_t *bytes, size_t n) {
   printf("\n");
 }
 
+/* One block against a target (a reproduce command): the oracle's scale and codes under the
+ * profile beside the target's, element by element. */
+static int quantize_target(const char *spec, mx_block_fmt f, mx_fmt src, const mx_profile *p, const uint64_t *bits,
+                           size_t k) {
+  vec_suite s;
+  vec_suite_init(&s);
+  s.op = OP_QUANTIZE;
+  s.bfmt = f;
+  s.src = src;
+  s.k = k;
+  s.knobs = *p;
+  vec_suite_shape(&s);
+  vec_suite_make_name(&s);
+  uint64_t none[1 + MX_BLOCK_MAX] = {0};
+  vec_suite_add(&s, bits, none, 0);
+  single_result r;
+  char err[512];
+  if (single_run(spec, &s, &r, err, sizeof err)) {
+    fprintf(stderr, "mxconform quantize: %s\n", err);
+    vec_suite_free(&s);
+    return 3;
+  }
+  mx_fmt elem = mx_block_element(f);
+  printf("quantize %s: %zu %s values, rule %s, round %s\n", mx_block_fmt_names[f], k, mx_format(src)->name,
+         mx_scale_rule_names[p->o.rule], mx_round_names[p->o.elem.round]);
+  if (r.st[0] != T_OK) {
+    single_print_status(&r, 0);
+  } else {
+    char e[64], a[64];
+    single_scale_text(r.expected[0], e, sizeof e);
+    single_scale_text(r.actual[0], a, sizeof a);
+    printf("  scale  expected %s, actual %s%s\n", e, a, r.expected[0] != r.actual[0] ? "  <- differs" : "");
+    for (size_t i = 0; i < k; i++) {
+      char in[700], ev[700], av[700];
+      single_code_text(src, bits[i], in, sizeof in);
+      single_code_text(elem, r.expected[1 + i], ev, sizeof ev);
+      single_code_text(elem, r.actual[1 + i], av, sizeof av);
+      /* element codes under a NaN scale are don't-care (block.h step 2) */
+      int differs = r.expected[0] != 0xFF && r.expected[1 + i] != r.actual[1 + i];
+      printf("  [%zu] %s %s -> expected %s, actual %s%s\n", i, mx_format(src)->name, in, ev, av,
+             differs ? "  <- differs" : "");
+    }
+  }
+  int status = single_verdict(&r, &s);
+  single_free(&r);
+  vec_suite_free(&s);
+  return status;
+}
+
+/* One block of codes against a target: the oracle's values beside the target's. */
+static int dequantize_target(const char *spec, mx_block_fmt f, mx_fmt dst, const mx_profile *p, uint8_t scale,
+                             const uint8_t *codes, size_t k) {
+  vec_suite s;
+  vec_suite_init(&s);
+  s.op = OP_DEQUANTIZE;
+  s.bfmt = f;
+  s.dst = dst;
+  s.k = k;
+  s.knobs = *p;
+  vec_suite_shape(&s);
+  vec_suite_make_name(&s);
+  uint64_t in[1 + MX_BLOCK_MAX], none[MX_BLOCK_MAX] = {0};
+  in[0] = scale;
+  for (size_t i = 0; i < k; i++) in[1 + i] = codes[i];
+  vec_suite_add(&s, in, none, 0);
+  single_result r;
+  char err[512];
+  if (single_run(spec, &s, &r, err, sizeof err)) {
+    fprintf(stderr, "mxconform dequantize: %s\n", err);
+    vec_suite_free(&s);
+    return 3;
+  }
+  mx_fmt elem = mx_block_element(f);
+  char sc[64];
+  single_scale_text(scale, sc, sizeof sc);
+  printf("dequantize %s to %s, scale %s\n", mx_block_fmt_names[f], mx_format(dst)->name, sc);
+  if (r.st[0] != T_OK) {
+    single_print_status(&r, 0);
+  } else {
+    for (size_t i = 0; i < k; i++) {
+      char cv[700], ev[700], av[700];
+      single_code_text(elem, codes[i], cv, sizeof cv);
+      single_code_text(dst, r.expected[i], ev, sizeof ev);
+      single_code_text(dst, r.actual[i], av, sizeof av);
+      printf("  [%zu] %s %s -> expected %s, actual %s%s\n", i, mx_format(elem)->name, cv, ev, av,
+             same_value_bits(dst, r.expected[i], r.actual[i]) ? "" : "  <- differs");
+    }
+  }
+  int status = single_verdict(&r, &s);
+  single_free(&r);
+  vec_suite_free(&s);
+  return status;
+}
+
 int cmd_quantize(int argc, char **argv) {
   const char *cmd = "quantize";
   int fmt = -1, impl = IMPL_REFERENCE, pack = -1;
   mx_fmt src = MX_F32, dst = MX_F32;
-  const char *sr_text = NULL;
+  const char *sr_text = NULL, *target_spec = NULL;
   mx_profile prof;
   size_t k = 0;
   for (int i = 1; i < argc; i++)
@@ -151,11 +246,13 @@ int cmd_quantize(int argc, char **argv) {
       printf("usage: mxconform quantize --fmt mxfp8_e4m3|mxfp8_e5m2|mxfp6_e2m3|mxfp6_e3m2|mxfp4_e2m1|mxint8\n"
              "         [--from f32|bf16|f16|f64] [--rule floor|ceil|rceil|even|even-tiedown] [--profile NAME|FILE]\n"
              "         [--round R] [--knob NAME=VALUE]... [--sr-random R[,R...]] [--impl reference|oracle|both]\n"
-             "         [--pack byte|fp4-low|fp4-high|fp6-lsb] [--to f32|bf16|f64] VALUE...\n"
+             "         [--pack byte|fp4-low|fp4-high|fp6-lsb] [--to f32|bf16|f64] [--target T] VALUE...\n"
              "Quantizes VALUE... as one block (include/mxconform/block.h) and prints the scale, every code with\n"
              "its exact value, and the dequantized values (in --to, default f32). --profile is applied first,\n"
              "the other options refine it. --impl both prints MISMATCH and exits 1 on any difference.\n"
-             "VALUE: a hex bit pattern of the source format (0x43e80000) or a number (464, 0x1.dp+8, -inf, nan).\n");
+             "VALUE: a hex bit pattern of the source format (0x43e80000) or a number (464, 0x1.dp+8, -inf, nan).\n"
+             "--target reference|lib:PATH.so|cmd:'COMMAND': the target's scale and codes beside the oracle's\n"
+             "(expected) under the profile; exit 1 when they differ, 3 when the target is unusable.\n");
       return 0;
     }
   load_profile(cmd, argc, argv, &prof);
@@ -172,6 +269,7 @@ int cmd_quantize(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--impl"))) impl = parse_impl(cmd, v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--pack"))) pack = parse_named(cmd, "--pack", mx_pack_layout_names, v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--sr-random"))) sr_text = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
     else if (is_option(argv[i])) cli_usage_error(cmd, "unknown option '%s'", argv[i]);
     else k++;
   }
@@ -182,6 +280,10 @@ int cmd_quantize(int argc, char **argv) {
   mx_fmt elem = mx_block_element(f);
   if (pack >= 0 && mx_packed_size(f, (mx_pack_layout)pack, 1) == 0)
     cli_usage_error(cmd, "--pack %s does not apply to %s", mx_pack_layout_names[pack], mx_block_fmt_names[f]);
+
+  /* the process protocol carries neither random words nor a packing request (`pack --target`) */
+  if (target_spec && (sr_text || pack >= 0 || impl != IMPL_REFERENCE))
+    cli_usage_error(cmd, "--target takes neither --impl, --sr-random nor --pack (use mxconform pack --target)");
 
   const mx_format_desc *sd = mx_format(src), *ed = mx_format(elem), *dd = mx_format(dst);
   uint64_t *bits = calloc(k, sizeof *bits), *ref_dq = calloc(k, sizeof *ref_dq), *ora_dq = calloc(k, sizeof *ora_dq);
@@ -203,6 +305,20 @@ int cmd_quantize(int argc, char **argv) {
     else if (sd->bits == 32) ((uint32_t *)typed)[n] = (uint32_t)bits[n];
     else ((uint64_t *)typed)[n] = bits[n];
     n++;
+  }
+  if (target_spec) {
+    int status = quantize_target(target_spec, f, src, &prof, bits, k);
+    free(bits);
+    free(ref_dq);
+    free(ora_dq);
+    free(sr);
+    free(ref_codes);
+    free(ora_codes);
+    free(ref_packed);
+    free(ora_packed);
+    free(typed);
+    free(rounded);
+    return status;
   }
   if (sr_text) parse_sr_random(cmd, sr_text, sr, k);
   const uint32_t *srp = prof.o.elem.round == MX_SR ? sr : NULL;
@@ -282,14 +398,17 @@ int cmd_quantize(int argc, char **argv) {
 int cmd_dequantize(int argc, char **argv) {
   const char *cmd = "dequantize";
   int fmt = -1, impl = IMPL_REFERENCE, ncodes = 0;
+  const char *target_spec = NULL;
   mx_fmt dst = MX_F32;
   mx_profile prof;
   for (int i = 1; i < argc; i++)
     if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform dequantize --fmt mxfp8_e4m3|mxfp8_e5m2|mxfp6_e2m3|mxfp6_e3m2|mxfp4_e2m1|mxint8\n"
              "         [--to f32|bf16|f64] [--profile NAME|FILE] [--knob dequant_overflow=inf|sat]\n"
-             "         [--impl reference|oracle|both] SCALE CODE...\n"
-             "Prints v_i = X * P_i for the E8M0 scale byte SCALE and one element code per CODE.\n");
+             "         [--impl reference|oracle|both | --target T] SCALE CODE...\n"
+             "Prints v_i = X * P_i for the E8M0 scale byte SCALE and one element code per CODE.\n"
+             "--target reference|lib:PATH.so|cmd:'COMMAND': the target's values beside the oracle's (expected)\n"
+             "under the profile; exit 1 when they differ, 3 when the target is unusable.\n");
       return 0;
     }
   load_profile(cmd, argc, argv, &prof);
@@ -300,6 +419,7 @@ int cmd_dequantize(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--profile"))) continue;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--knob"))) apply_knob(cmd, &prof, v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--impl"))) impl = parse_impl(cmd, v);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
     else if (is_option(argv[i])) cli_usage_error(cmd, "unknown option '%s'", argv[i]);
     else ncodes++;
   }
@@ -330,6 +450,8 @@ int cmd_dequantize(int argc, char **argv) {
     if (c >> ed->bits) cli_usage_error(cmd, "code %s does not fit in %s (%d bits)", argv[i], ed->name, ed->bits);
     codes[n++] = (uint8_t)c;
   }
+  if (target_spec && impl != IMPL_REFERENCE) cli_usage_error(cmd, "--impl and --target: one or the other");
+  if (target_spec) return dequantize_target(target_spec, f, dst, &prof, scale, codes, k);
   if (impl != IMPL_ORACLE) dequantize_ref(f, scale, codes, k, dst, &prof.o, ref);
   if (impl != IMPL_REFERENCE) mxo_dequantize_block(f, scale, codes, k, dst, &prof.o, ora);
   const uint64_t *shown = impl == IMPL_ORACLE ? ora : ref;

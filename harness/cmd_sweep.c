@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "mxconform/profile.h"
+#include "reproduce.h"
 #include "sweep.h"
 #include "target.h"
 
@@ -20,6 +21,26 @@ static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The reproduce line of one mismatch: the same target on that one input (reproduce.h). */
+static void sweep_reproduce(const char *spec, const char *profile_spec, const mx_profile *p, const sweep_req *q,
+                            uint64_t bits, char *buf, size_t len) {
+  vec_suite s;
+  uint32_t rnd = 0;
+  vec_suite_init(&s);
+  s.op = OP_CVT;
+  s.src = q->src;
+  s.dst = q->dst;
+  s.round = q->round;
+  s.overflow = q->overflow;
+  s.knobs = *p;
+  s.knobs.o.elem = q->knobs;
+  vec_suite_shape(&s);
+  s.in = &bits;
+  s.rnd = &rnd;
+  s.ncases = 1;
+  reproduce_command(spec, profile_spec, &s, 0, buf, len);
 }
 
 int cmd_sweep(int argc, char **argv) {
@@ -77,9 +98,8 @@ int cmd_sweep(int argc, char **argv) {
       cli_usage_error(cmd, "--knob %s: use --%s (a sweep takes one rounding and one overflow rule)", knob_args[k], name);
     cli_knob_assign(cmd, &q.knobs, knob_args[k]);
   }
-  /* every non-default knob for the reproduce lines; the header names only what was asked */
-  char kf[512], asked[512] = "";
-  cli_knobs_not_default(&q.knobs, " --knob ", kf, sizeof kf);
+  /* the header names only what was asked (the reproduce lines carry every knob) */
+  char asked[512] = "";
   for (int k = 0, used = 0; k < nknobs && used + strlen(knob_args[k]) + 10 < sizeof asked; k++)
     used += snprintf(asked + used, sizeof asked - (size_t)used, " --knob %s", knob_args[k]);
   char err[512];
@@ -111,11 +131,12 @@ int cmd_sweep(int argc, char **argv) {
     printf("  by input class: zero %" PRIu64 ", subnormal %" PRIu64 ", normal %" PRIu64 ", inf %" PRIu64 ", nan %" PRIu64 "\n",
            tally.by_class[MX_CLASS_ZERO], tally.by_class[MX_CLASS_SUBNORMAL], tally.by_class[MX_CLASS_NORMAL],
            tally.by_class[MX_CLASS_INF], tally.by_class[MX_CLASS_NAN]);
-  for (unsigned i = 0; i < tally.nfirst && i < show; i++)
-    printf("  0x%0*" PRIx64 ": expected 0x%02x, target 0x%02x   reproduce: mxconform convert --from %s --to %s --round %s "
-           "--overflow %s%s --impl oracle 0x%0*" PRIx64 "\n",
-           mx_format(q.src)->bits / 4, tally.first[i].bits, tally.first[i].expected, tally.first[i].actual, s1, s2,
-           mx_round_names[q.round], mx_overflow_names[q.overflow], kf, mx_format(q.src)->bits / 4, tally.first[i].bits);
+  for (unsigned i = 0; i < tally.nfirst && i < show; i++) {
+    char rp[1024];
+    sweep_reproduce(target_spec, profile_spec, &profile, &q, tally.first[i].bits, rp, sizeof rp);
+    printf("  0x%0*" PRIx64 ": expected 0x%02x, target 0x%02x   reproduce: %s\n", mx_format(q.src)->bits / 4,
+           tally.first[i].bits, tally.first[i].expected, tally.first[i].actual, rp);
+  }
   if (failed_chunks) printf("  %" PRIu64 " inputs crashed or hung the target (counted as mismatches, actual 0x100)\n", failed_chunks);
   if (tally.unreproduced)
     printf("  FLAKY: the target crashed, hung or answered badly on %" PRIu64 " attempts that no retry reproduced\n",

@@ -4,6 +4,10 @@
 
 #include "cli.h"
 
+int cmd_pack(int argc, char **argv);    /* harness/cmd_pack.c */
+int cmd_dot(int argc, char **argv);     /* harness/cmd_dot.c */
+int cmd_explain(int argc, char **argv); /* harness/cmd_explain.c */
+
 typedef struct command {
   const char *name;
   int (*run)(int argc, char **argv);
@@ -16,6 +20,9 @@ static const command k_commands[] = {
   {"convert", cmd_convert, "convert values: convert --from f32 --to e4m3 [--round rne] [--overflow sat] [--impl reference|oracle|both] VALUE..."},
   {"quantize", cmd_quantize, "quantize one block: quantize --fmt mxfp4_e2m1 [--rule floor] [--profile P] v1 ... vk"},
   {"dequantize", cmd_dequantize, "dequantize one block: dequantize --fmt mxfp4_e2m1 SCALE CODE..."},
+  {"pack", cmd_pack, "pack codes into bytes by a target vs the oracle: pack --fmt mxfp4_e2m1 --layout fp4-low [--target T] CODE..."},
+  {"dot", cmd_dot, "one DotGeneral by a target vs the exact value: dot --fmt mxfp8_e4m3 [--target T] SA CA SB CB [C]"},
+  {"explain", cmd_explain, "the story of a run from its results file: explain results.json [--show N] [-v]"},
   {"gen", cmd_gen, "write golden vectors from the oracle: gen [--tier smoke|standard|full] [--seed S] -o DIR"},
   {"run", cmd_run, "run the conformance suites against a target: run [--target reference|lib:PATH|cmd:'CMD'] [--profile P]"},
   {"serve", cmd_serve, "serve a target over the process protocol (used by run): serve --lib PATH | --reference"},

@@ -18,7 +18,7 @@ add_test(NAME sweep_knob_travels_to_the_lib_child_and_explains_a_symmetric_int8_
          COMMAND sh -c "\"$0\" sweep --op cvt.bf16.int8 --target \"lib:$1\" >/dev/null; [ $? = 1 ] || exit 1; out=$(\"$0\" sweep --op cvt.bf16.int8 --knob int8_range=symmetric --target \"lib:$1\"); st=$?; echo \"$out\"; [ $st = 0 ] && echo \"$out\" | grep -q 'profile ocp --knob int8_range=symmetric, .* 0 mismatches'"
                  ${MXC} $<TARGET_FILE:mxmutant_int8_symmetric>)
 add_test(NAME sweep_reproduce_line_carries_the_knobs
-         COMMAND sh -c "out=$(\"$0\" sweep --op cvt.f16.int8 --knob e5m2_nan=propagate --show 1 --target \"lib:$1\"); st=$?; echo \"$out\"; [ $st = 1 ] && echo \"$out\" | grep -q 'expected 0x80, target 0x81 .* --overflow sat --knob e5m2_nan=propagate --impl oracle 0xbff8'"
+         COMMAND sh -c "out=$(\"$0\" sweep --op cvt.f16.int8 --knob e5m2_nan=propagate --show 1 --target \"lib:$1\"); st=$?; echo \"$out\"; [ $st = 1 ] && echo \"$out\" | grep -q 'expected 0x80, target 0x81 .* --overflow sat --knob e5m2_nan=propagate 0xbff8'"
                  ${MXC} $<TARGET_FILE:mxmutant_int8_symmetric>)
 add_test(NAME sweep_rejects_round_and_overflow_as_knobs
          COMMAND sh -c "\"$0\" sweep --op cvt.f16.e4m3 --knob overflow=ovf; [ $? = 2 ] && { \"$0\" sweep --op cvt.f16.e4m3 --knob round=rtz; [ $? = 2 ]; }"
