@@ -96,6 +96,8 @@ static int unusable_target(const run_cfg *cfg, const mx_profile *profile, const 
   return bad ? MXC_EXIT_USAGE : 3;
 }
 
+static void print_families(const suite_list *L);
+
 static void print_summary(const run_report *rep) {
   const run_cfg *cfg = rep->cfg;
   const run_totals *t = rep->totals;
@@ -105,9 +107,31 @@ static void print_summary(const run_report *rep) {
   printf("\n  suites %zu: pass %zu, fail %zu, unsupported %zu, crash %zu, timeout %zu, protocol-error %zu, flaky %zu\n",
          rep->L->n, t->pass, t->fail, t->unsupported, t->crash, t->timeout, t->protocol, t->flaky);
   printf("  cases %zu, failed %zu; %.1fs\n", t->cases, t->failed_cases, rep->wall);
+  print_families(rep->L);
   if (t->events) printf("  the target misbehaved on %zu attempts (see \"events\" in results.json)\n", t->events);
   printf("  profile: %s\n", rep->det->summary);
   printf("VERDICT: %s\n", rep->verdict == VERDICT_PASS ? "PASS" : rep->verdict == VERDICT_FLAKY ? "FLAKY" : "FAIL");
+}
+
+/* Suites by family (op): how many passed, failed, were unsupported or misbehaved — the
+ * passes too, so a reader sees what was checked, not only what broke. */
+static void print_families(const suite_list *L) {
+  for (int op = 0; op < OP_COUNT; op++) {
+    size_t n = 0, pass = 0, fail = 0, unsup = 0, cases = 0, failed = 0;
+    for (size_t i = 0; i < L->n; i++) {
+      const suite_run *r = &L->v[i];
+      if ((int)r->s.op != op) continue;
+      n++;
+      cases += r->s.ncases;
+      failed += r->failed;
+      if (!strcmp(r->status, "pass")) pass++;
+      else if (!strcmp(r->status, "unsupported")) unsup++;
+      else fail++;
+    }
+    if (n)
+      printf("    %-10s %4zu suites: %4zu pass, %4zu not pass, %4zu unsupported; %8zu cases, %6zu failed\n",
+             op_table[op].name, n, pass, fail, unsup, cases, failed);
+  }
 }
 
 static void run_all(const run_cfg *cfg, target *t, const mx_profile *profile, suite_list *L, run_totals *totals) {
@@ -115,7 +139,7 @@ static void run_all(const run_cfg *cfg, target *t, const mx_profile *profile, su
     suite_run *r = &L->v[i];
     run_suite(t, r, profile);
     run_totals_add(totals, r);
-    if (!cfg->quiet && strcmp(r->status, "pass"))
+    if (!cfg->quiet && cfg->verbose && strcmp(r->status, "pass"))
       printf("%-40s %-14s %6zu cases %6zu failed%s%s\n", r->s.name, r->status, r->s.ncases, r->failed,
              r->msg[0] ? "  " : "", r->msg);
   }
