@@ -125,14 +125,37 @@ typedef struct run_state {
   target *t;
   const fuzz_cfg *c;
   fuzz_stats *st;
-  char **unsupported; /* shape keys every case of which the target declined */
-  size_t nunsup;
+  char **skip; /* shape keys not drawn again (declined, or hung the target) */
+  size_t nskip;
 } run_state;
 
 static int have_finding(const fuzz_stats *st, const char *kind, const char *suite) {
   for (size_t i = 0; i < st->nfindings; i++)
     if (!strcmp(st->findings[i].kind, kind) && !strcmp(st->findings[i].suite_before, suite)) return 1;
   return 0;
+}
+
+static void shape_key(const vec_suite *s, char *key, size_t len) {
+  snprintf(key, len, "%s/k%zu/n%zu", s->name, s->k, s->nblocks);
+}
+
+static int is_skipped(const run_state *rs, const char *key) {
+  for (size_t i = 0; i < rs->nskip; i++)
+    if (!strcmp(rs->skip[i], key)) return 1;
+  return 0;
+}
+
+static void add_skip(run_state *rs, const char *key) {
+  rs->skip = realloc(rs->skip, (rs->nskip + 1) * sizeof *rs->skip);
+  if (!rs->skip || !(rs->skip[rs->nskip] = strdup(key))) abort();
+  rs->nskip++;
+}
+
+/* A shape not to draw again: every case declined, or it hung the target. */
+static void add_skipped(run_state *rs, const vec_suite *s) {
+  char key[200];
+  shape_key(s, key, sizeof key);
+  add_skip(rs, key);
 }
 
 /* Case c of batch s failed with status got (and answer act): confirm it on a second asking
@@ -167,10 +190,13 @@ static void record(run_state *rs, const vec_suite *s, size_t c, tstatus got, con
     ask(&pr, &fd.s); /* keep the last answer for the report */
   } else {
     snprintf(fd.kind, sizeof fd.kind, "%s", kind);
-    /* a hang costs the timeout per call: shrink those little */
-    unsigned budget = got == T_TIMEOUT ? 0 : rs->c->shrink_budget;
-    fd.shrink_calls = fuzz_shrink(&fd.s, still, &pr, budget);
-    ask(&pr, &fd.s);
+    /* a hang costs the timeout per call: not shrunk, and its shape is set aside */
+    if (got == T_TIMEOUT) {
+      add_skipped(rs, s);
+    } else {
+      fd.shrink_calls = fuzz_shrink(&fd.s, still, &pr, rs->c->shrink_budget);
+      ask(&pr, &fd.s);
+    }
     if (pr.msg[0]) snprintf(fd.msg, sizeof fd.msg, "%s", pr.msg);
   }
   memcpy(fd.s.out, pr.exp, fd.s.nout * sizeof *pr.exp);
@@ -194,22 +220,6 @@ static size_t batch_size(vec_op op) {
   case OP_DOT: return 16;
   default: return 32;
   }
-}
-
-static void shape_key(const vec_suite *s, char *key, size_t len) {
-  snprintf(key, len, "%s/k%zu/n%zu", s->name, s->k, s->nblocks);
-}
-
-static int is_unsupported(const run_state *rs, const char *key) {
-  for (size_t i = 0; i < rs->nunsup; i++)
-    if (!strcmp(rs->unsupported[i], key)) return 1;
-  return 0;
-}
-
-static void add_unsupported(run_state *rs, const char *key) {
-  rs->unsupported = realloc(rs->unsupported, (rs->nunsup + 1) * sizeof *rs->unsupported);
-  if (!rs->unsupported || !(rs->unsupported[rs->nunsup] = strdup(key))) abort();
-  rs->nunsup++;
 }
 
 /* Run one batch of suite s (cases generated already); returns the cases it counted. */
@@ -237,11 +247,7 @@ static void run_batch(run_state *rs, vec_suite *s, const char *const *strategies
     }
     record(rs, s, c, sts[c], act + c * s->nout, strategies[c], first + c + 1, msg);
   }
-  if (declined == n) {
-    char key[200];
-    shape_key(s, key, sizeof key);
-    add_unsupported(rs, key);
-  }
+  if (declined == n) add_skipped(rs, s);
   st->unsupported += declined;
   st->cases += n;
   st->cases_by_op[s->op] += n;
@@ -281,7 +287,7 @@ int fuzz_run(target *t, const fuzz_cfg *c, fuzz_stats *st) {
     fuzz_shape(&r, fuzz_pick_op(&r, c->ops), &s);
     char key[200];
     shape_key(&s, key, sizeof key);
-    if (is_unsupported(&rs, key)) {
+    if (is_skipped(&rs, key)) {
       st->skipped_shapes++;
       if (++skipped_in_a_row > 20000) {
         st->stopped_by = "nothing-supported";
@@ -310,8 +316,8 @@ int fuzz_run(target *t, const fuzz_cfg *c, fuzz_stats *st) {
   }
   st->wall_s = now_s() - t0;
   st->cpu_s = fuzz_cpu_seconds() - cpu0;
-  for (size_t i = 0; i < rs.nunsup; i++) free(rs.unsupported[i]);
-  free(rs.unsupported);
+  for (size_t i = 0; i < rs.nskip; i++) free(rs.skip[i]);
+  free(rs.skip);
   return st->nfindings ? 1 : 0;
 }
 
