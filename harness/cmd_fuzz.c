@@ -62,8 +62,8 @@ int cmd_fuzz(int argc, char **argv) {
   c.ops = FUZZ_OPS_ALL;
   c.max_findings = 10;
   c.shrink_budget = 2000;
+  c.timeout = 10.0;
   const char *out_json = NULL;
-  double timeout = 10.0;
   int have_seed = 0;
   for (int i = 1; i < argc; i++) {
     const char *v;
@@ -83,8 +83,8 @@ int cmd_fuzz(int argc, char **argv) {
     } else if ((v = cli_opt(cmd, argc, argv, &i, "--shrink-budget"))) c.shrink_budget = (unsigned)cli_u64(cmd, "--shrink-budget", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) {
       char *e;
-      timeout = strtod(v, &e);
-      if (*e || !(timeout > 0 && timeout <= 3600)) cli_usage_error(cmd, "bad --timeout '%s' (seconds, 0 < t <= 3600)", v);
+      c.timeout = strtod(v, &e);
+      if (*e || !(c.timeout > 0 && c.timeout <= 3600)) cli_usage_error(cmd, "bad --timeout '%s' (seconds, 0 < t <= 3600)", v);
     } else if ((v = cli_opt(cmd, argc, argv, &i, "-o"))) out_json = v;
     else if (!strcmp(argv[i], "--cpu")) c.cpu = 1;
     else if (!strcmp(argv[i], "-q")) c.quiet = 1;
@@ -104,7 +104,7 @@ int cmd_fuzz(int argc, char **argv) {
   if (out_json) check_writable(cmd, out_json);
   if (!have_seed) c.seed = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ ((uint64_t)clock() << 40);
 
-  target *t = target_open(c.target_spec, timeout, err, sizeof err);
+  target *t = target_open(c.target_spec, c.timeout, err, sizeof err);
   if (!t) {
     fprintf(stderr, "mxconform fuzz: %s\n", err);
     return 3;

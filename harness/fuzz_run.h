@@ -27,6 +27,7 @@ typedef struct fuzz_cfg {
   unsigned max_findings;  /* stop after this many distinct findings */
   unsigned shrink_budget; /* target calls per shrink */
   int quiet;              /* no progress lines */
+  double timeout;         /* seconds a target may take per request (target_open) */
 } fuzz_cfg;
 
 typedef struct fuzz_finding {
