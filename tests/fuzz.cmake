@@ -39,11 +39,15 @@ if(Python3_Interpreter_FOUND)
   add_test(NAME fuzz_hanging_target_is_a_finding_not_the_end
            COMMAND ${MXC_FUZZ_CHECK} lib:$<TARGET_FILE:mxmisbehave_hang> timeout:1
                    -- --ops cvt --seed 1 --cases 4000 --timeout 0.3 --max-findings 1)
+  # An answer that changes when the same case is asked again is a finding of its own.
+  add_test(NAME fuzz_flaky_target_is_a_finding
+           COMMAND ${MXC_FUZZ_CHECK} "cmd:${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/fuzz/flaky_target.py ${MXC}" flaky:1
+                   -- --ops cvt --seed 1 --cases 2000)
   # A foreign cmd: target: the stdlib Python example answers what it implements exactly.
   add_test(NAME fuzz_finds_nothing_in_the_python_example_target
            COMMAND ${MXC_FUZZ_CHECK} "cmd:python3 ${PROJECT_SOURCE_DIR}/targets/python/mxtarget_simple.py" none
                    -- --ops cvt --seed 1 --cases 5000)
   set_tests_properties(fuzz_crashing_target_is_a_finding_not_the_end fuzz_hanging_target_is_a_finding_not_the_end
-                       fuzz_finds_nothing_in_the_python_example_target PROPERTIES TIMEOUT 120 LABELS fuzz
+                       fuzz_flaky_target_is_a_finding fuzz_finds_nothing_in_the_python_example_target PROPERTIES TIMEOUT 120 LABELS fuzz
                        ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
 endif()
