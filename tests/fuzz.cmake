@@ -8,6 +8,8 @@ add_subdirectory(${PROJECT_SOURCE_DIR}/fuzz ${CMAKE_BINARY_DIR}/fuzz)
 # through lib: and cmd: with 60 CPU seconds each, is fuzz/fuzz_mutants.sh (fuzz/README.md).
 add_test(NAME fuzz_finds_nothing_in_the_reference
          COMMAND ${MXC} fuzz --target reference --cases 20000 --seed 1 -q)
+add_test(NAME fuzz_finds_nothing_in_the_example_target
+         COMMAND ${MXC} fuzz --target lib:$<TARGET_FILE:mxtarget_example> --cases 20000 --seed 1 -q)
 add_test(NAME fuzz_bad_usage_is_one_line_exit_2
          COMMAND sh -c "for a in '--ops foo' '--cases 0' '--seconds x' '--seconds 1 --cases 5' '--cpu --cases 5' \
                           '--target nowhere' '--profile nosuch' '--bogus'; do \
