@@ -9,7 +9,9 @@ EXPECT is one of
                   flaky), exit status 1; the first such finding is shrunk to at most N
                   non-zero inputs (default 2), names bits and decoded values, a reproduce
                   line, and a `found by` line that finds it again at the same case number
-                  (deterministic for a seed; checked by running that line)
+                  (deterministic for a seed; checked by running that line); a mismatch
+                  saved with --save fails `mxconform run --vectors DIR` and passes the
+                  reference
 
 Standard library only. Exit status 0 when every expectation holds, 1 otherwise.
 """
@@ -21,8 +23,8 @@ import sys
 import tempfile
 
 
-def fuzz(mxconform, args, out):
-    cmd = [mxconform, "fuzz"] + args + ["-q", "-o", out]
+def fuzz(mxconform, args, out, save=None):
+    cmd = [mxconform, "fuzz"] + args + ["-q", "-o", out] + (["--save", save] if save else [])
     run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     return run.returncode, run.stdout
 
@@ -59,6 +61,18 @@ def check_finding(mxconform, f, max_nonzero, tmp):
     return problems
 
 
+def check_saved(mxconform, target, saved):
+    """The saved findings are vector files that `run` reads: the target fails them, the reference passes."""
+    problems = []
+    for spec, want in ((target, 1), ("reference", 0)):
+        run = subprocess.run([mxconform, "run", "--target", spec, "--vectors", saved, "-q"], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, universal_newlines=True)
+        if run.returncode != want:
+            problems.append("run --target %s --vectors (the saved findings): exit %d, want %d\n%s"
+                            % (spec, run.returncode, want, run.stdout[-1500:]))
+    return problems
+
+
 def main(argv):
     extra = []
     if "--" in argv:
@@ -71,7 +85,8 @@ def main(argv):
     problems = []
     with tempfile.TemporaryDirectory(prefix="mxfuzz.") as tmp:
         out = os.path.join(tmp, "r.json")
-        rc, text = fuzz(mxconform, ["--target", target] + extra, out)
+        saved = os.path.join(tmp, "saved")
+        rc, text = fuzz(mxconform, ["--target", target] + extra, out, saved)
         print(text[-3000:])
         if not os.path.exists(out):
             print("FAILED: no results file (exit %d)" % rc)
@@ -93,6 +108,8 @@ def main(argv):
                 problems.append("no %s finding; found: %s" % (kind, [f["kind"] for f in r["findings"]]))
             else:
                 problems += check_finding(mxconform, found[0], int(n or 2), tmp)
+            if kind == "mismatch":
+                problems += check_saved(mxconform, target, saved)
     for p in problems:
         print("FAILED: %s" % p)
     return 1 if problems else 0

@@ -14,14 +14,15 @@
 static const char *const k_usage =
   "usage: mxconform fuzz --target reference|lib:PATH.so|cmd:'COMMAND' [--profile ocp|NAME|FILE]\n"
   "         [--ops cvt,quantize,dequantize,pack,dot] [--seconds N [--cpu] | --cases N] [--seed S]\n"
-  "         [--max-findings N] [--shrink-budget N] [--timeout SECONDS] [-o results.json] [-q]\n"
+  "         [--max-findings N] [--shrink-budget N] [--timeout SECONDS] [-o results.json] [--save DIR] [-q]\n"
   "Structured random cases of each op against the target, every answer compared with the oracle\n"
   "under the profile; each finding (wrong answer, crash, hang, malformed or error answer, flaky\n"
   "answer) is shrunk to a minimal case and printed with its bits, decoded values and reproduce\n"
   "lines. Deterministic for a seed (without --seed a new one is drawn and printed).\n"
   "--seconds counts wall-clock seconds, or with --cpu CPU seconds of mxconform and the target's\n"
   "processes (default: --seconds 60). Exit status: 0 no findings, 1 findings, 2 bad usage,\n"
-  "3 target unusable.\n";
+  "3 target unusable. --save DIR writes the shrunk findings as vector files (with a MANIFEST):\n"
+  "'mxconform run --target T --profile P --vectors DIR' runs exactly them.\n";
 
 static double parse_seconds(const char *cmd, const char *v) {
   char *e;
@@ -63,7 +64,7 @@ int cmd_fuzz(int argc, char **argv) {
   c.max_findings = 10;
   c.shrink_budget = 2000;
   c.timeout = 10.0;
-  const char *out_json = NULL;
+  const char *out_json = NULL, *save_dir = NULL;
   int have_seed = 0;
   for (int i = 1; i < argc; i++) {
     const char *v;
@@ -86,6 +87,7 @@ int cmd_fuzz(int argc, char **argv) {
       c.timeout = strtod(v, &e);
       if (*e || !(c.timeout > 0 && c.timeout <= 3600)) cli_usage_error(cmd, "bad --timeout '%s' (seconds, 0 < t <= 3600)", v);
     } else if ((v = cli_opt(cmd, argc, argv, &i, "-o"))) out_json = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--save"))) save_dir = v;
     else if (!strcmp(argv[i], "--cpu")) c.cpu = 1;
     else if (!strcmp(argv[i], "-q")) c.quiet = 1;
     else if (!strcmp(argv[i], "--help")) {
@@ -102,6 +104,7 @@ int cmd_fuzz(int argc, char **argv) {
   char err[1024];
   if (mx_profile_load(c.profile_spec, &c.profile, err, sizeof err)) cli_usage_error(cmd, "%s", err);
   if (out_json) check_writable(cmd, out_json);
+  if (save_dir) check_writable(cmd, save_dir);
   if (!have_seed) c.seed = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ ((uint64_t)clock() << 40);
 
   target *t = target_open(c.target_spec, c.timeout, err, sizeof err);
@@ -129,6 +132,15 @@ int cmd_fuzz(int argc, char **argv) {
       rc = 2;
     }
     free(buf);
+  }
+  if (save_dir && st.nfindings) {
+    if (fuzz_save_findings(save_dir, &c, &st, err, sizeof err)) {
+      fprintf(stderr, "mxconform fuzz: %s\n", err);
+      rc = 2;
+    } else {
+      printf("the findings as vectors: mxconform run --target '%s' --profile %s --vectors %s\n", c.target_spec,
+             c.profile_spec, save_dir);
+    }
   }
   fuzz_stats_free(&st);
   target_close(t);

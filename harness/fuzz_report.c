@@ -1,13 +1,17 @@
 /* The fuzz report (fuzz_run.h): every finding with its input bits, the expected (oracle) and
  * actual (target) bits, decoded values, the reproduce line of reproduce.h and the fuzz
  * command that finds it again; the summary; the results document. */
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fuzz_gen.h"
 #include "fuzz_run.h"
 #include "mxconform/mxref.h"
 #include "reproduce.h"
+#include "sha256.h"
 
 /* What a word holds, so that it can be decoded. */
 typedef enum wkind { K_SOURCE, K_CODE, K_FLAG, K_BYTE } wkind;
@@ -279,4 +283,54 @@ void fuzz_write_json(FILE *f, const fuzz_cfg *c, const fuzz_stats *st, target *t
     json_finding(f, c, &st->findings[i]);
   }
   fprintf(f, "%s]\n}\n", st->nfindings ? "\n  " : "");
+}
+
+/* ---- the findings as vector files ------------------------------------------------------------ */
+
+static int save_one(const char *dir, const fuzz_cfg *c, const fuzz_finding *fd, size_t number, FILE *manifest,
+                    char *err, size_t errlen) {
+  vec_suite s = fd->s; /* a shallow copy: the words stay the finding's */
+  snprintf(s.generator, sizeof s.generator, "mxconform fuzz --seed %llu: finding %zu (%s), shrunk",
+           (unsigned long long)c->seed, number, fd->kind);
+  s.seed = c->seed;
+  s.knobs = c->profile;
+  char *text = NULL, name[300], path[4400], sha[65];
+  size_t len = 0;
+  FILE *m = open_memstream(&text, &len);
+  if (!m) abort();
+  vec_write(m, &s);
+  fclose(m);
+  snprintf(name, sizeof name, "f%zu.%s.mxv", number, s.name);
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "wb");
+  int bad = !f || fwrite(text, 1, len, f) != len;
+  if (f) bad |= fclose(f) != 0;
+  if (bad) snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+  sha256_hex(text, len, sha);
+  fprintf(manifest, "%s %zu %s\n", sha, s.ncases, name);
+  free(text);
+  return bad ? -1 : 0;
+}
+
+int fuzz_save_findings(const char *dir, const fuzz_cfg *c, const fuzz_stats *st, char *err, size_t errlen) {
+  if (mkdir(dir, 0777) && errno != EEXIST) {
+    snprintf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
+    return -1;
+  }
+  char path[4200];
+  snprintf(path, sizeof path, "%s/MANIFEST", dir);
+  FILE *manifest = fopen(path, "wb");
+  if (!manifest) {
+    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    return -1;
+  }
+  fprintf(manifest, "# mxconform fuzz --target '%s' --profile %s --seed %llu: %zu findings, shrunk\n", c->target_spec,
+          c->profile_spec, (unsigned long long)c->seed, st->nfindings);
+  int rc = 0;
+  for (size_t i = 0; i < st->nfindings && !rc; i++) rc = save_one(dir, c, &st->findings[i], i + 1, manifest, err, errlen);
+  if (fclose(manifest) && !rc) {
+    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    rc = -1;
+  }
+  return rc;
 }

@@ -66,4 +66,10 @@ void fuzz_print_finding(FILE *f, const fuzz_cfg *c, const fuzz_finding *fd, size
 void fuzz_print_summary(FILE *f, const fuzz_cfg *c, const fuzz_stats *st, target *t);
 void fuzz_write_json(FILE *f, const fuzz_cfg *c, const fuzz_stats *st, target *t);
 
+/* Write every finding's shrunk case as a vector file DIR/fN.SUITE.mxv (vectors/FORMAT.md,
+ * expected values from the oracle under the profile) plus DIR/MANIFEST, so that
+ * `mxconform run --target T --profile P --vectors DIR` runs exactly those cases with run's
+ * evidence. DIR is created when missing. 0, or -1 with a reason in err. */
+int fuzz_save_findings(const char *dir, const fuzz_cfg *c, const fuzz_stats *st, char *err, size_t errlen);
+
 #endif
