@@ -689,16 +689,18 @@ void fuzz_shape(fuzz_src *r, vec_op op, vec_suite *s) {
     s->k = pick_k(r);
     break;
   case OP_PACK: {
-    mx_pack_layout ok[MX_PACK_LAYOUT_COUNT];
+    /* every (format, layout) pair that is not the identity (8-bit codes, one per byte) */
+    mx_block_fmt fmts[MX_BLOCK_FMT_COUNT * MX_PACK_LAYOUT_COUNT];
+    mx_pack_layout layouts[MX_BLOCK_FMT_COUNT * MX_PACK_LAYOUT_COUNT];
     unsigned n = 0;
-    while (!n) { /* a format with a layout that is not the identity */
-      s->bfmt = (mx_block_fmt)fuzz_below(r, MX_BLOCK_FMT_COUNT);
+    for (int b = 0; b < MX_BLOCK_FMT_COUNT; b++)
       for (int l = 0; l < MX_PACK_LAYOUT_COUNT; l++)
-        if (mx_packed_size(s->bfmt, (mx_pack_layout)l, 1) &&
-            !(l == MX_PACK_BYTE && mx_format(mx_block_element(s->bfmt))->bits == 8))
-          ok[n++] = (mx_pack_layout)l;
-    }
-    s->layout = ok[fuzz_below(r, n)];
+        if (mx_packed_size((mx_block_fmt)b, (mx_pack_layout)l, 1) &&
+            !(l == MX_PACK_BYTE && mx_format(mx_block_element((mx_block_fmt)b))->bits == 8))
+          fmts[n] = (mx_block_fmt)b, layouts[n++] = (mx_pack_layout)l;
+    unsigned pick = fuzz_below(r, n);
+    s->bfmt = fmts[pick];
+    s->layout = layouts[pick];
     s->k = coin(r, 2) ? MX_BLOCK_SIZE : 1 + fuzz_below(r, 40); /* odd lengths: a half-filled last byte */
     break;
   }
