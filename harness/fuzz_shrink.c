@@ -58,21 +58,25 @@ static int try_set(shrinker *sh, size_t i, uint64_t v) {
   return 0;
 }
 
-/* A dot case cut down to block j of both operands (C kept): one DotGeneral of one block. */
-static int try_one_block(shrinker *sh, size_t j) {
+/* A dot case without block j of both operands (C kept): one block fewer. */
+static int try_drop_block(shrinker *sh, size_t j) {
   vec_suite *s = sh->s;
   size_t nb = s->nblocks, k = s->k, nk = nb * k, nin = s->nin;
   uint64_t *old = malloc(nin * sizeof *old);
   if (!old) abort();
   memcpy(old, s->in, nin * sizeof *old);
   uint64_t *in = s->in;
-  in[0] = old[j];
-  memcpy(in + 1, old + nb + j * k, k * sizeof *in);
-  in[1 + k] = old[nb + nk + j];
-  memcpy(in + 2 + k, old + 2 * nb + nk + j * k, k * sizeof *in);
-  in[2 + 2 * k] = old[2 * (nb + nk)];
-  in[3 + 2 * k] = old[2 * (nb + nk) + 1];
-  s->nblocks = 1;
+  size_t o = 0;
+  for (int side = 0; side < 2; side++) { /* A then B: scales, then codes */
+    const uint64_t *sc = old + side * (nb + nk), *co = sc + nb;
+    for (size_t b = 0; b < nb; b++)
+      if (b != j) in[o++] = sc[b];
+    for (size_t b = 0; b < nb; b++)
+      if (b != j) memcpy(in + o, co + b * k, k * sizeof *in), o += k;
+  }
+  in[o] = old[2 * (nb + nk)];
+  in[o + 1] = old[2 * (nb + nk) + 1];
+  s->nblocks = nb - 1;
   vec_suite_shape(s);
   if (check(sh)) {
     vec_suite_make_name(s);
@@ -84,6 +88,15 @@ static int try_one_block(shrinker *sh, size_t j) {
   memcpy(s->in, old, nin * sizeof *old);
   free(old);
   return 0;
+}
+
+/* Drop dot blocks one at a time while the finding still shows. */
+static int block_pass(shrinker *sh) {
+  int changed = 0;
+  if (sh->s->op != OP_DOT) return 0;
+  for (size_t j = sh->s->nblocks; j-- > 0;)
+    if (sh->s->nblocks > 1 && try_drop_block(sh, j)) changed = 1;
+  return changed;
 }
 
 /* Zero the non-zero element words in chunks: halves, quarters, ... single words. */
@@ -177,11 +190,9 @@ static int simplify_pass(shrinker *sh) {
 
 unsigned fuzz_shrink(vec_suite *s, fuzz_still_fn still, void *ctx, unsigned budget) {
   shrinker sh = {s, still, ctx, 0, budget};
-  if (s->op == OP_DOT)
-    for (size_t j = 0; s->nblocks > 1 && j < s->nblocks; j++)
-      if (try_one_block(&sh, j)) break;
   for (int pass = 0; pass < 8 && sh.calls < sh.budget; pass++) {
-    int changed = zero_pass(&sh);
+    int changed = block_pass(&sh);
+    changed |= zero_pass(&sh);
     changed |= simplify_pass(&sh);
     if (!changed) break;
   }
