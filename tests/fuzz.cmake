@@ -35,6 +35,12 @@ if(Python3_Interpreter_FOUND)
     set_tests_properties(fuzz_finds_and_shrinks_mutant_${name}_lib fuzz_finds_and_shrinks_mutant_${name}_cmd
                          PROPERTIES TIMEOUT 120 LABELS fuzz)
   endforeach()
+  # Dot products: a target that accumulates in f32 one product at a time differs from the
+  # exact value rounded once; the finding is shrunk (blocks dropped) and replays via run.
+  add_test(NAME fuzz_finds_an_inexact_dot_accumulation
+           COMMAND ${MXC_FUZZ_CHECK} "cmd:${MXC} serve --reference --dot-preset fp32-sequential" mismatch:64
+                   -- --ops dot --seed 1 --cases 400 --max-findings 1)
+  set_tests_properties(fuzz_finds_an_inexact_dot_accumulation PROPERTIES TIMEOUT 120 LABELS fuzz)
   # A crash or a hang is a finding, and the run goes on (containment by target.c).
   add_test(NAME fuzz_crashing_target_is_a_finding_not_the_end
            COMMAND ${MXC_FUZZ_CHECK} lib:$<TARGET_FILE:mxmisbehave_crash> crash:1 -- --ops cvt --seed 1 --cases 20000)
