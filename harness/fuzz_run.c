@@ -227,7 +227,7 @@ static size_t batch_size(vec_op op) {
   }
 }
 
-/* Run one batch of suite s (cases generated already); returns the cases it counted. */
+/* Run one batch of suite s (its cases generated already) and record what failed. */
 static void run_batch(run_state *rs, vec_suite *s, const char *const *strategies) {
   fuzz_stats *st = rs->st;
   size_t n = s->ncases;
