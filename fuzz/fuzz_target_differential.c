@@ -1,26 +1,41 @@
-/* fuzz_target_differential — property: a vendor library's conversion (loaded through the
- * target ABI, include/mxconform/target.h) equals libmxref's, bit for bit:
+/* fuzz_target_differential — property: a vendor library (loaded through the target ABI,
+ * include/mxconform/target.h) answers every operation it does not decline as the reference
+ * does, bit for bit:
  *
- *     api->convert(dst, src, round, overflow, in, sr, n, out)[i]
- *         == mxref_convert_one(dst, src, in[i], knobs, sr[i])
+ *   convert     api->convert(dst, src, round, overflow, in, sr, n, out)[i]
+ *                   == mxref_convert_one(dst, src, in[i], knobs, sr[i])
+ *               (libmxref is proved equal to the MPFR oracle: fuzz_convert_differential,
+ *               `make exhaustive`)
+ *   quantize, dequantize, pack, dot
+ *               the answer == expect_case under the profile (the MPFR oracle; for dot the
+ *               exact DotGeneral rounded once, exact-rne), compared by expect_equal (a NaN
+ *               scale's elements and NaN payloads are don't-cares) — what `mxconform run`
+ *               and `mxconform fuzz` check
  *
- * for every parameter set the library does not answer MXC_UNSUPPORTED. libmxref itself is
- * proved equal to the MPFR oracle (fuzz_convert_differential, `make exhaustive`).
+ * A status other than MXC_OK / MXC_UNSUPPORTED is a finding too. A NULL entry is skipped.
  *
  * Environment:
  *   MXC_FUZZ_TARGET   path of the shared library (required)
  *   MXC_FUZZ_PROFILE  the knobs the library implements: a built-in profile name or a
- *                     profile file (default ocp); round and overflow come from the input,
- *                     sr_bits and the special-value knobs from the profile.
+ *                     profile file (default ocp); for convert, round and overflow come from the
+ *                     input, sr_bits and the special-value knobs from the profile; quantize is
+ *                     asked for the profile's rule and round.
  *
- * Input layout: [0] source [1] destination [2] round [3] overflow [4] n-1 (mod 64)
- * [5..8] sr seed, then n values (fz_value: raw bits, specials, values around the
- * destination's ties). The library is called once per input with all n values, so a bug
- * that depends on the batch (state, vector lanes, tails) shows too.
+ * Input layout: [0] op and, for convert, the source: 0x00-0x3F convert (source = [0] % 4,
+ * the layout the committed convert corpus was written in), 0x40-0xFF one of quantize,
+ * dequantize, pack, dot (([0] >> 4) % 4). Convert: [1] destination [2] round [3] overflow
+ * [4] n-1 (mod 64) [5..8] sr seed, then n values (fz_value: raw bits, specials, values around
+ * the destination's ties); the library is called once with all n values, so a bug that
+ * depends on the batch (state, vector lanes, tails) shows too. The other ops: the rest of the
+ * input drives harness/fuzz_gen.c, the structured generators of `mxconform fuzz` (suite shape:
+ * formats, k, layout, blocks; then one case: amax at powers of two, ties, overflow band,
+ * subnormals, specials, cancellation, extreme scales, ...).
  */
 #include <dlfcn.h>
 
+#include "expect.h"
 #include "fuzz_common.h"
+#include "fuzz_gen.h"
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
 #include "mxconform/target.h"
@@ -54,8 +69,9 @@ static void load(void) {
             MXC_TARGET_ABI_VERSION);
     exit(2);
   }
-  if (!api->convert) {
-    fprintf(stderr, "fuzz_target_differential: %s: no convert function (NULL entry): nothing to fuzz\n", lib_path);
+  if (!api->convert && !api->quantize && !api->dequantize && !api->pack && !api->dot) {
+    fprintf(stderr, "fuzz_target_differential: %s: no convert, quantize, dequantize, pack or dot (NULL entries): "
+                    "nothing to fuzz\n", lib_path);
     exit(2);
   }
   const char *prof = getenv("MXC_FUZZ_PROFILE");
@@ -68,8 +84,83 @@ static void load(void) {
           api->name ? api->name : "?", api->version ? api->version : "?", profile.name);
 }
 
+/* ---- quantize, dequantize, pack, dot ------------------------------------------------------ */
+
+/* Ask the library for case `in` of the one-shape suite s: its answer into act. Returns the
+ * library's status (-1: the entry is NULL). */
+static int ask_library(const vec_suite *s, const uint64_t *in, uint64_t *act) {
+  switch (s->op) {
+  case OP_QUANTIZE: {
+    if (!api->quantize) return -1;
+    return api->quantize((int)s->bfmt, (int)s->src, (int)profile.o.rule, (int)profile.o.elem.round, in, s->k, &act[0],
+                         act + 1);
+  }
+  case OP_DEQUANTIZE:
+    if (!api->dequantize) return -1;
+    return api->dequantize((int)s->bfmt, (int)s->dst, in[0], in + 1, s->k, act);
+  case OP_PACK: {
+    if (!api->pack) return -1;
+    uint8_t bytes[MX_BLOCK_MAX];
+    size_t len = 0;
+    int rc = api->pack((int)s->bfmt, (int)s->layout, in, s->k, bytes, &len);
+    if (rc == MXC_OK && len != s->nout) return 100 + (int)(len > 99 ? 99 : len); /* wrong byte count */
+    for (size_t i = 0; i < s->nout; i++) act[i] = bytes[i];
+    return rc;
+  }
+  case OP_DOT: {
+    if (!api->dot) return -1;
+    size_t nb = s->nblocks, nk = nb * s->k;
+    return api->dot((int)s->bfmt, (int)s->bfmt_b, nb, s->k, in, in + nb, in + nb + nk, in + 2 * nb + nk,
+                    (int)in[2 * (nb + nk)], in[2 * (nb + nk) + 1], act);
+  }
+  default: return -1;
+  }
+}
+
+static void print_words(const char *what, const uint64_t *w, size_t n) {
+  fprintf(stderr, "%s:", what);
+  for (size_t i = 0; i < n; i++) fprintf(stderr, " %llx", (unsigned long long)w[i]);
+  fputc('\n', stderr);
+}
+
+static int block_op(const uint8_t *data, size_t size, vec_op op) {
+  fuzz_src r;
+  fuzz_src_bytes(&r, data + 1, size - 1);
+  static vec_suite s;
+  vec_suite_init(&s);
+  s.knobs = profile;
+  fuzz_shape(&r, op, &s);
+  static uint64_t in[2 * (64 + MX_BLOCK_MAX) + 2], exp[MX_BLOCK_MAX + 1], act[MX_BLOCK_MAX + 1];
+  uint32_t rnd;
+  fuzz_case(&r, &s, in, &rnd);
+  for (size_t i = 0; i < s.nout; i++) act[i] = 0xDEADBEEFCAFEull; /* not a code: shows a word never written */
+  int rc = ask_library(&s, in, act);
+  if (rc < 0 || rc == MXC_UNSUPPORTED) return 0;
+  if (rc != MXC_OK)
+    FZ_FAIL(data, size, "%s: %s (k %zu, %zu blocks) returned %d (%s)", lib_path, s.name, s.k, s.nblocks, rc,
+            rc >= 100 ? "MXC_OK with the wrong byte count (100 + count)" : "neither MXC_OK nor MXC_UNSUPPORTED");
+  expect_case(&s, &profile, in, rnd, exp);
+  size_t dontcare = 0;
+  if (!expect_equal(&s, exp, act, &dontcare)) {
+    fprintf(stderr, "%s: %s (k %zu, %zu blocks), profile %s, strategy %s: the library differs from the oracle\n",
+            lib_path, s.name, s.k, s.nblocks, profile.name, fuzz_last_strategy());
+    print_words("input", in, s.nin);
+    print_words("expected", exp, s.nout);
+    print_words("library", act, s.nout);
+    fprintf(stderr, "shrunk and decoded by: mxconform fuzz --target 'lib:%s' --profile %s --ops %s\n", lib_path,
+            profile.name, op_table[op].name);
+    FZ_FAIL(data, size, "target differential");
+  }
+  return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!api) load();
+  if (size && data[0] >= 0x40) {
+    static const vec_op ops[4] = {OP_QUANTIZE, OP_DEQUANTIZE, OP_PACK, OP_DOT};
+    return block_op(data, size, ops[(data[0] >> 4) % 4]);
+  }
+  if (!api->convert) return 0;
   fz f = {data, size};
   mx_fmt src = fz_sources[fz_pick(&f, 4)];
   mx_fmt dst = fz_elements[fz_pick(&f, 7)];

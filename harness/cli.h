@@ -55,6 +55,10 @@ int cmd_sweep(int argc, char **argv);
 int cmd_probe(int argc, char **argv); /* harness/cmd_probe.c */
 int cmd_quantize(int argc, char **argv);   /* harness/cmd_quantize.c */
 int cmd_dequantize(int argc, char **argv); /* harness/cmd_quantize.c */
+int cmd_pack(int argc, char **argv);       /* harness/cmd_pack.c */
+int cmd_dot(int argc, char **argv);        /* harness/cmd_dot.c */
+int cmd_explain(int argc, char **argv);    /* harness/cmd_explain.c */
+int cmd_fuzz(int argc, char **argv);       /* harness/cmd_fuzz.c */
 
 /* Block proofs (harness/prove_blocks.c), run by `mxconform prove --op scale|quantize|pack`.
  * exhaustive: all 2^32 f32 amax values for the scale proof; otherwise sampled with

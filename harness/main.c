@@ -4,9 +4,6 @@
 
 #include "cli.h"
 
-int cmd_pack(int argc, char **argv);    /* harness/cmd_pack.c */
-int cmd_dot(int argc, char **argv);     /* harness/cmd_dot.c */
-int cmd_explain(int argc, char **argv); /* harness/cmd_explain.c */
 
 typedef struct command {
   const char *name;
@@ -28,6 +25,7 @@ static const command k_commands[] = {
   {"serve", cmd_serve, "serve a target over the process protocol (used by run): serve --lib PATH | --reference"},
   {"sweep", cmd_sweep, "every input of one conversion of a target vs the reference: sweep --op cvt.f32.e4m3 --target T"},
   {"probe", cmd_probe, "fingerprint a target's dot-product accumulation: probe dot --target T | --preset NAME"},
+  {"fuzz", cmd_fuzz, "structured fuzzing of a target, findings shrunk: fuzz --target T [--ops cvt,dot] [--seconds N [--cpu]]"},
   {"prove", cmd_prove, "reference vs oracle proofs: prove [--exhaustive | --sample N] [--src f32] [--to e4m3] [--shard i/n]"},
   {NULL, NULL, NULL},
 };
