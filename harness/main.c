@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "version.h"
 
 typedef struct command {
   const char *name;
@@ -28,7 +29,7 @@ static const command k_commands[] = {
 static void usage(FILE *f) {
   fprintf(f, "usage: mxconform COMMAND [options]\n\ncommands:\n");
   for (const command *c = k_commands; c->name; c++) fprintf(f, "  %-9s %s\n", c->name, c->summary);
-  fprintf(f, "\n'mxconform COMMAND --help' describes a command. Exit status: 0 pass, 1 failures, 2 bad usage.\n");
+  fprintf(f, "\n'mxconform COMMAND --help' describes a command; 'mxconform --version [--json]' the versions. Exit status: 0 pass, 1 failures, 2 bad usage.\n");
 }
 
 int main(int argc, char **argv) {
@@ -40,6 +41,8 @@ int main(int argc, char **argv) {
     usage(stdout);
     return MXC_EXIT_OK;
   }
+  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
+    return version_print(stdout, argc > 2 && !strcmp(argv[2], "--json"));
   for (const command *c = k_commands; c->name; c++)
     if (!strcmp(argv[1], c->name)) return c->run(argc - 1, argv + 1);
   fprintf(stderr, "mxconform: unknown command '%s' (try 'mxconform --help')\n", argv[1]);
