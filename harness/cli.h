@@ -48,6 +48,8 @@ int cmd_sweep(int argc, char **argv);
 int cmd_probe(int argc, char **argv); /* harness/cmd_probe.c */
 int cmd_quantize(int argc, char **argv);   /* harness/cmd_quantize.c */
 int cmd_dequantize(int argc, char **argv); /* harness/cmd_quantize.c */
+int cmd_merge(int argc, char **argv);      /* harness/cmd_merge.c */
+int cmd_export(int argc, char **argv);     /* harness/cmd_export.c */
 
 /* Block proofs (harness/prove_blocks.c), run by `mxconform prove --op scale|quantize|pack`.
  * exhaustive: all 2^32 f32 amax values for the scale proof; otherwise sampled with

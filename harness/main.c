@@ -22,6 +22,7 @@ static const command k_commands[] = {
   {"serve", cmd_serve, "serve a target over the process protocol (used by run): serve --lib PATH | --reference"},
   {"sweep", cmd_sweep, "every input of one conversion of a target vs the reference: sweep --op cvt.f32.e4m3 --target T"},
   {"probe", cmd_probe, "fingerprint a target's dot-product accumulation: probe dot --target T | --preset NAME"},
+  {"merge", cmd_merge, "combine the results.json files of a run's shards: merge A.json B.json ... -o ALL.json"},
   {"prove", cmd_prove, "reference vs oracle proofs: prove [--exhaustive | --sample N] [--src f32] [--to e4m3] [--shard i/n]"},
   {NULL, NULL, NULL},
 };
