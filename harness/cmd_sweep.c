@@ -4,6 +4,7 @@
  * lib: targets are swept inside the `mxconform serve --lib` child with a `sweep` request,
  * so 2^32 inputs never cross a pipe as text; cmd: targets get ordinary `cvt` batches (slow:
  * use --shard). A crash or hang in a chunk is narrowed down to the input that caused it. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
 #include "sweep.h"
+#include "sweep_results.h"
 #include "target.h"
 
 static double now_s(void) {
@@ -62,7 +64,7 @@ void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t 
 
 int cmd_sweep(int argc, char **argv) {
   const char *cmd = "sweep";
-  const char *op = NULL, *target_spec = "reference", *profile_spec = "ocp";
+  const char *op = NULL, *target_spec = "reference", *profile_spec = "ocp", *out_path = NULL;
   const char *knob_args[64];
   int nknobs = 0;
   sweep_req q = {MX_F32, MX_E4M3, MX_RNE, MX_SAT, MX_CONVERT_OPTS_DEFAULT};
@@ -85,15 +87,19 @@ int cmd_sweep(int argc, char **argv) {
       knob_args[nknobs++] = v;
     } else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &shard_i, &shard_n);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "-o"))) out_path = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--show"))) show = (unsigned)cli_u64(cmd, "--show", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) timeout = (double)cli_u64(cmd, "--timeout", v);
     else if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform sweep --op cvt.SRC.DST [--round rne|rna|rtz|rup|rdn] [--overflow sat|ovf]\n"
              "         [--profile ocp|NAME|FILE] [--knob NAME=VALUE]...\n"
-             "         [--target reference|lib:PATH.so|cmd:'COMMAND'] [--shard i/n] [--show N] [--timeout S]\n"
+             "         [--target reference|lib:PATH.so|cmd:'COMMAND'] [--shard i/n] [--show N] [--timeout S] [-o FILE]\n"
              "Every input of SRC (f32: 2^32, bf16/f16: 2^16) through the target, compared with libmxref\n"
              "under the profile's scalar knobs (default ocp), changed by any --knob (round and overflow:\n"
              "--round, --overflow). The built-in reference target follows the same knobs.\n"
+             "--shard i/n (0 <= i < n) sweeps the i-th of n contiguous input ranges: [S/n*i, S/n*(i+1)) of\n"
+             "the S inputs, the last shard up to S; the same split on every machine. -o FILE writes a\n"
+             "results.json (harness/RESULTS.md) whose shards `mxconform merge` combines.\n"
              "Exit status: 0 no mismatch, 1 mismatches, 2 bad usage, 3 target unusable.\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
@@ -155,6 +161,8 @@ int cmd_sweep(int argc, char **argv) {
            mx_format(q.src)->bits / 4, tally.first[i].bits, tally.first[i].expected, tally.first[i].actual, s1, s2,
            mx_round_names[q.round], mx_overflow_names[q.overflow], kf, mx_format(q.src)->bits / 4, tally.first[i].bits);
   if (failed_chunks) printf("  %" PRIu64 " inputs crashed or hung the target (counted as mismatches, actual 0x100)\n", failed_chunks);
+  sweep_outcome so = {&q, &profile, t, target_spec, shard_i, shard_n, lo, hi, &tally, failed_chunks, wall, show, argc, argv};
+  if (out_path && sweep_results_write(out_path, &so)) cli_usage_error(cmd, "%s: cannot write: %s", out_path, strerror(errno));
   target_close(t);
   return tally.mismatches ? MXC_EXIT_FAIL : MXC_EXIT_OK;
 }
