@@ -23,6 +23,7 @@ static const command k_commands[] = {
   {"sweep", cmd_sweep, "every input of one conversion of a target vs the reference: sweep --op cvt.f32.e4m3 --target T"},
   {"probe", cmd_probe, "fingerprint a target's dot-product accumulation: probe dot --target T | --preset NAME"},
   {"merge", cmd_merge, "combine the results.json files of a run's shards: merge A.json B.json ... -o ALL.json"},
+  {"export", cmd_export, "golden vectors for other test frameworks: export --format json|csv|c-header [--tier T] -o DIR"},
   {"prove", cmd_prove, "reference vs oracle proofs: prove [--exhaustive | --sample N] [--src f32] [--to e4m3] [--shard i/n]"},
   {NULL, NULL, NULL},
 };

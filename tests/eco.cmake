@@ -14,3 +14,10 @@ foreach(engine parallel slurm)
                    lib:$<TARGET_FILE:mxmutant_ties_away>)
   set_tests_properties(sharded_sweep_on_${engine}_merges_to_the_unsharded_counts PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
+# vectors for other frameworks: FORMAT.md's reader, python/mxconform_vectors, export forms
+add_test(NAME vectors_read_by_format_md_reader_python_module_and_every_export_form
+         COMMAND ${MXC_ECO_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/eco_vectors.py ${MXC} ${PROJECT_SOURCE_DIR} ${CMAKE_C_COMPILER})
+# the worked pytest example (pytest when installed, else the same tests under unittest)
+add_test(NAME python_example_tests_a_toy_implementation_against_the_vectors
+         COMMAND sh -c "if \"$0\" -c 'import pytest' 2>/dev/null; then \"$0\" -m pytest -q -p no:cacheprovider \"$1\"; else \"$0\" \"$1\"; fi"
+                 ${MXC_ECO_PYTHON} ${PROJECT_SOURCE_DIR}/python/examples/test_toy_implementation.py)
