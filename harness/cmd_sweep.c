@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
+#include "progress.h"
 #include "sweep.h"
 #include "sweep_results.h"
 #include "target.h"
@@ -69,6 +70,7 @@ int cmd_sweep(int argc, char **argv) {
   int nknobs = 0;
   sweep_req q = {MX_F32, MX_E4M3, MX_RNE, MX_SAT, MX_CONVERT_OPTS_DEFAULT};
   unsigned shard_i = 0, shard_n = 1, show = 10;
+  int quiet = 0;
   double timeout = 60;
   for (int i = 1; i < argc; i++) {
     const char *v;
@@ -88,18 +90,20 @@ int cmd_sweep(int argc, char **argv) {
     } else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &shard_i, &shard_n);
     else if ((v = cli_opt(cmd, argc, argv, &i, "-o"))) out_path = v;
+    else if (!strcmp(argv[i], "-q")) quiet = 1;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--show"))) show = (unsigned)cli_u64(cmd, "--show", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) timeout = (double)cli_u64(cmd, "--timeout", v);
     else if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform sweep --op cvt.SRC.DST [--round rne|rna|rtz|rup|rdn] [--overflow sat|ovf]\n"
              "         [--profile ocp|NAME|FILE] [--knob NAME=VALUE]...\n"
-             "         [--target reference|lib:PATH.so|cmd:'COMMAND'] [--shard i/n] [--show N] [--timeout S] [-o FILE]\n"
+             "         [--target reference|lib:PATH.so|cmd:'COMMAND'] [--shard i/n] [--show N] [--timeout S] [-o FILE] [-q]\n"
              "Every input of SRC (f32: 2^32, bf16/f16: 2^16) through the target, compared with libmxref\n"
              "under the profile's scalar knobs (default ocp), changed by any --knob (round and overflow:\n"
              "--round, --overflow). The built-in reference target follows the same knobs.\n"
              "--shard i/n (0 <= i < n) sweeps the i-th of n contiguous input ranges: [S/n*i, S/n*(i+1)) of\n"
              "the S inputs, the last shard up to S; the same split on every machine. -o FILE writes a\n"
-             "results.json (harness/RESULTS.md) whose shards `mxconform merge` combines.\n"
+             "results.json (harness/RESULTS.md) whose shards `mxconform merge` combines. Progress (done,\n"
+             "rate, ETA) goes to standard error on long sweeps; -q: none.\n"
              "Exit status: 0 no mismatch, 1 mismatches, 2 bad usage, 3 target unusable.\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
@@ -139,7 +143,13 @@ int cmd_sweep(int argc, char **argv) {
   memset(&tally, 0, sizeof tally);
   double t0 = now_s();
   uint64_t failed_chunks = 0;
-  failed_chunks = target_sweep(t, &q, lo, hi, &tally);
+  progress pr; /* in 256 steps, each a target_sweep of its own */
+  progress_start(&pr, op, "inputs", hi - lo, quiet);
+  for (uint64_t a = lo, step = space / 256 > 256 ? space / 256 : 256; a < hi; a = hi - a > step ? a + step : hi) {
+    failed_chunks += target_sweep(t, &q, a, hi - a > step ? a + step : hi, &tally);
+    progress_set(&pr, (hi - a > step ? a + step : hi) - lo);
+  }
+  progress_finish(&pr);
   double wall = now_s() - t0;
   if (tally.unsupported && !tally.checked) {
     printf("sweep %s %s %s: target %s does not support this conversion (nothing was checked)\n", op,

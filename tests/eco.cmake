@@ -21,3 +21,6 @@ add_test(NAME vectors_read_by_format_md_reader_python_module_and_every_export_fo
 add_test(NAME python_example_tests_a_toy_implementation_against_the_vectors
          COMMAND sh -c "if \"$0\" -c 'import pytest' 2>/dev/null; then \"$0\" -m pytest -q -p no:cacheprovider \"$1\"; else \"$0\" \"$1\"; fi"
                  ${MXC_ECO_PYTHON} ${PROJECT_SOURCE_DIR}/python/examples/test_toy_implementation.py)
+# progress of long work (sweep, prove --exhaustive, probe dot) on standard error
+add_test(NAME progress_is_plain_lines_off_a_tty_one_rewritten_line_on_a_tty_and_silent_with_q
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/eco_progress.sh ${MXC})
