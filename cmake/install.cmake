@@ -38,7 +38,12 @@ install(TARGETS mxref_shared mxref_static EXPORT mxconformTargets
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/mxconform DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/vectors/ DESTINATION ${CMAKE_INSTALL_DATADIR}/mxconform/vectors)
-install(FILES ${PROJECT_SOURCE_DIR}/doc/mxconform.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 OPTIONAL)
+# the man page, written from the help texts of the program just built
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/mxconform.1
+  COMMAND sh ${PROJECT_SOURCE_DIR}/scripts/gen_manpage.sh $<TARGET_FILE:mxconform> > ${CMAKE_BINARY_DIR}/mxconform.1
+  DEPENDS mxconform ${PROJECT_SOURCE_DIR}/scripts/gen_manpage.sh VERBATIM)
+add_custom_target(manpage ALL DEPENDS ${CMAKE_BINARY_DIR}/mxconform.1)
+install(FILES ${CMAKE_BINARY_DIR}/mxconform.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
 # CMake package
 set(MXC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/mxconform)

@@ -24,3 +24,6 @@ add_test(NAME python_example_tests_a_toy_implementation_against_the_vectors
 # progress of long work (sweep, prove --exhaustive, probe dot) on standard error
 add_test(NAME progress_is_plain_lines_off_a_tty_one_rewritten_line_on_a_tty_and_silent_with_q
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/eco_progress.sh ${MXC})
+# conventions: COMMAND --help for every command, --version, the generated man page
+add_test(NAME every_command_has_help_and_the_man_page_covers_it
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/eco_help.sh ${MXC} ${CMAKE_BINARY_DIR}/mxconform.1)

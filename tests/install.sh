@@ -13,7 +13,8 @@ fail() { echo "install: $*" >&2; exit 1; }
 mv "$tmp/p" "$tmp/q"
 p=$tmp/q
 for f in bin/mxconform include/mxconform/mxref.h include/mxconform/formats.def lib/libmxref.a \
-         lib/pkgconfig/mxref.pc lib/cmake/mxconform/mxconformConfig.cmake share/mxconform/vectors/standard/MANIFEST; do
+         lib/pkgconfig/mxref.pc lib/cmake/mxconform/mxconformConfig.cmake share/mxconform/vectors/standard/MANIFEST \
+         share/man/man1/mxconform.1; do
   [ -e "$p/$f" ] || fail "$f was not installed"
 done
 so=$(ls "$p"/lib/libmxref.so.*.*.* 2>/dev/null | head -n 1)
