@@ -79,6 +79,8 @@ int cmd_merge(int argc, char **argv) {
     const char *v;
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       fputs(k_help, stdout);
+      free(docs);
+      free(names);
       return MXC_EXIT_OK;
     } else if ((v = cli_opt(cmd, argc, argv, &i, "-o")) || (v = cli_opt(cmd, argc, argv, &i, "--output"))) out_path = v;
     else if (argv[i][0] == '-' && argv[i][1]) cli_usage_error(cmd, "unknown option '%s'", argv[i]);
