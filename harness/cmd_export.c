@@ -19,7 +19,8 @@ static const char *const k_help =
     ".csv or .h, for test frameworks that do not read .mxv files (GoogleTest, pytest, Rust),\n"
     "plus OUTDIR/index.json (each suite's header and file). Values are the .mxv file's bit\n"
     "patterns as 0x-prefixed lower-case hex; the layouts are described in vectors/FORMAT.md\n"
-    "(\"Exported forms\"). The tier's files are checked against its MANIFEST first.\n"
+    "(\"Exported forms\"). Every file is checked against its MANIFEST and read before anything\n"
+    "is written.\n"
     "Exit status: 0 written, 2 bad usage, unreadable vectors or a write error.\n";
 
 static char *slurp(const char *path, size_t *len) {
@@ -57,6 +58,47 @@ static int write_file(const char *dir, const char *name, export_format fmt, cons
   return 0;
 }
 
+/* One pass over the files a MANIFEST lists: each read, checked against its digest and
+ * parsed (exit 2 on the first problem); with out, also written there and listed in index.
+ * Returns the number of suites; adds their cases to *ncases (check pass only). */
+static size_t export_pass(const char *cmd, const char *dir, const char *mpath, const char *manifest, export_format fmt,
+                          const char *out, FILE *index, size_t *ncases) {
+  char *m = strdup(manifest);
+  if (!m) abort();
+  size_t nsuites = 0;
+  int line = 0;
+  for (char *save = NULL, *l = strtok_r(m, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+    line++;
+    if (l[0] == '#') continue;
+    char sha[65], file[256];
+    size_t cases;
+    if (sscanf(l, "%64s %zu %255s", sha, &cases, file) != 3) cli_usage_error(cmd, "%s:%d: bad MANIFEST line", mpath, line);
+    char path[PATH_MAX + 256], digest[65];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    size_t len;
+    char *textbuf = slurp(path, &len);
+    if (!textbuf) cli_usage_error(cmd, "%s: cannot read: %s", path, strerror(errno));
+    sha256_hex(textbuf, len, digest);
+    if (strcmp(digest, sha)) cli_usage_error(cmd, "%s: does not match its MANIFEST line %d", path, line);
+    vec_suite s;
+    char err[512];
+    if (vec_parse(textbuf, len, path, &s, err, sizeof err)) cli_usage_error(cmd, "%s", err);
+    free(textbuf);
+    if (out) {
+      char name[300];
+      snprintf(name, sizeof name, "%s.%s", s.name, export_format_ext(fmt));
+      if (write_file(out, name, fmt, &s)) cli_usage_error(cmd, "%s/%s: cannot write: %s", out, name, strerror(errno));
+      fprintf(index, "%s\n  {\"file\": \"%s\", \"cases\": %zu, \"header\": ", nsuites ? "," : "", name, s.ncases);
+      export_header_json(index, &s);
+      fputc('}', index);
+    } else *ncases += s.ncases;
+    nsuites++;
+    vec_suite_free(&s);
+  }
+  free(m);
+  return nsuites;
+}
+
 int cmd_export(int argc, char **argv) {
   const char *cmd = "export", *tier = "standard", *vdir = NULL, *out = NULL, *fmt_s = NULL;
   int quiet = 0;
@@ -84,42 +126,15 @@ int cmd_export(int argc, char **argv) {
   size_t mlen;
   char *manifest = slurp(mpath, &mlen);
   if (!manifest) cli_usage_error(cmd, "%s: cannot read: %s (--tier smoke|standard or --vectors DIR)", mpath, strerror(errno));
+  /* every file is read, checked and parsed before anything is written */
+  size_t ncases = 0, nsuites = export_pass(cmd, dir, mpath, manifest, (export_format)fmt, NULL, NULL, &ncases);
   if (mkdir(out, 0777) && errno != EEXIST) cli_usage_error(cmd, "%s: cannot create: %s", out, strerror(errno));
-
   char ipath[PATH_MAX];
   snprintf(ipath, sizeof ipath, "%s/index.json", out);
   FILE *index = fopen(ipath, "wb");
   if (!index) cli_usage_error(cmd, "%s: cannot write: %s", ipath, strerror(errno));
   fprintf(index, "{\"format\": \"mxconform-vectors-%s/1\", \"from\": \"%s\", \"suites\": [", fmt_s, dir);
-  size_t nsuites = 0, ncases = 0;
-  int line = 0;
-  for (char *save = NULL, *l = strtok_r(manifest, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-    line++;
-    if (l[0] == '#') continue;
-    char sha[65], file[256];
-    size_t cases;
-    if (sscanf(l, "%64s %zu %255s", sha, &cases, file) != 3) cli_usage_error(cmd, "%s:%d: bad MANIFEST line", mpath, line);
-    char path[PATH_MAX + 256], digest[65];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    size_t len;
-    char *textbuf = slurp(path, &len);
-    if (!textbuf) cli_usage_error(cmd, "%s: cannot read: %s", path, strerror(errno));
-    sha256_hex(textbuf, len, digest);
-    if (strcmp(digest, sha)) cli_usage_error(cmd, "%s: does not match its MANIFEST line %d", path, line);
-    vec_suite s;
-    char err[512];
-    if (vec_parse(textbuf, len, path, &s, err, sizeof err)) cli_usage_error(cmd, "%s", err);
-    free(textbuf);
-    char name[300];
-    snprintf(name, sizeof name, "%s.%s", s.name, export_format_ext((export_format)fmt));
-    if (write_file(out, name, (export_format)fmt, &s)) cli_usage_error(cmd, "%s/%s: cannot write: %s", out, name, strerror(errno));
-    fprintf(index, "%s\n  {\"file\": \"%s\", \"cases\": %zu, \"header\": ", nsuites ? "," : "", name, s.ncases);
-    export_header_json(index, &s);
-    fputc('}', index);
-    nsuites++;
-    ncases += s.ncases;
-    vec_suite_free(&s);
-  }
+  export_pass(cmd, dir, mpath, manifest, (export_format)fmt, out, index, &ncases);
   fputs("\n]}\n", index);
   if (fclose(index)) cli_usage_error(cmd, "%s: cannot write: %s", ipath, strerror(errno));
   free(manifest);

@@ -83,8 +83,24 @@ def main():
                         continue
                 assert got == want, "%s: %s differs from the .mxv cases" % (path, form)
             print("export --format %s reads back to the .mxv cases (%d suites)" % (form, len(by_name)))
+        export_refuses_a_tampered_tier(d)
         pip_install(d)
     return 0
+
+
+def export_refuses_a_tampered_tier(d):
+    """A file that does not match its MANIFEST: one line, exit 2, nothing written."""
+    tier = os.path.join(d, "tampered")
+    shutil.copytree(TIERS[0], tier)
+    victim = sorted(f for f in os.listdir(tier) if f.endswith(".mxv"))[-1]
+    with open(os.path.join(tier, victim), "a") as f:
+        f.write("00 00\n")
+    out = os.path.join(d, "tampered-out")
+    r = subprocess.run([MXC, "export", "--format", "json", "--vectors", tier, "-o", out], capture_output=True, text=True)
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1 and "does not match its MANIFEST" in lines[0], (r.returncode, r.stderr)
+    assert not os.path.exists(out), "export wrote files from a tier that failed its check"
+    print("export refuses a tampered tier:", lines[0].split(": ", 1)[1])
 
 
 def pip_install(d):
