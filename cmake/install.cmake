@@ -5,7 +5,8 @@
 #   P/include/mxconform/*.h        the public headers (mxref.h, target.h, ...)
 #   P/lib/pkgconfig/mxref.pc       pkg-config --cflags --libs mxref
 #   P/lib/cmake/mxconform/         find_package(mxconform): mxconform::mxref (shared),
-#                                  mxconform::mxref_static
+#                                  mxconform::mxref_static, mxconform::mxconform (the program,
+#                                  for a consumer's add_test)
 #   P/share/mxconform/vectors/     the committed golden vectors (smoke, standard)
 #   P/share/man/man1/mxconform.1
 # Every installed path is relative to P, so the tree can be moved after installing.
@@ -31,8 +32,8 @@ endforeach()
 target_link_libraries(mxref_shared PRIVATE Threads::Threads m)
 target_link_libraries(mxref_static INTERFACE Threads::Threads m)
 
-install(TARGETS mxconform RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(TARGETS mxref_shared mxref_static EXPORT mxconformTargets
+install(TARGETS mxconform mxref_shared mxref_static EXPORT mxconformTargets
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -49,4 +49,5 @@ fi
 "$cmake" --build "$tmp/cb" >/dev/null
 LD_LIBRARY_PATH="$p/lib" "$tmp/cb/consumer_shared" || fail "find_package program (mxconform::mxref) failed"
 "$tmp/cb/consumer_static" || fail "find_package program (mxconform::mxref_static) failed"
-echo "install: find_package(mxconform) builds (mxconform::mxref, mxconform::mxref_static) ok"
+(cd "$tmp/cb" && "${cmake%cmake}ctest" --output-on-failure >/dev/null) || fail "add_test(COMMAND mxconform::mxconform run) failed"
+echo "install: find_package(mxconform) builds (mxconform::mxref, mxconform::mxref_static) and tests with mxconform::mxconform ok"
