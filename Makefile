@@ -12,7 +12,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DMXC_WERROR=ON
 endif
 
-.PHONY: all deps configure build run test exhaustive bench fuzz sanitize peers clean
+.PHONY: all deps configure build run test exhaustive bench fuzz sanitize peers install clean
 
 all: build
 
@@ -56,6 +56,12 @@ peers: build
 # The test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 sanitize: deps
 	@sh scripts/sanitize.sh
+
+# Install mxconform, libmxref (static and shared), the headers, mxref.pc, the CMake package,
+# the vectors and the man page under PREFIX (DESTDIR honoured, for packaging).
+PREFIX ?= /usr/local
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD) $(OUT)

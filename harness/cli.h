@@ -59,6 +59,8 @@ int cmd_pack(int argc, char **argv);       /* harness/cmd_pack.c */
 int cmd_dot(int argc, char **argv);        /* harness/cmd_dot.c */
 int cmd_explain(int argc, char **argv);    /* harness/cmd_explain.c */
 int cmd_fuzz(int argc, char **argv);       /* harness/cmd_fuzz.c */
+int cmd_merge(int argc, char **argv);      /* harness/cmd_merge.c */
+int cmd_export(int argc, char **argv);     /* harness/cmd_export.c */
 
 /* Block proofs (harness/prove_blocks.c), run by `mxconform prove --op scale|quantize|pack`.
  * exhaustive: all 2^32 f32 amax values for the scale proof; otherwise sampled with

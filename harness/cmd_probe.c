@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "../oracle/oracle_dot.h"
 #include "cli.h"
 #include "probe.h"
@@ -256,11 +257,12 @@ static int error_ulps(const probe_case *pc, uint32_t got, double *exact_d, doubl
 
 static void usage(void) {
   printf("usage: mxconform probe dot [--target reference|lib:PATH|cmd:'COMMAND'] [--preset NAME]\n"
-         "                           [--fmt A[,B]] [--confirm N] [--seed S] [-o probe.json] [-v]\n"
+         "                           [--fmt A[,B]] [--confirm N] [--seed S] [-o probe.json] [-v] [-q]\n"
          "Fits the dot-product accumulation model of include/mxconform/dot.h to a target with\n"
          "feature-targeted probes, names the nearest preset, and confirms the fit on N random\n"
          "DotGenerals (default 100000) evaluated by libmxref under the fitted model.\n"
-         "--preset NAME emulates a preset as the target, in process. Exit 0 when every\n"
+         "--preset NAME emulates a preset as the target, in process. The confirmation shows progress\n"
+         "on standard error when it runs long; -q: none. Exit 0 when every\n"
          "confirmation case agrees bit for bit, 1 otherwise, 2 bad usage, 3 unusable target.\n");
 }
 
@@ -274,7 +276,7 @@ int cmd_probe(int argc, char **argv) {
   if (strcmp(argv[1], "dot")) cli_usage_error(cmd, "unknown probe '%s' (only 'dot' exists)", argv[1]);
   const char *tspec = NULL, *preset = NULL, *fmt = "mxfp8_e4m3", *outpath = NULL;
   uint64_t confirm = 100000, seed = 20260101;
-  int verbose = 0;
+  int verbose = 0, quiet = 0;
   for (int i = 2; i < argc; i++) {
     const char *v;
     if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) tspec = v;
@@ -284,6 +286,7 @@ int cmd_probe(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--seed"))) seed = cli_u64(cmd, "--seed", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "-o"))) outpath = v;
     else if (!strcmp(argv[i], "-v")) verbose = 1;
+    else if (!strcmp(argv[i], "-q")) quiet = 1; /* no progress lines */
     else if (!strcmp(argv[i], "--help")) {
       usage();
       return 0;
@@ -378,6 +381,8 @@ int cmd_probe(int argc, char **argv) {
   static double errs[MAXERR][2];
   size_t nerr = 0;
   int failed = 0;
+  progress pr;
+  progress_start(&pr, "probe dot: confirm", "DotGenerals", confirm, quiet);
   while (done < confirm) {
     size_t cnt = confirm - done < BATCH ? (size_t)(confirm - done) : BATCH;
     for (size_t i = 0; i < cnt; i++) probe_random_case((mx_block_fmt)fa, (mx_block_fmt)fb, &rng, &cs[i]);
@@ -391,6 +396,7 @@ int cmd_probe(int argc, char **argv) {
       int ok = probe_eval(&cs[i], &fit.model, &r) == MX_DOT_OK && probe_same(r, got[i]);
       agree += (uint64_t)ok;
       if (!ok && done + i - agree < 5) {
+        progress_hide(&pr);
         char cb[16] = "none";
         if (cs[i].has_c) snprintf(cb, sizeof cb, "%08x", cs[i].c);
         printf("  disagrees: case %llu (n=%u, C=%s): target %08x, fitted model %08x\n",
@@ -400,7 +406,9 @@ int cmd_probe(int argc, char **argv) {
         nerr++;
     }
     done += cnt;
+    progress_set(&pr, done);
   }
+  progress_finish(&pr);
   printf("confirm:  %llu of %llu random DotGenerals agree bit for bit (%.4f%%), %.1f s\n",
          (unsigned long long)agree, (unsigned long long)done, done ? 100.0 * (double)agree / (double)done : 0.0,
          now_s() - t0 - t_fit);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "progress.h"
 #include "../oracle/oracle_print.h"
 #include "cli.h"
 #include "mxconform/mxref.h"
@@ -464,7 +465,7 @@ int cmd_prove(int argc, char **argv) {
   const char *cmd = "prove";
   prove_cfg cfg = {0, 1000000, 100000, 20261123, 0, 1, 1};
   const char *src_s = NULL, *dst_s = "all", *round_s = NULL, *ovf_s = "all", *op = "all";
-  int knobs_sweep_on = 0;
+  int knobs_sweep_on = 0, quiet = 0;
   mx_convert_opts base;
   mx_convert_opts_default(&base);
   for (int i = 1; i < argc; i++) {
@@ -476,6 +477,7 @@ int cmd_prove(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--seed"))) cfg.seed = cli_u64(cmd, "--seed", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--jobs"))) cfg.jobs = (unsigned)cli_u64_max(cmd, "--jobs", v, 4096);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &cfg.shard_i, &cfg.shard_n);
+    else if (!strcmp(argv[i], "-q")) quiet = 1; /* no progress lines */
     else if ((v = cli_opt(cmd, argc, argv, &i, "--src"))) src_s = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--to"))) dst_s = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--round"))) round_s = v;
@@ -493,9 +495,10 @@ int cmd_prove(int argc, char **argv) {
       printf("usage: mxconform prove [--op convert|decode|knobs|scale|quantize|pack|blocks|all] [--exhaustive | --sample N] [--sr-sample N]\n"
              "         [--src f32,bf16,f16,f64|all] [--to e4m3,...|all] [--round rne,...|all] [--overflow sat,ovf|all]\n"
              "         [--knob NAME=VALUE]... [--knobs-sweep] [--seed S] [--shard i/n] [--jobs J] [--max-print N]\n"
-             "         [--path auto|scalar|avx2]\n"
+             "         [--path auto|scalar|avx2] [-q]\n"
              "Checks libmxref (the code path in use: --path, else MXREF_PATH, else the best this CPU runs)\n"
-             "against the MPFR oracle; prints one line per combination and a summary.\n"
+             "against the MPFR oracle; prints one line per combination and a summary. --exhaustive shows\n"
+             "progress (combinations done, rate, ETA) on standard error; -q: none.\n"
              "Exit status: 0 no differences, 1 differences, 2 bad usage.\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
@@ -519,6 +522,8 @@ int cmd_prove(int argc, char **argv) {
 
   double t0 = now();
   uint64_t total_checked = 0, total_diffs = 0, combos = 0;
+  progress pr; /* --exhaustive conversions: minutes to hours */
+  progress_start(&pr, "prove --exhaustive", "combinations", (uint64_t)ns * nd * nr * no, quiet || !cfg.exhaustive);
   printf("mxconform prove: %s, seed %" PRIu64 ", shard %u/%u, jobs %u, libmxref path %s\n",
          cfg.exhaustive ? "exhaustive" : "sampled", cfg.seed, cfg.shard_i, cfg.shard_n, cfg.jobs,
          mxref_path_name(mxref_get_path()));
@@ -539,6 +544,7 @@ int cmd_prove(int argc, char **argv) {
             c.o.overflow = (mx_overflow)ovfs[oi];
             double t1 = now();
             tally t = prove_combo(&c, &cfg);
+            progress_hide(&pr);
             char name[64], modes[32];
             snprintf(name, sizeof name, "cvt.%s.%s", mx_format(c.src)->name, mx_format(c.dst)->name);
             snprintf(modes, sizeof modes, "%s %s", mx_round_names[c.o.round], mx_overflow_names[c.o.overflow]);
@@ -548,8 +554,10 @@ int cmd_prove(int argc, char **argv) {
             total_checked += t.checked;
             total_diffs += t.diffs;
             combos++;
+            progress_add(&pr, 1);
           }
   }
+  progress_finish(&pr);
   if (block_op || !strcmp(op, "all")) {
     uint64_t checked = 0, d = prove_blocks(block_op ? op : "blocks", cfg.exhaustive, cfg.sample / 10 + 1, cfg.seed,
                                            cfg.jobs, &checked);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "gen.h"
 #include "run.h"
 #include "story.h"
@@ -135,18 +136,25 @@ static void print_families(const suite_list *L) {
 }
 
 static void run_all(const run_cfg *cfg, target *t, const mx_profile *profile, suite_list *L, run_totals *totals) {
+  progress pr; /* on stderr: stdout stays the story and the summary */
+  progress_start(&pr, "run", "suites", L->n, cfg->quiet);
   for (size_t i = 0; i < L->n; i++) {
     suite_run *r = &L->v[i];
     run_suite(t, r, profile);
     run_totals_add(totals, r);
-    if (!cfg->quiet && cfg->verbose && strcmp(r->status, "pass"))
+    if (!cfg->quiet && cfg->verbose && strcmp(r->status, "pass")) {
+      progress_hide(&pr);
       printf("%-40s %-14s %6zu cases %6zu failed%s%s\n", r->s.name, r->status, r->s.ncases, r->failed,
              r->msg[0] ? "  " : "", r->msg);
+    }
+    progress_add(&pr, 1);
   }
+  progress_finish(&pr);
 }
 
 int cmd_run(int argc, char **argv) {
-  run_cfg cfg = {"reference", "ocp", "standard", NULL, NULL, NULL, "", MXC_DEFAULT_SEED, 20, 10.0, 0, 0, 0, 0, 0, 0, argc, argv};
+  run_cfg cfg = {.target_spec = "reference", .profile_spec = "ocp", .tier = "standard", .seed = MXC_DEFAULT_SEED,
+                 .max_failures = 20, .timeout = 10.0, .argc = argc, .argv = argv};
   parse_options(argc, argv, &cfg);
   mx_profile profile;
   char err[1024];

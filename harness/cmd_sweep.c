@@ -5,6 +5,7 @@
  * so 2^32 inputs never cross a pipe as text; cmd: targets get ordinary `cvt` batches (slow:
  * use --shard). A crash or hang in a chunk is narrowed down to the input that caused it.
  * This file parses the options and prints; the engine is harness/sweep.c and target.c. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@
 #include "cli.h"
 #include "mxconform/profile.h"
 #include "reproduce.h"
+#include "progress.h"
 #include "sweep.h"
+#include "sweep_results.h"
 #include "target.h"
 
 static double now_s(void) {
@@ -23,33 +26,14 @@ static double now_s(void) {
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* The reproduce line of one mismatch: the same target on that one input (reproduce.h). */
-static void sweep_reproduce(const char *spec, const char *profile_spec, const mx_profile *p, const sweep_req *q,
-                            uint64_t bits, char *buf, size_t len) {
-  vec_suite s;
-  uint32_t rnd = 0;
-  vec_suite_init(&s);
-  s.op = OP_CVT;
-  s.src = q->src;
-  s.dst = q->dst;
-  s.round = q->round;
-  s.overflow = q->overflow;
-  s.knobs = *p;
-  s.knobs.o.elem = q->knobs;
-  vec_suite_shape(&s);
-  s.in = &bits;
-  s.rnd = &rnd;
-  s.ncases = 1;
-  reproduce_command(spec, profile_spec, &s, 0, buf, len);
-}
-
 int cmd_sweep(int argc, char **argv) {
   const char *cmd = "sweep";
-  const char *op = NULL, *target_spec = "reference", *profile_spec = "ocp";
+  const char *op = NULL, *target_spec = "reference", *profile_spec = "ocp", *out_path = NULL;
   const char *knob_args[64];
   int nknobs = 0;
   sweep_req q = {MX_F32, MX_E4M3, MX_RNE, MX_SAT, MX_CONVERT_OPTS_DEFAULT};
   unsigned shard_i = 0, shard_n = 1, show = 10;
+  int quiet = 0;
   double timeout = 60;
   for (int i = 1; i < argc; i++) {
     const char *v;
@@ -68,15 +52,21 @@ int cmd_sweep(int argc, char **argv) {
       knob_args[nknobs++] = v;
     } else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &shard_i, &shard_n);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "-o"))) out_path = v;
+    else if (!strcmp(argv[i], "-q")) quiet = 1;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--show"))) show = (unsigned)cli_u64_max(cmd, "--show", v, 1000000);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) timeout = (double)cli_u64_max(cmd, "--timeout", v, 3600);
     else if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform sweep --op cvt.SRC.DST [--round rne|rna|rtz|rup|rdn] [--overflow sat|ovf]\n"
              "         [--profile ocp|NAME|FILE] [--knob NAME=VALUE]...\n"
-             "         [--target reference|lib:PATH.so|cmd:'COMMAND'] [--shard i/n] [--show N] [--timeout S]\n"
+             "         [--target reference|lib:PATH.so|cmd:'COMMAND'] [--shard i/n] [--show N] [--timeout S] [-o FILE] [-q]\n"
              "Every input of SRC (f32: 2^32, bf16/f16: 2^16) through the target, compared with libmxref\n"
              "under the profile's scalar knobs (default ocp), changed by any --knob (round and overflow:\n"
              "--round, --overflow). The built-in reference target follows the same knobs.\n"
+             "--shard i/n (0 <= i < n) sweeps the i-th of n contiguous input ranges: [S/n*i, S/n*(i+1)) of\n"
+             "the S inputs, the last shard up to S; the same split on every machine. -o FILE writes a\n"
+             "results.json (harness/RESULTS.md) whose shards `mxconform merge` combines. Progress (done,\n"
+             "rate, ETA) goes to standard error on long sweeps; -q: none.\n"
              "Exit status: 0 no mismatch, 1 mismatches, 2 bad usage, 3 target unusable.\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
@@ -115,7 +105,13 @@ int cmd_sweep(int argc, char **argv) {
   memset(&tally, 0, sizeof tally);
   double t0 = now_s();
   uint64_t failed_chunks = 0;
-  failed_chunks = target_sweep(t, &q, lo, hi, &tally);
+  progress pr; /* in 256 steps, each a target_sweep of its own */
+  progress_start(&pr, op, "inputs", hi - lo, quiet);
+  for (uint64_t a = lo, step = space / 256 > 256 ? space / 256 : 256; a < hi; a = hi - a > step ? a + step : hi) {
+    failed_chunks += target_sweep(t, &q, a, hi - a > step ? a + step : hi, &tally);
+    progress_set(&pr, (hi - a > step ? a + step : hi) - lo);
+  }
+  progress_finish(&pr);
   double wall = now_s() - t0;
   if (tally.unsupported && !tally.checked) {
     printf("sweep %s %s %s: target %s does not support this conversion (nothing was checked)\n", op,
@@ -141,6 +137,8 @@ int cmd_sweep(int argc, char **argv) {
   if (tally.unreproduced)
     printf("  FLAKY: the target crashed, hung or answered badly on %" PRIu64 " attempts that no retry reproduced\n",
            tally.unreproduced);
+  sweep_outcome so = {&q, &profile, profile_spec, t, target_spec, shard_i, shard_n, lo, hi, &tally, failed_chunks, wall, show, argc, argv};
+  if (out_path && sweep_results_write(out_path, &so)) cli_usage_error(cmd, "%s: cannot write: %s", out_path, strerror(errno));
   target_close(t);
   return tally.mismatches || tally.unreproduced ? MXC_EXIT_FAIL : MXC_EXIT_OK;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "version.h"
 
 
 typedef struct command {
@@ -26,6 +27,8 @@ static const command k_commands[] = {
   {"sweep", cmd_sweep, "every input of one conversion of a target vs the reference: sweep --op cvt.f32.e4m3 --target T"},
   {"probe", cmd_probe, "fingerprint a target's dot-product accumulation: probe dot --target T | --preset NAME"},
   {"fuzz", cmd_fuzz, "structured fuzzing of a target, findings shrunk: fuzz --target T [--ops cvt,dot] [--seconds N [--cpu]]"},
+  {"merge", cmd_merge, "combine the results.json files of a run's shards: merge A.json B.json ... -o ALL.json"},
+  {"export", cmd_export, "golden vectors for other test frameworks: export --format json|csv|c-header [--tier T] -o DIR"},
   {"prove", cmd_prove, "reference vs oracle proofs: prove [--exhaustive | --sample N] [--src f32] [--to e4m3] [--shard i/n]"},
   {NULL, NULL, NULL},
 };
@@ -33,7 +36,7 @@ static const command k_commands[] = {
 static void usage(FILE *f) {
   fprintf(f, "usage: mxconform COMMAND [options]\n\ncommands:\n");
   for (const command *c = k_commands; c->name; c++) fprintf(f, "  %-9s %s\n", c->name, c->summary);
-  fprintf(f, "\n'mxconform COMMAND --help' describes a command. Exit status: 0 pass, 1 failures, 2 bad usage.\n");
+  fprintf(f, "\n'mxconform COMMAND --help' describes a command; 'mxconform --version [--json]' the versions.\nExit status: 0 pass, 1 failures, 2 bad usage or refused input, 3 target unusable (README.md, \"Exit status\").\n");
 }
 
 int main(int argc, char **argv) {
@@ -45,6 +48,8 @@ int main(int argc, char **argv) {
     usage(stdout);
     return MXC_EXIT_OK;
   }
+  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
+    return version_print(stdout, argc > 2 && !strcmp(argv[2], "--json"));
   for (const command *c = k_commands; c->name; c++)
     if (!strcmp(argv[1], c->name)) return c->run(argc - 1, argv + 1);
   fprintf(stderr, "mxconform: unknown command '%s' (try 'mxconform --help')\n", argv[1]);

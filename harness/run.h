@@ -47,6 +47,7 @@ typedef struct run_cfg {
   unsigned show; /* --show N: failures the story shows per suite */
   int verbose;   /* -v */
   unsigned shard_i, shard_n; /* --shard i/n; shard_n 0: no sharding */
+  char vectors_dir[2048];    /* the tier directory read (empty: generated in memory) */
   int argc;
   char **argv;
 } run_cfg;

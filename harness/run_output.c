@@ -15,6 +15,7 @@
 #include "expect.h"
 #include "reproduce.h"
 #include "run.h"
+#include "version.h"
 
 /* ---- output helpers ------------------------------------------------------------------- */
 
@@ -157,8 +158,11 @@ static void json_head(FILE *f, const run_report *rep) {
   time_t now = time(NULL);
   char ts[32];
   strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-  fprintf(f, "{\n  \"schema\": \"mxconform-results/1\",\n  \"tool\": {\"name\": \"mxconform\", \"version\": \"0.1.0\"},\n");
-  fprintf(f, "  \"target\": {\"spec\": ");
+  fprintf(f, "{\n  \"schema\": \"%s\",\n  \"tool\": {\"name\": \"mxconform\", \"version\": \"%s\"},\n",
+          MXC_RESULTS_SCHEMA, MXC_VERSION);
+  fprintf(f, "  \"versions\": ");
+  version_json(f, cfgp->vectors_dir[0] ? cfgp->vectors_dir : NULL);
+  fprintf(f, ",\n  \"target\": {\"spec\": ");
   json_str(f, target_spec(t));
   fprintf(f, ", \"kind\": \"%s\", \"name\": ", target_kind(t));
   json_str(f, target_name(t));
@@ -457,8 +461,8 @@ char *run_junit(const run_report *rep, size_t *len) {
 char *run_results_json_error(const run_cfg *cfg, const mx_profile *profile, const char *err, size_t *len) {
   char *buf = NULL;
   FILE *f = open_memstream(&buf, len);
-  fprintf(f, "{\n  \"schema\": \"mxconform-results/1\",\n  \"tool\": {\"name\": \"mxconform\", \"version\": \"0.1.0\"},\n"
-             "  \"target\": {\"spec\": ");
+  fprintf(f, "{\n  \"schema\": \"%s\",\n  \"tool\": {\"name\": \"mxconform\", \"version\": \"%s\"},\n"
+             "  \"target\": {\"spec\": ", MXC_RESULTS_SCHEMA, MXC_VERSION);
   json_str(f, cfg->target_spec);
   fprintf(f, "},\n  \"profile\": {\"name\": ");
   json_str(f, profile->name);

@@ -12,11 +12,9 @@
 #include "expect.h"
 #include "gen.h"
 #include "run.h"
+#include "version.h"
 #include "sha256.h"
 
-#ifndef MXC_VECTORS_DIR
-#define MXC_VECTORS_DIR "vectors"
-#endif
 
 #define BATCH 1024
 
@@ -264,7 +262,8 @@ void run_load_suites(run_cfg *cfg, const mx_profile *profile, suite_list *L) {
     char dir[2048];
     static char tier[32];
     if (cfg->vectors) snprintf(dir, sizeof dir, "%s", cfg->vectors);
-    else snprintf(dir, sizeof dir, "%s/%s", MXC_VECTORS_DIR, cfg->tier);
+    else snprintf(dir, sizeof dir, "%s/%s", version_vectors_root(), cfg->tier);
+    snprintf(cfg->vectors_dir, sizeof cfg->vectors_dir, "%s", dir);
     load_dir(dir, cfg->suites, L, tier, sizeof tier);
     /* with --vectors, the files' own tier is the run's (results.json "tier") */
     if (cfg->vectors && tier[0]) {

@@ -1,6 +1,7 @@
 /* The sweep engine (sweep.h): tallies of a target's codes against libmxref, itself proven
  * equal to the oracle by `make exhaustive`. Used by `mxconform sweep` (cmd_sweep.c) and by
  * the targets' sweep paths (target.c). */
+#include "reproduce.h"
 #include "sweep.h"
 
 #include "mxconform/mxref.h"
@@ -43,3 +44,22 @@ void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t 
   }
 }
 
+/* The reproduce line of one mismatch: the same target on that one input (reproduce.h). */
+void sweep_reproduce(const char *spec, const char *profile_spec, const mx_profile *p, const sweep_req *q,
+                     uint64_t bits, char *buf, size_t len) {
+  vec_suite s;
+  uint32_t rnd = 0;
+  vec_suite_init(&s);
+  s.op = OP_CVT;
+  s.src = q->src;
+  s.dst = q->dst;
+  s.round = q->round;
+  s.overflow = q->overflow;
+  s.knobs = *p;
+  s.knobs.o.elem = q->knobs;
+  vec_suite_shape(&s);
+  s.in = &bits;
+  s.rnd = &rnd;
+  s.ncases = 1;
+  reproduce_command(spec, profile_spec, &s, 0, buf, len);
+}

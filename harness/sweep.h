@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "mxconform/knobs.h"
+#include "mxconform/profile.h"
 #include "target.h"
 
 typedef struct sweep_req {
@@ -44,5 +45,10 @@ void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t 
 int target_parse_sweep_answer(const char *a, const char *end, sweep_tally *tally);
 /* Sweep inputs [lo, hi) of the target; returns the number of inputs that crashed/hung it. */
 uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally);
+
+/* The reproduce line of one mismatch (input `bits`): the same target on that one input under
+ * the sweep's knobs (reproduce.h), for the terminal and sweep -o. */
+void sweep_reproduce(const char *spec, const char *profile_spec, const mx_profile *p, const sweep_req *q,
+                     uint64_t bits, char *buf, size_t len);
 
 #endif

@@ -10,6 +10,9 @@ set -eu
 # python3-matplotlib) are found by CMake / the tests and skipped when absent.
 required="cmake make gcc libc6-dev libmpfr-dev libgmp-dev python3"
 extra="${MXC_EXTRA_PACKAGES:-}"
+# Optional, installed when root (their tests skip without them): GNU parallel (the sharded
+# sweep test), pkg-config (the install test's pkg-config half).
+[ "$(id -u)" = 0 ] && extra="$extra parallel pkg-config"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "deps: dpkg-query not found (not Debian?); assuming $required are installed" >&2
