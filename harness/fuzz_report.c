@@ -294,13 +294,17 @@ static int save_one(const char *dir, const fuzz_cfg *c, const fuzz_finding *fd, 
            (unsigned long long)c->seed, number, fd->kind);
   s.seed = c->seed;
   s.knobs = c->profile;
+  /* the suite is named like its file (run checks '# suite:' against the file name) */
+  char sname[sizeof s.name];
+  snprintf(sname, sizeof sname, "f%zu.%s", number, fd->s.name);
+  snprintf(s.name, sizeof s.name, "%s", sname);
   char *text = NULL, name[300], path[4400], sha[65];
   size_t len = 0;
   FILE *m = open_memstream(&text, &len);
   if (!m) abort();
   vec_write(m, &s);
   fclose(m);
-  snprintf(name, sizeof name, "f%zu.%s.mxv", number, s.name);
+  snprintf(name, sizeof name, "%s.mxv", s.name);
   snprintf(path, sizeof path, "%s/%s", dir, name);
   FILE *f = fopen(path, "wb");
   int bad = !f || fwrite(text, 1, len, f) != len;
