@@ -6,6 +6,8 @@
 # `scripts/peers.sh check` (Python 3 standard library). Included by tests/CMakeLists.txt.
 add_subdirectory(${PROJECT_SOURCE_DIR}/targets/llvm-apfloat ${CMAKE_BINARY_DIR}/targets/llvm-apfloat)
 add_subdirectory(${PROJECT_SOURCE_DIR}/targets/cuda-host ${CMAKE_BINARY_DIR}/targets/cuda-host)
+# ml_dtypes' C++ headers (../shared/thirdparty/ml_dtypes or -DMXC_ML_DTYPES_DIR) + Eigen 3.4
+add_subdirectory(${PROJECT_SOURCE_DIR}/targets/ml-dtypes ${CMAKE_BINARY_DIR}/targets/ml-dtypes)
 # targets/cuda-device: the same conversions run as CUDA kernels, and the MXFP8 dot on the
 # tensor cores; built where CMake finds nvcc (-DMXC_CUDA_DEVICE=OFF skips it), run only with a GPU.
 add_subdirectory(${PROJECT_SOURCE_DIR}/targets/cuda-device ${CMAKE_BINARY_DIR}/targets/cuda-device)
