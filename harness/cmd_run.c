@@ -226,7 +226,7 @@ static void run_suite(target *t, suite_run *r, const mx_profile *p) {
   if (r->counts[T_CRASH]) r->status = "crash";
   else if (r->counts[T_TIMEOUT]) r->status = "timeout";
   else if (r->counts[T_PROTOCOL]) r->status = "protocol-error";
-  else if (r->failed || r->counts[T_ERROR]) r->status = "fail";
+  else if (r->failed || r->counts[T_ERROR] || r->counts[T_REFUSED]) r->status = "fail"; /* refused: a divergence */
   else if (r->counts[T_UNSUPPORTED] == s->ncases && s->ncases) r->status = "unsupported";
   else r->status = "pass";
   r->seconds = now_s() - t0;
@@ -629,10 +629,14 @@ int cmd_run(int argc, char **argv) {
               : !strcmp(st, "timeout") ? 4 : 5;
     totals[idx]++;
     totals[6] += r->s.ncases;
-    totals[7] += r->failed + r->counts[T_CRASH] + r->counts[T_TIMEOUT] + r->counts[T_PROTOCOL] + r->counts[T_ERROR];
-    if (!cfg.quiet && strcmp(st, "pass"))
-      printf("%-40s %-14s %6zu cases %6zu failed%s%s\n", r->s.name, st, r->s.ncases, r->failed, r->msg[0] ? "  " : "",
-             r->msg);
+    totals[7] += r->failed + r->counts[T_CRASH] + r->counts[T_TIMEOUT] + r->counts[T_PROTOCOL] + r->counts[T_ERROR] +
+                 r->counts[T_REFUSED];
+    if (!cfg.quiet && strcmp(st, "pass")) {
+      char ref[48] = ""; /* refused cases: their own class, beside the failed ones */
+      if (r->counts[T_REFUSED]) snprintf(ref, sizeof ref, " %6zu refused", r->counts[T_REFUSED]);
+      printf("%-40s %-14s %6zu cases %6zu failed%s%s%s\n", r->s.name, st, r->s.ncases, r->failed, ref,
+             r->msg[0] ? "  " : "", r->msg);
+    }
   }
 
   /* profile detection: which knob values explain the failures */
@@ -689,7 +693,10 @@ int cmd_run(int argc, char **argv) {
          target_version(t), profile.name, cfg.tier, (unsigned long long)cfg.seed);
   printf("  suites %zu: pass %zu, fail %zu, unsupported %zu, crash %zu, timeout %zu, protocol-error %zu\n", L.n,
          totals[0], totals[1], totals[2], totals[3], totals[4], totals[5]);
-  printf("  cases %zu, failed %zu; %.1fs\n", totals[6], totals[7], wall);
+  size_t refused = 0; /* cases the library refused (raised on): their own class (PROTOCOL.md) */
+  for (size_t i = 0; i < L.n; i++) refused += L.v[i].counts[T_REFUSED];
+  if (refused) printf("  cases %zu, failed %zu (%zu of them refused by the target); %.1fs\n", totals[6], totals[7], refused, wall);
+  else printf("  cases %zu, failed %zu; %.1fs\n", totals[6], totals[7], wall);
   printf("  profile: %s\n", summary);
   printf("VERDICT: %s\n", verdict_fail ? "FAIL" : "PASS");
 
@@ -747,9 +754,9 @@ int cmd_run(int argc, char **argv) {
       fprintf(f, "}, \"params\": {");
       if (s->op == OP_CVT) fprintf(f, "\"round\": \"%s\", \"overflow\": \"%s\"", mx_round_names[s->round], mx_overflow_names[s->overflow]);
       fprintf(f, "}, \"status\": \"%s\", \"cases\": %zu, \"passed\": %zu, \"failed\": %zu, \"dontcare\": %zu, "
-                 "\"unsupported\": %zu, \"crashed\": %zu, \"timed_out\": %zu, \"protocol_errors\": %zu, \"seconds\": %.4f",
+                 "\"unsupported\": %zu, \"crashed\": %zu, \"timed_out\": %zu, \"protocol_errors\": %zu, \"refused\": %zu, \"seconds\": %.4f",
               r->status, s->ncases, r->passed, r->failed, r->dontcare, r->counts[T_UNSUPPORTED], r->counts[T_CRASH],
-              r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->seconds);
+              r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->counts[T_REFUSED], r->seconds);
       if (r->msg[0]) {
         fprintf(f, ", \"message\": ");
         json_str(f, r->msg);

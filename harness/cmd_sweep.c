@@ -154,6 +154,11 @@ int cmd_sweep(int argc, char **argv) {
            "--overflow %s%s --impl oracle 0x%0*" PRIx64 "\n",
            mx_format(q.src)->bits / 4, tally.first[i].bits, tally.first[i].expected, tally.first[i].actual, s1, s2,
            mx_round_names[q.round], mx_overflow_names[q.overflow], kf, mx_format(q.src)->bits / 4, tally.first[i].bits);
+  if (tally.mismatches > tally.nfirst && show > tally.nfirst)
+    printf("  (--show %u: only the first %u mismatches are kept; the counts above are complete)\n", show, tally.nfirst);
+  if (tally.refused)
+    printf("  %" PRIu64 " inputs refused by the target (the library raised: its answer, counted as mismatches, actual 0x200)\n",
+           tally.refused);
   if (failed_chunks) printf("  %" PRIu64 " inputs crashed or hung the target (counted as mismatches, actual 0x100)\n", failed_chunks);
   target_close(t);
   return tally.mismatches ? MXC_EXIT_FAIL : MXC_EXIT_OK;
