@@ -162,6 +162,62 @@ def exact_bits(src, value):
     return (sign << (ebits + mbits)) | (field << mbits) | (mant & ((1 << mbits) - 1))
 
 
+def source_array(src, bits):
+    """NumPy: source bit patterns (any integer array) -> their exact values as float64
+    (float32 for f32/bf16/f16 sources would do too; f64 keeps one code path)."""
+    import numpy as np
+    b = np.asarray(bits, dtype=np.uint64)
+    with np.errstate(all="ignore"):
+        if src == "f32":
+            return b.astype(np.uint32).view(np.float32).astype(np.float64)
+        if src == "bf16":
+            return (b.astype(np.uint32) << np.uint32(16)).view(np.float32).astype(np.float64)
+        if src == "f16":
+            return b.astype(np.uint16).view(np.float16).astype(np.float64)
+        return b.view(np.float64)
+
+
+# The NaN / Inf codes of the value-level re-encoding below (None: the format has none).
+_NAN_CODE = {"e4m3": 0x7F, "e5m2": 0x7E, "e8m0": 0xFF}
+_INF_CODE = {"e5m2": 0x7C}
+
+
+def encode_values(dst, values):
+    """NumPy: values a library handed back as floats (it works on values, not codes) ->
+    (codes, nocode): the exact code of each value; nocode marks values that are no value of
+    `dst` (off the grid, or Inf/NaN where the format has none). A NaN becomes the format's
+    positive quiet NaN with the NaN's sign bit (E4M3 0x7F, E5M2 0x7E) and +Inf 0x7C: a
+    value-level library defines no NaN payload, so the NaN code is the adapter's choice and
+    says nothing about the library."""
+    import numpy as np
+    f = fmt(dst)
+    v = np.asarray(values, dtype=np.float64)
+    neg = np.signbit(v) & bool(f.sign_bit)
+    mag = np.abs(v)
+    grid_v = np.array([float(g) for g, _ in f.grid])
+    grid_c = np.array([c for _, c in f.grid], dtype=np.int64)
+    with np.errstate(all="ignore"):
+        i = np.clip(np.searchsorted(grid_v, mag), 0, len(grid_v) - 1)
+    on_grid = grid_v[i] == mag
+    codes = grid_c[i]
+    if dst == "int8":
+        codes = np.where(neg, (-codes) & 0xFF, codes)
+    else:
+        codes = codes | np.where(neg, f.sign_bit, 0)
+    nocode = ~on_grid
+    if dst == "int8":  # -2.0 (0x80) has no positive twin on the grid
+        m2 = neg & (mag == 2.0)
+        codes, nocode = np.where(m2, 0x80, codes), nocode & ~m2
+    isnan, isinf = np.isnan(v), np.isinf(v)
+    if dst in _NAN_CODE:
+        codes = np.where(isnan, _NAN_CODE[dst] | np.where(np.signbit(v), f.sign_bit, 0), codes)
+        nocode &= ~isnan
+    if dst in _INF_CODE:
+        codes = np.where(isinf, _INF_CODE[dst] | np.where(neg, f.sign_bit, 0), codes)
+        nocode &= ~isinf
+    return np.where(nocode, 0, codes).astype(np.int64), nocode
+
+
 def float_of_f64_bits(bits):
     return struct.unpack("<d", struct.pack("<Q", bits))[0]
 
