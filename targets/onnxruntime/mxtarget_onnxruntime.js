@@ -114,6 +114,10 @@ async function backTable(dst) {
     if (!best || shared < best.shared) best = { elem, View, t, shared };
     if (!shared) break;
   }
+  if (best.elem === T.FLOAT16) { // a direct table for the 16-bit back type: sweeps run through it
+    best.lut = new Int16Array(65536).fill(-1);
+    for (const [b, c] of best.t) if (c !== null) best.lut[b] = c;
+  }
   if (best.shared) process.stderr.write(`mxtarget_onnxruntime: ${dst}: ${best.shared} results stand for several codes each (answered '!' where met)\n`);
   backTables[dst] = best;
   return best;
@@ -144,11 +148,14 @@ async function convert(src, dst, rnd, ovf, bitsArr) {
   else feed = new ort.Tensor('float64', new Float64Array(BigUint64Array.from(bitsArr, BigInt).buffer), [n]);
   const r = await s.run({ X: feed });
   const out = new back.View(r.Y.data.buffer, r.Y.data.byteOffset, n);
-  const t = back.t;
-  const codes = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = t.get(out[i]);
-    codes[i] = c === undefined ? -1 : c; // -1: no code gives these bits (cannot happen for a round trip)
+  const codes = new Int16Array(n); // -1: no code gives these bits (cannot happen for a round trip) or several do
+  if (back.lut) {
+    for (let i = 0; i < n; i++) codes[i] = back.lut[out[i]];
+  } else {
+    for (let i = 0; i < n; i++) {
+      const c = back.t.get(out[i]);
+      codes[i] = c === undefined || c === null ? -1 : c;
+    }
   }
   return codes;
 }
@@ -161,7 +168,7 @@ function hexv(t, w) {
   if (v >> BigInt(w)) throw new Error(`'${t}' is not a ${w}-bit pattern`);
   return w > 32 ? v : Number(v);
 }
-const field = (c) => (c === null || c < 0 ? '!' : c.toString(16));
+const field = (c) => (c < 0 ? '!' : c.toString(16));
 
 async function answer(line) {
   const f = line.split(' ');
@@ -177,7 +184,7 @@ async function answer(line) {
     const vals = f.slice(6).map((v) => hexv(v, WIDTH[src]));
     if (vals.length !== Number(f[5])) throw new Error('bad count');
     const codes = await convert(src, dst, rnd, ovf, vals);
-    return codes === null ? 'unsupported' : 'ok' + codes.map((c) => ' ' + field(c)).join('');
+    return codes === null ? 'unsupported' : 'ok' + Array.from(codes, (c) => ' ' + field(c)).join('');
   }
   if (f[0] === 'cvtrange' && f.length === 7) {
     const [src, dst, rnd, ovf] = f.slice(1, 5);
@@ -193,7 +200,7 @@ async function answer(line) {
     const hex = '0123456789abcdef';
     for (let i = 0; i < n; i++) {
       const c = codes[i];
-      if (c === null || c < 0) { b[2 * i] = 33; b[2 * i + 1] = 33; } else { b[2 * i] = hex.charCodeAt(c >> 4); b[2 * i + 1] = hex.charCodeAt(c & 15); }
+      if (c < 0) { b[2 * i] = 33; b[2 * i + 1] = 33; } else { b[2 * i] = hex.charCodeAt(c >> 4); b[2 * i + 1] = hex.charCodeAt(c & 15); }
     }
     return 'ok ' + b.toString('latin1');
   }
