@@ -38,6 +38,7 @@ Exit status 3 with one line on stderr when gfloat or NumPy does not import. gflo
 NumPy-only stand-in) is put on sys.path.
 """
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -72,6 +73,25 @@ def _default_dir():
     return os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "thirdparty", "gfloat", "src"))
 
 
+def _version(gfloat):
+    """gfloat has no __version__: the installed distribution's, else its checkout's pyproject.toml."""
+    try:
+        import importlib.metadata
+        return importlib.metadata.version("gfloat")
+    except Exception:
+        pass
+    try:
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(gfloat.__file__))))
+        with open(os.path.join(root, "pyproject.toml")) as f:
+            for line in f:
+                m = re.match(r'version\s*=\s*"([^"]+)"', line)
+                if m:
+                    return m.group(1)
+    except OSError:
+        pass
+    return "?"
+
+
 ROUND = {"rne": "TiesToEven", "rna": "TiesToAway", "rtz": "TowardZero", "rup": "TowardPositive",
          "rdn": "TowardNegative"}
 ELEMENT_INFO = {"e4m3": "format_info_ocp_e4m3", "e5m2": "format_info_ocp_e5m2", "e2m3": "format_info_ocp_e2m3",
@@ -87,7 +107,7 @@ class GfloatBackend(mxproto.Backend):
         self.api, self.srbits = api, srbits
         self.sr_mode = gfloat.RoundMode[sr_mode]
         self.version = "%s (%s API, sr=%s/%d bits) from %s" % (
-            getattr(gfloat, "__version__", "?"), api, sr_mode, srbits, where)
+            _version(gfloat), api, sr_mode, srbits, where)
 
     def _fi(self, name):
         return getattr(self.g.formats, ELEMENT_INFO[name])
