@@ -18,7 +18,7 @@
 //            them). Where no BACK tells two codes apart, such a result is answered `!` with
 //            that reason on stderr once: never guessed.
 // Destinations: e4m3 -> FLOAT8E4M3FN, e5m2 -> FLOAT8E5M2, e8m0 -> FLOAT8E8M0 (opset 24:
-// round_mode up -> rup, down -> rdn, nearest -> rne?/rna? measured, see below).
+// round_mode up -> rup, down -> rdn, nearest -> rna, as measured; see ROUND_E8M0).
 // sat -> saturate=1, ovf -> saturate=0. Rounding: the FP8 casts round to nearest even
 // (the ONNX spec); only `rne` is claimed for e4m3/e5m2. FLOAT4E2M1 has no CPU kernel:
 // e2m1 is unsupported, so are FP6 and INT8 (no such ONNX types), quantize/dequantize/pack/dot.
@@ -71,7 +71,10 @@ const tensor = (name, elem, n, raw) => msg(fInt(1, n), fInt(2, elem), fBytes(8, 
 // ---- formats ----------------------------------------------------------------------------
 const DST = { e4m3: T.F8E4M3FN, e5m2: T.F8E5M2, e8m0: T.F8E8M0 };
 const SRC = { f32: 'float32', f16: 'float16', f64: 'float64', bf16: 'bf16' };
-const ROUND_E8M0 = { rup: 'up', rdn: 'down', rne: 'nearest' };
+// Measured (2.5, 3.0, 3.5, 1.5000001): 'up' is ceil, 'down' floor, 'nearest' nearest with ties
+// away from zero (up; E8M0 has no negatives). float8.h's RoundMode comments say otherwise
+// (reports/peers/README.md findings). No E8M0 mode rounds ties to even: rne is unsupported.
+const ROUND_E8M0 = { rup: 'up', rdn: 'down', rna: 'nearest' };
 const sessions = new Map();
 async function session(keyText, build) {
   if (!sessions.has(keyText)) sessions.set(keyText, await ort.InferenceSession.create(build()));
