@@ -580,6 +580,105 @@ def cell_text(c):
     return "%d/%d pass" % (p, a) + ("" if a == t else " (%d unsupp.)" % (t - a))
 
 
+
+# ---- findings: each divergence class of a peer, one concrete input, classified -------------
+# (peer, divergence, (src, dst, round, overflow, input bits), class, where in the library).
+# The report asks the oracle (ocp) and the peer itself for the expected and actual codes at
+# generation time: nothing here is a typed-in result. Classes: "knob" (a legitimate choice a
+# profile names today), "conditional knob" / "missing knob" (a legitimate choice profiles cannot
+# say yet: issue 15 item 3), "suspected bug" (with the source line), "binding" (not the library).
+TP = "../shared/thirdparty/"
+FINDINGS = [
+    ("ml_dtypes", "NaN into FP4/FP6 becomes a zero of the other sign", ("f32", "e2m1", "rne", "sat", 0x7fc00000),
+     "knob nan_finite=inverted-zero", TP + "ml_dtypes/ml_dtypes/include/mxfloat.h:259 (quiet_NaN() is -0), float8.h:1375 (negated for -NaN)"),
+    ("ml_dtypes", "Inf under saturation keeps the special (E4M3: NaN)", ("f32", "e4m3", "rne", "sat", 0x7f800000),
+     "knob inf_sat=special", TP + "ml_dtypes/ml_dtypes/include/float8.h:1371 (isinf returns infinity() whatever kSaturate)"),
+    ("ml_dtypes", "truncation (rtz) overflows to NaN/Inf instead of the largest finite value", ("f32", "e4m3", "rtz", "ovf", 0x7f7ffffe),
+     "suspected bug (IEEE 754 7.4: roundTowardZero overflow gives the largest finite number)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1505"),
+    ("ml_dtypes", "E8M0 ties round up (the implicit bit is taken as the last place)", ("f32", "e8m0", "rne", "sat", 0x01400000),
+     "missing knob (E8M0 has no significand bit: what 'even' means is a gap)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1266 (RoundBitsToNearestEven, used at :1466)"),
+    ("ml_dtypes", "E8M0 of zero: NaN without saturation, 0x00 with it", ("f32", "e8m0", "rne", "ovf", 0x0),
+     "conditional knob (e8m0_zero = nan when ovf, min when sat)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1383"),
+    ("ml_dtypes", "E8M0 of a negative: NaN without saturation, 0x00 with it", ("f32", "e8m0", "rtz", "sat", 0xc0400000),
+     "conditional knob (e8m0_neg = nan when ovf, min when sat)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1394"),
+    ("gfloat", "every NaN result is code 0xFF (sign bit set), E4M3 and E5M2", ("f32", "e4m3", "rne", "sat", 0x7fc00000),
+     "missing knob value (nan_sign = always-set; e5m2_nan=allones covers E5M2 only)", TP + "gfloat/src/gfloat/types.py:309 (code_of_nan = 2^k - 1)"),
+    ("gfloat", "non-saturating E4M3 overflow is 0xFF whatever the sign", ("f32", "e4m3", "rne", "ovf", 0x43e80001),
+     "missing knob value (as above)", TP + "gfloat/src/gfloat/encode_ndarray.py:48"),
+    ("gfloat", "NaN into FP4/FP6/INT8: the vectorised API asserts (the scalar one raises ValueError)", ("f32", "e2m1", "rne", "sat", 0x7fc00000),
+     "refused (documented: the format cannot hold a NaN); the assert is a suspected bug", TP + "gfloat/src/gfloat/encode_ndarray.py:41 (assert), round.py:81 (ValueError)"),
+    ("gfloat", "overflow without saturation into FP4/FP6 raises", ("f32", "e2m1", "rne", "ovf", 0x7f7fffff),
+     "refused (documented Raises)", TP + "gfloat/src/gfloat/round_ndarray.py:217"),
+    ("gfloat", "E8M0 of a tiny input: round_ndarray leaves a value below 2^-127, encode_ndarray gives no code", ("f32", "e8m0", "rne", "sat", 0x1),
+     "suspected bug (no clamp to E8M0's smallest value: has_subnormals is False)", TP + "gfloat/src/gfloat/round_ndarray.py:118 (expval clamp only with subnormals)"),
+    ("gfloat", "E8M0 of a negative: encode_ndarray gives 2^64-1, no code", ("f32", "e8m0", "rtz", "sat", 0xc0400000),
+     "suspected bug (unsigned format, negative input)", TP + "gfloat/src/gfloat/encode_ndarray.py:30-56"),
+    ("microxcaling", "just under a half-way point rounds up: floor(|x| + 0.5) in FP32 rounds the sum", ("f32", "e2m1", "rne", "sat", 0x3e7fffff),
+     "suspected bug", TP + "microxcaling/mx/elemwise_ops.py:66-68 (_round_mantissa 'even'), :63 ('nearest')"),
+    ("microxcaling", "-0 becomes +0 (torch.sign(-0) is 0)", ("f32", "e4m3", "rne", "sat", 0x80000000),
+     "suspected bug (MX/OFP8 keep the sign of zero)", TP + "microxcaling/mx/elemwise_ops.py:59-68"),
+    ("microxcaling", "Inf into FP6/FP4 stays Inf (no code), even with saturate_normals", ("f32", "e2m3", "rne", "sat", 0x7f800000),
+     "suspected bug (the formats have no Inf)", TP + "microxcaling/mx/elemwise_ops.py:161"),
+    ("microxcaling", "INT8 is symmetric (-2.0 never produced)", ("f32", "int8", "rne", "sat", 0xc0000000),
+     "knob int8_range=symmetric", TP + "microxcaling/mx/elemwise_ops.py:75"),
+    ("microxcaling", "mx.matmul raises AssertionError on torch 1.13 (set_matmul_precision reads a torch >= 2 flag)", None,
+     "suspected bug (environment: the adapter replaces the CPU no-op)", TP + "microxcaling/mx/matmul_precision.py:44"),
+    ("microxcaling", "`out[A == NaN] = NaN` never matches (NaN != NaN): dead code", None,
+     "suspected bug (harmless: NaN propagates through the arithmetic)", TP + "microxcaling/mx/elemwise_ops.py:163"),
+    ("onnxruntime", "E5M2 without saturation: values that round up into the overflow give NaN, not Inf", ("f32", "e5m2", "rne", "ovf", 0x47700000),
+     "suspected bug (larger values give Inf 0x7C; e.g. 1e6)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E5M2(float, saturate) rounding branch (`val |= 0x7C` ORed into a code whose mantissa is already set)"),
+    ("onnxruntime", "E8M0 round_mode 'nearest' rounds ties up (away): no ties-to-even mode", ("f32", "e8m0", "rna", "sat", 0x01400000),
+     "knob (mapped to rna; ORT's comments call 'up' nearest-ties-away, measured: ceil)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E8M0::RoundMode"),
+    ("onnxruntime", "E8M0 of zero: NaN without saturation", ("f32", "e8m0", "rup", "ovf", 0x0),
+     "conditional knob (e8m0_zero = nan when ovf)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E8M0(float, saturate, round_mode)"),
+    ("onnxruntime", "E8M0 of a negative under saturation: 0x00", ("f32", "e8m0", "rdn", "sat", 0x80800000),
+     "conditional knob (e8m0_neg = min when sat, nan when ovf)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E8M0"),
+    ("onnxruntime", "E5M2 NaN results: which of 0x7D-0x7F is not observable through the JS binding", ("f32", "e5m2", "rne", "sat", 0x7fc00000),
+     "binding (answered `!`: FP8 cannot leave the graph, and every back-cast drops the payload)", "targets/onnxruntime/mxtarget_onnxruntime.js"),
+]
+
+
+def findings_section(mxc, oracle, peers):
+    out = ["## Findings: every divergence class, one concrete input", "",
+           "Expected = the MPFR oracle under `ocp`; actual = the library, asked now (`refused`: it raised or gave",
+           "no code; `!` through ONNX Runtime's binding: not observable). *class*: a legitimate choice (a knob",
+           "today, or a conditional/missing knob that profiles cannot say yet) or a suspected bug, with the",
+           "library's source line (`../shared/thirdparty/...` = the snapshot of thirdparty/README.md).", "",
+           "| library | divergence | conversion | input | expected (ocp) | actual | class | where |",
+           "|---|---|---|---|---|---|---|---|"]
+    specs = {p["name"]: p["lib"] for p in peers}
+    for name, what, probe, cls, where in FINDINGS:
+        if name not in specs:
+            continue
+        if probe is None:
+            out.append("| %s | %s | - | - | - | - | %s | `%s` |" % (name, what, cls, where))
+            continue
+        src, dst, rnd, ovf, bits = probe
+        exp = oracle.convert(src, dst, rnd, ovf, bits)
+        act = probe_target(mxc, specs[name], [("", src, dst, rnd, ovf, bits, "")])[0]
+        out.append("| %s | %s | %s.%s %s %s | `0x%x` %s | %s | %s%s | %s | `%s` |" % (
+            name, what, src, dst, rnd, ovf, bits, oracle.value(src, bits), fmt_code(dst, exp), fmt_code(dst, act),
+            "" if act != exp else " (= expected: fixed?)", cls, where))
+    out.append("")
+    return "\n".join(out)
+
+
+def ecosystem_table(peers):
+    out = ["| library | what the target answers | blocks | dot | verdict (standard tier, `ocp`) | failed / refused cases | detected profile | suspected bugs |",
+           "|---|---|---|---|---|---|---|---|"]
+    for p in peers:
+        r, t = p["r"], p["r"]["totals"]
+        answered = lambda op: any(s["op"] == op and s["status"] != "unsupported" for s in r["suites"])
+        refused = sum(s.get("refused", 0) for s in r["suites"])
+        blocks = " ".join(op for op in ("quantize", "dequantize", "pack") if answered(op)) or "-"
+        bugs = sum(1 for f in FINDINGS if f[0] == p["name"] and f[3].startswith("suspected bug"))
+        out.append("| %s (`%s`) | %s | %s | %s | %s | %d / %d of %d | %s | %d |" % (
+            p["peer"]["library"], p["name"], p["peer"]["ops"], blocks, "probe dot" if answered("dot") else "-",
+            r["verdict"], t["failed_cases"], refused, t["cases"],
+            "; ".join("%s = %s" % kv for kv in p["knobs"]) or "ocp", bugs))
+    return out
+
+
 def cmd_report(args):
     build = args[0]
     mxc = os.path.join(build, "mxconform")
@@ -618,13 +717,19 @@ def cmd_report(args):
 
     L = []
     w = L.append
-    w("# Real implementations under mxconform: LLVM APFloat and the CUDA host headers")
+    w("# Real implementations under mxconform")
+    w("")
+    for line in ecosystem_table(peers):
+        w(line)
     w("")
     w("Generated by `scripts/peers.py` (`make peers`); do not edit. Sweeps: `scripts/peers.py sweeps BUILD`")
-    w("(rows of `sweeps.tsv`). Targets: `targets/llvm-apfloat/`, `targets/cuda-host/` (their README.md say how")
-    w("each operation maps onto the library). Results: `<target>.json` (standard tier, profile `ocp`),")
-    w("the detected profiles `<target>.profile`, the side-by-side HTML report `report.html`.")
+    w("(rows of `sweeps.tsv`). Targets: `targets/llvm-apfloat/`, `targets/cuda-host/`, `targets/ml-dtypes/`,")
+    w("`targets/python/mxtarget_gfloat.py`, `targets/python/mxtarget_microxcaling.py`, `targets/onnxruntime/`")
+    w("(each says how every operation maps onto its library). Results: `<target>.json` (standard tier,")
+    w("profile `ocp`), the detected profiles `<target>.profile`, the side-by-side HTML report `report.html`.")
+    w("Peers that are not here are skipped with one line (`scripts/peers.py list BUILD`).")
     w("")
+    w(findings_section(mxc, oracle, peers))
     w("| target | version | verdict (standard tier, `ocp`) | suites pass / fail / unsupported | failed cases | crash / timeout / protocol |")
     w("|---|---|---|---|---|---|")
     for p in peers:
@@ -636,8 +741,7 @@ def cmd_report(args):
     w("## Suites by class (standard tier, profile `ocp`)")
     w("")
     w("Each `cvt` cell covers 4 sources (f32 bf16 f16 f64) x 2 overflow modes (sat ovf); `x/y pass` counts")
-    w("the suites the target answered. quantize, dequantize, pack and dot are unsupported by both (no")
-    w("block API: the ABI entries are NULL).")
+    w("the suites the target answered; quantize, dequantize, pack and dot are in the table above.")
     w("")
     for p in peers:
         cells = suite_matrix(p["r"])
@@ -700,7 +804,8 @@ def cmd_report(args):
         w("")
     w("## The divergences of peers.md, probed live")
     w("")
-    w("Each probe is one `cvt` request to the library (through `mxconform serve --lib`). *named as*: the")
+    w("Each probe is one `cvt` request to the library (through `mxconform serve --lib`, or the process")
+    w("target itself). *named as*: the")
     w("knob value of the target's detected profile with which the oracle reproduces its answer, or the")
     w("class that no knob models.")
     w("")
