@@ -629,6 +629,10 @@ FINDINGS = [
      "knob int8_range=symmetric", TP + "microxcaling/mx/elemwise_ops.py:75"),
     ("microxcaling", "mx.matmul raises AssertionError on torch 1.13 (set_matmul_precision reads a torch >= 2 flag)", None,
      "suspected bug (environment: the adapter replaces the CPU no-op)", TP + "microxcaling/mx/matmul_precision.py:44"),
+    ("microxcaling", "mx.matmul is torch.matmul in FP32: `mxconform probe dot` fits group=1 presum=8 accum=f32-rne "
+     "(nearest preset fp32-sequential, 2 parameters differ), which reproduces 787 of 1000 random MXFP8 DotGenerals "
+     "(reports/peers/microxcaling.dot.json)", None,
+     "choice (the CPU kernel's summation order; no dot.h model holds a blocked BLAS order)", TP + "microxcaling/mx/matmul.py:86"),
     ("microxcaling", "`out[A == NaN] = NaN` never matches (NaN != NaN): dead code", None,
      "suspected bug (harmless: NaN propagates through the arithmetic)", TP + "microxcaling/mx/elemwise_ops.py:163"),
     ("onnxruntime", "E5M2 without saturation: values that round up into the overflow give NaN, not Inf", ("f32", "e5m2", "rne", "ovf", 0x47700000),
