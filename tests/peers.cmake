@@ -121,3 +121,11 @@ set_tests_properties(peer_gfloat_real_library_refusals_are_their_own_class
 add_test(NAME sweep_ranged_requests_count_refusals_apart_from_crashes
          COMMAND sh ${PROJECT_SOURCE_DIR}/targets/python/tests/check_ranged.sh $<TARGET_FILE:mxconform> ${MXC_PEER_PYTHON})
 set_tests_properties(sweep_ranged_requests_count_refusals_apart_from_crashes PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+# Per-value refusal through the ABI and the serve child (a plumbing target, not a library)
+add_library(mxtarget_refusing SHARED ${PROJECT_SOURCE_DIR}/tests/peers_refusing_target.c)
+target_include_directories(mxtarget_refusing PRIVATE ${PROJECT_SOURCE_DIR}/include)
+set_target_properties(mxtarget_refusing PROPERTIES C_VISIBILITY_PRESET hidden)
+add_test(NAME refused_values_through_the_abi_are_their_own_class
+         COMMAND ${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/targets/python/tests/check_refusal_abi.py
+                 $<TARGET_FILE:mxconform> $<TARGET_FILE:mxtarget_refusing>)
+set_tests_properties(refused_values_through_the_abi_are_their_own_class PROPERTIES TIMEOUT 120)
