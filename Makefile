@@ -12,12 +12,16 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DMXC_WERROR=ON
 endif
 
-.PHONY: all deps configure build run test exhaustive bench fuzz sanitize peers install clean
+.PHONY: all deps deps-peers configure build run test exhaustive bench fuzz sanitize peers install clean
 
 all: build
 
 deps:
 	@sh scripts/deps.sh
+
+# the optional packages of the peers (scripts/peers.py): Eigen, NumPy, torch, node + onnxruntime-node
+deps-peers:
+	@sh scripts/deps.sh peers
 
 configure: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
@@ -48,8 +52,10 @@ FUZZ_CPU ?=
 fuzz: deps
 	@sh scripts/fuzz.sh $(FUZZ_SECONDS) $(if $(filter 1,$(FUZZ_CPU)),--cpu)
 
-# Third-party implementations (LLVM APFloat, CUDA host headers, where installed): the
-# standard tier with profile detection and sweeps -> reports/peers/.
+# Third-party implementations (scripts/peers.py: LLVM APFloat, CUDA host headers, ml_dtypes,
+# gfloat, microxcaling, ONNX Runtime; each where installed, the rest skipped with one line;
+# `make deps-peers` installs what they need): the standard tier with profile detection and
+# the findings table -> reports/peers/.
 peers: build
 	@sh scripts/peers.sh $(BUILD)
 

@@ -107,7 +107,10 @@ static void print_summary(const run_report *rep) {
   if (cfg->shard_n) printf(", shard %u/%u", cfg->shard_i, cfg->shard_n);
   printf("\n  suites %zu: pass %zu, fail %zu, unsupported %zu, crash %zu, timeout %zu, protocol-error %zu, flaky %zu\n",
          rep->L->n, t->pass, t->fail, t->unsupported, t->crash, t->timeout, t->protocol, t->flaky);
-  printf("  cases %zu, failed %zu; %.1fs\n", t->cases, t->failed_cases, rep->wall);
+  if (t->refused)
+    printf("  cases %zu, failed %zu (%zu of them refused by the target); %.1fs\n", t->cases, t->failed_cases, t->refused,
+           rep->wall);
+  else printf("  cases %zu, failed %zu; %.1fs\n", t->cases, t->failed_cases, rep->wall);
   print_families(rep->L);
   if (t->events) printf("  the target misbehaved on %zu attempts (see \"events\" in results.json)\n", t->events);
   printf("  profile: %s\n", rep->det->summary);
@@ -144,7 +147,9 @@ static void run_all(const run_cfg *cfg, target *t, const mx_profile *profile, su
     run_totals_add(totals, r);
     if (!cfg->quiet && cfg->verbose && strcmp(r->status, "pass")) {
       progress_hide(&pr);
-      printf("%-40s %-14s %6zu cases %6zu failed%s%s\n", r->s.name, r->status, r->s.ncases, r->failed,
+      char ref[48] = ""; /* refused cases: their own class, beside the failed ones */
+      if (r->counts[T_REFUSED]) snprintf(ref, sizeof ref, " %6zu refused", r->counts[T_REFUSED]);
+      printf("%-40s %-14s %6zu cases %6zu failed%s%s%s\n", r->s.name, r->status, r->s.ncases, r->failed, ref,
              r->msg[0] ? "  " : "", r->msg);
     }
     progress_add(&pr, 1);

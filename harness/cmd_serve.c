@@ -37,16 +37,30 @@ static int split(char *line, char **f, int max) {
   return n;
 }
 
+/* decode/convert returned MXC_REFUSED: their MXC_VALUE_REFUSED words are answered `!` */
+static int refused_values;
+
 static void reply_values(const uint64_t *v, size_t n) {
   fputs("ok", stdout);
-  for (size_t i = 0; i < n; i++) printf(" %llx", (unsigned long long)v[i]);
+  for (size_t i = 0; i < n; i++) {
+    if (refused_values && v[i] == MXC_VALUE_REFUSED) fputs(" !", stdout);
+    else printf(" %llx", (unsigned long long)v[i]);
+  }
   fputc('\n', stdout);
+  refused_values = 0;
 }
 
 static int reply_status(int rc) {
   if (rc == MXC_UNSUPPORTED) { puts("unsupported"); return 1; }
+  if (rc == MXC_REFUSED) { puts("refused the library refused this request"); return 1; }
   if (rc != MXC_OK) { puts("error the target returned an error"); return 1; }
   return 0;
+}
+
+/* per_value: decode/convert, where MXC_REFUSED refuses single values (target.h) */
+static int reply_status_values(int rc) {
+  refused_values = rc == MXC_REFUSED;
+  return refused_values ? 0 : reply_status(rc);
 }
 
 void serve_handle_line(serve_ctx *sv, char *line) {
@@ -67,7 +81,7 @@ void serve_handle_line(serve_ctx *sv, char *line) {
       if (parse_hex(f[3 + i], &in[i])) { puts("error bad value"); return; }
     if (sv->api) {
       if (!sv->api->decode) { puts("unsupported"); return; }
-      if (reply_status(sv->api->decode(fmt, in, cnt, out))) return;
+      if (reply_status_values(sv->api->decode(fmt, in, cnt, out))) return;
     } else {
       for (size_t i = 0; i < cnt; i++) out[i] = mxref_decode_f64_bits((mx_fmt)fmt, (uint32_t)in[i]);
     }
@@ -94,7 +108,7 @@ void serve_handle_line(serve_ctx *sv, char *line) {
     }
     if (sv->api) {
       if (!sv->api->convert) { puts("unsupported"); return; }
-      if (reply_status(sv->api->convert(dst, src, round, ovf, in, round == MX_SR ? rnd : NULL, cnt, out))) return;
+      if (reply_status_values(sv->api->convert(dst, src, round, ovf, in, round == MX_SR ? rnd : NULL, cnt, out))) return;
     } else {
       mx_convert_opts o = sv->profile.o.elem;
       o.round = (mx_round)round;
@@ -211,14 +225,15 @@ void serve_handle_line(serve_ctx *sv, char *line) {
         if (!sv->api->convert) { puts("unsupported"); return; }
         int rc = sv->api->convert(dst, src, round, ovf, in, NULL, cnt, out);
         if (rc == MXC_UNSUPPORTED) { puts("unsupported"); return; }
-        if (rc != MXC_OK) { puts("error the target returned an error"); return; }
+        if (rc != MXC_OK && rc != MXC_REFUSED) { puts("error the target returned an error"); return; }
       } else {
         mx_convert_opts o = sv->profile.o.elem;
         o.round = (mx_round)round;
         o.overflow = (mx_overflow)ovf;
         for (size_t i = 0; i < cnt; i++) out[i] = mxref_convert_one((mx_fmt)dst, (mx_fmt)src, in[i], &o, 0);
       }
-      for (size_t i = 0; i < cnt; i++) codes[i] = out[i] > 0xFF ? 0x100 : (uint16_t)out[i]; /* 0x100: not a code */
+      for (size_t i = 0; i < cnt; i++) /* 0x100: not a code; 0x200: refused (target.h MXC_VALUE_REFUSED) */
+        codes[i] = out[i] == MXC_VALUE_REFUSED ? 0x200 : out[i] > 0xFF ? 0x100 : (uint16_t)out[i];
       sweep_compare(&q, b, cnt, codes, &t);
       if (b + cnt - 1 == last) break;
     }

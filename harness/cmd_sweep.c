@@ -133,6 +133,11 @@ int cmd_sweep(int argc, char **argv) {
     printf("  0x%0*" PRIx64 ": expected 0x%02x, target 0x%02x   reproduce: %s\n", mx_format(q.src)->bits / 4,
            tally.first[i].bits, tally.first[i].expected, tally.first[i].actual, rp);
   }
+  if (tally.mismatches > tally.nfirst && show > tally.nfirst)
+    printf("  (--show %u: only the first %u mismatches are kept; the counts above are complete)\n", show, tally.nfirst);
+  if (tally.refused)
+    printf("  %" PRIu64 " inputs refused by the target (the library raised: its answer, counted as mismatches, actual 0x200)\n",
+           tally.refused);
   if (failed_chunks) printf("  %" PRIu64 " inputs crashed or hung the target (counted as mismatches, actual 0x100)\n", failed_chunks);
   if (tally.unreproduced)
     printf("  FLAKY: the target crashed, hung or answered badly on %" PRIu64 " attempts that no retry reproduced\n",

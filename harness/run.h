@@ -73,6 +73,7 @@ extern const char *const run_verdict_names[]; /* "pass" "fail" "flaky" "error" *
 typedef struct run_totals {
   size_t pass, fail, unsupported, crash, timeout, protocol, flaky; /* suites by status */
   size_t cases, failed_cases, events;
+  size_t refused; /* cases the library refused (raised on): their own class, inside failed_cases */
 } run_totals;
 
 /* The status of a suite from its cases and events: crash, timeout, protocol-error, flaky,

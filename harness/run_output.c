@@ -190,9 +190,9 @@ static void json_head(FILE *f, const run_report *rep) {
   fprintf(f, ",\n  \"verdict\": \"%s\",\n", run_verdict_names[rep->verdict]);
   fprintf(f, "  \"totals\": {\"suites\": %zu, \"pass\": %zu, \"fail\": %zu, \"unsupported\": %zu, \"crash\": %zu, "
              "\"timeout\": %zu, \"protocol_error\": %zu, \"flaky\": %zu, \"cases\": %zu, \"failed_cases\": %zu, "
-             "\"events\": %zu},\n",
+             "\"refused\": %zu, \"events\": %zu},\n",
           L->n, tot->pass, tot->fail, tot->unsupported, tot->crash, tot->timeout, tot->protocol, tot->flaky, tot->cases,
-          tot->failed_cases, tot->events);
+          tot->failed_cases, tot->refused, tot->events);
   if (cfgp->shard_n) fprintf(f, "  \"shard\": {\"index\": %u, \"count\": %u},\n", cfgp->shard_i, cfgp->shard_n);
 }
 
@@ -265,9 +265,10 @@ static void json_suite(FILE *f, const run_report *rep, const suite_run *r) {
   fprintf(f, "}, \"params\": {");
   if (s->op == OP_CVT) fprintf(f, "\"round\": \"%s\", \"overflow\": \"%s\"", mx_round_names[s->round], mx_overflow_names[s->overflow]);
   fprintf(f, "}, \"status\": \"%s\", \"cases\": %zu, \"passed\": %zu, \"failed\": %zu, \"dontcare\": %zu, "
-             "\"unsupported\": %zu, \"crashed\": %zu, \"timed_out\": %zu, \"protocol_errors\": %zu, \"seconds\": %.4f",
+             "\"unsupported\": %zu, \"crashed\": %zu, \"timed_out\": %zu, \"protocol_errors\": %zu, \"refused\": %zu, "
+             "\"seconds\": %.4f",
           r->status, s->ncases, r->passed, r->failed, r->dontcare, r->counts[T_UNSUPPORTED], r->counts[T_CRASH],
-          r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->seconds);
+          r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->counts[T_REFUSED], r->seconds);
   if (r->msg[0]) {
     fprintf(f, ", \"message\": ");
     json_str(f, r->msg);
@@ -422,7 +423,8 @@ char *run_junit(const run_report *rep, size_t *len) {
       if (!strcmp(r->status, "unsupported")) fprintf(f, "<skipped message=\"unsupported by the target\"/>");
       else if (strcmp(r->status, "pass")) {
         fprintf(f, "\n      <failure message=\"%s: %zu of %zu cases failed", r->status,
-                r->failed + r->counts[T_CRASH] + r->counts[T_TIMEOUT] + r->counts[T_PROTOCOL] + r->counts[T_ERROR],
+                r->failed + r->counts[T_CRASH] + r->counts[T_TIMEOUT] + r->counts[T_PROTOCOL] + r->counts[T_ERROR] +
+                    r->counts[T_REFUSED],
                 r->s.ncases);
         if (r->nevents_total) fprintf(f, "; %zu attempts went wrong, %zu not reproduced", r->nevents_total, r->unreproduced);
         fprintf(f, "\">");

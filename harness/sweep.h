@@ -29,9 +29,10 @@ typedef struct sweep_tally {
   uint64_t isolated;    /* crashing/hanging inputs narrowed down one by one so far */
   uint64_t unreproduced; /* attempts that crashed, hung or got a bad answer that no retry
                             reproduced: the sweep cannot pass (flaky) */
+  uint64_t refused;     /* inputs the library refused (raised on): mismatches with actual 0x200, not crashes */
   struct {
     uint64_t bits;
-    uint32_t expected, actual; /* actual 0x100: the target crashed or hung on this input */
+    uint32_t expected, actual; /* actual 0x100: the target crashed or hung on this input; 0x200: refused */
   } first[SWEEP_MAX_FIRST];
   unsigned nfirst;
 } sweep_tally;
@@ -51,4 +52,12 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
 void sweep_reproduce(const char *spec, const char *profile_spec, const mx_profile *p, const sweep_req *q,
                      uint64_t bits, char *buf, size_t len);
 
+/* cmd: targets: the sweep through `cvtrange` requests (harness/PROTOCOL.md; target_ranged.c).
+ * Returns -1 (nothing counted) when the target answers `unsupported` to the first one;
+ * otherwise 0, with *bad += the inputs that crashed or hung it. A range the target fails on
+ * (error, crash, timeout, garbage) goes to `fallback` (ordinary batches, which narrow a
+ * crash down to its input). */
+typedef uint64_t (*sweep_range_fn)(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally);
+int target_sweep_ranged(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally, uint64_t *bad,
+                        sweep_range_fn fallback);
 #endif

@@ -19,7 +19,7 @@
 #include "mxconform/mxref.h"
 
 const char *const tstatus_names[T_STATUS_COUNT] = {"ok", "unsupported", "error", "crash", "timeout",
-                                                   "protocol-error"};
+                                                   "protocol-error", "refused"};
 
 struct target {
   char spec[1024];
@@ -435,6 +435,15 @@ static int out_bits(const vec_suite *s) {
 
 tstatus target_parse_answer(const vec_suite *s, const char *a, const char *end, const line_span *sp, uint64_t *actual,
                             char *msg, size_t msglen) {
+  return target_parse_answer_st(s, a, end, sp, actual, NULL, msg, msglen);
+}
+
+tstatus target_parse_answer_st(const vec_suite *s, const char *a, const char *end, const line_span *sp,
+                               uint64_t *actual, tstatus *st, char *msg, size_t msglen) {
+  if ((size_t)(end - a) >= 7 && !strncmp(a, "refused", 7) && (end - a == 7 || a[7] == ' ')) {
+    if (msg && !msg[0]) snprintf(msg, msglen, "%.*s", (int)(end - a > 200 ? 200 : end - a), a);
+    return T_REFUSED; /* every case of the line: the library raised for this request */
+  }
   if ((size_t)(end - a) >= 11 && !strncmp(a, "unsupported", 11) && (end - a == 11 || a[11] == ' ')) return T_UNSUPPORTED;
   if ((size_t)(end - a) >= 5 && !strncmp(a, "error", 5) && (end - a == 5 || a[5] == ' ')) {
     if (msg && !msg[0]) snprintf(msg, msglen, "%.*s", (int)(end - a > 200 ? 200 : end - a), a);
@@ -459,9 +468,17 @@ tstatus target_parse_answer(const vec_suite *s, const char *a, const char *end, 
   }
   default: return T_PROTOCOL;
   }
+  int per_value = s->op == OP_DECODE || s->op == OP_CVT; /* one case per field */
   for (size_t i = 0; i < want; i++) {
     int bits = (s->op == OP_QUANTIZE && i == 0) ? 8 : ob;
-    if (!token(&p, end, &ta, &tb) || vec_hex_word(ta, tb, bits, &out[i])) return T_PROTOCOL;
+    if (!token(&p, end, &ta, &tb)) return T_PROTOCOL;
+    if (per_value && tb - ta == 1 && *ta == '!') { /* this value refused (raised) */
+      out[i] = 0;
+      if (st) st[i] = T_REFUSED;
+      continue;
+    }
+    if (vec_hex_word(ta, tb, bits, &out[i])) return T_PROTOCOL;
+    if (st && per_value) st[i] = T_OK;
   }
   if (p < end) return T_PROTOCOL; /* extra fields */
   return T_OK;
@@ -506,12 +523,14 @@ static size_t parse_answers(target *t, const vec_suite *s, const line_span *span
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *le = nl ? nl : end;
     if (le > p && le[-1] == '\r') le--;
-    tstatus a = target_parse_answer(s, p, le, &spans[l], actual, msg, msglen);
+    mark(st + spans[l].first, spans[l].n, T_OK);
+    /* per-value statuses (a refused value, `!`) land in st; a whole-line status below */
+    tstatus a = target_parse_answer_st(s, p, le, &spans[l], actual, st + spans[l].first, msg, msglen);
     if (a == T_PROTOCOL) {
       *failure = T_PROTOCOL;
       return l;
     }
-    mark(st + spans[l].first, spans[l].n, a);
+    if (a != T_OK) mark(st + spans[l].first, spans[l].n, a);
     p = nl ? nl + 1 : end;
   }
   if (p != end) { /* more answer lines than requests */
@@ -619,6 +638,26 @@ void target_run(target *t, const vec_suite *s, size_t first, size_t n, uint64_t 
   run_process(t, s, first, n, actual, st, msg, msglen);
 }
 
+/* For request kinds in other modules (target_ranged.c): start the process if needed, send
+ * `lines` request lines and wait for as many answer lines (*ans: the raw answer text, valid
+ * until the next exchange). On anything but T_OK the process is killed (restarted on the
+ * next call). */
+tstatus target_exchange(target *t, const char *req, size_t len, size_t lines, const char **ans, size_t *anslen) {
+  if (!t->is_process) return T_UNSUPPORTED;
+  if (t->pid < 0) {
+    char err[256];
+    if (proc_start(t, err, sizeof err)) return T_CRASH;
+  }
+  tstatus x = exchange(t, req, len, lines, t->timeout);
+  if (x != T_OK) {
+    proc_kill(t);
+    return x;
+  }
+  *ans = t->rbuf;
+  *anslen = t->rlen;
+  return T_OK;
+}
+
 /* ---- sweeps ---------------------------------------------------------------------------- */
 
 #include "cli.h"
@@ -708,6 +747,8 @@ static uint64_t sweep_lib_range(target *t, const sweep_req *q, uint64_t lo, uint
   return bad;
 }
 
+static uint64_t sweep_cmd_batches(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally);
+
 uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally) {
   uint64_t bad = 0;
   if (!t->is_process) {
@@ -732,8 +773,17 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
     for (uint64_t b = lo; b < hi; b += SWEEP_CHUNK) bad += sweep_lib_range(t, q, b, hi - b < SWEEP_CHUNK ? hi : b + SWEEP_CHUNK, tally);
     return bad;
   }
+  /* cmd: targets: `cvtrange` requests where the target has them (target_ranged.c), else
+   * ordinary cvt batches */
+  if (target_sweep_ranged(t, q, lo, hi, tally, &bad, sweep_cmd_batches) == 0) return bad;
+  return sweep_cmd_batches(t, q, lo, hi, tally);
+}
+
+/* A cmd: target's sweep of [lo, hi) as ordinary cvt batches through a synthetic suite
+ * (crashes and hangs narrowed down); returns the inputs that crashed or hung it. */
+static uint64_t sweep_cmd_batches(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally) {
+  uint64_t bad = 0;
   size_t unreproduced_before = t->unreproduced;
-  /* cmd: targets: ordinary cvt batches through a synthetic suite */
   vec_suite s;
   vec_suite_init(&s);
   s.op = OP_CVT;
@@ -761,7 +811,10 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
     for (size_t i = 0; i < n; i++) {
       codes[i] = (uint16_t)actual[i];
       declined += st[i] == T_UNSUPPORTED;
-      if (st[i] != T_OK) {
+      if (st[i] == T_REFUSED) { /* the library's answer for this value: not a crash */
+        codes[i] = 0x200;
+        tally->refused++;
+      } else if (st[i] != T_OK) {
         codes[i] = 0x100; /* crashed, hung or declined: never a match */
         bad += st[i] != T_UNSUPPORTED;
       }

@@ -19,10 +19,11 @@ typedef enum tstatus {
   T_CRASH,    /* the process died or closed its output */
   T_TIMEOUT,  /* no answer within the timeout */
   T_PROTOCOL, /* a malformed answer */
+  T_REFUSED,  /* the library refused this value (raised): its answer, not a crash (PROTOCOL.md) */
   T_STATUS_COUNT
 } tstatus;
 
-extern const char *const tstatus_names[T_STATUS_COUNT]; /* "ok" "unsupported" "error" "crash" "timeout" "protocol-error" */
+extern const char *const tstatus_names[T_STATUS_COUNT]; /* "ok" "unsupported" "error" "crash" "timeout" "protocol-error" "refused" */
 
 typedef struct target target;
 
@@ -66,6 +67,11 @@ typedef struct target_event {
  * *unreproduced those that no retry reproduced, kept or not). */
 size_t target_suite_events(const target *t, const target_event **ev, size_t *total, size_t *unreproduced);
 
+/* One raw exchange with a process target (new request kinds live in their own modules,
+ * e.g. target_ranged.c): sends `lines` request lines, waits for as many answer lines.
+ * T_UNSUPPORTED for the built-in reference; any failure kills the process. */
+tstatus target_exchange(target *t, const char *req, size_t len, size_t lines, const char **ans, size_t *anslen);
+
 /* Number of times the target process was (re)started: 1 for a healthy run. */
 unsigned target_restarts(const target *t);
 
@@ -75,7 +81,11 @@ typedef struct line_span {
 } line_span;
 /* One answer line [a, end) for the `sp` cases of suite s: values into actual (s->nout words
  * per case, at sp->first), the text of an `error` answer into msg. Returns T_OK,
- * T_UNSUPPORTED, T_ERROR or T_PROTOCOL. */
+ * T_UNSUPPORTED, T_ERROR, T_REFUSED (a `refused` line) or T_PROTOCOL. A `!` field of a
+ * decode/cvt answer is a refused value: target_parse_answer_st marks it T_REFUSED in st
+ * (the statuses of the line's cases, sp->n of them; the others get the line's status). */
 tstatus target_parse_answer(const vec_suite *s, const char *a, const char *end, const line_span *sp, uint64_t *actual,
                             char *msg, size_t msglen);
+tstatus target_parse_answer_st(const vec_suite *s, const char *a, const char *end, const line_span *sp,
+                               uint64_t *actual, tstatus *st, char *msg, size_t msglen);
 #endif

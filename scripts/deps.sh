@@ -6,6 +6,25 @@
 set -eu
 [ "${MXC_SKIP_DEPS:-0}" = 1 ] && exit 0
 
+# `sh scripts/deps.sh peers` (make deps-peers): also what the peers of scripts/peers.py need,
+# all optional (a peer whose packages are missing is skipped with one line): Eigen for the
+# ml_dtypes headers, NumPy for gfloat, torch + packaging for microxcaling (all for
+# /usr/bin/python3), node/npm, then onnxruntime-node into targets/onnxruntime/.deps.
+if [ "${1:-}" = peers ]; then
+  MXC_EXTRA_PACKAGES="${MXC_EXTRA_PACKAGES:-} libeigen3-dev python3-numpy python3-torch python3-packaging nodejs npm"
+  export MXC_EXTRA_PACKAGES
+  sh "$0" || exit $?
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  if [ -d "$here/targets/onnxruntime/.deps/node_modules/onnxruntime-node" ]; then exit 0; fi
+  if command -v npm >/dev/null 2>&1; then
+    sh "$here/targets/onnxruntime/install.sh" ||
+      echo "deps: onnxruntime-node not installed (npm failed); the onnxruntime peer will be skipped" >&2
+  else
+    echo "deps: npm not found; the onnxruntime peer will be skipped" >&2
+  fi
+  exit 0
+fi
+
 # Required for `make run` and `make test`. Optional extras (chromium, llvm-19-dev,
 # python3-matplotlib) are found by CMake / the tests and skipped when absent.
 required="cmake make gcc libc6-dev libmpfr-dev libgmp-dev python3"

@@ -6,6 +6,8 @@
 # `scripts/peers.sh check` (Python 3 standard library). Included by tests/CMakeLists.txt.
 add_subdirectory(${PROJECT_SOURCE_DIR}/targets/llvm-apfloat ${CMAKE_BINARY_DIR}/targets/llvm-apfloat)
 add_subdirectory(${PROJECT_SOURCE_DIR}/targets/cuda-host ${CMAKE_BINARY_DIR}/targets/cuda-host)
+# ml_dtypes' C++ headers (../shared/thirdparty/ml_dtypes or -DMXC_ML_DTYPES_DIR) + Eigen 3.4
+add_subdirectory(${PROJECT_SOURCE_DIR}/targets/ml-dtypes ${CMAKE_BINARY_DIR}/targets/ml-dtypes)
 # targets/cuda-device: the same conversions run as CUDA kernels, and the MXFP8 dot on the
 # tensor cores; built where CMake finds nvcc (-DMXC_CUDA_DEVICE=OFF skips it), run only with a GPU.
 add_subdirectory(${PROJECT_SOURCE_DIR}/targets/cuda-device ${CMAKE_BINARY_DIR}/targets/cuda-device)
@@ -16,6 +18,16 @@ if(NOT Python3_Interpreter_FOUND)
   return()
 endif()
 set(MXC_PEERS_SH ${PROJECT_SOURCE_DIR}/scripts/peers.sh)
+# The Python peers need the interpreter that sees Debian's python3-numpy/-torch
+# (targets/python/README.md): /usr/bin/python3 where it exists, else the one CMake found;
+# -DMXC_PEER_PYTHON=... overrides.
+if(NOT MXC_PEER_PYTHON)
+  if(EXISTS /usr/bin/python3)
+    set(MXC_PEER_PYTHON /usr/bin/python3)
+  else()
+    set(MXC_PEER_PYTHON ${Python3_EXECUTABLE})
+  endif()
+endif()
 
 # LLVM 19 APFloat (Debian release build): NaN/Inf into FP6/FP4 become a signed zero
 # (nan_finite, inf_finite = signed-zero; peers.md D1), Inf under the emulated `sat` keeps the
@@ -64,3 +76,56 @@ if(TARGET mxtarget_cuda_device)
   set_tests_properties(peer_cuda_device_without_gpu_is_refused_cleanly_exit_3 peer_cuda_device_smoke_tier_on_the_gpu
                        peer_cuda_device_probe_dot_on_the_tensor_cores PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900)
 endif()
+
+# ml_dtypes' C++ headers: NaN/Inf into FP6/FP4 become a zero of the other sign
+# (nan_finite = inverted-zero), a negative into E8M0 is NaN (e8m0_neg = nan), Inf under sat keeps
+# the special (inf_sat = special); what is left needs conditional knob values (issue 15 item 3:
+# reports/peers/README.md lists them) and is counted, not failed (--unexplained any).
+if(TARGET mxtarget_ml_dtypes)
+  add_test(NAME peer_ml_dtypes_smoke_divergences_are_named
+           COMMAND sh ${MXC_PEERS_SH} check $<TARGET_FILE:mxconform> $<TARGET_FILE:mxtarget_ml_dtypes>
+                   --tier smoke --unexplained any
+                   --knob e8m0_neg=nan --knob nan_finite=inverted-zero --knob inf_sat=special
+                   --pass "decode.e4m3,decode.e5m2,cvt.*.e4m3.rne.ovf"
+                   --unsupported "decode.int8,cvt.*.int8.*,cvt.*.rna.*,cvt.*.rup.*,cvt.*.rdn.*,cvt.*.sr.*,quantize.*,dequantize.*,pack.*,dot.*")
+  set_tests_properties(peer_ml_dtypes_smoke_divergences_are_named PROPERTIES TIMEOUT 300)
+endif()
+
+# The process peers against the real libraries where they are (../shared/thirdparty with
+# Debian's python3-numpy / python3-torch / python3-packaging; node + targets/onnxruntime/install.sh),
+# skipped (77) where their library does not load. Smoke tier only (CI time).
+set(MXC_PEER_CHECK sh ${MXC_PEERS_SH} check $<TARGET_FILE:mxconform>)
+# gfloat raises on overflow without sat into FP4 and on NaN inside an FP4 block: refused, its own class
+add_test(NAME peer_gfloat_real_library_refusals_are_their_own_class
+         COMMAND ${MXC_PEER_CHECK} "cmd:${MXC_PEER_PYTHON} ${PROJECT_SOURCE_DIR}/targets/python/mxtarget_gfloat.py"
+                 --tier smoke --unexplained any --refused "cvt.f32.e2m1.rne.ovf,quantize.mxfp4_e2m1.f32"
+                 --answered "quantize.*,dequantize.mxfp8_e4m3.f32,cvt.f32.e4m3.sr.sat,decode.*")
+# microxcaling: element and MX block quantization and mx.matmul answer; its `dither` SR draws its own numbers
+add_test(NAME peer_microxcaling_real_library_answers_quantize_and_dot
+         COMMAND ${MXC_PEER_CHECK} "cmd:${MXC_PEER_PYTHON} ${PROJECT_SOURCE_DIR}/targets/python/mxtarget_microxcaling.py"
+                 --tier smoke --unexplained any --answered "dot.*,quantize.*,cvt.f32.int8.rne.sat"
+                 --unsupported "cvt.*.sr.*,decode.*,pack.*")
+# ONNX Runtime's CPU Cast: E4M3 round to nearest even matches ocp outright
+find_program(MXC_NODE node)
+if(MXC_NODE)
+  add_test(NAME peer_onnxruntime_real_library_e4m3_casts_pass
+           COMMAND ${MXC_PEER_CHECK} "cmd:${MXC_NODE} ${PROJECT_SOURCE_DIR}/targets/onnxruntime/mxtarget_onnxruntime.js"
+                   --tier smoke --unexplained any --pass "cvt.*.e4m3.rne.*,decode.e4m3,decode.e5m2"
+                   --unsupported "cvt.*.e2m1.*,quantize.*,dot.*")
+  set_tests_properties(peer_onnxruntime_real_library_e4m3_casts_pass PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+endif()
+set_tests_properties(peer_gfloat_real_library_refusals_are_their_own_class
+                     peer_microxcaling_real_library_answers_quantize_and_dot
+                     PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+# cvtrange sweeps on a plumbing target: refusals counted apart from crashes, --show capped out loud
+add_test(NAME sweep_ranged_requests_count_refusals_apart_from_crashes
+         COMMAND sh ${PROJECT_SOURCE_DIR}/targets/python/tests/check_ranged.sh $<TARGET_FILE:mxconform> ${MXC_PEER_PYTHON})
+set_tests_properties(sweep_ranged_requests_count_refusals_apart_from_crashes PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+# Per-value refusal through the ABI and the serve child (a plumbing target, not a library)
+add_library(mxtarget_refusing SHARED ${PROJECT_SOURCE_DIR}/tests/peers_refusing_target.c)
+target_include_directories(mxtarget_refusing PRIVATE ${PROJECT_SOURCE_DIR}/include)
+set_target_properties(mxtarget_refusing PROPERTIES C_VISIBILITY_PRESET hidden)
+add_test(NAME refused_values_through_the_abi_are_their_own_class
+         COMMAND ${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/targets/python/tests/check_refusal_abi.py
+                 $<TARGET_FILE:mxconform> $<TARGET_FILE:mxtarget_refusing>)
+set_tests_properties(refused_values_through_the_abi_are_their_own_class PROPERTIES TIMEOUT 120)

@@ -7,7 +7,14 @@
  * returning a table of optional function pointers. A NULL entry means "this operation is
  * not supported": its suites are reported as unsupported, not failed. A function may also
  * return MXC_UNSUPPORTED for one parameter set (say, a rounding mode it lacks) — that suite
- * is then unsupported too. The harness never calls a target in its own process: it loads
+ * is then unsupported too. A function may also return MXC_REFUSED: the library answered
+ * some values (or this whole block) only with an exception or an error status (gfloat
+ * raises on NaN into FP6/FP4, say). That is the library's answer, recorded per value as
+ * "refused" (harness/PROTOCOL.md), not a failure of the whole suite: decode and convert
+ * write MXC_VALUE_REFUSED in place of each refused value's output and real outputs for the
+ * others; quantize, dequantize, pack and dot refuse the whole call. MXC_REFUSED was added
+ * within version 1: targets built before it never return it, and a harness that predates
+ * it treats it as MXC_ERROR. The harness never calls a target in its own process: it loads
  * it in a child (`mxconform serve --lib PATH`), so a crash or hang is contained, narrowed
  * down to the input that caused it, reported, and the run goes on.
  *
@@ -32,7 +39,12 @@ extern "C" {
 
 #define MXC_TARGET_ABI_VERSION 1u
 
-enum { MXC_OK = 0, MXC_UNSUPPORTED = 1, MXC_ERROR = 2 };
+enum { MXC_OK = 0, MXC_UNSUPPORTED = 1, MXC_ERROR = 2, MXC_REFUSED = 3 };
+
+/* The output word of a refused value when decode/convert return MXC_REFUSED. No element or
+ * scale code is this wide; for decode it is also an f64 NaN pattern, so a decode that
+ * returns MXC_REFUSED cannot also answer that one NaN (return MXC_OK when nothing is refused). */
+#define MXC_VALUE_REFUSED (~(uint64_t)0)
 
 typedef struct mxc_target_api {
   uint32_t abi_version; /* MXC_TARGET_ABI_VERSION */

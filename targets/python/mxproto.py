@@ -162,6 +162,62 @@ def exact_bits(src, value):
     return (sign << (ebits + mbits)) | (field << mbits) | (mant & ((1 << mbits) - 1))
 
 
+def source_array(src, bits):
+    """NumPy: source bit patterns (any integer array) -> their exact values as float64
+    (float32 for f32/bf16/f16 sources would do too; f64 keeps one code path)."""
+    import numpy as np
+    b = np.asarray(bits, dtype=np.uint64)
+    with np.errstate(all="ignore"):
+        if src == "f32":
+            return b.astype(np.uint32).view(np.float32).astype(np.float64)
+        if src == "bf16":
+            return (b.astype(np.uint32) << np.uint32(16)).view(np.float32).astype(np.float64)
+        if src == "f16":
+            return b.astype(np.uint16).view(np.float16).astype(np.float64)
+        return b.view(np.float64)
+
+
+# The NaN / Inf codes of the value-level re-encoding below (None: the format has none).
+_NAN_CODE = {"e4m3": 0x7F, "e5m2": 0x7E, "e8m0": 0xFF}
+_INF_CODE = {"e5m2": 0x7C}
+
+
+def encode_values(dst, values):
+    """NumPy: values a library handed back as floats (it works on values, not codes) ->
+    (codes, nocode): the exact code of each value; nocode marks values that are no value of
+    `dst` (off the grid, or Inf/NaN where the format has none). A NaN becomes the format's
+    positive quiet NaN with the NaN's sign bit (E4M3 0x7F, E5M2 0x7E) and +Inf 0x7C: a
+    value-level library defines no NaN payload, so the NaN code is the adapter's choice and
+    says nothing about the library."""
+    import numpy as np
+    f = fmt(dst)
+    v = np.asarray(values, dtype=np.float64)
+    neg = np.signbit(v) & bool(f.sign_bit)
+    mag = np.abs(v)
+    grid_v = np.array([float(g) for g, _ in f.grid])
+    grid_c = np.array([c for _, c in f.grid], dtype=np.int64)
+    with np.errstate(all="ignore"):
+        i = np.clip(np.searchsorted(grid_v, mag), 0, len(grid_v) - 1)
+    on_grid = grid_v[i] == mag
+    codes = grid_c[i]
+    if dst == "int8":
+        codes = np.where(neg, (-codes) & 0xFF, codes)
+    else:
+        codes = codes | np.where(neg, f.sign_bit, 0)
+    nocode = ~on_grid
+    if dst == "int8":  # -2.0 (0x80) has no positive twin on the grid
+        m2 = neg & (mag == 2.0)
+        codes, nocode = np.where(m2, 0x80, codes), nocode & ~m2
+    isnan, isinf = np.isnan(v), np.isinf(v)
+    if dst in _NAN_CODE:
+        codes = np.where(isnan, _NAN_CODE[dst] | np.where(np.signbit(v), f.sign_bit, 0), codes)
+        nocode &= ~isnan
+    if dst in _INF_CODE:
+        codes = np.where(isinf, _INF_CODE[dst] | np.where(neg, f.sign_bit, 0), codes)
+        nocode &= ~isinf
+    return np.where(nocode, 0, codes).astype(np.int64), nocode
+
+
 def float_of_f64_bits(bits):
     return struct.unpack("<d", struct.pack("<Q", bits))[0]
 
@@ -181,6 +237,13 @@ class Unsupported(Exception):
 
 class BadRequest(Exception):
     """Answered `error TEXT`."""
+
+
+class Refused(Exception):
+    """Answered `refused TEXT`: the library raised for this request (a whole block, say).
+    That is the library's answer, counted per case as "refused", not a suite error.
+    For decode/cvt a backend refuses single values instead by returning None in their place
+    (answered `!`)."""
 
 
 def hex_value(text, width):
@@ -222,6 +285,59 @@ class Backend:
         """One block -> (scale byte, [codes])."""
         raise Unsupported()
 
+    def cvt_sr(self, src, dst, overflow, values, randoms):
+        """Stochastic rounding: randoms[i] is value i's 32-bit random word (the harness's
+        `sr_bits` low bits are meant; the backend says which it uses) -> codes."""
+        raise Unsupported()
+
+    def dequantize(self, block_fmt, dst, scale, codes):
+        """One block (E8M0 scale byte, element codes) -> `dst` bit patterns."""
+        raise Unsupported()
+
+    def dot(self, fa, fb, n_blocks, k, c, scales_a, codes_a, scales_b, codes_b):
+        """DotGeneral (PROTOCOL.md `dot`): c is the FP32 accumulator bits or None -> FP32 bits."""
+        raise Unsupported()
+
+    def cvt_array(self, src, dst, rounding, overflow, bits):
+        """`bits`: a NumPy uint64 array of source bit patterns -> (codes: an integer array,
+        refused: a bool array or None). Backends with a vectorised library override this; it
+        answers `cvtrange` (sweeps) at array speed. The default goes through cvt()."""
+        import numpy as np
+        out = self.cvt(src, dst, rounding, overflow, [int(b) for b in bits])
+        refused = np.array([c is None for c in out], dtype=bool)
+        codes = np.array([0 if c is None else c for c in out], dtype=np.uint16)
+        return codes, (refused if refused.any() else None)
+
+
+RANGE_MAX = 1 << 24  # inputs per `cvtrange` request
+
+
+def _fields(values):
+    """Answer fields: hex, or `!` for a value the library refused (None)."""
+    return "".join(" !" if v is None else " %x" % v for v in values)
+
+
+def answer_range(backend, f):
+    """`cvtrange SRC DST ROUND OVERFLOW FIRST LAST` -> `ok HEX`: one pair of hex digits per
+    input FIRST..LAST (`!!`: refused). Vectorised with NumPy where the backend is."""
+    import numpy as np
+    src, dst, rounding, overflow = f[1:5]
+    if (src not in SOURCES or dst not in ELEMENT_WIDTH or rounding not in ROUNDINGS or rounding == "sr"
+            or overflow not in OVERFLOWS):
+        raise Unsupported()
+    first, last = hex_value(f[5], SOURCE_WIDTH[src]), hex_value(f[6], SOURCE_WIDTH[src])
+    if last < first or last - first + 1 > RANGE_MAX:
+        raise BadRequest("bad range %x..%x (at most %d inputs)" % (first, last, RANGE_MAX))
+    bits = np.arange(first, last + 1, dtype=np.uint64)
+    codes, refused = backend.cvt_array(src, dst, rounding, overflow, bits)
+    text = np.asarray(codes).astype(np.uint8).tobytes().hex()
+    if refused is not None and refused.any():
+        b = bytearray(text, "ascii")
+        for i in np.flatnonzero(refused):
+            b[2 * i:2 * i + 2] = b"!!"
+        text = b.decode("ascii")
+    return "ok " + text
+
 
 def answer(backend, line):
     f = line.split(" ")
@@ -235,11 +351,18 @@ def answer(backend, line):
     elif op == "cvt" and len(f) >= 6:
         src, dst, rounding, overflow = f[1:5]
         if (src not in SOURCES or dst not in ELEMENT_WIDTH or rounding not in ROUNDINGS
-                or overflow not in OVERFLOWS or rounding == "sr"):
-            raise Unsupported()  # no library wrapped here has stochastic rounding
+                or overflow not in OVERFLOWS):
+            raise Unsupported()
         width = SOURCE_WIDTH[src]
-        values = [hex_value(v, width) for v in _count(f[6:], f[5])]
-        out = backend.cvt(src, dst, rounding, overflow, values)
+        fields = _count(f[6:], f[5])
+        if rounding == "sr":  # V:R, R the value's 32-bit random word
+            pairs = [v.split(":", 1) if ":" in v else (v, "0") for v in fields]
+            values = [hex_value(v, width) for v, _ in pairs]
+            randoms = [hex_value(r, 32) for _, r in pairs]
+            out = backend.cvt_sr(src, dst, overflow, values, randoms)
+        else:
+            values = [hex_value(v, width) for v in fields]
+            out = backend.cvt(src, dst, rounding, overflow, values)
     elif op == "quantize" and len(f) >= 6:
         block_fmt, src, rule, rounding = f[1:5]
         if block_fmt not in BLOCK_ELEMENT or src not in SOURCES or rule not in RULES:
@@ -248,10 +371,43 @@ def answer(backend, line):
         values = [hex_value(v, width) for v in _count(f[6:], f[5])]
         scale, codes = backend.quantize(block_fmt, src, rule, rounding, values)
         out = [scale] + list(codes)
+    elif op == "dequantize" and len(f) >= 5:
+        block_fmt, dst = f[1:3]
+        if block_fmt not in BLOCK_ELEMENT or dst not in ("f32", "bf16", "f64"):
+            raise Unsupported()
+        width = ELEMENT_WIDTH[BLOCK_ELEMENT[block_fmt]]
+        scale = hex_value(f[4], 8)
+        codes = [hex_value(c, width) for c in _count(f[5:], f[3])]
+        out = backend.dequantize(block_fmt, dst, scale, codes)
+    elif op == "dot" and len(f) >= 6:
+        fa, fb = f[1:3]
+        if fa not in BLOCK_ELEMENT or fb not in BLOCK_ELEMENT:
+            raise Unsupported()
+        try:
+            n, k = int(f[3]), int(f[4])
+        except ValueError:
+            raise BadRequest("bad dot shape")
+        if len(f) != 6 + 2 * n + 2 * n * k:
+            raise BadRequest("dot: %d fields, the shape needs %d" % (len(f), 6 + 2 * n + 2 * n * k))
+        c = None if f[5] == "-" else hex_value(f[5], 32)
+        wa, wb = ELEMENT_WIDTH[BLOCK_ELEMENT[fa]], ELEMENT_WIDTH[BLOCK_ELEMENT[fb]]
+        p = 6
+        sa = [hex_value(x, 8) for x in f[p:p + n]]
+        p += n
+        a = [hex_value(x, wa) for x in f[p:p + n * k]]
+        p += n * k
+        sb = [hex_value(x, 8) for x in f[p:p + n]]
+        p += n
+        b = [hex_value(x, wb) for x in f[p:p + n * k]]
+        out = [backend.dot(fa, fb, n, k, c, sa, a, sb, b)]
+    elif op == "cvtrange" and len(f) == 7:
+        return answer_range(backend, f)
     else:
-        # dequantize, pack, dot, and whatever a later protocol version adds
+        # pack, and whatever a later protocol version adds
         raise Unsupported()
-    return "ok" + "".join(" %x" % v for v in out)
+    if None in out and op not in ("decode", "cvt"):
+        raise Refused("the library refused this request")
+    return "ok" + _fields(out)
 
 
 def serve(backend, stdin=None, stdout=None):
@@ -275,6 +431,8 @@ def serve(backend, stdin=None, stdout=None):
                 reply = answer(backend, line)
             except Unsupported:
                 reply = "unsupported"
+            except Refused as e:
+                reply = "refused %s" % " ".join(str(e).split())
             except BadRequest as e:
                 reply = "error %s" % e
             except Exception as e:  # a library exception is the target's answer: an error

@@ -1,0 +1,1052 @@
+#!/usr/bin/python3
+"""peers.py - real implementations against mxconform, driven by one table (PEERS below):
+LLVM 19 APFloat and the CUDA host headers (ABI targets), ml_dtypes' C++ headers (ABI
+target), gfloat and microxcaling (Python process targets), ONNX Runtime (a Node process
+target). Each peer says how to reach it and how to tell whether it is here; a peer that is
+not here is skipped with one line. Python 3 standard library only; `make peers` runs it.
+
+  peers.py BUILD                   (make peers) for each available peer: the standard tier
+      under `ocp` -> reports/peers/<peer>.json, the detected profile -> <peer>.profile, a
+      re-run under it, live probes of peers.md D1-D5/D10, then reports/peers/README.md (+
+      report.html) with the sweeps of sweeps.tsv and the findings table (FINDINGS below)
+  peers.py sweeps BUILD [STAGE...] exhaustive sweeps -> reports/peers/sweeps.tsv (rows
+      replaced per combination). STAGE: 16bit (every bf16 and f16 input, every combination),
+      binades (chosen f32 binades), full (all 2^32 f32 inputs, the combinations of each
+      peer's `full` list), detected (16-bit inputs and the f32 Inf/NaN binade under the
+      detected profile). Default: 16bit binades full. PEERS_SWEEP_SKIP_DONE=1 leaves out
+      full sweeps sweeps.tsv already holds. PEERS_ONLY=a,b limits the peers.
+  peers.py check MXCONFORM TARGET [--tier T] [--knob K=V]... [--unexplained CLASS]...
+      [--pass GLOBS] [--unsupported GLOBS] [--refused GLOBS] [--answered GLOBS]   (CTest)
+      run the tier under `ocp`; exit 0/1 required, valid JSON, every --knob named by profile
+      detection, every failure explained by a knob or of an allowed CLASS (`any`: counted
+      only, for peers whose divergences need conditional knobs), GLOBS suites pass /
+      unsupported / hold refused cases / are answered. TARGET: lib:PATH, cmd:COMMAND, or a
+      PATH (= lib:PATH). A cmd: target that does not start here: exit 77 (CTest skip).
+  peers.py list BUILD              one line per peer: available or why not
+"""
+import fnmatch, json, os, re, shlex, subprocess, sys, tempfile
+
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODE, ARGS = "report", sys.argv[1:]
+if ARGS and ARGS[0] in ("sweeps", "check", "list", "report"):
+    MODE, ARGS = ARGS[0], ARGS[1:]
+if not ARGS:
+    sys.stderr.write(__doc__)
+    sys.exit(2)
+# The interpreter for the Python peers: one that sees Debian's python3-numpy/-torch
+# (the `python3` first on PATH may not: thirdparty/README.md). MXC_PEER_PYTHON overrides.
+PEER_PY = os.environ.get("MXC_PEER_PYTHON") or ("/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable)
+
+# ---- the peers --------------------------------------------------------------------------------
+# name: file names under reports/peers/; lib: an ABI target under the build directory; cmd: a
+# process target (format fields: {py} the peer interpreter, {src} the project root); library:
+# what it is; ops: what the target answers (the ecosystem table); sweep_16bit: run the 16-bit
+# and binade sweeps (cheap for everything but per-value process targets).
+PEERS = [
+    {"name": "llvm-apfloat", "lib": "targets/llvm-apfloat/libmxtarget_llvm_apfloat.so",
+     "library": "LLVM 19 APFloat", "ops": "cvt decode; e4m3 e5m2 e2m3 e3m2 e2m1; rne rna rtz rup rdn; sat (emulated) ovf"},
+    {"name": "cuda-host", "lib": "targets/cuda-host/libmxtarget_cuda_host.so",
+     "library": "CUDA host headers (cuda_fp8.h, cuda_fp6.h, cuda_fp4.h)", "ops": "cvt decode; FP8/FP6/FP4 rne, FP6/FP4 rtz, E8M0 rtz/rup; sat ovf"},
+    {"name": "ml_dtypes", "lib": "targets/ml-dtypes/libmxtarget_ml_dtypes.so",
+     "library": "ml_dtypes 0.6.0 C++ headers (float8.h, mxfloat.h) + Eigen 3.4",
+     "ops": "cvt decode; e4m3 e5m2 e2m3 e3m2 e2m1 e8m0; rne rtz; sat ovf"},
+    {"name": "gfloat", "cmd": "{py} {src}/targets/python/mxtarget_gfloat.py", "stages": ("16bit", "detected"),
+     "why_stages": "a process target: ~10^6-10^7 inputs/s through cvtrange; 2^32 sweeps are `mxconform sweep` runs of their own",
+     "library": "gfloat 0.5.2 (NumPy, ndarray API)",
+     "ops": "cvt (rne rna rtz rup rdn sr; sat ovf) decode quantize (floor) dequantize; every element format + E8M0"},
+    {"name": "microxcaling", "cmd": "{py} {src}/targets/python/mxtarget_microxcaling.py", "stages": ("16bit", "detected"),
+     "why_stages": "a process target: ~10^6-10^7 inputs/s through cvtrange; 2^32 sweeps are `mxconform sweep` runs of their own",
+     "library": "microxcaling 7bc4195 (torch 1.13 CPU)",
+     "ops": "cvt (rne rna rtz; sat ovf) quantize (floor) dot (mx.matmul); FP8/FP6/FP4/INT8 elements"},
+    {"name": "onnxruntime", "cmd": "node {src}/targets/onnxruntime/mxtarget_onnxruntime.js", "stages": ("16bit", "detected"),
+     "why_stages": "a process target: ~10^6-10^7 inputs/s through cvtrange; 2^32 sweeps are `mxconform sweep` runs of their own",
+     "library": "onnxruntime-node 1.30 CPU Cast kernels", "ops": "cvt decode; e4m3 e5m2 (rne) e8m0 (rna rup rdn); sat ovf"},
+]
+# seconds per batch: a process peer imports torch/NumPy before its handshake, slow on a busy machine
+TIMEOUT = os.environ.get("PEERS_TIMEOUT", "120")
+ONLY = [n for n in os.environ.get("PEERS_ONLY", "").split(",") if n]
+
+
+def peer_spec(peer, build):
+    """-> (target spec, None) when the peer is here, (None, why not) otherwise."""
+    if "lib" in peer:
+        lib = os.path.join(build, peer["lib"])
+        return ("lib:" + lib, None) if os.path.exists(lib) else (None, "not built (%s)" % lib)
+    cmd = peer["cmd"].format(py=shlex.quote(PEER_PY), src=shlex.quote(SRC))
+    try:  # the handshake alone: a target whose library does not load exits 3 with one line
+        p = subprocess.run(["sh", "-c", cmd], input="mxconform-protocol 1\nquit\n", stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, str(e)
+    if not p.stdout.startswith("ok "):
+        return None, (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]
+    return "cmd:" + cmd, None
+
+
+def available_peers(build, quiet=False):
+    """[(peer, spec)] for the peers that are here; one line for each one that is not."""
+    out = []
+    for peer in PEERS:
+        if ONLY and peer["name"] not in ONLY:
+            continue
+        spec, why = peer_spec(peer, build)
+        if spec:
+            out.append((peer, spec))
+        elif not quiet:
+            print("%s: skipped: %s" % (peer["name"], why))
+    return out
+
+
+def cmd_list(args):
+    for peer in PEERS:
+        spec, why = peer_spec(peer, args[0])
+        print("%-14s %s" % (peer["name"], spec or "skipped: " + why))
+    return 0
+OUTDIR = os.path.join(SRC, "reports", "peers")
+DSTS = ["e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "e8m0"]
+ROUNDS = ["rne", "rna", "rtz", "rup", "rdn"]
+OVFS = ["sat", "ovf"]
+# f32 binades (biased exponent, both signs) swept whole in the `binades` stage: zero and
+# the f32 subnormals (0), half the destination's smallest subnormal (where rounding to zero
+# ends), 1.0 (127), the binade of the largest finite value (holds the overflow threshold),
+# the one above it (all overflow), and Inf/NaN (255).
+BINADES = {
+    "e4m3": [0, 117, 127, 135, 136, 255], "e5m2": [0, 110, 127, 142, 143, 255],
+    "e2m3": [0, 123, 127, 129, 130, 255], "e3m2": [0, 122, 127, 131, 132, 255],
+    "e2m1": [0, 125, 127, 129, 130, 255], "e8m0": [0, 1, 127, 254, 255],
+}
+# All 2^32 f32 inputs: what fitted ~40 minutes of one (shared, niced) core here: every
+# rounding x overflow combination of the CUDA host headers (about 1 min each) and every
+# element format in rne of APFloat (about 4 min each; its other modes get the binades stage).
+FULL_PLAN = {
+    "cuda-host": [("e4m3", "rne", "sat"), ("e4m3", "rne", "ovf"), ("e5m2", "rne", "sat"), ("e5m2", "rne", "ovf"),
+                  ("e2m3", "rne", "sat"), ("e3m2", "rne", "sat"), ("e2m1", "rne", "sat"),
+                  ("e2m3", "rtz", "sat"), ("e3m2", "rtz", "sat"), ("e2m1", "rtz", "sat"),
+                  ("e8m0", "rtz", "sat"), ("e8m0", "rtz", "ovf"), ("e8m0", "rup", "sat"), ("e8m0", "rup", "ovf")],
+    "llvm-apfloat": [("e4m3", "rne", "ovf"), ("e5m2", "rne", "ovf"), ("e2m3", "rne", "ovf"), ("e3m2", "rne", "ovf"),
+                     ("e2m1", "rne", "ovf")],
+}
+# PEERS_SWEEP_SKIP_DONE=1: leave out the combinations sweeps.tsv already has at that coverage.
+SKIP_DONE = os.environ.get("PEERS_SWEEP_SKIP_DONE") == "1"
+# knobs: what the expected codes follow, `ocp` or `detected` (reports/peers/<target>.profile)
+TSV_COLS = ["target", "src", "dst", "round", "overflow", "coverage", "checked", "mismatches", "zero",
+            "subnormal", "normal", "inf", "nan", "crashed", "seconds", "examples", "knobs"]
+
+
+def die(msg):
+    print("peers.py: " + msg, file=sys.stderr)
+    sys.exit(2)
+
+
+# ---- sweeps ---------------------------------------------------------------------------------
+
+def run_sweep(mxc, spec, src, dst, rnd, ovf, shard=None, profile=None):
+    cmd = [mxc, "sweep", "--op", "cvt.%s.%s" % (src, dst), "--round", rnd, "--overflow", ovf,
+           "--target", spec, "--show", "64", "--timeout", TIMEOUT]
+    if shard:
+        cmd += ["--shard", shard]
+    if profile:
+        cmd += ["--profile", profile]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    m = re.search(r"(\d+) checked, (\d+) mismatches, ([\d.]+)s", p.stdout)
+    if p.returncode not in (0, 1) and ("unsupported" in p.stdout or "does not support" in p.stdout) and not m:
+        return {"checked": 0, "mismatches": 0, "seconds": 0.0, "zero": 0, "subnormal": 0, "normal": 0,
+                "inf": 0, "nan": 0, "crashed": 0, "refused": 0, "examples": []}
+    if p.returncode not in (0, 1):
+        die("%s: exit %d\n%s" % (" ".join(cmd), p.returncode, p.stdout))
+    if not m:
+        die("cannot parse: " + p.stdout)
+    r = {"checked": int(m.group(1)), "mismatches": int(m.group(2)), "seconds": float(m.group(3)),
+         "zero": 0, "subnormal": 0, "normal": 0, "inf": 0, "nan": 0, "crashed": 0, "examples": []}
+    m = re.search(r"zero (\d+), subnormal (\d+), normal (\d+), inf (\d+), nan (\d+)", p.stdout)
+    if m:
+        for k, v in zip(["zero", "subnormal", "normal", "inf", "nan"], m.groups()):
+            r[k] = int(v)
+    for m in re.finditer(r"0x([0-9a-f]+): expected 0x([0-9a-f]+), target 0x([0-9a-f]+)", p.stdout):
+        r["examples"].append("%s:%s:%s" % m.groups())
+    m = re.search(r"(\d+) inputs crashed or hung", p.stdout)
+    if m:
+        r["crashed"] = int(m.group(1))
+    m = re.search(r"(\d+) inputs refused by the target", p.stdout)
+    r["refused"] = int(m.group(1)) if m else 0
+    return r
+
+
+def merge(total, r):
+    for k in ["checked", "mismatches", "zero", "subnormal", "normal", "inf", "nan", "crashed", "refused", "seconds"]:
+        total[k] = total.get(k, 0) + r[k]
+    total.setdefault("examples", [])
+    total["examples"] += r["examples"]
+    return total
+
+
+def pick_examples(examples, src):
+    """Up to 4 mismatch examples, preferring finite inputs and one of each input class."""
+    def cls(bits):
+        b = int(bits, 16)
+        w = {"f32": (8, 23), "bf16": (8, 7), "f16": (5, 10)}[src]
+        e = (b >> w[1]) & ((1 << w[0]) - 1)
+        m = b & ((1 << w[1]) - 1)
+        return "nan" if e == (1 << w[0]) - 1 and m else "inf" if e == (1 << w[0]) - 1 else "finite"
+    seen, out = set(), []
+    for pref in ("finite", "inf", "nan"):
+        for ex in examples:
+            c = cls(ex.split(":")[0])
+            if c == pref and (c, ex.split(":")[2]) not in seen and len(out) < 4:
+                seen.add((c, ex.split(":")[2]))
+                out.append(ex)
+    return out
+
+
+def load_tsv(path):
+    rows = []
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if line.startswith("#") or line.startswith("target\t") or not line.strip():
+                    continue
+                r = dict(zip(TSV_COLS, line.rstrip("\n").split("\t")))
+                r.setdefault("knobs", "ocp")  # rows written before the column existed
+                rows.append(r)
+    return rows
+
+
+def save_tsv(path, rows):
+    order = {p["name"]: i for i, p in enumerate(PEERS)}
+    key = lambda r: (order.get(r["target"], 9), ["f32", "bf16", "f16"].index(r["src"]), DSTS.index(r["dst"]),
+                     ROUNDS.index(r["round"]), OVFS.index(r["overflow"]), r["knobs"] != "ocp", r["coverage"])
+    rows.sort(key=key)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("# mxconform sweep results (scripts/peers.py sweeps): target vs libmxref under the knobs of the last column\n"
+                "# (ocp, or detected: the target's reports/peers/<target>.profile)\n")
+        f.write("\t".join(TSV_COLS) + "\n")
+        for r in rows:
+            f.write("\t".join(str(r[c]) for c in TSV_COLS) + "\n")
+    os.replace(tmp, path)
+
+
+def record(path, target, src, dst, rnd, ovf, coverage, total, knobs="ocp"):
+    rows = [r for r in load_tsv(path) if not (r["target"] == target and r["src"] == src and r["dst"] == dst and
+                                                r["round"] == rnd and r["overflow"] == ovf and r["knobs"] == knobs and
+                                                r["coverage"].split(" ")[0] == coverage.split(" ")[0])]
+    row = {"target": target, "src": src, "dst": dst, "round": rnd, "overflow": ovf, "coverage": coverage,
+           "seconds": "%.1f" % total["seconds"], "examples": ",".join(pick_examples(total["examples"], src)) or "-",
+           "knobs": knobs}
+    for k in ["checked", "mismatches", "zero", "subnormal", "normal", "inf", "nan", "crashed"]:
+        row[k] = total[k]
+    rows.append(row)
+    save_tsv(path, rows)
+    print("%-12s %-8s cvt.%s.%s %s %s %-22s %11d checked %10d mismatches (nan %d, inf %d, finite %d) %7.1fs" % (
+        target, knobs, src, dst, rnd, ovf, coverage.split(" ")[0], total["checked"], total["mismatches"], total["nan"],
+        total["inf"], total["zero"] + total["subnormal"] + total["normal"], total["seconds"]), flush=True)
+
+
+def cmd_sweeps(args):
+    build = args[0]
+    stages = args[1:] or ["16bit", "binades", "full"]
+    for st in stages:
+        if st not in ("16bit", "binades", "full", "detected"):
+            die("unknown sweep stage '%s' (16bit binades full detected)" % st)
+    mxc = os.path.join(build, "mxconform")
+    path = os.path.join(OUTDIR, "sweeps.tsv")
+    os.makedirs(OUTDIR, exist_ok=True)
+    for peer, lib in available_peers(build):
+        name = peer["name"]
+        own = [st for st in stages if st in peer.get("stages", stages)]
+        if own != stages:
+            print("%s: stages %s only (%s)" % (name, " ".join(own) or "none", peer.get("why_stages", "")))
+        supported = []
+        for dst in DSTS:
+            for rnd in ROUNDS:
+                for ovf in OVFS:
+                    r = run_sweep(mxc, lib, "bf16", dst, rnd, ovf)
+                    if r["checked"]:
+                        supported.append((dst, rnd, ovf))
+                        if "16bit" in own:
+                            record(path, name, "bf16", dst, rnd, ovf, "all 2^16", r)
+                            record(path, name, "f16", dst, rnd, ovf, "all 2^16", run_sweep(mxc, lib, "f16", dst, rnd, ovf))
+        if "binades" in own:
+            for dst, rnd, ovf in supported:
+                total = {}
+                for e in BINADES[dst]:
+                    for sign in (0, 256):
+                        merge(total, run_sweep(mxc, lib, "f32", dst, rnd, ovf, "%d/512" % (sign + e)))
+                cov = "binades %s (x2 signs)" % "/".join(str(e) for e in BINADES[dst])
+                record(path, name, "f32", dst, rnd, ovf, cov, total)
+        if "full" in own:
+            done = {(r["dst"], r["round"], r["overflow"]) for r in load_tsv(path)
+                    if r["target"] == name and r["src"] == "f32" and r["coverage"] == "all 2^32"} if SKIP_DONE else set()
+            for dst, rnd, ovf in FULL_PLAN.get(name, peer.get("full", [])):
+                if (dst, rnd, ovf) in supported and (dst, rnd, ovf) not in done:
+                    record(path, name, "f32", dst, rnd, ovf, "all 2^32", run_sweep(mxc, lib, "f32", dst, rnd, ovf))
+        if "detected" in own:
+            # the same conversions compared under the profile detection found: what it claims
+            # is that this profile explains every difference, which the counts by class of the
+            # ocp rows (sweep_model) only suggest; here every code must match
+            prof = os.path.join(OUTDIR, name + ".profile")
+            if not os.path.exists(prof):
+                print("%s: no %s (run make peers first): detected stage skipped" % (name, prof))
+                continue
+            for dst, rnd, ovf in supported:
+                for src in ("bf16", "f16"):
+                    record(path, name, src, dst, rnd, ovf, "all 2^16",
+                           run_sweep(mxc, lib, src, dst, rnd, ovf, profile=prof), "detected")
+                total = {}
+                for sign in (0, 256):
+                    merge(total, run_sweep(mxc, lib, "f32", dst, rnd, ovf, "%d/512" % (sign + 255), profile=prof))
+                record(path, name, "f32", dst, rnd, ovf, "binades 255 (x2 signs)", total, "detected")
+    return 0
+
+
+# ---- check (CTest) --------------------------------------------------------------------------
+
+def src_nan_payload_bit(src, bits):
+    """For a NaN of `src`: (sign, the payload bit just below the quiet bit), else None."""
+    w = {"f32": (8, 23), "bf16": (8, 7), "f16": (5, 10), "f64": (11, 52)}[src]
+    e = (bits >> w[1]) & ((1 << w[0]) - 1)
+    m = bits & ((1 << w[1]) - 1)
+    if e != (1 << w[0]) - 1 or not m:
+        return None
+    return (bits >> (w[0] + w[1])) & 1, (bits >> (w[1] - 2)) & 1
+
+
+def unexplained_class(suite, f):
+    """Name the known failure classes that no single profile models (README.md explains them)."""
+    if f.get("actual") == "refused" or f.get("status") == "refused":
+        return "refused"  # the library raised for this input: its answer (PROTOCOL.md)
+    if not re.match(r"0x[0-9a-f]+$", f.get("actual", "")):
+        return "not-a-code"
+    _, src, dst = suite["name"].split(".")[:3]
+    if suite["op"] == "cvt" and src == "f64" and dst in ("e4m3", "e5m2"):
+        nan = src_nan_payload_bit(src, int(f["input"], 16))
+        # CUDA's double entry point: the NaN keeps its sign and, in E5M2, the payload bit below
+        # the quiet bit (nan_sign=keep, e5m2_nan=propagate), unlike its float entry points
+        want = (nan[0] << 7) | (0x7F if dst == "e4m3" else 0x7E | nan[1]) if nan else None
+        if nan and int(f["actual"], 16) == want:
+            return "nan-per-entry-point"
+    return None
+
+
+def cmd_check(args):
+    if len(args) < 2:
+        die("check MXCONFORM LIB [--tier T] [--knob K=V]... [--unexplained CLASS]... [--pass GLOBS] [--unsupported GLOBS]")
+    mxc, lib = args[0], args[1] if args[1].startswith(("lib:", "cmd:")) else "lib:" + args[1]
+    tier, knobs, classes, must_pass, must_unsup, must_refuse, answered = "smoke", [], [], [], [], [], []
+    i = 2
+    while i < len(args):
+        opt, val = args[i], args[i + 1] if i + 1 < len(args) else die("%s needs a value" % args[i])
+        if opt == "--tier": tier = val
+        elif opt == "--knob": knobs.append(val)
+        elif opt == "--unexplained": classes.append(val)
+        elif opt == "--pass": must_pass += val.split(",")
+        elif opt == "--unsupported": must_unsup += val.split(",")
+        elif opt == "--refused": must_refuse += val.split(",")
+        elif opt == "--answered": answered += val.split(",")
+        else: die("unknown option " + opt)
+        i += 2
+    if lib.startswith("cmd:"):  # a process peer whose library is not here: skipped (CTest SKIP 77)
+        try:
+            h = subprocess.run(["sh", "-c", lib[4:]], input="mxconform-protocol 1\nquit\n", stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+            ready = h.stdout.startswith("ok ")
+        except (OSError, subprocess.TimeoutExpired):
+            ready, h = False, None
+        if not ready:
+            print("SKIPPED: %s is not usable here: %s" % (lib, (h.stderr.strip().splitlines() or ["?"])[-1] if h else "?"))
+            return 77
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="mxpeer.") as tmp:
+        out = os.path.join(tmp, "r.json")
+        p = subprocess.run([mxc, "run", "--target", lib, "--timeout", TIMEOUT, "--profile", "ocp", "--tier", tier, "-q",
+                            "--max-failures", "100000", "-o", out],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+        print(p.stdout.strip())
+        if p.returncode not in (0, 1):
+            print("FAILED: exit status %d (want 0 or 1: the run must complete)" % p.returncode)
+            return 1
+        try:
+            with open(out) as f:
+                r = json.load(f)
+        except (OSError, ValueError) as e:
+            print("FAILED: results JSON unreadable: %s" % e)
+            return 1
+    if r.get("schema") != "mxconform-results/1" or not r.get("suites"):
+        problems.append("not a mxconform-results/1 file with suites")
+    if (r["verdict"] == "pass") != (p.returncode == 0):
+        problems.append("verdict %s but exit status %d" % (r["verdict"], p.returncode))
+    bad = [s["name"] + ":" + s["status"] for s in r["suites"] if s["status"] in ("crash", "timeout", "protocol-error")]
+    if bad:
+        problems.append("suites crashed/timed out/broke the protocol: %s" % " ".join(bad[:10]))
+    dp = r.get("detected_profile") or {"diff": [], "summary": "matches ocp"}
+    named = {"%s=%s" % (d["knob"], d["detected_value"]) for d in dp["diff"]}
+    for k in knobs:
+        if k not in named:
+            problems.append("profile detection did not name %s (it said: %s)" % (k, dp["summary"]))
+    counted = {}
+    for s in r["suites"]:
+        if fnmatch_any(s["name"], must_pass) and s["status"] != "pass":
+            problems.append("%s: %s, want pass" % (s["name"], s["status"]))
+        if fnmatch_any(s["name"], must_unsup) and s["status"] != "unsupported":
+            problems.append("%s: %s, want unsupported" % (s["name"], s["status"]))
+        if fnmatch_any(s["name"], must_refuse) and not s.get("refused"):
+            problems.append("%s: no refused case (the library raises there)" % s["name"])
+        if fnmatch_any(s["name"], answered) and s["status"] == "unsupported":
+            problems.append("%s: unsupported, want answered" % s["name"])
+        listed = s.get("failed", 0) + s.get("refused", 0)
+        if len(s.get("failures", [])) != listed:
+            problems.append("%s: %d failures listed of %d" % (s["name"], len(s.get("failures", [])), listed))
+        for f in s.get("failures", []):
+            why = f.get("explained_by")
+            if why:
+                for part in why.split(";"):
+                    if part not in named and not part.startswith("cvt "):
+                        problems.append("%s %s: explained by %s, which is not a detected knob" % (s["name"], f["input"], part))
+                continue
+            c = unexplained_class(s, f) or "unclassified"
+            if c in classes or "any" in classes:
+                counted[c] = counted.get(c, 0) + 1
+            else:
+                problems.append("%s %s: expected %s, got %s, explained by no knob and no allowed class" % (
+                    s["name"], f["input"], f["expected"], f["actual"]))
+    for g in must_pass + must_unsup + must_refuse + answered:
+        if g and not fnmatch_any_suite(r, g):
+            problems.append("no suite matches %s" % g)
+    for c in classes:
+        if c != "any" and not counted.get(c):
+            problems.append("class %s: no case seen (has the target changed?)" % c)
+    for q in problems[:40]:
+        print("FAILED: " + q)
+    if not problems:
+        print("passed: %s; known unexplained classes: %s" % (dp["summary"], counted or "none"))
+    return 1 if problems else 0
+
+
+def fnmatch_any_suite(r, glob):
+    return any(fnmatch.fnmatchcase(s["name"], glob) for s in r["suites"])
+
+
+def fnmatch_any(name, globs):
+    return any(fnmatch.fnmatchcase(name, g) for g in globs if g)
+
+
+# ---- report ---------------------------------------------------------------------------------
+
+def sh(cmd, ok=(0,)):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    if p.returncode not in ok:
+        die("%s: exit %d\n%s" % (" ".join(cmd), p.returncode, p.stdout[-3000:]))
+    return p
+
+
+SCALAR_KNOBS = {"round", "sr_bits", "overflow", "nan_sign", "e5m2_nan", "inf_sat", "nan_finite", "inf_finite",
+                "int8_range", "src_subnormals", "e8m0_zero", "e8m0_neg"}
+
+
+class Oracle:
+    """Expected codes (MPFR oracle, any knobs) and decoded values, through the mxconform CLI."""
+
+    def __init__(self, mxc):
+        self.mxc, self.cache = mxc, {}
+
+    def convert(self, src, dst, rnd, ovf, bits, knobs=()):
+        # `convert` takes the scalar knobs only: a block knob (inf_block ...) cannot change it
+        knobs = [k for k in knobs if k.split("=")[0] in SCALAR_KNOBS]
+        key = (src, dst, rnd, ovf, bits, tuple(knobs))
+        if key not in self.cache:
+            cmd = [self.mxc, "convert", "--from", src, "--to", dst, "--round", rnd, "--overflow", ovf, "--impl", "oracle"]
+            for k in knobs:
+                cmd += ["--knob", k]
+            out = sh(cmd + ["0x%x" % bits]).stdout
+            m = re.search(r"-> \S+ 0x([0-9a-f]+) ", out)
+            self.cache[key] = int(m.group(1), 16) if m else None
+        return self.cache[key]
+
+    def value(self, fmt, bits):
+        key = ("value", fmt, bits)
+        if key not in self.cache:
+            if fmt in ("f32", "bf16", "f16", "f64"):
+                out = sh([self.mxc, "convert", "--from", fmt, "--to", "e4m3", "--impl", "oracle", "0x%x" % bits]).stdout
+                m = re.match(r"\S+ 0x[0-9a-f]+ (.*)", out.splitlines()[0])
+            else:
+                out = sh([self.mxc, "decode", "--fmt", fmt, "0x%x" % bits]).stdout
+                m = re.match(r"\S+ 0x[0-9a-f]+\s+\S+\s+(.*?)\s+\[", out)
+            self.cache[key] = m.group(1).strip() if m else "?"
+        return self.cache[key]
+
+
+def probe_target(mxc, spec, probes):
+    """Ask the library for each probe: through `mxconform serve --lib` (a child process) for
+    an ABI target, the command itself for a process target. One request per line, so that an
+    `unsupported` or refused answer stays with its probe."""
+    lines = ["mxconform-protocol 1"] + ["cvt %s %s %s %s 1 %x" % (p[1], p[2], p[3], p[4], p[5]) for p in probes] + ["quit"]
+    argv = [mxc, "serve", "--lib", spec[4:]] if spec.startswith("lib:") else ["sh", "-c", spec[4:]]
+    p = subprocess.run(argv, input="\n".join(lines) + "\n", stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, universal_newlines=True)
+    answers = p.stdout.splitlines()[1:]
+    out = []
+    for i in range(len(probes)):
+        a = answers[i] if i < len(answers) else "crash"
+        out.append(int(a.split()[1], 16) if a.startswith("ok ") and a.split()[1] != "!" else
+                   "refused" if a.startswith("ok ") or a.startswith("refused") else a.split()[0])
+    return out
+
+
+# (peers.md item, src, dst, round, overflow, input bits, what it probes)
+PROBES = [
+    ("D1", "f32", "e2m1", "rne", "sat", 0x7fc00000, "+NaN -> FP4"),
+    ("D1", "f32", "e2m1", "rne", "sat", 0xffc00000, "-NaN -> FP4"),
+    ("D1", "f32", "e2m3", "rne", "sat", 0x7fc00000, "+NaN -> FP6 E2M3"),
+    ("D1", "f32", "e3m2", "rne", "sat", 0xffc00000, "-NaN -> FP6 E3M2"),
+    ("D1", "f32", "e2m1", "rne", "sat", 0x7f800000, "+Inf -> FP4"),
+    ("D1", "f32", "e2m1", "rne", "sat", 0xff800000, "-Inf -> FP4"),
+    ("D2", "f32", "e4m3", "rne", "ovf", 0x43e80000, "464 (tie 448|480) non-saturating"),
+    ("D2", "f32", "e4m3", "rne", "ovf", 0x43e80001, "464.00003 non-saturating"),
+    ("D2", "f32", "e4m3", "rne", "sat", 0x43e80001, "464.00003 saturating"),
+    ("D2", "f32", "e4m3", "rne", "sat", 0x7f800000, "+Inf saturating"),
+    ("D2", "f32", "e4m3", "rtz", "ovf", 0x43e80001, "464.00003 toward zero, non-saturating"),
+    ("D2", "f32", "e4m3", "rna", "ovf", 0x43e80000, "464 ties away, non-saturating"),
+    ("D3", "f32", "e5m2", "rne", "sat", 0x7fc00000, "f32 quiet NaN -> E5M2"),
+    ("D3", "f64", "e5m2", "rne", "sat", 0x7ff8000000000000, "f64 quiet NaN -> E5M2"),
+    ("D3", "f32", "e5m2", "rne", "sat", 0x7f800000, "+Inf saturating"),
+    ("D3", "f32", "e5m2", "rne", "ovf", 0x47700000, "61440 (tie max|2^16) non-saturating"),
+    ("D3+", "f32", "e5m2", "rne", "ovf", 0x7fa00000, "f32 NaN with payload bit 21 (below the quiet bit)"),
+    ("D3+", "f64", "e5m2", "rne", "ovf", 0x7ffc000000000000, "f64 NaN with payload bit 50"),
+    ("D4", "f32", "e4m3", "rne", "sat", 0xffc00000, "f32 -NaN -> E4M3"),
+    ("D4", "f64", "e4m3", "rne", "sat", 0xfff8000000000000, "f64 -NaN -> E4M3"),
+    ("D4", "bf16", "e4m3", "rne", "sat", 0xffc0, "bf16 -NaN -> E4M3"),
+    ("D4+", "f32", "e4m3", "rne", "ovf", 0xc3e80001, "-464.00003 non-saturating (overflow NaN sign)"),
+    ("D5", "f32", "e8m0", "rtz", "ovf", 0x40400000, "3.0 toward zero"),
+    ("D5", "f32", "e8m0", "rup", "ovf", 0x40400000, "3.0 up"),
+    ("D5", "f32", "e8m0", "rne", "ovf", 0x40400000, "3.0 nearest"),
+    ("D5", "f32", "e8m0", "rup", "sat", 0x3fbeb852, "1.49 up"),
+    ("D5", "f32", "e8m0", "rtz", "ovf", 0x00000000, "0.0"),
+    ("D5", "f32", "e8m0", "rup", "ovf", 0xc0400000, "-3.0 up"),
+    ("D5", "f32", "e8m0", "rup", "ovf", 0x7f800000, "+Inf up, non-saturating"),
+    ("D5", "f32", "e8m0", "rup", "sat", 0x7f800000, "+Inf up, saturating"),
+    ("D5", "f32", "e8m0", "rup", "ovf", 0x7f7fffff, "FLT_MAX up, non-saturating"),
+    ("D5", "f32", "e8m0", "rup", "sat", 0x7f7fffff, "FLT_MAX up, saturating"),
+    ("D5", "f32", "e8m0", "rup", "sat", 0x00600000, "1.5*2^-127 (f32 subnormal) up"),
+    ("D10", "f32", "e2m1", "rna", "sat", 0x40200000, "2.5 ties away"),
+    ("D10", "f32", "e2m1", "rna", "sat", 0x40a00000, "5.0 ties away"),
+    ("D10", "f32", "e2m1", "rne", "sat", 0x40a00000, "5.0 ties to even"),
+]
+
+CLASS_TEXT = {
+    "nan-per-entry-point": "an f64 NaN goes through another entry point, which keeps the sign and the payload "
+                           "(`nan_sign = keep`, `e5m2_nan = propagate`); the float, half and bf16 ones canonicalise "
+                           "(the detected values): a profile holds one value per knob",
+    "fp8-nan-canonical": "a NaN input becomes +NaN 0x7F whatever its sign",
+    "refused": "the library raised (or gave no code) for this input: answered refused",
+}
+
+
+def classify_failure(suite, f):
+    c = unexplained_class(suite, f)
+    if c:
+        return c
+    if suite["op"] != "cvt":
+        return "unclassified " + suite["op"]
+    _, src, dst = suite["name"].split(".")[:3]
+    if suite["op"] == "cvt" and dst in ("e4m3", "e5m2") and src_nan_payload_bit(src, int(f["input"], 16)) \
+            and f["actual"] == "0x7f":
+        return "fp8-nan-canonical"
+    return "unclassified"
+
+
+def fmt_code(dst, c):
+    return c if isinstance(c, str) else "0x%0*x" % (2 if dst not in ("e2m1",) else 1, c)
+
+
+def suite_matrix(r):
+    """Rows: decode + cvt per destination; columns: rounding modes; cell: passed/answered."""
+    cells = {}
+    for s in r["suites"]:
+        parts = s["name"].split(".")
+        if s["op"] == "cvt":
+            row, col = "cvt -> " + parts[2], parts[3]
+        elif s["op"] == "decode":
+            row, col = "decode", parts[1]
+        else:
+            row, col = s["op"], "all"
+        c = cells.setdefault((row, col), [0, 0, 0])  # pass, answered, total
+        c[2] += 1
+        if s["status"] != "unsupported":
+            c[1] += 1
+            c[0] += s["status"] == "pass"
+    return cells
+
+
+def cell_text(c):
+    if not c:
+        return ""
+    p, a, t = c
+    if a == 0:
+        return "unsupported"
+    return "%d/%d pass" % (p, a) + ("" if a == t else " (%d unsupp.)" % (t - a))
+
+
+
+# ---- findings: each divergence class of a peer, one concrete input, classified -------------
+# (peer, divergence, (src, dst, round, overflow, input bits), class, where in the library).
+# The report asks the oracle (ocp) and the peer itself for the expected and actual codes at
+# generation time: nothing here is a typed-in result. Classes: "knob" (a legitimate choice a
+# profile names today), "conditional knob" / "missing knob" (a legitimate choice profiles cannot
+# say yet: issue 15 item 3), "suspected bug" (with the source line), "binding" (not the library).
+TP = "../shared/thirdparty/"
+FINDINGS = [
+    ("ml_dtypes", "NaN into FP4/FP6 becomes a zero of the other sign", ("f32", "e2m1", "rne", "sat", 0x7fc00000),
+     "knob nan_finite=inverted-zero", TP + "ml_dtypes/ml_dtypes/include/mxfloat.h:259 (quiet_NaN() is -0), float8.h:1375 (negated for -NaN)"),
+    ("ml_dtypes", "Inf under saturation keeps the special (E4M3: NaN)", ("f32", "e4m3", "rne", "sat", 0x7f800000),
+     "knob inf_sat=special", TP + "ml_dtypes/ml_dtypes/include/float8.h:1371 (isinf returns infinity() whatever kSaturate)"),
+    ("ml_dtypes", "truncation (rtz) overflows to NaN/Inf instead of the largest finite value", ("f32", "e4m3", "rtz", "ovf", 0x7f7ffffe),
+     "suspected bug (IEEE 754 7.4: roundTowardZero overflow gives the largest finite number)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1505"),
+    ("ml_dtypes", "E8M0 ties round up (the implicit bit is taken as the last place)", ("f32", "e8m0", "rne", "sat", 0x01400000),
+     "missing knob (E8M0 has no significand bit: what 'even' means is a gap)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1266 (RoundBitsToNearestEven, used at :1466)"),
+    ("ml_dtypes", "E8M0 of zero: NaN without saturation, 0x00 with it", ("f32", "e8m0", "rne", "ovf", 0x0),
+     "conditional knob (e8m0_zero = nan when ovf, min when sat)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1383"),
+    ("ml_dtypes", "E8M0 of a negative: NaN without saturation, 0x00 with it", ("f32", "e8m0", "rtz", "sat", 0xc0400000),
+     "conditional knob (e8m0_neg = nan when ovf, min when sat)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1394"),
+    ("gfloat", "every NaN result is code 0xFF (sign bit set), E4M3 and E5M2", ("f32", "e4m3", "rne", "sat", 0x7fc00000),
+     "missing knob value (nan_sign = always-set; e5m2_nan=allones covers E5M2 only)", TP + "gfloat/src/gfloat/types.py:309 (code_of_nan = 2^k - 1)"),
+    ("gfloat", "non-saturating E4M3 overflow is 0xFF whatever the sign", ("f32", "e4m3", "rne", "ovf", 0x43e80001),
+     "missing knob value (as above)", TP + "gfloat/src/gfloat/encode_ndarray.py:48"),
+    ("gfloat", "NaN into FP4/FP6/INT8: the vectorised API asserts (the scalar one raises ValueError)", ("f32", "e2m1", "rne", "sat", 0x7fc00000),
+     "refused (documented: the format cannot hold a NaN); the assert is a suspected bug", TP + "gfloat/src/gfloat/encode_ndarray.py:41 (assert), round.py:81 (ValueError)"),
+    ("gfloat", "overflow without saturation into FP4/FP6 raises", ("f32", "e2m1", "rne", "ovf", 0x7f7fffff),
+     "refused (documented Raises)", TP + "gfloat/src/gfloat/round_ndarray.py:217"),
+    ("gfloat", "E8M0 of a tiny input: round_ndarray leaves a value below 2^-127, encode_ndarray gives no code", ("f32", "e8m0", "rne", "sat", 0x1),
+     "suspected bug (no clamp to E8M0's smallest value: has_subnormals is False)", TP + "gfloat/src/gfloat/round_ndarray.py:118 (expval clamp only with subnormals)"),
+    ("gfloat", "E8M0 of a negative: encode_ndarray gives 2^64-1, no code", ("f32", "e8m0", "rtz", "sat", 0xc0400000),
+     "suspected bug (unsigned format, negative input)", TP + "gfloat/src/gfloat/encode_ndarray.py:30-56"),
+    ("microxcaling", "just under a half-way point rounds up: floor(abs(x) + 0.5) in FP32 rounds the sum", ("f32", "e2m1", "rne", "sat", 0x3e7fffff),
+     "suspected bug", TP + "microxcaling/mx/elemwise_ops.py:66-68 (_round_mantissa 'even'), :63 ('nearest')"),
+    ("microxcaling", "-0 becomes +0 (torch.sign(-0) is 0)", ("f32", "e4m3", "rne", "sat", 0x80000000),
+     "suspected bug (MX/OFP8 keep the sign of zero)", TP + "microxcaling/mx/elemwise_ops.py:59-68"),
+    ("microxcaling", "Inf into FP6/FP4 stays Inf (no code), even with saturate_normals", ("f32", "e2m3", "rne", "sat", 0x7f800000),
+     "suspected bug (the formats have no Inf)", TP + "microxcaling/mx/elemwise_ops.py:161"),
+    ("microxcaling", "INT8 is symmetric (-2.0 never produced)", ("f32", "int8", "rne", "sat", 0xc0000000),
+     "knob int8_range=symmetric", TP + "microxcaling/mx/elemwise_ops.py:75"),
+    ("microxcaling", "mx.matmul raises AssertionError on torch 1.13 (set_matmul_precision reads a torch >= 2 flag)", None,
+     "suspected bug (environment: the adapter replaces the CPU no-op)", TP + "microxcaling/mx/matmul_precision.py:44"),
+    ("microxcaling", "mx.matmul is torch.matmul in FP32: `mxconform probe dot` fits group=1 presum=8 accum=f32-rne "
+     "(nearest preset fp32-sequential, 2 parameters differ), which reproduces 787 of 1000 random MXFP8 DotGenerals "
+     "(reports/peers/microxcaling.dot.json)", None,
+     "choice (the CPU kernel's summation order; no dot.h model holds a blocked BLAS order)", TP + "microxcaling/mx/matmul.py:86"),
+    ("microxcaling", "`out[A == NaN] = NaN` never matches (NaN != NaN): dead code", None,
+     "suspected bug (harmless: NaN propagates through the arithmetic)", TP + "microxcaling/mx/elemwise_ops.py:163"),
+    ("onnxruntime", "E5M2 without saturation: values that round up into the overflow give NaN, not Inf", ("f32", "e5m2", "rne", "ovf", 0x47700000),
+     "suspected bug (larger values give Inf 0x7C; e.g. 1e6)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E5M2(float, saturate): the rounding branch ORs 0x7C into a code whose mantissa bits are already set (0x7F, NaN)"),
+    ("onnxruntime", "E8M0 round_mode: `up` is ceil and `down` floor (measured on 2.5, 3.0, 3.5), while the RoundMode comments "
+     "say nearest with ties away / toward zero; `nearest` rounds ties up (= rna); no mode rounds ties to even (rne unsupported)", None,
+     "documentation mismatch (the target claims rup, rdn, rna as measured)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E8M0::RoundMode"),
+    ("onnxruntime", "E8M0 of zero: NaN without saturation", ("f32", "e8m0", "rup", "ovf", 0x0),
+     "conditional knob (e8m0_zero = nan when ovf)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E8M0(float, saturate, round_mode)"),
+    ("onnxruntime", "E8M0 of a negative under saturation: 0x00", ("f32", "e8m0", "rdn", "sat", 0x80800000),
+     "conditional knob (e8m0_neg = min when sat, nan when ovf)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E8M0"),
+    ("onnxruntime", "E5M2 NaN results: which of 0x7D-0x7F is not observable through the JS binding", ("f32", "e5m2", "rne", "sat", 0x7fc00000),
+     "binding (answered `!`: FP8 cannot leave the graph, and every back-cast drops the payload)", "targets/onnxruntime/mxtarget_onnxruntime.js"),
+]
+
+
+def findings_section(mxc, oracle, peers):
+    out = ["## Findings: every divergence class, one concrete input", "",
+           "Expected = the MPFR oracle under `ocp`; actual = the library, asked now (`refused`: it raised or gave",
+           "no code; `!` through ONNX Runtime's binding: not observable). *class*: a legitimate choice (a knob",
+           "today, or a conditional/missing knob that profiles cannot say yet) or a suspected bug, with the",
+           "library's source line (`../shared/thirdparty/...` = the snapshot of thirdparty/README.md).", "",
+           "| library | divergence | conversion | input | expected (ocp) | actual | class | where |",
+           "|---|---|---|---|---|---|---|---|"]
+    specs = {p["name"]: p["lib"] for p in peers}
+    for name, what, probe, cls, where in FINDINGS:
+        if name not in specs:
+            continue
+        if probe is None:
+            out.append("| %s | %s | - | - | - | - | %s | `%s` |" % (name, what, cls, where))
+            continue
+        src, dst, rnd, ovf, bits = probe
+        exp = oracle.convert(src, dst, rnd, ovf, bits)
+        act = probe_target(mxc, specs[name], [("", src, dst, rnd, ovf, bits, "")])[0]
+        out.append("| %s | %s | %s.%s %s %s | `0x%x` %s | %s | %s%s | %s | `%s` |" % (
+            name, what, src, dst, rnd, ovf, bits, oracle.value(src, bits), fmt_code(dst, exp), fmt_code(dst, act),
+            "" if act != exp else " (= expected: fixed?)", cls, where))
+    out.append("")
+    return "\n".join(out)
+
+
+def ecosystem_table(peers):
+    out = ["| library | what the target answers | blocks | dot | verdict (standard tier, `ocp`) | failed / refused cases | detected profile | suspected bugs |",
+           "|---|---|---|---|---|---|---|---|"]
+    for p in peers:
+        r, t = p["r"], p["r"]["totals"]
+        answered = lambda op: any(s["op"] == op and s["status"] != "unsupported" for s in r["suites"])
+        refused = sum(s.get("refused", 0) for s in r["suites"])
+        blocks = " ".join(op for op in ("quantize", "dequantize", "pack") if answered(op)) or "-"
+        bugs = sum(1 for f in FINDINGS if f[0] == p["name"] and f[3].startswith("suspected bug"))
+        out.append("| %s (`%s`) | %s | %s | %s | %s | %d / %d of %d | %s | %d |" % (
+            p["peer"]["library"], p["name"], p["peer"]["ops"], blocks, "probe dot" if answered("dot") else "-",
+            r["verdict"], t["failed_cases"], refused, t["cases"],
+            "; ".join("%s = %s" % kv for kv in p["knobs"]) or "ocp", bugs))
+    return out
+
+
+def cmd_report(args):
+    build = args[0]
+    mxc = os.path.join(build, "mxconform")
+    if not os.path.exists(mxc):
+        die("%s: not built (make build)" % mxc)
+    os.makedirs(OUTDIR, exist_ok=True)
+    oracle = Oracle(mxc)
+    peers = []
+    for peer, lib in available_peers(build):
+        name = peer["name"]
+        out = os.path.join(OUTDIR, name + ".json")
+        p = sh([mxc, "run", "--target", lib, "--timeout", TIMEOUT, "--profile", "ocp", "--tier", "standard", "-q",
+                "--max-failures", "5", "-o", out], ok=(0, 1))
+        print(p.stdout.strip())
+        with open(out) as f:
+            r = json.load(f)
+        dp = r.get("detected_profile") or {"diff": [], "summary": "matches ocp", "unexplained_failures": 0}
+        knobs = [(d["knob"], d["detected_value"]) for d in dp["diff"] if " " not in d["knob"]]
+        prof = os.path.join(OUTDIR, name + ".profile")
+        with open(prof, "w") as f:
+            f.write("# %s as detected by mxconform on the standard tier (scripts/peers.py; do not edit)\n" % name)
+            f.write("# %s\nname = %s-detected\nbase = ocp\n" % (dp["summary"], name))
+            for k, v in knobs:
+                f.write("%s = %s\n" % (k, v))
+        with tempfile.TemporaryDirectory(prefix="mxpeers.") as tmp:
+            again = os.path.join(tmp, "again.json")
+            sh([mxc, "run", "--target", lib, "--timeout", TIMEOUT, "--profile", prof, "--tier", "standard", "-q", "--max-failures",
+                "100000", "-o", again], ok=(0, 1))
+            with open(again) as f:
+                r2 = json.load(f)
+        peers.append({"name": name, "lib": lib, "peer": peer, "r": r, "dp": dp, "knobs": knobs, "again": r2})
+    if not peers:
+        print("no peer is available here: reports/peers/ left as it is")
+        return 0
+    answers = {p["name"]: probe_target(mxc, p["lib"], PROBES) for p in peers}
+
+    L = []
+    w = L.append
+    w("# Real implementations under mxconform")
+    w("")
+    for line in ecosystem_table(peers):
+        w(line)
+    w("")
+    w("Generated by `scripts/peers.py` (`make peers`); do not edit. Sweeps: `scripts/peers.py sweeps BUILD`")
+    w("(rows of `sweeps.tsv`). Targets: `targets/llvm-apfloat/`, `targets/cuda-host/`, `targets/ml-dtypes/`,")
+    w("`targets/python/mxtarget_gfloat.py`, `targets/python/mxtarget_microxcaling.py`, `targets/onnxruntime/`")
+    w("(each says how every operation maps onto its library). Results: `<target>.json` (standard tier,")
+    w("profile `ocp`), the detected profiles `<target>.profile`, the side-by-side HTML report `report.html`.")
+    w("Peers that are not here are skipped with one line (`scripts/peers.py list BUILD`).")
+    w("")
+    w(findings_section(mxc, oracle, peers))
+    w("| target | version | verdict (standard tier, `ocp`) | suites pass / fail / unsupported | failed cases | crash / timeout / protocol |")
+    w("|---|---|---|---|---|---|")
+    for p in peers:
+        t = p["r"]["totals"]
+        w("| `%s` | %s | %s | %d / %d / %d | %d of %d | %d / %d / %d |" % (
+            p["name"], p["r"]["target"]["version"], p["r"]["verdict"], t["pass"], t["fail"], t["unsupported"],
+            t["failed_cases"], t["cases"], t["crash"], t["timeout"], t["protocol_error"]))
+    w("")
+    w("## Suites by class (standard tier, profile `ocp`)")
+    w("")
+    w("Each `cvt` cell covers 4 sources (f32 bf16 f16 f64) x 2 overflow modes (sat ovf); `x/y pass` counts")
+    w("the suites the target answered; quantize, dequantize, pack and dot are in the table above.")
+    w("")
+    for p in peers:
+        cells = suite_matrix(p["r"])
+        w("**%s**" % p["name"])
+        w("")
+        w("| | rne | rna | rtz | rup | rdn | sr |")
+        w("|---|---|---|---|---|---|---|")
+        for dst in ["e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8", "e8m0"]:
+            w("| cvt -> %s | %s |" % (dst, " | ".join(cell_text(cells.get(("cvt -> " + dst, rd))) for rd in ROUNDS + ["sr"])))
+        dec = [d for d in ["e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8", "e8m0"]]
+        w("| decode | %s |" % "; ".join("%s %s" % (d, "pass" if cells[("decode", d)][0] else
+                                                   ("unsupported" if not cells[("decode", d)][1] else "FAIL")) for d in dec) +
+          " | | | | | |")
+        w("")
+    w("## Detected profiles")
+    w("")
+    for p in peers:
+        a, dp = p["again"]["totals"], p["dp"]
+        w("**%s**: %s. Profile file `%s.profile`: `%s`. Re-run under it: %d suites fail, %d cases." % (
+            p["name"], dp["summary"], p["name"],
+            "; ".join("%s = %s" % kv for kv in p["knobs"]) or "(ocp)", a["fail"], a["failed_cases"]))
+        w("")
+    w("## Every divergence, with one concrete input")
+    w("")
+    w("Expected = the MPFR oracle under `ocp` (for the *not modelled* rows: under the detected profile,")
+    w("which is what is left after it); actual = the target. *explains* = failing cases of the standard")
+    w("tier that the knob value turns into passes; *fail under it*: cases that fail under the detected")
+    w("profile, which can include cases that pass under `ocp` and that a detected knob breaks (CUDA's f64")
+    w("NaNs, under the float entry points' NaN knobs). Reproduce the expected value with")
+    w("`mxconform convert ... --impl oracle`;")
+    w("the target's own answer with `printf 'mxconform-protocol 1\\ncvt SRC DST ROUND OVF 1 HEX\\n' | mxconform serve --lib LIB`.")
+    w("")
+    for p in peers:
+        w("**%s**" % p["name"])
+        w("")
+        w("| divergence | explains | suite | input | expected | actual |")
+        w("|---|---|---|---|---|---|")
+        for d in p["dp"]["diff"]:
+            ex = None
+            for s in p["r"]["suites"]:
+                for f in s.get("failures", []):
+                    if f.get("explained_by") == "%s=%s" % (d["knob"], d["detected_value"]) and ex is None:
+                        ex = (s, f)
+            if ex:
+                s, f = ex
+                w("| `%s = %s` | %d | `%s` | `%s` %s | `%s` %s | `%s` %s |" % (
+                    d["knob"], d["detected_value"], d["explains"], s["name"], f["input"], f.get("input_value", ""),
+                    f["expected"], f.get("expected_value", ""), f["actual"], f.get("actual_value", "")))
+        # what the detected profile still does not explain (re-run under it, every failure)
+        groups = {}
+        for s in p["again"]["suites"]:
+            for f in s.get("failures", []):
+                c = classify_failure(s, f)
+                g = groups.setdefault(c, [0, s, f])
+                g[0] += 1
+        for c, (n, s, f) in sorted(groups.items()):
+            w("| not modelled: %s | %d fail under it | `%s` | `%s` %s | `%s` %s | `%s` %s |" % (
+                CLASS_TEXT.get(c, c), n, s["name"], f["input"], f.get("input_value", ""), f["expected"],
+                f.get("expected_value", ""), f["actual"], f.get("actual_value", "")))
+        w("")
+    w("## The divergences of peers.md, probed live")
+    w("")
+    w("Each probe is one `cvt` request to the library (through `mxconform serve --lib`, or the process")
+    w("target itself). *named as*: the")
+    w("knob value of the target's detected profile with which the oracle reproduces its answer, or the")
+    w("class that no knob models.")
+    w("")
+    head = "| item | probe | conversion | input | ocp (oracle) | " + " | ".join(p["name"] for p in peers) + " | named as |"
+    w(head)
+    w("|" + "---|" * (head.count("|") - 1))
+    for i, pr in enumerate(PROBES):
+        item, src, dst, rnd, ovf, bits, what = pr
+        exp = oracle.convert(src, dst, rnd, ovf, bits)
+        cols, names = [], []
+        for p in peers:
+            a = answers[p["name"]][i]
+            cols.append(fmt_code(dst, a) + ("" if a == exp or isinstance(a, str) else " ≠"))
+            if isinstance(a, str) or a == exp:
+                continue
+            whys = []  # every explanation that reproduces the answer (a probe may not tell them apart)
+            for k, v in p["knobs"]:
+                if k in SCALAR_KNOBS and oracle.convert(src, dst, rnd, ovf, bits, ["%s=%s" % (k, v)]) == a:
+                    whys.append("%s=%s" % (k, v))
+            if not whys and len(p["knobs"]) > 1 and \
+                    oracle.convert(src, dst, rnd, ovf, bits, ["%s=%s" % kv for kv in p["knobs"]]) == a:
+                whys.append("+".join("%s=%s" % kv for kv in p["knobs"]))
+            for k in ["nan_sign=positive", "nan_sign=nan-input-positive", "e5m2_nan=allones", "e5m2_nan=propagate",
+                      "inf_sat=special"]:
+                if k.split("=")[0] not in dict(p["knobs"]) and oracle.convert(src, dst, rnd, ovf, bits, [k]) == a:
+                    whys.append(k + " (not in its detected profile)")
+            fake = {"name": "cvt.%s.%s" % (src, dst), "op": "cvt"}
+            c = classify_failure(fake, {"input": "0x%x" % bits, "actual": "0x%02x" % a, "expected": "0x%02x" % exp})
+            if not whys:  # a class only where no knob value reproduces the answer
+                whys.append("class " + c)
+            why = " or ".join(whys)
+            names.append("%s: %s" % (p["name"], why))
+        w("| %s | %s | %s.%s %s %s | `0x%x` %s | %s %s | %s | %s |" % (
+            item, what, src, dst, rnd, ovf, bits, oracle.value(src, bits), fmt_code(dst, exp),
+            oracle.value(dst, exp) if exp is not None else "", " | ".join(cols), "; ".join(names) or "-"))
+    w("")
+    w(sweeps_section(os.path.join(OUTDIR, "sweeps.tsv")))
+    readme = os.path.join(OUTDIR, "README.md")
+    with open(readme + ".tmp", "w") as f:
+        f.write("\n".join(L) + "\n")
+    os.replace(readme + ".tmp", readme)
+    jsons = [os.path.join(OUTDIR, p["name"] + ".json") for p in peers]
+    html = os.path.join(OUTDIR, "report.html")
+    mxreport = os.path.join(SRC, "reports", "mxreport.py")
+    if os.path.exists(mxreport):
+        sh([sys.executable, "-B", mxreport] + jsons + ["-o", html])
+        size = os.path.getsize(html)
+        print("%s: %d bytes%s" % (html, size, "" if size < 2 << 20 else "  (over 2 MB: do not commit)"))
+    print("wrote %s" % readme)
+    return 0
+
+
+# ---- sweeps in the README -------------------------------------------------------------------
+
+NAN_PER_SIGN = {"f32": 2 ** 23 - 1, "bf16": 2 ** 7 - 1, "f16": 2 ** 10 - 1}
+MANT = {"f32": 23, "bf16": 7, "f16": 10}
+
+
+def sweep_model(row):
+    """What the measured divergences predict for (nan, inf) mismatches of a sweep, and why:
+    (nan count, inf count, reason for every overflow mode, extra reason under sat)."""
+    t, src, dst, ovf = row["target"], row["src"], row["dst"], row["overflow"]
+    N = NAN_PER_SIGN[src]
+    sat = ovf == "sat"
+    if t == "llvm-apfloat":
+        if dst in ("e2m3", "e3m2", "e2m1"):
+            return 2 * N, 2, "every NaN -> signed zero (nan_finite=signed-zero), +-Inf -> signed zero (inf_finite=signed-zero)", ""
+        if dst == "e5m2":
+            return 2 ** MANT[src], (2 if sat else 0), \
+                "the NaNs with the payload bit below the quiet bit set -> 0x7F/0xFF (e5m2_nan=propagate)", \
+                "+-Inf -> +-Inf (inf_sat=special)"
+        if dst == "e4m3":
+            return 0, (2 if sat else 0), "", "+-Inf -> NaN (inf_sat=special)"
+    if t == "cuda-host":
+        if dst == "e4m3":
+            return N, 0, "every -NaN -> +NaN 0x7F (NaN input canonicalised; nan_sign=nan-input-positive)", ""
+        if dst == "e5m2":
+            return 2 * N, 0, "every NaN -> 0x7F (e5m2_nan=allones; -NaN loses its sign: nan_sign=nan-input-positive)", ""
+        return 0, 0, "", ""
+    if t in ("llvm-apfloat",):
+        return 0, 0, "", ""
+    return None  # no count model: the findings table and the detected-profile sweeps explain these
+
+
+def model_text(common, sat_extra, any_sat):
+    parts = [common] if common else []
+    if sat_extra and any_sat:
+        parts.append("under sat " + sat_extra)
+    return "; ".join(parts)
+
+
+def sweeps_section(path):
+    all_rows = load_tsv(path)
+    rows = [r for r in all_rows if r["knobs"] == "ocp"]
+    detected = [r for r in all_rows if r["knobs"] == "detected"]
+    out = ["## Exhaustive sweeps", ""]
+    if not rows:
+        out.append("No sweep results (`scripts/peers.py sweeps BUILD` writes `sweeps.tsv`).")
+        return "\n".join(out)
+    out += [
+        "`mxconform sweep` runs every input of the range through the target (in the `serve` child) and",
+        "compares with libmxref under the `ocp` knobs (libmxref is proven equal to the MPFR oracle on every",
+        "input by `make exhaustive`). Coverage: `all 2^32` = every f32 bit pattern; `all 2^16` = every",
+        "bf16 / f16 pattern; `binades ...` = every f32 input whose biased exponent is one of those listed,",
+        "both signs (2^23 inputs per binade: zero and subnormals, where rounding to zero ends, 1.0, the",
+        "largest finite value's binade, the one above, Inf/NaN). *model* = the mismatches the divergences",
+        "above predict for NaN and Inf inputs; a row is `ok` when finite inputs have 0 mismatches and the",
+        "NaN/Inf counts equal the model.", ""]
+    # 1. full f32 sweeps, one row each
+    full = [r for r in rows if r["coverage"].startswith("all 2^32")]
+    summary_bad = []
+
+    def verdict(r):
+        fin = int(r["zero"]) + int(r["subnormal"]) + int(r["normal"])
+        if sweep_model(r) is None:
+            return True, fin, "no count model: see the findings (%s mismatches%s)" % (
+                r["mismatches"], ", %s refused" % r["refused"] if int(r.get("refused") or 0) else "")
+        nan_m, inf_m, common, sat_extra = sweep_model(r)
+        ok = fin == 0 and int(r["nan"]) == nan_m and int(r["inf"]) == inf_m and int(r["crashed"]) == 0
+        if not ok:
+            summary_bad.append(r)
+        return ok, fin, model_text(common, sat_extra, r["overflow"] == "sat")
+
+    out += ["### Every f32 input (2^32)", "",
+            "| target | conversion | round | overflow | inputs | mismatches | finite | Inf | NaN | model | example: input ocp -> target | seconds |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in full:
+        ok, fin, why = verdict(r)
+        ex = r["examples"].split(",")[0] if r["examples"] != "-" else ""
+        ex = "`0x%s` 0x%s -> 0x%s" % tuple(ex.split(":")) if ex else "-"
+        out.append("| %s | cvt.%s.%s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |" % (
+            r["target"], r["src"], r["dst"], r["round"], r["overflow"], r["checked"], r["mismatches"], fin, r["inf"],
+            r["nan"], (why if why.startswith("no count model") else "ok" + (": " + why if why else "")) if ok else "**differs from the model**", ex, r["seconds"]))
+    if not full:
+        out.append("| (none run) | | | | | | | | | | | |")
+    out.append("")
+    done = {(r["target"], r["dst"], r["round"], r["overflow"]) for r in full}
+    partial = {}
+    for r in rows:
+        if r["coverage"].startswith("binades") and (r["target"], r["dst"], r["round"], r["overflow"]) not in done:
+            partial.setdefault(r["target"], []).append("%s %s.%s" % (r["dst"], r["round"], r["overflow"]))
+    for t, combos in partial.items():
+        note = " (the FP6/FP4 `ovf` requests make the same header call as `sat`)" if t == "cuda-host" else ""
+        out.append("Not swept over every f32 input (time): %s %s%s; those ran the binade stage and every bf16 and "
+                   "f16 input." % (t, ", ".join(combos), note))
+        out.append("")
+    # 2. binades and 16-bit: one line per target x destination, listing the modes
+    for cov, title in (("binades", "Chosen f32 binades (every combination the target supports)"),
+                       ("all 2^16", "Every bf16 and every f16 input (every combination the target supports)")):
+        if cov == "binades":
+            sel = [r for r in rows if r["coverage"].startswith("binades")]
+        else:
+            sel = [r for r in rows if r["coverage"] == "all 2^16"]
+        if not sel:
+            continue
+        out += ["### " + title, "",
+                "| target | source | destination | combinations (round.overflow) | inputs each | finite mismatches | NaN / Inf mismatches (per combination) | model | seconds (sum) |",
+                "|---|---|---|---|---|---|---|---|---|"]
+        groups = {}
+        for r in sel:
+            groups.setdefault((r["target"], r["src"], r["dst"]), []).append(r)
+        for (t, src, dst), rs in groups.items():
+            oks = [verdict(r) for r in rs]
+            fin = sum(o[1] for o in oks)
+            nanset = sorted({"%s / %s" % (r["nan"], r["inf"]) for r in rs})
+            allok = all(o[0] for o in oks)
+            if sweep_model(rs[0]) is None:
+                common, sat_extra = "no count model: see the findings", ""
+            else:
+                _, _, common, sat_extra = sweep_model(rs[0])
+            whys = [model_text(common, sat_extra, any(r["overflow"] == "sat" for r in rs))] if allok else []
+            whys = [x for x in whys if x]
+            out.append("| %s | %s | %s | %s | %s | %d | %s | %s | %.0f |" % (
+                t, src, dst, " ".join("%s.%s" % (r["round"], r["overflow"]) for r in rs), rs[0]["checked"], fin,
+                "; ".join(nanset), (whys[0] if whys and whys[0].startswith("no count model") else "ok" + (": " + "; ".join(whys) if whys else "")) if allok else "**differs from the model**",
+                sum(float(r["seconds"]) for r in rs)))
+        out.append("")
+    if summary_bad:
+        out += ["### Rows that differ from the model", "",
+                "| target | conversion | round | overflow | coverage | finite | Inf | NaN | examples (input:expected:actual) |",
+                "|---|---|---|---|---|---|---|---|---|"]
+        for r in summary_bad:
+            out.append("| %s | cvt.%s.%s | %s | %s | %s | %d | %s | %s | %s |" % (
+                r["target"], r["src"], r["dst"], r["round"], r["overflow"], r["coverage"],
+                int(r["zero"]) + int(r["subnormal"]) + int(r["normal"]), r["inf"], r["nan"], r["examples"]))
+        out.append("")
+    total = sum(int(r["checked"]) for r in rows)
+    out.append("In all: %d sweeps, %d inputs, %d rows that differ from the model." % (len(rows), total, len(summary_bad)))
+    out.append("")
+    out += detected_sweeps_section(detected)
+    return "\n".join(out)
+
+
+def detected_sweeps_section(rows):
+    out = ["### Under the detected profile", ""]
+    if not rows:
+        out.append("Not run (`scripts/peers.py sweeps BUILD detected`).")
+        return out
+    out += [
+        "The model above compares counts by input class. Here the same target is swept with",
+        "`mxconform sweep --profile reports/peers/<target>.profile`: libmxref under the profile that",
+        "detection found gives the expected codes, so every input must match bit for bit. Inputs: every",
+        "bf16 and every f16 pattern, and the f32 Inf/NaN binade (both signs), where the `ocp` sweeps",
+        "above differ (their finite f32 inputs match under `ocp`), for every combination the target",
+        "supports.", "",
+        "| target | profile | source | sweeps | inputs | mismatches | finite | Inf | NaN | crashed | examples (input:expected:actual) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|"]
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["target"], r["src"]), []).append(r)
+    for (t, src), rs in groups.items():
+        mism = sum(int(r["mismatches"]) for r in rs)
+        ex = [e for r in rs for e in (r["examples"].split(",") if r["examples"] != "-" else [])][:3]
+        out.append("| %s | `%s.profile` | %s | %d | %d | %s | %d | %d | %d | %d | %s |" % (
+            t, t, src, len(rs), sum(int(r["checked"]) for r in rs), "**%d**" % mism if mism else "0",
+            sum(int(r["zero"]) + int(r["subnormal"]) + int(r["normal"]) for r in rs), sum(int(r["inf"]) for r in rs),
+            sum(int(r["nan"]) for r in rs), sum(int(r["crashed"]) for r in rs), ", ".join(ex) or "-"))
+    out += ["", "In all: %d sweeps, %d inputs, %d mismatches under the detected profiles." % (
+        len(rows), sum(int(r["checked"]) for r in rows), sum(int(r["mismatches"]) for r in rows))]
+    return out
+
+
+def main():
+    if MODE == "list":
+        return cmd_list(ARGS)
+    if MODE == "sweeps":
+        return cmd_sweeps(ARGS)
+    if MODE == "check":
+        return cmd_check(ARGS)
+    return cmd_report(ARGS)
+
+
+sys.exit(main())

@@ -1,0 +1,22 @@
+#!/bin/sh
+# The cvtrange path of `mxconform sweep` on a cmd: target (fake_range_target.py: plumbing,
+# NumPy only): every bf16 input checked through ranged requests, the one refused input
+# (low 16 bits 0x1234) counted as refused and not as a crash, and --show N above what is
+# kept says that it capped. Exit 77 (skip) without NumPy.
+#   check_ranged.sh MXCONFORM PYTHON
+set -u
+mxc=$1 py=$2
+here=$(cd "$(dirname "$0")" && pwd)
+"$py" -c 'import numpy' 2>/dev/null || { echo "SKIPPED: $py has no numpy"; exit 77; }
+out=$("$mxc" sweep --op cvt.bf16.e8m0 --round rtz --overflow ovf --show 100 \
+      --target "cmd:$py $here/fake_range_target.py" 2>&1)
+rc=$?
+echo "$out"
+fail() { echo "FAILED: $1"; exit 1; }
+[ $rc = 1 ] || fail "exit $rc, want 1 (mismatches)"
+echo "$out" | grep -q '65536 checked' || fail "not every bf16 input was checked"
+echo "$out" | grep -q '^  1 inputs refused by the target' || fail "the refused input is not counted as refused"
+echo "$out" | grep -q 'crashed or hung' && fail "a refusal was counted as a crash"
+echo "$out" | grep -q '0x1234: expected 0x[0-9a-f]*, target 0x200' || fail "the refused input is not listed with actual 0x200"
+echo "$out" | grep -q -- '--show 100: only the first 64 mismatches are kept' || fail "--show 100 did not say it capped"
+echo "passed"
