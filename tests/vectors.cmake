@@ -8,3 +8,5 @@ foreach(profile ocp nvidia-rceil torchao-ceil torchao-even microxcaling gfloat)
 endforeach()
 add_test(NAME reference_passes_over_the_process_protocol
          COMMAND ${MXC} run --target "cmd:$<TARGET_FILE:mxconform> serve --reference" --tier smoke -q)
+add_test(NAME vector_files_hold_each_case_once
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/vectors_hold_each_case_once.sh ${PROJECT_SOURCE_DIR}/vectors)
