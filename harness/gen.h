@@ -20,6 +20,9 @@ typedef struct gen_tier {
   unsigned rule_blocks;       /* random blocks per quantize suite that names its rule */
   unsigned dot_more_cases;    /* random DotGenerals per dot suite of 1, 3 or 4 blocks */
   unsigned dot_probe_every;   /* the dot probes (harness/probe.h) kept: every n-th of a shape */
+  int nfull_src;              /* cvt_src[0..nfull_src-1]: every rounding and overflow mode; the
+                                 rest only the modes in extra_rounds (bits 1 << mx_round), sat */
+  unsigned extra_rounds;
 } gen_tier;
 
 extern const gen_tier gen_tiers[3];

@@ -61,7 +61,7 @@ enum {
   M_ties_away_e4m3_subnormals,    /* rne ties go away in E4M3's subnormal range only */
   M_ties_away_int8,               /* rne ties go away in the INT8 encoder only (convert and MXINT8) */
   M_rup_rdn_swapped_negative,     /* rup and rdn swapped for negative inputs (magnitude rounding) */
-  M_rtz_floor_negative,           /* rtz rounds negative inputs down (floor, not truncation) */
+  M_rtz_floor_negative,           /* [cvt round=rtz=rdn] rtz rounds negative inputs down (floor, not truncation): rdn */
   M_f16_source_subnormals_flushed,  /* f16 subnormal inputs read as zero (f16 only) */
   M_bf16_source_subnormals_flushed, /* bf16 subnormal inputs read as zero (bf16 only) */
   M_f64_source_subnormals_flushed,  /* f64 subnormal inputs read as zero (f64 only) */
