@@ -595,7 +595,7 @@ static void rule_blocks(vec_suite *s, uint64_t *rng) {
 
 void gen_quantize(vec_suite *s, const gen_tier *t, uint64_t seed) {
   vec_suite_shape(s);
-  curated_blocks(s);
+  if (s->rule < 0 || t->binade_step == 1) curated_blocks(s); /* smoke: once per format and source */
   uint64_t rng = suite_seed(seed, s->name), v[MX_BLOCK_MAX];
   unsigned nrandom = t->quantize_blocks;
   if (s->rule >= 0) { /* a suite that names its rule: where the rules differ, then random */
