@@ -132,8 +132,10 @@ void serve_handle_line(serve_ctx *sv, char *line) {
       if (reply_status(sv->api->quantize(bf, src, rule, round, in, k, &out[0], &out[1]))) return;
     } else {
       /* libmxref here stands for a fixed-function encoder: it quantizes with its profile's
-       * rule and rounding whatever the request names (cvt requests are honoured) */
+       * rounding whatever the request names (cvt requests are honoured), and declares any
+       * other scale rule than its profile's unsupported */
       mx_block_opts o = sv->profile.o;
+      if (rule != (int)o.rule) { puts("unsupported"); return; } /* a fixed-function encoder has one rule */
       union { uint16_t h[MX_BLOCK_MAX]; uint32_t w[MX_BLOCK_MAX]; uint64_t d[MX_BLOCK_MAX]; } v;
       int bits = mx_format((mx_fmt)src)->bits;
       for (size_t i = 0; i < k; i++) {
@@ -329,7 +331,7 @@ int cmd_serve(int argc, char **argv) {
     else if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform serve --lib PATH.so | --reference [--profile P] [--dot-preset NAME]\n"
              "Answers harness/PROTOCOL.md requests on stdin/stdout. With --reference, libmxref configured\n"
-             "by profile P (default ocp) answers: cvt requests as asked, quantize with P's rule and rounding,\n"
+             "by profile P (default ocp) answers: cvt requests as asked, quantize with P's rounding (other rules: unsupported),\n"
              "dot requests with the accumulation model of preset NAME (default exact-rne; include/mxconform/dot.h).\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);

@@ -8,12 +8,16 @@
 
 #include "../oracle/oracle_print.h"
 #include "expect.h"
+#include "probe.h"
 
+#define ALL_SOURCES {MX_F32, MX_BF16, MX_F16, MX_F64}, 4
 const gen_tier gen_tiers[] = {
-  /* name       cvt srcs                 random  sr   quant  dequant pack  dot */
-  {"smoke", {MX_F32}, 1, 48, 32, 12, 12, 6, 16},
-  {"standard", {MX_F32, MX_BF16, MX_F16, MX_F64}, 4, 256, 256, 160, 96, 48, 160},
-  {"full", {MX_F32, MX_BF16, MX_F16, MX_F64}, 4, 8192, 8192, 4096, 2048, 512, 4096},
+  /* name    cvt srcs   random  sr  quant dequant pack dot  binade_step quant srcs   rule more probe
+   *         full srcs, the other sources' modes: smoke tries bf16/f16/f64 with the modes that
+   *         see every sticky bit (rup) and the SR threshold, not every mode */
+  {"smoke", ALL_SOURCES, 48, 32, 12, 12, 6, 16, 3, ALL_SOURCES, 4, 4, 16, 1, 1u << MX_RUP | 1u << MX_SR},
+  {"standard", ALL_SOURCES, 256, 256, 160, 96, 48, 160, 1, ALL_SOURCES, 40, 40, 4, 4, 0},
+  {"full", ALL_SOURCES, 8192, 8192, 4096, 2048, 512, 4096, 1, ALL_SOURCES, 1024, 1024, 1, 4, 0},
 };
 
 const gen_tier *gen_tier_find(const char *name) {
@@ -66,6 +70,62 @@ static void set_sort_unique(u64set *s) {
   s->n = w;
 }
 
+/* ---- each case once ---------------------------------------------------------------------- */
+
+/* An open-addressing table of the current suite's cases (index + 1; 0 = empty), so that a
+ * suite never holds the same case twice (a failure would be listed twice, and the case
+ * counts would overstate the coverage). It starts afresh with each suite. */
+static struct {
+  size_t *slot;
+  size_t cap;
+} g_seen;
+
+static size_t case_hash(const vec_suite *s, const uint64_t *in, uint32_t r) {
+  uint64_t h = 1469598103934665603ull ^ r;
+  for (size_t i = 0; i < s->nin; i++) {
+    h = (h ^ in[i]) * 1099511628211ull;
+    h ^= h >> 29;
+  }
+  return (size_t)h;
+}
+
+static size_t *seen_slot(const vec_suite *s, const uint64_t *in, uint32_t r) {
+  size_t i = case_hash(s, in, r) & (g_seen.cap - 1);
+  for (; g_seen.slot[i]; i = (i + 1) & (g_seen.cap - 1)) {
+    size_t c = g_seen.slot[i] - 1;
+    if (s->rnd[c] == r && !memcmp(s->in + c * s->nin, in, s->nin * sizeof *in)) break;
+  }
+  return &g_seen.slot[i];
+}
+
+static void seen_rebuild(const vec_suite *s, size_t cap) {
+  if (cap != g_seen.cap) {
+    free(g_seen.slot);
+    g_seen.slot = malloc(cap * sizeof *g_seen.slot);
+    if (!g_seen.slot) abort();
+    g_seen.cap = cap;
+  }
+  memset(g_seen.slot, 0, cap * sizeof *g_seen.slot);
+  for (size_t c = 0; c < s->ncases; c++) *seen_slot(s, s->in + c * s->nin, s->rnd[c]) = c + 1;
+}
+
+/* Add a case with its expected outputs from the oracle, unless the suite has it already.
+ * Returns 1 when added. */
+static int emit(vec_suite *s, const uint64_t *in, uint32_t r) {
+  static uint64_t out[1 + MX_BLOCK_MAX];
+  if (s->ncases == 0 || 2 * (s->ncases + 1) > g_seen.cap) {
+    size_t cap = 1024;
+    while (cap < 4 * (s->ncases + 1)) cap *= 2;
+    seen_rebuild(s, cap);
+  }
+  size_t *slot = seen_slot(s, in, r);
+  if (*slot) return 0;
+  expect_case(s, &s->knobs, in, r, out);
+  vec_suite_add(s, in, out, r);
+  *slot = s->ncases;
+  return 1;
+}
+
 typedef struct boundary_ctx {
   u64set *set;
   uint64_t seg_first, seg_last;
@@ -95,6 +155,229 @@ static uint64_t random_source(mx_fmt src, mx_fmt dst, uint64_t *rng) {
   if (e > s->emax) e = s->emax;
   uint64_t mant = (r >> 8) & (((uint64_t)1 << s->mbits) - 1);
   return ((uint64_t)((r2 >> 40) & 1) << (s->bits - 1)) | ((uint64_t)(e + s->bias) << s->mbits) | mant;
+}
+
+/* ---- structured conversion inputs ---------------------------------------------------------- */
+
+/* The destination's grid as intervals [g, g + q) of its positive values (g a code's value or,
+ * past the largest finite value, a point of the grid continued with the top binade's
+ * spacing), with the ones the structured inputs visit marked. */
+typedef struct grid_iv {
+  mpfr_t g, q;
+  int top;  /* at or past the largest finite value: the overflow band */
+  int even; /* g's last significand bit is 0 (a tie there rounds down under rne) */
+} grid_iv;
+
+typedef struct dst_grid {
+  grid_iv *iv;
+  size_t n;
+} dst_grid;
+
+#define GRID_PREC 256
+#define GRID_VIRTUAL 4 /* grid points continued past the largest finite value */
+
+static int cmp_mpfr_ptr(const void *a, const void *b) { return mpfr_cmp(*(mpfr_t *)a, *(mpfr_t *)b); }
+
+/* Every positive finite value of dst (and zero), ascending. */
+static size_t dst_values(mx_fmt dst, mpfr_t **out) {
+  size_t codes = (size_t)mx_format_code_count(dst), n = 0;
+  mpfr_t *v = malloc((codes + 1) * sizeof *v);
+  if (!v) abort();
+  for (uint64_t c = 0; c < codes; c++) {
+    mpfr_init2(v[n], GRID_PREC);
+    mxo_decode_signed(dst, c, v[n]);
+    if (mpfr_nan_p(v[n]) || mpfr_inf_p(v[n]) || mpfr_sgn(v[n]) < 0 || mpfr_signbit(v[n])) {
+      mpfr_clear(v[n]);
+      continue;
+    }
+    n++;
+  }
+  qsort(v, n, sizeof *v, cmp_mpfr_ptr);
+  *out = v;
+  return n;
+}
+
+/* Intervals of the grid that the tier visits: in every binade_step-th binade (binades counted
+ * from the smallest value; the subnormal range counts as one) the first two and the last
+ * value; when a format has very many binades (E8M0), the extreme ones, those around 1 and
+ * every 32nd; all of a format of at most 16 values; and the overflow band. */
+static void grid_build(mx_fmt dst, int binade_step, dst_grid *G) {
+  const mx_format_desc *d = mx_format(dst);
+  mpfr_t *v;
+  size_t n = dst_values(dst, &v);
+  G->iv = calloc(n + GRID_VIRTUAL, sizeof *G->iv);
+  G->n = 0;
+  if (!G->iv) abort();
+  long nbin = 0, bin = 0;
+  for (size_t i = 1; i < n; i++) nbin += mpfr_get_exp(v[i]) != mpfr_get_exp(v[i - 1]) || mpfr_zero_p(v[i - 1]);
+  for (size_t i = 0; i + 1 < n; i++) {
+    mpfr_exp_t e = mpfr_zero_p(v[i]) ? 0 : mpfr_get_exp(v[i]);
+    int first = i == 0 || mpfr_zero_p(v[i - 1]) || mpfr_get_exp(v[i - 1]) != e;
+    int second = i == 1 || (i >= 2 && (mpfr_zero_p(v[i - 2]) || mpfr_get_exp(v[i - 2]) != e));
+    int last = mpfr_get_exp(v[i + 1]) != e;
+    bin += i > 0 && first;
+    int keep = n <= 17 || first || second || last || i + 2 >= n;
+    if (n > 17 && binade_step > 1 && bin % binade_step && i + 2 < n && i > 0) keep = 0;
+    if (nbin > 64 && !mpfr_zero_p(v[i])) { /* E8M0: each value is a binade of its own */
+      long x = (long)e - 1;
+      keep = x <= d->emin + 2 || x >= d->emax - 2 || (x >= -2 && x <= 1) || (x & 31) == 0;
+    }
+    if (!keep) continue;
+    grid_iv *iv = &G->iv[G->n++];
+    mpfr_init2(iv->g, GRID_PREC);
+    mpfr_init2(iv->q, GRID_PREC);
+    mpfr_set(iv->g, v[i], MPFR_RNDN);
+    mpfr_sub(iv->q, v[i + 1], v[i], MPFR_RNDN);
+    iv->top = i + 2 >= n;
+    iv->even = (i & 1) == 0; /* the values are the positive codes in order */
+  }
+  /* the overflow band: the top binade's spacing continued past the largest finite value
+   * (doubling at each power of two), e.g. E4M3 448, 480, 512, 576 */
+  mpfr_t g, q;
+  mpfr_inits2(GRID_PREC, g, q, (mpfr_ptr)0);
+  mpfr_set(g, v[n - 1], MPFR_RNDN);
+  mpfr_sub(q, v[n - 1], v[n - 2], MPFR_RNDN);
+  for (int j = 0; j < GRID_VIRTUAL; j++) {
+    grid_iv *iv = &G->iv[G->n++];
+    mpfr_init2(iv->g, GRID_PREC);
+    mpfr_init2(iv->q, GRID_PREC);
+    mpfr_set(iv->g, g, MPFR_RNDN);
+    mpfr_set(iv->q, q, MPFR_RNDN);
+    iv->top = 1;
+    iv->even = ((n - 1 + (size_t)j) & 1) == 0;
+    mpfr_exp_t e = mpfr_get_exp(g);
+    mpfr_add(g, g, q, MPFR_RNDN);
+    if (mpfr_get_exp(g) != e && d->kind == MX_KIND_FLOAT) mpfr_mul_2ui(q, q, 1, MPFR_RNDN);
+  }
+  mpfr_clears(g, q, (mpfr_ptr)0);
+  for (size_t i = 0; i < n; i++) mpfr_clear(v[i]);
+  free(v);
+}
+
+static void grid_free(dst_grid *G) {
+  for (size_t i = 0; i < G->n; i++) mpfr_clears(G->iv[i].g, G->iv[i].q, (mpfr_ptr)0);
+  free(G->iv);
+}
+
+/* The source format's ulp at x > 0 (the spacing of its significand there). */
+static void source_ulp(mx_fmt src, mpfr_srcptr x, mpfr_t u) {
+  const mx_format_desc *sd = mx_format(src);
+  long e = (long)mpfr_get_exp(x) - 1; /* x in [2^e, 2^(e+1)) */
+  if (e < sd->emin) e = sd->emin;
+  mpfr_set_ui_2exp(u, 1, e - sd->mbits, MPFR_RNDN);
+}
+
+/* x (exact, > 0) with sign `neg` as a source bit pattern, when the source holds it exactly. */
+static int exact_source(mx_fmt src, mpfr_srcptr x, int neg, uint64_t *bits) {
+  if (mpfr_sgn(x) <= 0 || mxo_number_to_source(src, x, bits)) return 0;
+  if (neg) *bits |= (uint64_t)1 << (mx_format(src)->bits - 1);
+  return 1;
+}
+
+enum { FAM_ROUND = 1, FAM_TIE = 2, FAM_STICKY = 4 };
+
+/* The structured inputs of one interval [g, g + q): midpoint and quarter points with their
+ * source-ulp neighbours, round bit and all sticky bits (FAM_ROUND); the midpoint plus exactly
+ * one sticky bit at each position of the source significand below the round bit (FAM_TIE: a
+ * sticky mask that misses a bit makes it a tie); g plus exactly one sticky bit (FAM_STICKY:
+ * an inexact result that rup/rdn must round away from g). */
+static void interval_points(mx_fmt src, const grid_iv *iv, int fam, int neg, u64set *set) {
+  mpfr_t m, u, x, h;
+  mpfr_inits2(GRID_PREC, m, u, x, h, (mpfr_ptr)0);
+  uint64_t b;
+  mpfr_div_2ui(h, iv->q, 1, MPFR_RNDN);
+  mpfr_add(m, iv->g, h, MPFR_RNDN);
+  source_ulp(src, m, u);
+  if (fam & FAM_ROUND) {
+    static const int quarters[] = {1, 2, 3};
+    for (int i = 0; i < 3; i++) {
+      mpfr_mul_ui(x, iv->q, (unsigned long)quarters[i], MPFR_RNDN);
+      mpfr_div_2ui(x, x, 2, MPFR_RNDN);
+      mpfr_add(x, x, iv->g, MPFR_RNDN);
+      for (int d = -1; d <= 1; d++) {
+        mpfr_t y;
+        mpfr_init2(y, GRID_PREC);
+        if (d < 0) mpfr_sub(y, x, u, MPFR_RNDN); else if (d > 0) mpfr_add(y, x, u, MPFR_RNDN); else mpfr_set(y, x, MPFR_RNDN);
+        if (exact_source(src, y, neg, &b)) set_add(set, b);
+        mpfr_clear(y);
+      }
+    }
+    mpfr_add(x, iv->g, iv->q, MPFR_RNDN); /* round bit and every sticky bit */
+    mpfr_sub(x, x, u, MPFR_RNDN);
+    if (exact_source(src, x, neg, &b)) set_add(set, b);
+  }
+  for (int f = FAM_TIE; f <= FAM_STICKY; f <<= 1) {
+    if (!(fam & f)) continue;
+    mpfr_t step;
+    mpfr_init2(step, GRID_PREC);
+    for (mpfr_set(step, u, MPFR_RNDN); mpfr_cmp(step, h) < 0; mpfr_mul_2ui(step, step, 1, MPFR_RNDN)) {
+      mpfr_add(x, f == FAM_TIE ? m : iv->g, step, MPFR_RNDN);
+      if (exact_source(src, x, neg, &b)) set_add(set, b);
+    }
+    mpfr_clear(step);
+  }
+  mpfr_clears(m, u, x, h, (mpfr_ptr)0);
+}
+
+/* The structured inputs of a cvt suite: per interval of the destination grid, the families
+ * the suite's rounding mode can tell apart (nearest: ties; directed: inexactness), in the
+ * overflow band only for `ovf` suites (elsewhere they mirror the `sat` ones). */
+static void structured_inputs(const vec_suite *s, const gen_tier *t, const dst_grid *G, u64set *set) {
+  static const int fam_of[MX_ROUND_COUNT] = {
+    [MX_RNE] = FAM_ROUND | FAM_TIE, [MX_RNA] = FAM_ROUND | FAM_TIE, [MX_RTZ] = FAM_ROUND,
+    [MX_RUP] = FAM_ROUND | FAM_STICKY, [MX_RDN] = FAM_ROUND | FAM_STICKY, [MX_SR] = 0};
+  int fam = fam_of[s->round];
+  (void)t;
+  for (size_t i = 0; i < G->n && fam; i++) {
+    const grid_iv *iv = &G->iv[i];
+    if (s->overflow == MX_OVF && !iv->top) continue;
+    if (fam & FAM_TIE && !iv->even) { /* a tie-detection miss shows only where a tie goes down */
+      interval_points(s->src, iv, FAM_ROUND, (int)(i & 1), set);
+      continue;
+    }
+    /* the sticky family where it rounds away from zero: rup positive, rdn negative */
+    int neg = s->round == MX_RDN ? 1 : s->round == MX_RUP ? 0 : (int)(i & 1);
+    interval_points(s->src, iv, fam & ~FAM_ROUND, neg, set);
+    interval_points(s->src, iv, FAM_ROUND, (int)(i & 1), set);
+  }
+}
+
+/* SR: per interval, inputs at a few fractions of the spacing, each with the random word at
+ * the threshold (the smallest that rounds up) and one below it; the high bits above sr_bits
+ * are noise. */
+static void sr_threshold_cases(vec_suite *s, const dst_grid *G, const mx_convert_opts *o, uint64_t *rng) {
+  unsigned sb = o->sr_bits ? o->sr_bits : 16;
+  uint64_t top = sb >= 32 ? 0xFFFFFFFFull : (((uint64_t)1 << sb) - 1);
+  mpfr_t x, u, f;
+  mpfr_inits2(GRID_PREC, x, u, f, (mpfr_ptr)0);
+  static const int num[] = {0, 1, 2, 3, 4, 2, 2}, adj[] = {1, 0, 0, 0, -1, 1, -1}; /* (num/4) q + adj u */
+  for (size_t i = 0; i < G->n; i++) {
+    const grid_iv *iv = &G->iv[i];
+    if (s->overflow == MX_OVF && !iv->top) continue;
+    mpfr_add(x, iv->g, iv->q, MPFR_RNDN);
+    source_ulp(s->src, x, u);
+    if (!mpfr_zero_p(iv->g)) source_ulp(s->src, iv->g, u);
+    for (size_t j = 0; j < sizeof num / sizeof num[0]; j++) {
+      mpfr_mul_ui(f, iv->q, (unsigned long)num[j], MPFR_RNDN);
+      mpfr_div_2ui(f, f, 2, MPFR_RNDN);
+      mpfr_add(x, iv->g, f, MPFR_RNDN);
+      if (adj[j] > 0) mpfr_add(x, x, u, MPFR_RNDN);
+      if (adj[j] < 0) mpfr_sub(x, x, u, MPFR_RNDN);
+      uint64_t b;
+      if (!exact_source(s->src, x, (int)((i + j) & 1), &b)) continue;
+      uint32_t c0 = mxo_convert(s->dst, s->src, b, o, 0);
+      if (mxo_convert(s->dst, s->src, b, o, (uint32_t)top) == c0) continue; /* exact, or never rounds up */
+      uint64_t lo = 0, hi = top; /* c(lo) == c0, c(hi) != c0 */
+      while (hi - lo > 1) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (mxo_convert(s->dst, s->src, b, o, (uint32_t)mid) == c0) lo = mid; else hi = mid;
+      }
+      uint32_t noise = sb >= 32 ? 0 : (uint32_t)(splitmix64(rng) & ~top);
+      emit(s, &b, (uint32_t)hi | noise);
+      emit(s, &b, (uint32_t)lo | noise);
+    }
+  }
+  mpfr_clears(x, u, f, (mpfr_ptr)0);
 }
 
 void gen_cvt(vec_suite *s, const gen_tier *t, uint64_t seed) {
@@ -136,21 +419,23 @@ void gen_cvt(vec_suite *s, const gen_tier *t, uint64_t seed) {
     set_add(&in, sp[i]);
     set_add(&in, sp[i] | sb);
   }
+  dst_grid G;
+  grid_build(s->dst, t->binade_step, &G);
+  structured_inputs(s, t, &G, &in);
   set_sort_unique(&in);
   uint64_t rng = suite_seed(seed, s->name);
   size_t nrandom = (size_t)(s->round == MX_SR ? t->sr_random : t->random);
   vec_suite_shape(s);
-  uint64_t out[1];
-  for (size_t i = 0; i < in.n; i++) {
-    uint32_t r = s->nrand ? (uint32_t)splitmix64(&rng) : 0;
-    expect_case(s, &s->knobs, &in.v[i], r, out);
-    vec_suite_add(s, &in.v[i], out, r);
-  }
+  for (size_t i = 0; i < in.n; i++) emit(s, &in.v[i], s->nrand ? (uint32_t)splitmix64(&rng) : 0);
+  if (s->round == MX_SR) sr_threshold_cases(s, &G, &o, &rng);
+  grid_free(&G);
   for (size_t i = 0; i < nrandom; i++) {
-    uint64_t b = random_source(s->src, s->dst, &rng);
-    uint32_t r = s->nrand ? (uint32_t)splitmix64(&rng) : 0;
-    expect_case(s, &s->knobs, &b, r, out);
-    vec_suite_add(s, &b, out, r);
+    /* a few tries for an input the suite does not hold yet */
+    for (int try = 0; try < 8; try++) {
+      uint64_t b = random_source(s->src, s->dst, &rng);
+      uint32_t r = s->nrand ? (uint32_t)splitmix64(&rng) : 0;
+      if (emit(s, &b, r)) break;
+    }
   }
   free(in.v);
 }
@@ -178,11 +463,7 @@ static uint64_t source_value(mx_fmt src, int sign, int64_t m, long e) {
   return b;
 }
 
-static void add_block(vec_suite *s, const uint64_t *v) {
-  uint64_t out[1 + MX_BLOCK_MAX];
-  expect_case(s, &s->knobs, v, 0, out);
-  vec_suite_add(s, v, out, 0);
-}
+static void add_block(vec_suite *s, const uint64_t *v) { emit(s, v, 0); }
 
 /* Hand-picked edge blocks (block.md / spec.md §3.7 / peers.md D6), each value at index 0
  * or spread, rest zeros. */
@@ -240,6 +521,12 @@ static void random_block(vec_suite *s, uint64_t *rng, uint64_t *v) {
     case 2: m = 1; break;                                   /* a power of two */
     default: m = (int64_t)((q >> 16) & 0xFFFFFF) | 0x800000; e -= 23; break; /* 24-bit significand */
     }
+    /* f64: bits an f32 cast loses (a grid tie plus one f64 ulp, a 53-bit significand) */
+    if (s->src == MX_F64 && m > 1 && (q >> 12) & 1) {
+      int tie = (q >> 8) % 8 == 1;
+      m = tie ? (m << 40) | 1 : (m << 29) | (int64_t)((q >> 32) & 0x1FFFFFFF) | 1;
+      e -= tie ? 40 : 29;
+    }
     v[i] = source_value(s->src, (int)((q >> 60) & 1), m, e);
   }
   uint64_t q = splitmix64(rng);
@@ -247,11 +534,77 @@ static void random_block(vec_suite *s, uint64_t *rng, uint64_t *v) {
   if (q % 29 == 1) v[(q >> 8) % s->k] = ((((uint64_t)1 << sd->ebits) - 1) << sd->mbits) | 1; /* NaN */
 }
 
+/* Does the block's answer under the suite's rule differ from that under some other rule? */
+static int rules_disagree(const vec_suite *s, const uint64_t *v) {
+  static uint64_t mine[1 + MX_BLOCK_MAX], other[1 + MX_BLOCK_MAX];
+  vec_suite t = *s;
+  t.rule = s->rule;
+  expect_case(&t, &s->knobs, v, 0, mine);
+  for (int r = 0; r < MX_RULE_COUNT; r++) {
+    if (r == s->rule) continue;
+    t.rule = r;
+    expect_case(&t, &s->knobs, v, 0, other);
+    if (memcmp(mine, other, s->nout * sizeof *mine)) return 1;
+  }
+  return 0;
+}
+
+/* Blocks where the scale rules part ways: the block maximum at (and one source ulp around)
+ * the element format's largest value, the tie just above it, the quarter points, and the
+ * powers of two around the top binade, at a few block magnitudes; the other elements smaller.
+ * Kept where the suite's rule answers differently from another rule. */
+static void rule_blocks(vec_suite *s, uint64_t *rng) {
+  const mx_format_desc *ed = mx_format(mx_block_element(s->bfmt));
+  const mx_format_desc *sd = mx_format(s->src);
+  mpfr_t top, q, x;
+  mpfr_inits2(GRID_PREC, top, q, x, (mpfr_ptr)0);
+  mxo_decode_signed(mx_block_element(s->bfmt), ed->max_code, top);
+  mxo_decode_signed(mx_block_element(s->bfmt), ed->max_code - 1, q);
+  mpfr_sub(q, top, q, MPFR_RNDN);
+  static const int quarters[] = {0, 1, 2, 3};
+  static const long shifts[] = {0, -9, 6, -40, 30};
+  uint64_t v[MX_BLOCK_MAX];
+  int which = 0;
+  for (size_t si = 0; si < sizeof shifts / sizeof shifts[0]; si++)
+    for (int kind = 0; kind < 7; kind++) {
+      if (kind < 4) { /* max + (j/4) q */
+        mpfr_mul_ui(x, q, (unsigned long)quarters[kind], MPFR_RNDN);
+        mpfr_div_2ui(x, x, 2, MPFR_RNDN);
+        mpfr_add(x, x, top, MPFR_RNDN);
+      } else { /* 2^(emax+1), 2^emax, 1.5 * 2^emax */
+        mpfr_set_ui_2exp(x, kind == 6 ? 3 : 1, ed->emax + (kind == 4) - (kind == 6), MPFR_RNDN);
+      }
+      mpfr_mul_2si(x, x, shifts[si], MPFR_RNDN);
+      uint64_t b;
+      mxo_number_to_source(s->src, x, &b);
+      for (int d = -1; d <= 1; d++) {
+        uint64_t amax = b + (uint64_t)(int64_t)d;
+        if (amax == 0 || (amax & ~(((uint64_t)1 << (sd->bits - 1)) - 1))) continue;
+        long e = (long)mpfr_get_exp(x) - 2;
+        for (size_t i = 0; i < s->k; i++) {
+          uint64_t r = splitmix64(rng);
+          v[i] = source_value(s->src, (int)(r & 1), (int64_t)((r >> 8) & 0xFFFFFF) | 0x800000, e - (long)(r >> 60) - 24);
+        }
+        size_t at = (size_t)which++ % s->k;
+        v[at] = amax | ((uint64_t)(which & 1) << (sd->bits - 1));
+        if (rules_disagree(s, v)) add_block(s, v);
+      }
+    }
+  mpfr_clears(top, q, x, (mpfr_ptr)0);
+}
+
 void gen_quantize(vec_suite *s, const gen_tier *t, uint64_t seed) {
   vec_suite_shape(s);
-  curated_blocks(s);
+  if (s->rule < 0 || t->binade_step == 1) curated_blocks(s); /* smoke: once per format and source */
   uint64_t rng = suite_seed(seed, s->name), v[MX_BLOCK_MAX];
-  for (unsigned i = 0; i < t->quantize_blocks; i++) {
+  unsigned nrandom = t->quantize_blocks;
+  if (s->rule >= 0) { /* a suite that names its rule: where the rules differ, then random */
+    rule_blocks(s, &rng);
+    nrandom = t->rule_blocks;
+  } else if (s->src == MX_F16 || s->src == MX_F64) {
+    nrandom /= 2;
+  }
+  for (unsigned i = 0; i < nrandom; i++) {
     random_block(s, &rng, v);
     add_block(s, v);
   }
@@ -259,25 +612,32 @@ void gen_quantize(vec_suite *s, const gen_tier *t, uint64_t seed) {
 
 void gen_dequantize(vec_suite *s, const gen_tier *t, uint64_t seed) {
   vec_suite_shape(s);
-  uint64_t rng = suite_seed(seed, s->name), in[1 + MX_BLOCK_MAX], out[MX_BLOCK_MAX];
+  uint64_t rng = suite_seed(seed, s->name), in[1 + MX_BLOCK_MAX];
   int bits = mx_format(mx_block_element(s->bfmt))->bits;
   static const uint8_t scales[] = {0x00, 0x01, 0x7F, 0x80, 0xFE, 0xFF, 0xF7, 0xF6, 0x08};
   for (unsigned i = 0; i < t->dequantize_blocks + sizeof scales; i++) {
     in[0] = i < sizeof scales ? scales[i] : (splitmix64(&rng) & 0xFF);
     for (size_t j = 0; j < s->k; j++) in[1 + j] = i < sizeof scales ? (j * 7 + i) % (1u << bits) : splitmix64(&rng) % (1u << bits);
-    expect_case(s, &s->knobs, in, 0, out);
-    vec_suite_add(s, in, out, 0);
+    emit(s, in, 0);
   }
 }
 
 void gen_pack(vec_suite *s, const gen_tier *t, uint64_t seed) {
   vec_suite_shape(s);
-  uint64_t rng = suite_seed(seed, s->name), in[MX_BLOCK_MAX], out[MX_BLOCK_MAX];
+  uint64_t rng = suite_seed(seed, s->name), in[MX_BLOCK_MAX];
   int bits = mx_format(mx_block_element(s->bfmt))->bits;
+  uint64_t mask = (1u << bits) - 1;
+  /* codes 0, 1, 2, ... in order; then each position alone holding all ones (a code that
+   * lands in the wrong bits of its group shows); then random codes */
+  for (size_t j = 0; j < s->k; j++) in[j] = j & mask;
+  emit(s, in, 0);
+  for (size_t p = 0; p < s->k; p++) {
+    for (size_t j = 0; j < s->k; j++) in[j] = j == p ? mask : 0;
+    emit(s, in, 0);
+  }
   for (unsigned i = 0; i < t->pack_cases; i++) {
-    for (size_t j = 0; j < s->k; j++) in[j] = i == 0 ? j % (1u << bits) : splitmix64(&rng) % (1u << bits);
-    expect_case(s, &s->knobs, in, 0, out);
-    vec_suite_add(s, in, out, 0);
+    for (size_t j = 0; j < s->k; j++) in[j] = splitmix64(&rng) & mask;
+    emit(s, in, 0);
   }
 }
 
@@ -307,15 +667,119 @@ static void dot_add(vec_suite *s, uint64_t *in, int has_c, uint32_t c) {
   size_t nk = s->nblocks * s->k;
   in[2 * (s->nblocks + nk)] = (uint64_t)has_c;
   in[2 * (s->nblocks + nk) + 1] = has_c ? c : 0;
-  uint64_t out[1];
-  expect_case(s, &s->knobs, in, 0, out);
-  vec_suite_add(s, in, out, 0);
+  emit(s, in, 0);
 }
 
 static uint32_t f32_bits(float x) {
   uint32_t b;
   memcpy(&b, &x, 4);
   return b;
+}
+
+/* The negative of an element code (INT8: two's complement; FP: the sign bit). */
+static uint64_t elem_neg(mx_block_fmt f, uint64_t code) {
+  const mx_format_desc *d = mx_format(mx_block_element(f));
+  if (d->kind == MX_KIND_INT) return (uint64_t)((0x100 - code) & 0xFF);
+  return code ^ ((uint64_t)1 << (d->bits - 1));
+}
+
+/* One product a x b (codes) at element 0 of block 0 with scales 2^ea and 2^eb, every other
+ * element zero (signed zeros `za`, `zb`). */
+static void dot_one_product(vec_suite *s, uint64_t *in, uint64_t za, uint64_t zb, uint64_t a, uint64_t b, int ea,
+                            int eb) {
+  dot_fill(s, in, 0x7F, za, 0x7F, zb);
+  dot_sa(s, in)[0] = (uint64_t)(127 + ea);
+  dot_sb(s, in)[0] = (uint64_t)(127 + eb);
+  dot_ca(s, in)[0] = a;
+  dot_cb(s, in)[0] = b;
+}
+
+/* The result's sign and range edges: exact -0 (every product -0 without C, and with a -0 C;
+ * +0 products with a -0 C), the smallest FP32 subnormal and its half (a tie to even at 0),
+ * 1.5 ulp (a tie up), a subnormal C plus a product, the sum of tiny products of every block
+ * (a dropped block shows), and C = +-FLT_MAX plus a product of half an ulp (the tie rounds
+ * to even: overflow), of a quarter ulp and of just under half an ulp (FLT_MAX). */
+static void dot_signs_and_edges(vec_suite *s, uint64_t *in) {
+  const mx_format_desc *ea = mx_format(mx_block_element(s->bfmt)), *eb = mx_format(mx_block_element(s->bfmt_b));
+  uint64_t one_a = elem_code(s->bfmt, 1.0), one_b = elem_code(s->bfmt_b, 1.0);
+  uint64_t nz_a = ea->kind == MX_KIND_FLOAT ? (uint64_t)1 << (ea->bits - 1) : 0;
+  uint64_t nz_b = eb->kind == MX_KIND_FLOAT ? (uint64_t)1 << (eb->bits - 1) : 0;
+  size_t nk = s->nblocks * s->k;
+  /* -0: (-0) x (+0) everywhere; and +0 products */
+  if (nz_a) dot_fill(s, in, 0x7F, nz_a, 0x7F, 0);
+  else dot_fill(s, in, 0x7F, 0, 0x7F, nz_b);
+  dot_add(s, in, 0, 0);
+  dot_add(s, in, 1, 0x80000000u);
+  dot_add(s, in, 1, 0x00000000u);
+  dot_fill(s, in, 0x7F, 0, 0x7F, 0);
+  dot_add(s, in, 1, 0x80000000u);
+  dot_add(s, in, 0, 0);
+  /* exact cancellation to zero, with a -0 C: +0 under rne */
+  dot_one_product(s, in, 0, 0, one_a, one_b, 0, 0);
+  dot_ca(s, in)[1] = one_a;
+  dot_cb(s, in)[1] = elem_neg(s->bfmt_b, one_b);
+  dot_add(s, in, 1, 0x80000000u);
+  /* subnormal FP32 results: 2^-149 (both signs), 2^-150 (tie to 0), 1.5 * 2^-149, 2^-127 */
+  dot_one_product(s, in, 0, 0, one_a, one_b, -75, -74);
+  dot_add(s, in, 0, 0);
+  dot_cb(s, in)[0] = elem_neg(s->bfmt_b, one_b);
+  dot_add(s, in, 0, 0);
+  dot_one_product(s, in, 0, 0, one_a, one_b, -75, -75);
+  dot_add(s, in, 0, 0);
+  dot_add(s, in, 1, 0x00000001u); /* 2^-150 + 2^-149: tie, to even */
+  dot_ca(s, in)[1] = one_a;
+  dot_cb(s, in)[1] = one_b;
+  dot_ca(s, in)[2] = one_a;
+  dot_cb(s, in)[2] = one_b;
+  dot_add(s, in, 0, 0); /* 3 * 2^-150 */
+  dot_one_product(s, in, 0, 0, one_a, one_b, -64, -63);
+  dot_add(s, in, 0, 0);
+  dot_add(s, in, 1, 0x00000003u);
+  /* one tiny product in every block: 2^-149 each, the sum is n * 2^-149 (drop a block, lose one) */
+  dot_fill(s, in, 0x7F, 0, 0x7F, 0);
+  for (size_t j = 0; j < s->nblocks; j++) {
+    dot_sa(s, in)[j] = 127 - 75;
+    dot_sb(s, in)[j] = 127 - 74;
+    dot_ca(s, in)[j * s->k + (j * 7) % s->k] = one_a;
+    dot_cb(s, in)[j * s->k + (j * 7) % s->k] = one_b;
+  }
+  dot_add(s, in, 0, 0);
+  /* and one product of 1 in every block but the last, 2^20 in the last: the last block */
+  dot_sa(s, in)[s->nblocks - 1] = 127 + 10;
+  dot_sb(s, in)[s->nblocks - 1] = 127 + 10;
+  dot_add(s, in, 0, 0);
+  /* FLT_MAX + half an ulp (2^103): overflow; + a quarter ulp and + just under half: FLT_MAX */
+  for (int sign = 0; sign < 2; sign++) {
+    uint32_t cmax = sign ? 0xFF7FFFFFu : 0x7F7FFFFFu;
+    uint64_t b1 = sign ? elem_neg(s->bfmt_b, one_b) : one_b;
+    dot_one_product(s, in, 0, 0, one_a, b1, 52, 51);
+    dot_add(s, in, 1, cmax);
+    dot_sa(s, in)[0] = 127 + 51;
+    dot_add(s, in, 1, cmax);
+    dot_sa(s, in)[0] = 127 + 52;
+    dot_ca(s, in)[1] = 1; /* the smallest positive element (code 1 in every format) */
+    dot_cb(s, in)[1] = elem_neg(s->bfmt_b, sign ? elem_neg(s->bfmt_b, 1) : 1);
+    dot_add(s, in, 1, cmax);
+  }
+  (void)nk;
+}
+
+/* The dot probes (harness/probe.h: every family that pins one accumulation-model parameter,
+ * not the random MIXED family) of this suite's format pair and block count, every n-th. */
+static void dot_probes(vec_suite *s, const gen_tier *t) {
+  probe_case *pc;
+  size_t n = probe_build(s->bfmt, s->bfmt_b, &pc), kept = 0;
+  uint64_t *in = calloc(s->nin, sizeof *in);
+  if (!in) abort();
+  for (size_t i = 0; i < n; i++) {
+    if (pc[i].family == PROBE_FAM_MIXED || pc[i].n != s->nblocks || pc[i].k != s->k) continue;
+    if (kept++ % t->dot_probe_every) continue;
+    for (size_t j = 0; j < s->nblocks; j++) dot_sa(s, in)[j] = pc[i].sa[j], dot_sb(s, in)[j] = pc[i].sb[j];
+    for (size_t j = 0; j < s->nblocks * s->k; j++) dot_ca(s, in)[j] = pc[i].ca[j], dot_cb(s, in)[j] = pc[i].cb[j];
+    dot_add(s, in, pc[i].has_c, pc[i].c);
+  }
+  free(in);
+  free(pc);
 }
 
 /* Curated DotGenerals (spec_notes/dot.md): exact sums, cancellation, carry-out of 32
@@ -385,9 +849,12 @@ void gen_dot(vec_suite *s, const gen_tier *t, uint64_t seed) {
   dot_fill(s, in, 0x7F, one_a, 0x7F, one_b);
   dot_add(s, in, 1, 0x7FC00000u); /* NaN C */
   dot_add(s, in, 1, 0xFF800000u); /* -Inf C */
+  dot_signs_and_edges(s, in);
+  dot_probes(s, t);
   /* random: scales mostly near 2^0, sometimes anywhere; codes anywhere */
   uint64_t rng = suite_seed(seed, s->name);
-  for (unsigned r = 0; r < t->dot_cases; r++) {
+  unsigned nrandom = s->nblocks == 2 ? t->dot_cases : t->dot_more_cases;
+  for (unsigned r = 0; r < nrandom; r++) {
     uint64_t q = splitmix64(&rng);
     for (size_t j = 0; j < s->nblocks; j++) {
       uint64_t x = splitmix64(&rng);
@@ -443,6 +910,7 @@ int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_s
       if (!mx_format((mx_fmt)f)->is_element) continue;
       for (int r = 0; r < MX_ROUND_COUNT; r++)
         for (int ov = 0; ov < 2; ov++) {
+          if (si >= t->nfull_src && (!(t->extra_rounds >> r & 1) || ov != MX_SAT)) continue;
           START(s);
           s.op = OP_CVT;
           s.src = t->cvt_src[si];
@@ -454,13 +922,15 @@ int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_s
           FINISH(s);
         }
     }
-  static const mx_fmt qsrc[] = {MX_F32, MX_BF16};
   for (int b = 0; b < MX_BLOCK_FMT_COUNT; b++) {
-    for (size_t q = 0; q < sizeof qsrc / sizeof qsrc[0]; q++) {
+    /* quantize under the profile's rule, from every source; then one suite per rule that
+     * names it (`param rule`), so that a target ignoring the rule fails under any profile */
+    for (int q = 0; q < t->nquant_src + MX_RULE_COUNT; q++) {
       START(s);
       s.op = OP_QUANTIZE;
       s.bfmt = (mx_block_fmt)b;
-      s.src = qsrc[q];
+      s.src = q < t->nquant_src ? t->quant_src[q] : MX_F32;
+      s.rule = q < t->nquant_src ? -1 : q - t->nquant_src;
       vec_suite_make_name(&s);
       gen_quantize(&s, t, seed);
       FINISH(s);
@@ -475,16 +945,23 @@ int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_s
       gen_dequantize(&s, t, seed);
       FINISH(s);
     }
+    /* pack: a whole block, and the lengths that end inside a byte or a group: odd n for FP4
+     * (the padding nibble), n = 1, 2, 3 (mod 4) for FP6 (a partial 3-byte group) */
+    static const size_t pack_n[] = {MX_BLOCK_SIZE, 1, 2, 3, 5, 30, 31};
     for (int l = 0; l < MX_PACK_LAYOUT_COUNT; l++) {
       if (!mx_packed_size((mx_block_fmt)b, (mx_pack_layout)l, 1)) continue;
       if (l == MX_PACK_BYTE && mx_format(mx_block_element((mx_block_fmt)b))->bits == 8) continue; /* identity */
-      START(s);
-      s.op = OP_PACK;
-      s.bfmt = (mx_block_fmt)b;
-      s.layout = (mx_pack_layout)l;
-      vec_suite_make_name(&s);
-      gen_pack(&s, t, seed);
-      FINISH(s);
+      for (size_t ni = 0; ni < sizeof pack_n / sizeof pack_n[0]; ni++) {
+        if (ni && l == MX_PACK_BYTE) break; /* one code per byte: no partial groups */
+        START(s);
+        s.op = OP_PACK;
+        s.bfmt = (mx_block_fmt)b;
+        s.layout = (mx_pack_layout)l;
+        s.k = pack_n[ni];
+        vec_suite_make_name(&s);
+        gen_pack(&s, t, seed);
+        FINISH(s);
+      }
     }
   }
   /* dot products: same-format pairs and two mixed ones (MXFP4 x MXFP6, MXFP8 x MXFP4) */
@@ -492,16 +969,20 @@ int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_s
     {MX_MXFP8_E4M3, MX_MXFP8_E4M3}, {MX_MXFP8_E5M2, MX_MXFP8_E5M2}, {MX_MXFP6_E2M3, MX_MXFP6_E2M3},
     {MX_MXFP6_E3M2, MX_MXFP6_E3M2}, {MX_MXFP4_E2M1, MX_MXFP4_E2M1}, {MX_MXINT8, MX_MXINT8},
     {MX_MXFP4_E2M1, MX_MXFP6_E3M2}, {MX_MXFP8_E4M3, MX_MXFP4_E2M1}};
-  for (size_t i = 0; i < sizeof dot_pairs / sizeof dot_pairs[0]; i++) {
-    START(s);
-    s.op = OP_DOT;
-    s.bfmt = dot_pairs[i][0];
-    s.bfmt_b = dot_pairs[i][1];
-    s.nblocks = 2;
-    vec_suite_make_name(&s);
-    gen_dot(&s, t, seed);
-    FINISH(s);
-  }
+  /* with 2 blocks, and with 1, 3 and 4 (a loop over pairs of blocks, or one that stops
+   * early, misses a block) */
+  static const size_t dot_n[] = {2, 1, 3, 4};
+  for (size_t i = 0; i < sizeof dot_pairs / sizeof dot_pairs[0]; i++)
+    for (size_t ni = 0; ni < sizeof dot_n / sizeof dot_n[0]; ni++) {
+      START(s);
+      s.op = OP_DOT;
+      s.bfmt = dot_pairs[i][0];
+      s.bfmt_b = dot_pairs[i][1];
+      s.nblocks = dot_n[ni];
+      vec_suite_make_name(&s);
+      gen_dot(&s, t, seed);
+      FINISH(s);
+    }
 #undef START
 #undef FINISH
   return 0;

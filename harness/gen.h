@@ -14,6 +14,15 @@ typedef struct gen_tier {
   unsigned dequantize_blocks; /* per dequantize suite */
   unsigned pack_cases;        /* per pack suite */
   unsigned dot_cases;         /* random DotGenerals per dot suite (plus the curated ones) */
+  int binade_step;            /* structured cvt inputs in every n-th destination binade (1: all) */
+  mx_fmt quant_src[4];        /* quantize sources (suites asking for the profile's rule) */
+  int nquant_src;
+  unsigned rule_blocks;       /* random blocks per quantize suite that names its rule */
+  unsigned dot_more_cases;    /* random DotGenerals per dot suite of 1, 3 or 4 blocks */
+  unsigned dot_probe_every;   /* the dot probes (harness/probe.h) kept: every n-th of a shape */
+  int nfull_src;              /* cvt_src[0..nfull_src-1]: every rounding and overflow mode; the
+                                 rest only the modes in extra_rounds (bits 1 << mx_round), sat */
+  unsigned extra_rounds;
 } gen_tier;
 
 extern const gen_tier gen_tiers[3];

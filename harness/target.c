@@ -314,7 +314,9 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
         else if (bits == 32) v.w[i] = (uint32_t)in[i];
         else v.d[i] = in[i];
       }
-      mxref_quantize_block(s->bfmt, s->src, &v, s->k, &p->o, NULL, &scale, codes);
+      mx_block_opts o = p->o;
+      if (s->rule >= 0) o.rule = (mx_scale_rule)s->rule; /* the suite's `param rule` */
+      mxref_quantize_block(s->bfmt, s->src, &v, s->k, &o, NULL, &scale, codes);
       out[0] = scale;
       for (size_t i = 0; i < s->k; i++) out[1 + i] = codes[i];
       break;
@@ -373,7 +375,8 @@ static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **
     case OP_QUANTIZE: {
       char rule[32], round[32];
       fprintf(f, "quantize %s %s %s %s %zu", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name,
-              mx_profile_get(&s->knobs, "rule", rule, sizeof rule), mx_profile_get(&s->knobs, "round", round, sizeof round),
+              s->rule >= 0 ? mx_scale_rule_names[s->rule] : mx_profile_get(&s->knobs, "rule", rule, sizeof rule),
+              mx_profile_get(&s->knobs, "round", round, sizeof round),
               s->k);
       break;
     }

@@ -39,6 +39,7 @@ void vec_suite_init(vec_suite *s) {
   s->fmt = MX_E4M3;
   s->k = MX_BLOCK_SIZE;
   s->nblocks = 1;
+  s->rule = -1;
 }
 
 void vec_suite_free(vec_suite *s) {
@@ -71,16 +72,19 @@ void vec_suite_make_name(vec_suite *s) {
              mx_round_names[s->round], mx_overflow_names[s->overflow]);
     break;
   case OP_QUANTIZE:
-    snprintf(s->name, sizeof s->name, "quantize.%s.%s", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name);
+    snprintf(s->name, sizeof s->name, "quantize.%s.%s%s%s", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name,
+             s->rule >= 0 ? "." : "", s->rule >= 0 ? mx_scale_rule_names[s->rule] : "");
     break;
   case OP_DEQUANTIZE:
     snprintf(s->name, sizeof s->name, "dequantize.%s.%s", mx_block_fmt_names[s->bfmt], mx_format(s->dst)->name);
     break;
   case OP_PACK:
     snprintf(s->name, sizeof s->name, "pack.%s.%s", mx_block_fmt_names[s->bfmt], mx_pack_layout_names[s->layout]);
+    if (s->k != MX_BLOCK_SIZE) snprintf(s->name + strlen(s->name), sizeof s->name - strlen(s->name), ".n%zu", s->k);
     break;
   case OP_DOT:
     snprintf(s->name, sizeof s->name, "dot.%s.%s", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b]);
+    if (s->nblocks != 2) snprintf(s->name + strlen(s->name), sizeof s->name - strlen(s->name), ".n%zu", s->nblocks);
     break;
   default: snprintf(s->name, sizeof s->name, "unknown");
   }
@@ -145,7 +149,10 @@ int vec_write(FILE *f, const vec_suite *s) {
     fprintf(f, "# src: %s\n# dst: %s\n# param round: %s\n# param overflow: %s\n", mx_format(s->src)->name,
             mx_format(s->dst)->name, mx_round_names[s->round], mx_overflow_names[s->overflow]);
     break;
-  case OP_QUANTIZE: fprintf(f, "# fmt: %s\n# src: %s\n# k: %zu\n", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name, s->k); break;
+  case OP_QUANTIZE:
+    fprintf(f, "# fmt: %s\n# src: %s\n# k: %zu\n", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name, s->k);
+    if (s->rule >= 0) fprintf(f, "# param rule: %s\n", mx_scale_rule_names[s->rule]);
+    break;
   case OP_DEQUANTIZE: fprintf(f, "# fmt: %s\n# dst: %s\n# k: %zu\n", mx_block_fmt_names[s->bfmt], mx_format(s->dst)->name, s->k); break;
   case OP_PACK: fprintf(f, "# fmt: %s\n# layout: %s\n# k: %zu\n", mx_block_fmt_names[s->bfmt], mx_pack_layout_names[s->layout], s->k); break;
   case OP_DOT:
@@ -155,7 +162,9 @@ int vec_write(FILE *f, const vec_suite *s) {
   default: break;
   }
   char buf[64];
-  for (const char *const *k = op->knobs; *k; k++) fprintf(f, "# knob %s: %s\n", *k, mx_profile_get(&s->knobs, *k, buf, sizeof buf));
+  for (const char *const *k = op->knobs; *k; k++)
+    if (s->rule < 0 || strcmp(*k, "rule")) /* a `param rule` replaces the knob */
+      fprintf(f, "# knob %s: %s\n", *k, mx_profile_get(&s->knobs, *k, buf, sizeof buf));
   if (s->generator[0]) fprintf(f, "# generator: %s\n", s->generator);
   fprintf(f, "# seed: %llu\n", (unsigned long long)s->seed);
   fprintf(f, "# columns: %s%s\n", s->nrand ? "input random expected" : op->columns, "");
@@ -382,6 +391,7 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         int i;
         if (!strcmp(pk, "round") && (i = mx_name_index(mx_round_names, val)) >= 0) s->round = (mx_round)i;
         else if (!strcmp(pk, "overflow") && (i = mx_name_index(mx_overflow_names, val)) >= 0) s->overflow = (mx_overflow)i;
+        else if (!strcmp(pk, "rule") && s->op == OP_QUANTIZE && (i = mx_name_index(mx_scale_rule_names, val)) >= 0) s->rule = i;
         else { rc = fail(p, "bad parameter '%s: %s'", pk, val); goto out; }
       } else if (!strncmp(key, "knob ", 5)) {
         int r = mx_profile_set(&s->knobs, key + 5, val);

@@ -41,6 +41,7 @@ typedef struct vec_suite {
   mx_pack_layout layout;  /* pack */
   mx_round round;         /* cvt param */
   mx_overflow overflow;   /* cvt param */
+  int rule;               /* quantize param `rule` (an mx_scale_rule), or -1: the profile's knob */
   size_t k;               /* block size (quantize/dequantize), codes per case (pack) */
   mx_profile knobs;       /* the knob values the expected outputs were computed under */
   uint64_t seed;

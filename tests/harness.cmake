@@ -106,28 +106,7 @@ if(Python3_Interpreter_FOUND)
            COMMAND ${MXC_PY} ${MXC_HARNESS_TESTS}/check_results_schema.py ${MXC}
                    $<TARGET_FILE:mxmutant_ties_away> $<TARGET_FILE:mxtarget_example>)
 
-  # Mutants (tests/mutants): every one must fail the standard tier (exit 1). Where the bug
-  # is a legitimate alternative knob value, detection must name it and explain every
-  # failure; where it is not, detection must not explain it away ("unexplained").
-  set(MXC_MUTANT_EXPECT_ties_away round=rna "cvt round=rne=rna")
-  set(MXC_MUTANT_EXPECT_truncation round=rtz "cvt round=rne=rtz")
-  set(MXC_MUTANT_EXPECT_source_subnormals_flushed src_subnormals=flush)
-  set(MXC_MUTANT_EXPECT_ceil_scale_rule rule=ceil)
-  set(MXC_MUTANT_EXPECT_e4m3_nan_in_block overflow=ovf)
-  set(MXC_MUTANT_EXPECT_e5m2_inf_not_saturated inf_sat=special)
-  set(MXC_MUTANT_EXPECT_int8_symmetric int8_range=symmetric)
-  set(MXC_MUTANT_EXPECT_nan_in_block_ignored nan_block=ignore)
-  foreach(name ${MXC_MUTANTS})
-    if(DEFINED MXC_MUTANT_EXPECT_${name})
-      set(expect ${MXC_MUTANT_EXPECT_${name}})
-    else()
-      set(expect unexplained)
-    endif()
-    add_test(NAME mutant_${name}_is_caught
-             COMMAND ${MXC_PY} ${PROJECT_SOURCE_DIR}/tests/mutants/check_mutants.py ${MXC}
-                     $<TARGET_FILE:mxmutant_${name}> ${expect})
-    set_tests_properties(mutant_${name}_is_caught PROPERTIES TIMEOUT 300)
-  endforeach()
+  include(${PROJECT_SOURCE_DIR}/tests/mutants/tests.cmake) # mutant_<name>_is_caught
 else()
   message(STATUS "python3 not found: the harness tests that read results.json are not registered")
 endif()

@@ -214,6 +214,11 @@ TORCH_SMOKE = ["decode.e4m3", "decode.e5m2", "decode.e8m0", "cvt.f32.e4m3.rne.ov
 FP4_SMOKE = ["decode.e2m1", "cvt.f32.e2m1.rne.sat", "cvt.f32.e2m1.rne.ovf"]
 QUANT_FP = ["quantize.%s.%s" % (f, s) for f in ("mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e2m3", "mxfp6_e3m2", "mxfp4_e2m1")
             for s in ("f32", "bf16")]
+# The quantize suites that ask for the profile's rule, from f32 and bf16 (the ones named
+# quantize.FMT.f32.RULE ask for their rule whatever the profile)
+QUANT_PROFILE_RULE = "quantize.*.f32,quantize.*.bf16"
+QUANT_RULES = ["quantize.%s.f32.%s" % (f, r) for f in ("mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e2m3", "mxfp6_e3m2", "mxfp4_e2m1")
+               for r in ("floor", "ceil", "rceil", "even")]
 
 
 def group_torch():
@@ -253,18 +258,18 @@ def group_torchao():
     fake = ["fake_torch", "fake_torchao"]
     for prof in (os.path.join(PROFILES, "torch.profile"), "torchao-ceil", "torchao-even",
                  os.path.join(PROFILES, "torchao-rceil.profile")):
-        rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--suites", "quantize.*", "--profile", prof])
+        rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--suites", QUANT_PROFILE_RULE, "--profile", prof])
         expect_run("torchao quantize, profile %s" % os.path.basename(prof), rc, res, 0, QUANT_FP, [])
     # even-tiedown has no ScaleCalculationMode: unsupported, not failed.
     with tempfile.TemporaryDirectory() as tmp:
         p = os.path.join(tmp, "tiedown.profile")
         open(p, "w").write("base = torchao-even\nrule = even-tiedown\n")
-        rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--suites", "quantize.*", "--profile", p])
+        rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--suites", QUANT_PROFILE_RULE, "--profile", p])
         expect_run("torchao quantize, even-tiedown", rc, res, 0, [], [])
     # Everything at once: FP4 scalars go through torchao's element kernels, whose NaN
     # artefact (1.5, peers.md D1) is the only failure.
     rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--profile", os.path.join(PROFILES, "torch.profile")])
-    expect_run("torch+torchao smoke, torch.profile", rc, res, 1, TORCH_SMOKE + QUANT_FP + ["decode.e2m1"],
+    expect_run("torch+torchao smoke, torch.profile", rc, res, 1, TORCH_SMOKE + QUANT_FP + QUANT_RULES + ["decode.e2m1"],
                ["cvt.f32.e2m1.rne.sat", "cvt.f32.e2m1.rne.ovf"])
     if res:
         v = res["target"]["version"]
@@ -277,7 +282,7 @@ def group_torchao():
 
 def group_microxcaling():
     fake = ["fake_torch", "fake_microxcaling"]
-    rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--suites", "quantize.*", "--profile",
+    rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--suites", QUANT_PROFILE_RULE, "--profile",
                                        os.path.join(PROFILES, "microxcaling.profile")])
     expect_run("microxcaling quantize, microxcaling.profile", rc, res, 1, QUANT_FP,
                ["quantize.mxint8.f32", "quantize.mxint8.bf16"])
@@ -291,9 +296,10 @@ def group_microxcaling():
             zeros = all(int(x, 16) & mask == 0 for x in f["input"].split(","))
             check(zeros and f["expected"].startswith("0x0,") and f["actual"].startswith("0x1,"),
                   "microxcaling: unexpected failure %s in %s" % (f["input"][:60], suite))
-    rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--suites", "quantize.mxfp*"], target_args=" --quantize=microxcaling")
+    rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--suites", "quantize.mxfp*.f32,quantize.mxfp*.bf16"],
+                         target_args=" --quantize=microxcaling")
     expect_run("microxcaling quantize rne, ocp", rc, res, 0, QUANT_FP, [])
-    rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--suites", "quantize.*", "--profile", "torchao-ceil"])
+    rc, res, err = mxrun(TORCH, fake, ["--tier", "smoke", "--suites", QUANT_PROFILE_RULE, "--profile", "torchao-ceil"])
     expect_run("microxcaling quantize, ceil rule", rc, res, 0, [], [])
 
 
