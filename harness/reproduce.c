@@ -96,8 +96,9 @@ void reproduce_command(const char *target_spec, const char *profile_spec, const 
   case OP_QUANTIZE: {
     char rule[32];
     put_head(&l, "quantize", target_spec, profile_spec);
-    put(&l, " --fmt %s --from %s --rule %s", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name,
-        mx_profile_get(&s->knobs, "rule", rule, sizeof rule));
+    /* the suite's own rule (`# param rule:`) when it names one, else the profile's knob */
+    const char *rn = s->rule >= 0 ? mx_scale_rule_names[s->rule] : mx_profile_get(&s->knobs, "rule", rule, sizeof rule);
+    put(&l, " --fmt %s --from %s --rule %s", mx_block_fmt_names[s->bfmt], mx_format(s->src)->name, rn);
     put_knobs(&l, s, profile_spec, rule_skip);
     put_words(&l, in, s->k);
     break;
