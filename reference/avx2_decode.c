@@ -14,6 +14,7 @@
 #include <pthread.h>
 
 #include "avx2.h"
+#include "avx2_pack.h"
 #include "internal.h"
 
 size_t mxr_avx2_decode_f32(const uint32_t table[256], const uint8_t *codes, uint32_t *out, size_t n) {
@@ -82,9 +83,8 @@ static void dq_build(void) {
  * normal f32. Integer logic: a normal element's exponent and significand fields move into
  * place with one shift and one add; a subnormal's (or an INT8's) integer significand is
  * converted to float — exact, it has at most 7 bits — and its exponent moved by an add. */
-static inline __attribute__((always_inline)) __m256i dq8(const dq_table *t, const uint8_t *codes, int s) {
+static inline __attribute__((always_inline)) __m256i dq8c(const dq_table *t, __m256i c, int s) {
   const __m256i zero = _mm256_setzero_si256();
-  __m256i c = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)codes));
   if (t->is_int) {
     __m256i q = _mm256_srai_epi32(_mm256_slli_epi32(c, 24), 24); /* two's complement */
     __m256i v = _mm256_castps_si256(_mm256_cvtepi32_ps(q));
@@ -114,7 +114,12 @@ static inline __attribute__((always_inline)) __m256i dq8(const dq_table *t, cons
   return r;
 }
 
+static inline __attribute__((always_inline)) __m256i dq8(const dq_table *t, const uint8_t *codes, int s) {
+  return dq8c(t, _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)codes)), s);
+}
+
 size_t mxr_avx2_decode_elements(mx_block_fmt f, const uint8_t *codes, uint32_t *out, size_t n) {
+  if (!mxr_avx2_block_known(f)) return 0;
   pthread_once(&g_dq_once, dq_build);
   const dq_table *tab = &g_dq[f];
   size_t i = 0;
@@ -122,47 +127,72 @@ size_t mxr_avx2_decode_elements(mx_block_fmt f, const uint8_t *codes, uint32_t *
   return i;
 }
 
-size_t mxr_avx2_dequantize_blocks(mx_block_fmt f, const uint8_t *scales, const uint8_t *codes, size_t nblocks,
-                                  size_t k, mx_fmt dst, void *out) {
-  if ((dst != MX_F32 && dst != MX_BF16) || k % 8 != 0 || k == 0 || (unsigned)f >= MX_BLOCK_FMT_COUNT) return 0;
+/* Eight f32 results -> eight bf16 (exact: the products fit bf16), stored. */
+static inline __attribute__((always_inline)) void store_bf16x8(uint16_t *o16, __m256i r) {
+  __m256i h = _mm256_srli_epi32(r, 16);
+  __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi32(h, h), 0xD8);
+  _mm_storeu_si128((__m128i *)o16, _mm256_castsi256_si128(p));
+}
+
+static inline __attribute__((always_inline)) void store_results(mx_fmt dst, void *out, size_t i, __m256i r) {
+  if (dst == MX_F32) _mm256_storeu_si256((__m256i *)((uint32_t *)out + i), r);
+  else store_bf16x8((uint16_t *)out + i, r); /* the products are exact in bf16: its bits are the f32 bits' high half */
+}
+
+/* One block's k codes in layout l, times 2^s, to dst (f32 or bf16). */
+static inline __attribute__((always_inline)) void dequantize_elements(const dq_table *tab, const uint8_t *cb, size_t k,
+                                                                      mx_pack_layout l, int s, mx_fmt dst, void *out) {
+  const size_t g32 = mxr_group_bytes(l), g8 = mxr_group8_bytes(l);
+  size_t i = 0;
+  for (; i + 32 <= k; i += 32) {
+    __m256i c = mxr_load_packed32(l, cb + i / 32 * g32);
+    __m128i lo = _mm256_castsi256_si128(c), hi = _mm256_extracti128_si256(c, 1);
+    store_results(dst, out, i, dq8c(tab, _mm256_cvtepu8_epi32(lo), s));
+    store_results(dst, out, i + 8, dq8c(tab, _mm256_cvtepu8_epi32(_mm_srli_si128(lo, 8)), s));
+    store_results(dst, out, i + 16, dq8c(tab, _mm256_cvtepu8_epi32(hi), s));
+    store_results(dst, out, i + 24, dq8c(tab, _mm256_cvtepu8_epi32(_mm_srli_si128(hi, 8)), s));
+  }
+  for (; i < k; i += 8) {
+    __m256i c = l == MX_PACK_BYTE ? _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(cb + i)))
+                                  : mxr_load_packed8(l, cb + i / 32 * g32 + (i % 32) / 8 * g8);
+    store_results(dst, out, i, dq8c(tab, c, s));
+  }
+}
+
+size_t mxr_avx2_dequantize_packed(mx_block_fmt f, const uint8_t *scales, const uint8_t *packed, size_t nblocks,
+                                  size_t k, mx_pack_layout l, mx_fmt dst, void *out) {
+  if ((dst != MX_F32 && dst != MX_BF16) || k % 8 != 0 || k == 0 || !mxr_avx2_block_known(f)) return 0;
+  const int bits = mx_format(mx_block_element(f))->bits;
+  if (!(l == MX_PACK_BYTE || (bits == 4 && (l == MX_PACK_FP4_LOW || l == MX_PACK_FP4_HIGH)) ||
+        (bits == 6 && l == MX_PACK_FP6_LSB)))
+    return 0;
   pthread_once(&g_dq_once, dq_build);
   const dq_table *tab = &g_dq[f];
+  const size_t per_block = k * (l == MX_PACK_BYTE ? 8 : (size_t)bits) / 8, width = dst == MX_F32 ? 4 : 2;
   /* NaN scale: every value is a positive quiet NaN (block.h), in either width */
   const __m256i nan32 = _mm256_set1_epi32(0x7FC00000);
-  const __m256i nan16 = _mm256_set1_epi16(0x7FC0);
   for (size_t b = 0; b < nblocks; b++) {
-    const uint8_t *cb = codes + b * k;
+    void *ob = (unsigned char *)out + b * k * width;
     if (scales[b] == 0xFF) {
-      if (dst == MX_F32) {
-        for (size_t i = 0; i < k; i += 8) _mm256_storeu_si256((__m256i *)((uint32_t *)out + b * k + i), nan32);
-      } else {
-        for (size_t i = 0; i < k; i += 8)
-          _mm_storeu_si128((__m128i *)((uint16_t *)out + b * k + i), _mm256_castsi256_si128(nan16));
-      }
+      for (size_t i = 0; i < k; i += 8) store_results(dst, ob, i, nan32);
       continue;
     }
     int s = (int)scales[b] - 127;
     if (tab->ef_min + s < 1 || tab->ef_max + s > 254) return b;
-    if (dst == MX_F32) {
-      uint32_t *o32 = (uint32_t *)out + b * k;
-      for (size_t i = 0; i < k; i += 8) _mm256_storeu_si256((__m256i *)(o32 + i), dq8(tab, cb + i, s));
-    } else {
-      /* the products are exact in bf16: its bits are the f32 bits' high half */
-      uint16_t *o16 = (uint16_t *)out + b * k;
-      size_t i = 0;
-      for (; i + 16 <= k; i += 16) {
-        __m256i r0 = _mm256_srli_epi32(dq8(tab, cb + i, s), 16), r1 = _mm256_srli_epi32(dq8(tab, cb + i + 8, s), 16);
-        __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi32(r0, r1), 0xD8);
-        _mm256_storeu_si256((__m256i *)(o16 + i), p);
-      }
-      for (; i < k; i += 8) {
-        __m256i r = _mm256_srli_epi32(dq8(tab, cb + i, s), 16);
-        __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0xD8);
-        _mm_storeu_si128((__m128i *)(o16 + i), _mm256_castsi256_si128(p));
-      }
+    /* one instantiation per layout: the group loads are then straight-line code */
+    switch (l) {
+    case MX_PACK_FP4_LOW: dequantize_elements(tab, packed + b * per_block, k, MX_PACK_FP4_LOW, s, dst, ob); break;
+    case MX_PACK_FP4_HIGH: dequantize_elements(tab, packed + b * per_block, k, MX_PACK_FP4_HIGH, s, dst, ob); break;
+    case MX_PACK_FP6_LSB: dequantize_elements(tab, packed + b * per_block, k, MX_PACK_FP6_LSB, s, dst, ob); break;
+    default: dequantize_elements(tab, packed + b * per_block, k, MX_PACK_BYTE, s, dst, ob); break;
     }
   }
   return nblocks;
+}
+
+size_t mxr_avx2_dequantize_blocks(mx_block_fmt f, const uint8_t *scales, const uint8_t *codes, size_t nblocks,
+                                  size_t k, mx_fmt dst, void *out) {
+  return mxr_avx2_dequantize_packed(f, scales, codes, nblocks, k, MX_PACK_BYTE, dst, out);
 }
 
 #endif

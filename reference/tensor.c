@@ -1,9 +1,10 @@
 /* libmxref tensor API: quantize / dequantize n contiguous values in blocks of k, packed,
  * optionally on several threads (block.h, mxref.h).
  *
- * Each call is a loop over whole blocks: the AVX2 kernels take runs of blocks (dispatch.h),
- * mxref_quantize_block / mxref_dequantize_block take the ones they leave, and codes go
- * through a small per-chunk buffer into mxref_pack / from mxref_unpack. Threads get
+ * Each call is a loop over whole blocks: the AVX2 kernels take runs of blocks (dispatch.h)
+ * and read or write the packed layouts directly (avx2_pack.h); mxref_quantize_block /
+ * mxref_dequantize_block take the blocks they leave, one at a time, through a block-sized
+ * buffer and mxref_pack / mxref_unpack. Threads get
  * contiguous ranges of whole blocks and write disjoint output, so results are the same for
  * any thread count. */
 #include <pthread.h>
@@ -13,8 +14,6 @@
 #include "dispatch.h"
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
-
-#define CHUNK_VALUES MX_BLOCK_MAX /* codes staged per pack/unpack step: at least one block */
 
 typedef struct tensor_job {
   int quantize; /* 1: quantize, 0: dequantize */
@@ -41,62 +40,52 @@ static size_t value_width(mx_fmt t) {
   }
 }
 
-/* Blocks [b, b + nb) of a quantize job into codes[] (one per byte). */
-static void quantize_run(const tensor_job *j, size_t b, size_t nb, uint8_t *codes) {
-  const size_t k = j->k;
+/* Blocks [b, b + nb) of a quantize job, written in the job's layout: runs of blocks by the
+ * AVX2 kernel (which packs in registers), the blocks it leaves by mxref_quantize_block and
+ * mxref_pack, one at a time (every block starts on a byte: job_init). */
+static void quantize_run(const tensor_job *j, size_t b, size_t nb) {
+  const size_t k = j->k, per = j->packed_per_block;
+  uint8_t codes[MX_BLOCK_MAX];
   size_t done = 0;
   while (done < nb) {
 #if MXR_HAVE_AVX2
     if (mxr_use_avx2() && j->o.elem.round != MX_SR)
-      done += mxr_avx2_quantize_blocks(j->f, j->fmt, j->in + (b + done) * k * j->width, nb - done, k, &j->o,
-                                       j->scales + b + done, codes + done * k);
+      done += mxr_avx2_quantize_packed(j->f, j->fmt, j->in + (b + done) * k * j->width, nb - done, k, &j->o, j->l,
+                                       j->scales + b + done, j->out + (b + done) * per);
     if (done >= nb) break;
 #endif
-    mxref_quantize_block(j->f, j->fmt, j->in + (b + done) * k * j->width, k, &j->o, NULL, j->scales + b + done,
-                         codes + done * k);
+    uint8_t *dst = j->l == MX_PACK_BYTE ? j->out + (b + done) * per : codes; /* byte: straight into the output */
+    mxref_quantize_block(j->f, j->fmt, j->in + (b + done) * k * j->width, k, &j->o, NULL, j->scales + b + done, dst);
+    if (j->l != MX_PACK_BYTE) mxref_pack(j->f, j->l, codes, k, j->out + (b + done) * per);
     done++;
   }
 }
 
-static void dequantize_run(const tensor_job *j, size_t b, size_t nb, const uint8_t *codes) {
-  const size_t k = j->k;
+static void dequantize_run(const tensor_job *j, size_t b, size_t nb) {
+  const size_t k = j->k, per = j->packed_per_block;
+  uint8_t codes[MX_BLOCK_MAX];
   size_t done = 0;
   while (done < nb) {
 #if MXR_HAVE_AVX2
     if (mxr_use_avx2())
-      done += mxr_avx2_dequantize_blocks(j->f, j->scales_in + b + done, codes + done * k, nb - done, k, j->fmt,
-                                         j->out + (b + done) * k * j->width);
+      done += mxr_avx2_dequantize_packed(j->f, j->scales_in + b + done, j->in + (b + done) * per, nb - done, k, j->l,
+                                         j->fmt, j->out + (b + done) * k * j->width);
     if (done >= nb) break;
 #endif
-    mxref_dequantize_block(j->f, j->scales_in[b + done], codes + done * k, k, j->fmt, &j->o,
-                           j->out + (b + done) * k * j->width);
+    const uint8_t *src = j->in + (b + done) * per;
+    if (j->l != MX_PACK_BYTE) { /* byte: both paths mask a code to its format's width */
+      mxref_unpack(j->f, j->l, src, k, codes);
+      src = codes;
+    }
+    mxref_dequantize_block(j->f, j->scales_in[b + done], src, k, j->fmt, &j->o, j->out + (b + done) * k * j->width);
     done++;
   }
 }
 
 static void *tensor_worker(void *arg) {
   const tensor_job *j = arg;
-  uint8_t codes[CHUNK_VALUES];
-  const size_t per_chunk = CHUNK_VALUES / j->k; /* >= 1: k <= MX_BLOCK_MAX = CHUNK_VALUES */
-  for (size_t b = j->b0; b < j->b1; b += per_chunk) {
-    size_t nb = j->b1 - b < per_chunk ? j->b1 - b : per_chunk;
-    if (j->quantize) {
-      if (j->l == MX_PACK_BYTE) {
-        quantize_run(j, b, nb, j->out + b * j->k); /* straight into the output */
-      } else {
-        quantize_run(j, b, nb, codes);
-        mxref_pack(j->f, j->l, codes, nb * j->k, j->out + b * j->packed_per_block);
-      }
-    } else {
-      const uint8_t *src = j->in + b * j->packed_per_block;
-      if (j->l == MX_PACK_BYTE) {
-        dequantize_run(j, b, nb, src); /* both paths mask a code to its format's width */
-      } else {
-        mxref_unpack(j->f, j->l, src, nb * j->k, codes);
-        dequantize_run(j, b, nb, codes);
-      }
-    }
-  }
+  if (j->quantize) quantize_run(j, j->b0, j->b1 - j->b0);
+  else dequantize_run(j, j->b0, j->b1 - j->b0);
   return NULL;
 }
 
