@@ -47,10 +47,6 @@ size_t mxr_avx2_decode_elements(mx_block_fmt f, const uint8_t *codes, uint32_t *
 size_t mxr_avx2_dequantize_blocks(mx_block_fmt f, const uint8_t *scales, const uint8_t *codes, size_t nblocks,
                                   size_t k, mx_fmt dst, void *out);
 
-/* The same, reading codes in layout l: block b's codes start at packed + b * mx_packed_size(f, l, k). */
-size_t mxr_avx2_dequantize_packed(mx_block_fmt f, const uint8_t *scales, const uint8_t *packed, size_t nblocks,
-                                  size_t k, mx_pack_layout l, mx_fmt dst, void *out);
-
 /* mxref_pack / mxref_unpack for the FP4 and FP6 layouts: the largest multiple of 32 codes
  * <= n (whole groups: 16 or 24 bytes). Returns it; 0 for other layouts. */
 size_t mxr_avx2_pack(mx_pack_layout l, const uint8_t *codes, size_t n, uint8_t *out);

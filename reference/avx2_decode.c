@@ -14,7 +14,6 @@
 #include <pthread.h>
 
 #include "avx2.h"
-#include "avx2_pack.h"
 #include "internal.h"
 
 size_t mxr_avx2_decode_f32(const uint32_t table[256], const uint8_t *codes, uint32_t *out, size_t n) {
@@ -139,36 +138,19 @@ static inline __attribute__((always_inline)) void store_results(mx_fmt dst, void
   else store_bf16x8((uint16_t *)out + i, r); /* the products are exact in bf16: its bits are the f32 bits' high half */
 }
 
-/* One block's k codes in layout l, times 2^s, to dst (f32 or bf16). */
+/* One block's k codes (one per byte) times 2^s to dst (f32 or bf16), a constant in each
+ * instantiation. */
 static inline __attribute__((always_inline)) void dequantize_elements(const dq_table *tab, const uint8_t *cb, size_t k,
-                                                                      mx_pack_layout l, int s, mx_fmt dst, void *out) {
-  const size_t g32 = mxr_group_bytes(l), g8 = mxr_group8_bytes(l);
-  size_t i = 0;
-  for (; i + 32 <= k; i += 32) {
-    __m256i c = mxr_load_packed32(l, cb + i / 32 * g32);
-    __m128i lo = _mm256_castsi256_si128(c), hi = _mm256_extracti128_si256(c, 1);
-    store_results(dst, out, i, dq8c(tab, _mm256_cvtepu8_epi32(lo), s));
-    store_results(dst, out, i + 8, dq8c(tab, _mm256_cvtepu8_epi32(_mm_srli_si128(lo, 8)), s));
-    store_results(dst, out, i + 16, dq8c(tab, _mm256_cvtepu8_epi32(hi), s));
-    store_results(dst, out, i + 24, dq8c(tab, _mm256_cvtepu8_epi32(_mm_srli_si128(hi, 8)), s));
-  }
-  for (; i < k; i += 8) {
-    __m256i c = l == MX_PACK_BYTE ? _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(cb + i)))
-                                  : mxr_load_packed8(l, cb + i / 32 * g32 + (i % 32) / 8 * g8);
-    store_results(dst, out, i, dq8c(tab, c, s));
-  }
+                                                                      int s, mx_fmt dst, void *out) {
+  for (size_t i = 0; i < k; i += 8) store_results(dst, out, i, dq8(tab, cb + i, s));
 }
 
-size_t mxr_avx2_dequantize_packed(mx_block_fmt f, const uint8_t *scales, const uint8_t *packed, size_t nblocks,
-                                  size_t k, mx_pack_layout l, mx_fmt dst, void *out) {
+size_t mxr_avx2_dequantize_blocks(mx_block_fmt f, const uint8_t *scales, const uint8_t *codes, size_t nblocks,
+                                  size_t k, mx_fmt dst, void *out) {
   if ((dst != MX_F32 && dst != MX_BF16) || k % 8 != 0 || k == 0 || !mxr_avx2_block_known(f)) return 0;
-  const int bits = mx_format(mx_block_element(f))->bits;
-  if (!(l == MX_PACK_BYTE || (bits == 4 && (l == MX_PACK_FP4_LOW || l == MX_PACK_FP4_HIGH)) ||
-        (bits == 6 && l == MX_PACK_FP6_LSB)))
-    return 0;
   pthread_once(&g_dq_once, dq_build);
   const dq_table *tab = &g_dq[f];
-  const size_t per_block = k * (l == MX_PACK_BYTE ? 8 : (size_t)bits) / 8, width = dst == MX_F32 ? 4 : 2;
+  const size_t width = dst == MX_F32 ? 4 : 2;
   /* NaN scale: every value is a positive quiet NaN (block.h), in either width */
   const __m256i nan32 = _mm256_set1_epi32(0x7FC00000);
   for (size_t b = 0; b < nblocks; b++) {
@@ -179,20 +161,10 @@ size_t mxr_avx2_dequantize_packed(mx_block_fmt f, const uint8_t *scales, const u
     }
     int s = (int)scales[b] - 127;
     if (tab->ef_min + s < 1 || tab->ef_max + s > 254) return b;
-    /* one instantiation per layout: the group loads are then straight-line code */
-    switch (l) {
-    case MX_PACK_FP4_LOW: dequantize_elements(tab, packed + b * per_block, k, MX_PACK_FP4_LOW, s, dst, ob); break;
-    case MX_PACK_FP4_HIGH: dequantize_elements(tab, packed + b * per_block, k, MX_PACK_FP4_HIGH, s, dst, ob); break;
-    case MX_PACK_FP6_LSB: dequantize_elements(tab, packed + b * per_block, k, MX_PACK_FP6_LSB, s, dst, ob); break;
-    default: dequantize_elements(tab, packed + b * per_block, k, MX_PACK_BYTE, s, dst, ob); break;
-    }
+    if (dst == MX_F32) dequantize_elements(tab, codes + b * k, k, s, MX_F32, ob);
+    else dequantize_elements(tab, codes + b * k, k, s, MX_BF16, ob);
   }
   return nblocks;
-}
-
-size_t mxr_avx2_dequantize_blocks(mx_block_fmt f, const uint8_t *scales, const uint8_t *codes, size_t nblocks,
-                                  size_t k, mx_fmt dst, void *out) {
-  return mxr_avx2_dequantize_packed(f, scales, codes, nblocks, k, MX_PACK_BYTE, dst, out);
 }
 
 #endif

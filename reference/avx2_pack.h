@@ -100,11 +100,4 @@ MXR_INLINE void mxr_store_packed8(mx_pack_layout l, uint8_t *out, __m256i r) {
   memcpy(out, buf, mxr_group8_bytes(l));
 }
 
-/* Eight codes of a packed group as 32-bit lanes. */
-MXR_INLINE __m256i mxr_load_packed8(mx_pack_layout l, const uint8_t *in) {
-  uint8_t buf[32] = {0};
-  memcpy(buf, in, mxr_group8_bytes(l));
-  return _mm256_cvtepu8_epi32(_mm256_castsi256_si128(mxr_load_packed32(l, buf)));
-}
-
 #endif
