@@ -309,8 +309,8 @@ static void scale_diff(const scale_combo *c, tally *t, uint64_t bits, uint32_t e
   if (t->printed < MAX_PRINT) {
     t->printed++;
     const mx_format_desc *d = mx_format(c->src);
-    printf("  DIFF %s %s amax 0x%0*" PRIx64 ": oracle scale 0x%02x, reference 0x%02x\n", c->name,
-           mx_scale_rule_names[c->o.rule], d->bits / 4, bits, expect, got);
+    printf("  DIFF %s %s amax 0x%0*" PRIx64 ": oracle scale 0x%02x, reference (path %s) 0x%02x\n", c->name,
+           mx_scale_rule_names[c->o.rule], d->bits / 4, bits, expect, mxref_path_name(mxref_get_path()), got);
     print_reproduce(c->f, c->src, &c->o, &bits, 1, NULL);
   }
   pthread_mutex_unlock(&g_print_lock);
