@@ -150,7 +150,8 @@ static void *range_worker(void *arg) {
     else
       for (size_t i = 0; i < n; i++) in.w[i] = (uint32_t)(b + i);
     mxref_convert(c->dst, c->src, &in, out, n, &c->o, NULL);
-    for (uint64_t x = b; ri < r->n;) {
+    uint64_t x = b;
+    for (; ri < r->n;) {
       const run *u = &r->v[ri];
       uint64_t y = u->last < cend ? u->last : cend;
       const uint8_t code = (uint8_t)u->code;
@@ -161,11 +162,13 @@ static void *range_worker(void *arg) {
           if (out[i] != u->code || u->first > x) report_diff(c, &j->t, b + i, 0, u->code, out[i]);
       if (y == cend) {
         if (y == u->last) ri++;
+        x = cend + 1;
         break;
       }
       ri++;
       x = y + 1;
     }
+    for (; x <= cend; x++) report_diff(c, &j->t, x, 0, 0x100, out[x - b]); /* no run holds it: a harness bug */
     j->t.checked += n;
     if (cend == j->hi) break;
     b = cend + 1;
