@@ -77,11 +77,10 @@ static void dequantize_run(const tensor_job *j, size_t b, size_t nb) {
     }
     size_t done = 0;
     while (done < cn) {
-      const size_t blk = b + c0 + done;
 #if MXR_HAVE_AVX2
       if (mxr_use_avx2())
-        done += mxr_avx2_dequantize_blocks(j->f, j->scales_in + blk, src + done * k, cn - done, k, j->fmt,
-                                           j->out + blk * k * j->width);
+        done += mxr_avx2_dequantize_blocks(j->f, j->scales_in + b + c0 + done, src + done * k, cn - done, k, j->fmt,
+                                           j->out + (b + c0 + done) * k * j->width);
       if (done >= cn) break;
 #endif
       mxref_dequantize_block(j->f, j->scales_in[b + c0 + done], src + done * k, k, j->fmt, &j->o,
