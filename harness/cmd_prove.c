@@ -12,6 +12,16 @@
  *   --knobs-sweep  every non-default value of every special-value knob, one at a time, on
  *                  the specials, every code value and its +-1 neighbours, and random inputs.
  *   --op decode    every code of every element format: reference decode vs oracle value.
+ *   --paths P,Q    (or all: every path this CPU runs)
+ *                  prove several libmxref code paths in one run, sharing the oracle's work:
+ *                  each oracle result (a run of f32 inputs, a 16-bit input's code, a random
+ *                  input's code) is compared with every path's array conversion. With
+ *                  --exhaustive, a 32-bit source's inputs all go through the full path (the
+ *                  first avx2 in the list, else the first); the others are checked on every
+ *                  input whose exponent field is all zeros or all ones, and on both ends
+ *                  (and their inner neighbours) of every run cut at the binade boundaries —
+ *                  enough, because the scalar conversion is monotone within a binade
+ *                  (spec_notes/proof.md gives the argument).
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -24,6 +34,7 @@
 #include "../oracle/oracle_print.h"
 #include "cli.h"
 #include "mxconform/mxref.h"
+#include "prove.h"
 
 typedef mxo_run run; /* the oracle's runs (oracle/runs.c) */
 typedef mxo_runs runs;
@@ -42,6 +53,14 @@ typedef struct tally {
 
 static unsigned g_max_print = 10;
 static pthread_mutex_t g_print_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The code paths proved, in order, and the one that gets every input of a 32-bit source. */
+static mxref_path g_paths[MXREF_PATH_COUNT];
+static int g_npaths, g_full;
+
+static void use_path(mxref_path p) {
+  if (mxref_set_path(p) != 0) abort(); /* checked when parsing --paths */
+}
 
 static void knob_args(const mx_convert_opts *o, char *buf, size_t len) {
   mx_convert_opts def;
@@ -68,9 +87,11 @@ static void report_diff(const combo *c, tally *t, uint64_t bits, uint32_t rnd, u
     knob_args(&c->o, ka, sizeof ka);
     char srflag[32] = "";
     if (c->o.round == MX_SR) snprintf(srflag, sizeof srflag, " --sr-random %u", rnd);
-    printf("  DIFF cvt.%s.%s input 0x%0*" PRIx64 ": oracle 0x%02x, reference 0x%02x\n"
-           "       reproduce: mxconform convert --from %s --to %s %s%s --impl both 0x%0*" PRIx64 "\n",
-           s->name, d->name, s->bits / 4, bits, expect, got, s->name, d->name, ka, srflag, s->bits / 4, bits);
+    const char *path = mxref_path_name(mxref_get_path());
+    printf("  DIFF cvt.%s.%s input 0x%0*" PRIx64 ": oracle 0x%02x, reference (path %s) 0x%02x\n"
+           "       reproduce: MXREF_PATH=%s mxconform convert --from %s --to %s %s%s --impl both 0x%0*" PRIx64 "\n",
+           s->name, d->name, s->bits / 4, bits, expect, path, got, path, s->name, d->name, ka, srflag, s->bits / 4,
+           bits);
   }
   pthread_mutex_unlock(&g_print_lock);
 }
@@ -89,81 +110,194 @@ static void check_direct(const combo *c, tally *t, uint64_t bits, uint32_t rnd) 
 typedef struct range_job {
   const combo *c;
   const runs *r;
-  size_t first_run, end_run;
+  uint64_t lo, hi; /* inclusive range of inputs, tiled by the runs */
   tally t;
 } range_job;
 
 #define CHUNK 4096
 
-static void check_run_span(const combo *c, tally *t, uint64_t first, uint64_t last, uint32_t code) {
-  const mx_format_desc *s = mx_format(c->src);
+static size_t run_index(const runs *r, uint64_t bits) {
+  size_t lo = 0, hi = r->n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (r->v[mid].last < bits) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Every input of [lo, hi] through mxref_convert in consecutive chunks of CHUNK inputs that
+ * start at multiples of CHUNK, whatever the runs: the AVX2 kernel then converts every group
+ * of 32 but those holding a NaN or Inf, run ends included (chunks cut at run ends would
+ * leave each run's last inputs to the scalar tail loop). Each output is compared with the
+ * code of the run that holds it. */
+static void *range_worker(void *arg) {
+  range_job *j = arg;
+  const combo *c = j->c;
+  const runs *r = j->r;
+  const int bits16 = mx_format(c->src)->bits == 16;
   uint8_t out[CHUNK];
   union {
     uint16_t h[CHUNK];
     uint32_t w[CHUNK];
   } in;
-  uint64_t b = first;
-  for (;;) {
-    size_t n = 0;
-    if (s->bits == 16)
-      for (; n < CHUNK && b + n <= last; n++) in.h[n] = (uint16_t)(b + n);
+  size_t ri = run_index(r, j->lo);
+  for (uint64_t b = j->lo;;) {
+    /* the chunk's length first, so the fill and compare loops vectorise */
+    uint64_t cend = (b | (CHUNK - 1)) < j->hi ? (b | (CHUNK - 1)) : j->hi;
+    size_t n = (size_t)(cend - b + 1);
+    if (bits16)
+      for (size_t i = 0; i < n; i++) in.h[i] = (uint16_t)(b + i);
     else
-      for (; n < CHUNK && b + n <= last; n++) in.w[n] = (uint32_t)(b + n);
+      for (size_t i = 0; i < n; i++) in.w[i] = (uint32_t)(b + i);
     mxref_convert(c->dst, c->src, &in, out, n, &c->o, NULL);
-    size_t bad = 0;
-    for (size_t i = 0; i < n; i++) bad += out[i] != code;
-    if (bad)
-      for (size_t i = 0; i < n; i++)
-        if (out[i] != code) report_diff(c, t, b + i, 0, code, out[i]);
-    t->checked += n;
-    if (last - b < n || b + n > last) break;
-    b += n;
+    uint64_t x = b;
+    for (; ri < r->n;) {
+      const run *u = &r->v[ri];
+      uint64_t y = u->last < cend ? u->last : cend;
+      const uint8_t code = (uint8_t)u->code;
+      unsigned bad = 0;
+      for (size_t i = (size_t)(x - b); i <= (size_t)(y - b); i++) bad |= out[i] ^ code;
+      if (bad || u->first > x) /* (runs tile the range: a gap would be a harness bug) */
+        for (size_t i = (size_t)(x - b); i <= (size_t)(y - b); i++)
+          if (out[i] != u->code || u->first > x) report_diff(c, &j->t, b + i, 0, u->code, out[i]);
+      if (y == cend) {
+        if (y == u->last) ri++;
+        x = cend + 1;
+        break;
+      }
+      ri++;
+      x = y + 1;
+    }
+    for (; x <= cend; x++) report_diff(c, &j->t, x, 0, 0x100, out[x - b]); /* no run holds it: a harness bug */
+    j->t.checked += n;
+    if (cend == j->hi) break;
+    b = cend + 1;
   }
-}
-
-static void *range_worker(void *arg) {
-  range_job *j = arg;
-  for (size_t i = j->first_run; i < j->end_run; i++)
-    check_run_span(j->c, &j->t, j->r->v[i].first, j->r->v[i].last, j->r->v[i].code);
   return NULL;
 }
 
-/* Split runs into `jobs` contiguous groups of about equal input counts. */
-static void check_runs_parallel(const combo *c, const runs *r, unsigned jobs, tally *t) {
+/* Split [lo, hi] into `jobs` ranges of whole chunks and check them on threads. */
+static void check_runs_parallel(const combo *c, const runs *r, uint64_t lo, uint64_t hi, unsigned jobs, tally *t) {
   if (jobs < 1) jobs = 1;
-  /* Large runs are split so the threads get similar work. */
-  runs split = {0};
-  uint64_t total = 0;
-  for (size_t i = 0; i < r->n; i++) total += r->v[i].last - r->v[i].first + 1;
-  uint64_t piece = total / (jobs * 8) + 1;
-  for (size_t i = 0; i < r->n; i++) {
-    uint64_t a = r->v[i].first;
-    for (;;) {
-      uint64_t rem = r->v[i].last - a;
-      uint64_t b = rem >= piece ? a + piece - 1 : r->v[i].last;
-      mxo_collect_run(&split, a, b, r->v[i].code);
-      if (b == r->v[i].last) break;
-      a = b + 1;
-    }
-  }
   range_job *js = calloc(jobs, sizeof *js);
   pthread_t *th = calloc(jobs, sizeof *th);
   if (!js || !th) abort();
+  uint64_t chunks = (hi - lo) / CHUNK + 1;
+  unsigned used = 0;
   for (unsigned k = 0; k < jobs; k++) {
+    uint64_t a = lo + chunks * k / jobs * CHUNK, e = lo + chunks * (k + 1) / jobs * CHUNK - 1;
+    if (a > hi) break;
+    if (k + 1 == jobs || e > hi) e = hi;
     js[k].c = c;
-    js[k].r = &split;
-    js[k].first_run = split.n * k / jobs;
-    js[k].end_run = split.n * (k + 1) / jobs;
+    js[k].r = r;
+    js[k].lo = a;
+    js[k].hi = e;
     pthread_create(&th[k], NULL, range_worker, &js[k]);
+    used++;
   }
-  for (unsigned k = 0; k < jobs; k++) {
+  for (unsigned k = 0; k < used; k++) {
     pthread_join(th[k], NULL);
     t->checked += js[k].t.checked;
     t->diffs += js[k].t.diffs;
   }
   free(js);
   free(th);
-  free(split.v);
+}
+
+/* ---- inputs checked in batches on the path in use ------------------------------------- */
+
+#define BATCH 4096
+
+typedef struct batch {
+  size_t n;
+  uint64_t bits[BATCH];
+  uint8_t expect[BATCH];
+} batch;
+
+/* The batch through mxref_convert (the array entry, on the path in use) against the
+ * expected codes. */
+static void check_batch(const combo *c, tally *t, const batch *q) {
+  static __thread union {
+    uint16_t h[BATCH];
+    uint32_t w[BATCH];
+    uint64_t d[BATCH];
+  } in;
+  uint8_t out[BATCH];
+  const int bits = mx_format(c->src)->bits;
+  for (size_t i = 0; i < q->n; i++) {
+    if (bits == 16) in.h[i] = (uint16_t)q->bits[i];
+    else if (bits == 32) in.w[i] = (uint32_t)q->bits[i];
+    else in.d[i] = q->bits[i];
+  }
+  mxref_convert(c->dst, c->src, &in, out, q->n, &c->o, NULL);
+  for (size_t i = 0; i < q->n; i++)
+    if (out[i] != q->expect[i]) report_diff(c, t, q->bits[i], 0, q->expect[i], out[i]);
+  t->checked += q->n;
+}
+
+/* Every path of the list but the full one checks the batch (flush it when full). */
+static void batch_add(const combo *c, tally *t, batch *q, uint64_t bits, uint32_t code, int skip_full) {
+  q->bits[q->n] = bits;
+  q->expect[q->n++] = (uint8_t)code;
+  if (q->n < BATCH) return;
+  for (int p = 0; p < g_npaths; p++) {
+    if (skip_full && p == g_full) continue;
+    use_path(g_paths[p]);
+    check_batch(c, t, q);
+  }
+  use_path(g_paths[g_full]);
+  q->n = 0;
+}
+
+static void batch_flush(const combo *c, tally *t, batch *q, int skip_full) {
+  for (int p = 0; p < g_npaths && q->n; p++) {
+    if (skip_full && p == g_full) continue;
+    use_path(g_paths[p]);
+    check_batch(c, t, q);
+  }
+  use_path(g_paths[g_full]);
+  q->n = 0;
+}
+
+/* The paths other than the full one, on a 32-bit source's runs (spec_notes/proof.md): every
+ * input whose exponent field is all zeros (zeros, subnormals: the leading bit moves) or all
+ * ones (Inf, NaN payloads), and elsewhere each run cut at the binade boundaries, checked at
+ * both ends and their inner neighbours. Within one binade and sign the scalar conversion is a
+ * monotone function of the significand followed by a clamp, so a piece whose ends give the
+ * oracle's code gives it everywhere. */
+static void check_pieces(const combo *c, const runs *r, tally *t) {
+  if (g_npaths < 2) return;
+  const mx_format_desc *s = mx_format(c->src);
+  const uint64_t binade = (uint64_t)1 << s->mbits, emask = ((uint64_t)1 << s->ebits) - 1;
+  batch *q = malloc(sizeof *q);
+  if (!q) abort();
+  q->n = 0;
+  for (size_t i = 0; i < r->n; i++) {
+    const run *u = &r->v[i];
+    for (uint64_t x = u->first;;) {
+      uint64_t end = x | (binade - 1);
+      if (end > u->last) end = u->last;
+      uint64_t ef = (x >> s->mbits) & emask;
+      if (ef == 0 || ef == emask) {
+        for (uint64_t y = x;; y++) {
+          batch_add(c, t, q, y, u->code, 1);
+          if (y == end) break;
+        }
+      } else {
+        uint64_t pts[4] = {x, x + 1, end - 1, end}; /* in order; duplicates when the piece is short */
+        for (int k = 0; k < 4; k++) {
+          int dup = pts[k] < x || pts[k] > end;
+          for (int j = 0; j < k && !dup; j++) dup = pts[j] == pts[k];
+          if (!dup) batch_add(c, t, q, pts[k], u->code, 1);
+        }
+      }
+      if (end == u->last) break;
+      x = end + 1;
+    }
+  }
+  batch_flush(c, t, q, 1);
+  free(q);
 }
 
 /* ---- random numbers (printed seeds make every run reproducible) ---------------------- */
@@ -292,8 +426,22 @@ static tally prove_combo(const combo *c, const prove_cfg *cfg) {
     return t;
   }
   if (cfg->exhaustive && s->bits == 16) {
-    for (uint64_t b = 0; b < 65536; b++)
-      if (b % cfg->shard_n == cfg->shard_i) check_direct(c, &t, b, 0);
+    /* one oracle call per input (the scalar mxref_convert_one compared there too), then
+     * every path's array conversion against the same codes */
+    batch *q = malloc(sizeof *q);
+    if (!q) abort();
+    q->n = 0;
+    for (uint64_t b = 0; b < 65536; b++) {
+      if (b % cfg->shard_n != cfg->shard_i) continue;
+      uint32_t e = mxo_convert(c->dst, c->src, b, &c->o, 0);
+      uint32_t g = mxref_convert_one(c->dst, c->src, b, &c->o, 0);
+      t.oracle_calls++;
+      t.checked++;
+      if (e != g) report_diff(c, &t, b, 0, e, g);
+      batch_add(c, &t, q, b, e, 0);
+    }
+    batch_flush(c, &t, q, 0);
+    free(q);
     return t;
   }
   uint64_t f[4], l[4];
@@ -304,12 +452,17 @@ static tally prove_combo(const combo *c, const prove_cfg *cfg) {
     uint64_t lo = space / cfg->shard_n * cfg->shard_i;
     uint64_t hi = cfg->shard_i + 1 == cfg->shard_n ? space - 1 : space / cfg->shard_n * (cfg->shard_i + 1) - 1;
     get_runs(c, &r, lo, hi, &t);
-    check_runs_parallel(c, &r, cfg->jobs, &t);
+    check_runs_parallel(c, &r, lo, hi, cfg->jobs, &t); /* on the full path, which is in use */
+    check_pieces(c, &r, &t);
   } else {
     get_runs(c, &r, 0, ~0ull, &t);
     check_boundaries(c, &t, &r, f, l);
     check_specials(c, &t, 0);
     check_code_values(c, &t, 0);
+    /* random inputs: the scalar mxref_convert_one, and every path's array conversion */
+    batch *q = malloc(sizeof *q);
+    if (!q) abort();
+    q->n = 0;
     for (uint64_t i = 0; i < cfg->sample; i++) {
       uint64_t b = random_input(c, &rng);
       uint32_t expect;
@@ -324,7 +477,10 @@ static tally prove_combo(const combo *c, const prove_cfg *cfg) {
       uint32_t got = mxref_convert_one(c->dst, c->src, b, &c->o, 0);
       t.checked++;
       if (got != expect) report_diff(c, &t, b, 0, expect, got);
+      batch_add(c, &t, q, b, expect, 0);
     }
+    batch_flush(c, &t, q, 0);
+    free(q);
   }
   free(r.v);
   return t;
@@ -488,6 +644,22 @@ int cmd_prove(int argc, char **argv) {
       int p = mxref_path_by_name(v);
       if (p < 0) cli_usage_error(cmd, "bad --path '%s' (one of: auto scalar avx2)", v);
       if (mxref_set_path((mxref_path)p) != 0) cli_usage_error(cmd, "--path %s: not supported on this CPU", v);
+      g_npaths = 0;
+    }
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--paths"))) {
+      char buf[128];
+      snprintf(buf, sizeof buf, "%s", v);
+      g_npaths = 0;
+      if (!strcmp(v, "all")) /* every path this CPU runs */
+        snprintf(buf, sizeof buf, "scalar%s", mxref_path_supported(MXREF_PATH_AVX2) ? ",avx2" : "");
+      for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        int p = mxref_path_by_name(tok);
+        if (p <= MXREF_PATH_AUTO) cli_usage_error(cmd, "bad --paths entry '%s' (scalar or avx2)", tok);
+        if (!mxref_path_supported((mxref_path)p)) cli_usage_error(cmd, "--paths %s: not supported on this CPU", tok);
+        for (int k = 0; k < g_npaths; k++)
+          if (g_paths[k] == (mxref_path)p) cli_usage_error(cmd, "--paths names %s twice", tok);
+        g_paths[g_npaths++] = (mxref_path)p;
+      }
     }
     else if ((v = cli_opt(cmd, argc, argv, &i, "--knob"))) cli_knob_assign(cmd, &base, v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--max-print"))) g_max_print = (unsigned)cli_u64_max(cmd, "--max-print", v, 1000000000);
@@ -495,7 +667,7 @@ int cmd_prove(int argc, char **argv) {
       printf("usage: mxconform prove [--op convert|decode|knobs|scale|quantize|pack|blocks|all] [--exhaustive | --sample N] [--sr-sample N]\n"
              "         [--src f32,bf16,f16,f64|all] [--to e4m3,...|all] [--round rne,...|all] [--overflow sat,ovf|all]\n"
              "         [--knob NAME=VALUE]... [--knobs-sweep] [--seed S] [--shard i/n] [--jobs J] [--max-print N]\n"
-             "         [--path auto|scalar|avx2] [-q]\n"
+             "         [--path auto|scalar|avx2 | --paths scalar,avx2|all] [-q]\n"
              "Checks libmxref (the code path in use: --path, else MXREF_PATH, else the best this CPU runs)\n"
              "against the MPFR oracle; prints one line per combination and a summary. --exhaustive shows\n"
              "progress (combinations done, rate, ETA) on standard error; -q: none.\n"
@@ -520,15 +692,31 @@ int cmd_prove(int argc, char **argv) {
     for (int i = 0; i < ns; i++)
       if (mx_format(srcs[i])->bits > 32) cli_usage_error(cmd, "--exhaustive takes 16- and 32-bit sources (not f64)");
 
+  if (g_npaths == 0) g_paths[g_npaths++] = mxref_get_path(); /* --path, MXREF_PATH, or the best */
+  g_full = 0;
+  for (int k = g_npaths - 1; k >= 0; k--)
+    if (g_paths[k] == MXREF_PATH_AVX2) g_full = k;
+  use_path(g_paths[g_full]);
+  prove_blocks_setup(g_paths, g_npaths, cfg.shard_i, cfg.shard_n);
+  char pathlist[64] = "";
+  for (int k = 0; k < g_npaths; k++) {
+    size_t l = strlen(pathlist);
+    snprintf(pathlist + l, sizeof pathlist - l, "%s%s%s", k ? "," : "", mxref_path_name(g_paths[k]),
+             g_npaths > 1 && k == g_full ? "(full)" : "");
+  }
   double t0 = now();
   uint64_t total_checked = 0, total_diffs = 0, combos = 0;
   progress pr; /* --exhaustive conversions: minutes to hours */
   progress_start(&pr, "prove --exhaustive", "combinations", (uint64_t)ns * nd * nr * no, quiet || !cfg.exhaustive);
   printf("mxconform prove: %s, seed %" PRIu64 ", shard %u/%u, jobs %u, libmxref path %s\n",
-         cfg.exhaustive ? "exhaustive" : "sampled", cfg.seed, cfg.shard_i, cfg.shard_n, cfg.jobs,
-         mxref_path_name(mxref_get_path()));
+         cfg.exhaustive ? "exhaustive" : "sampled", cfg.seed, cfg.shard_i, cfg.shard_n, cfg.jobs, pathlist);
   if (!strcmp(op, "all") || !strcmp(op, "decode")) {
-    uint64_t checked = 0, d = prove_decode(&checked);
+    uint64_t checked = 0, d = 0;
+    for (int k = 0; k < g_npaths; k++) { /* the array forms depend on the path */
+      use_path(g_paths[k]);
+      d += prove_decode(&checked);
+    }
+    use_path(g_paths[g_full]);
     printf("%-22s %-14s checked %12" PRIu64 "  diffs %" PRIu64 "\n", "decode.*", "all codes", checked, d);
     total_checked += checked;
     total_diffs += d;

@@ -40,8 +40,36 @@
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
+#include "prove.h"
 
 #define MAX_PRINT 10 /* DIFF lines printed per combination */
+
+/* ---- the code paths proved, and the combinations this process takes -------------------- */
+
+static mxref_path g_paths[MXREF_PATH_COUNT] = {MXREF_PATH_AUTO};
+static int g_npaths;
+static unsigned g_shard_i, g_shard_n = 1;
+static unsigned g_combo; /* index of the next combination */
+
+void prove_blocks_setup(const mxref_path *paths, int npaths, unsigned shard_i, unsigned shard_n) {
+  g_npaths = npaths < MXREF_PATH_COUNT ? npaths : MXREF_PATH_COUNT;
+  for (int k = 0; k < g_npaths; k++) g_paths[k] = paths[k];
+  g_shard_i = shard_i;
+  g_shard_n = shard_n ? shard_n : 1;
+}
+
+/* The paths to prove: those set up, else the one in use. */
+static int paths_to_prove(mxref_path *out) {
+  if (g_npaths == 0) {
+    out[0] = mxref_get_path();
+    return 1;
+  }
+  for (int k = 0; k < g_npaths; k++) out[k] = g_paths[k];
+  return g_npaths;
+}
+
+/* Does this process take the next combination (--shard i/n splits them)? */
+static int my_combo(void) { return g_combo++ % g_shard_n == g_shard_i; }
 
 /* ---- small tools -------------------------------------------------------------------- */
 
@@ -281,8 +309,8 @@ static void scale_diff(const scale_combo *c, tally *t, uint64_t bits, uint32_t e
   if (t->printed < MAX_PRINT) {
     t->printed++;
     const mx_format_desc *d = mx_format(c->src);
-    printf("  DIFF %s %s amax 0x%0*" PRIx64 ": oracle scale 0x%02x, reference 0x%02x\n", c->name,
-           mx_scale_rule_names[c->o.rule], d->bits / 4, bits, expect, got);
+    printf("  DIFF %s %s amax 0x%0*" PRIx64 ": oracle scale 0x%02x, reference (path %s) 0x%02x\n", c->name,
+           mx_scale_rule_names[c->o.rule], d->bits / 4, bits, expect, mxref_path_name(mxref_get_path()), got);
     print_reproduce(c->f, c->src, &c->o, &bits, 1, NULL);
   }
   pthread_mutex_unlock(&g_print_lock);
@@ -393,6 +421,67 @@ static void scale_all_inputs(const scale_combo *c, const runs *r, unsigned jobs,
   free(th);
 }
 
+/* The scale of the block {amax, 0, ..., 0} (k = 8) from mxref_quantize_block on each path:
+ * the AVX2 kernel computes OCP's floor scale of a normal amax itself (from the exponent
+ * field alone), so the proof covers that implementation too. */
+static void scale_by_quantize(const scale_combo *c, tally *t, uint64_t bits, uint32_t expect) {
+  if (c->src != MX_F32) return;
+  mxref_path paths[MXREF_PATH_COUNT];
+  int np = paths_to_prove(paths);
+  mxref_path was = mxref_get_path();
+  uint32_t block[8] = {(uint32_t)bits, 0, 0, 0, 0, 0, 0, 0};
+  uint8_t codes[8], scale;
+  for (int p = 0; p < np; p++) {
+    mxref_set_path(paths[p]);
+    mxref_quantize_block(c->f, MX_F32, block, 8, &c->o, NULL, &scale, codes);
+    t->checked++;
+    if (scale != expect) scale_diff(c, t, bits, expect, scale);
+  }
+  mxref_set_path(was);
+}
+
+/* Every 32-bit amax against the oracle's runs without calling the scale 2^32 times
+ * (spec_notes/proof.md): every input whose exponent field is all zeros or all ones, and each
+ * run cut at the binade boundaries at both ends and their inner neighbours. Within one
+ * binade and sign, mxref_block_scale is the binade's floor exponent plus indicators of the
+ * significand passing fixed thresholds (monotone), then a clamp, so a piece whose ends give
+ * the oracle's scale gives it throughout. The same points go through mxref_quantize_block on
+ * every path. */
+static void scale_pieces(const scale_combo *c, const runs *r, tally *t) {
+  const mx_format_desc *d = mx_format(c->src);
+  const uint64_t binade = (uint64_t)1 << d->mbits, emask = ((uint64_t)1 << d->ebits) - 1;
+  for (size_t i = 0; i < r->n; i++) {
+    const run *u = &r->v[i];
+    for (uint64_t x = u->first;;) {
+      uint64_t end = x | (binade - 1);
+      if (end > u->last) end = u->last;
+      uint64_t ef = (x >> d->mbits) & emask;
+      if (ef == 0 || ef == emask) {
+        for (uint64_t y = x;; y++) {
+          uint32_t g = mxref_block_scale(c->f, c->src, y, &c->o);
+          if (g != u->code) scale_diff(c, t, y, u->code, g);
+          if (y == end) break;
+        }
+        t->checked += end - x + 1;
+      }
+      uint64_t pts[4] = {x, x + 1, end - 1, end}; /* in order; duplicates when the piece is short */
+      for (int k = 0; k < 4; k++) {
+        int dup = pts[k] < x || pts[k] > end;
+        for (int j = 0; j < k && !dup; j++) dup = pts[j] == pts[k];
+        if (dup) continue;
+        if (ef != 0 && ef != emask) {
+          uint32_t g = mxref_block_scale(c->f, c->src, pts[k], &c->o);
+          t->checked++;
+          if (g != u->code) scale_diff(c, t, pts[k], u->code, g);
+        }
+        scale_by_quantize(c, t, pts[k], u->code);
+      }
+      if (end == u->last) break;
+      x = end + 1;
+    }
+  }
+}
+
 /* The knob sets of the scale proof (profile keys; block.h steps 2-5). */
 static const char *const k_scale_variants[] = {
   "nan_block=ignore", "inf_block=max-scale", "inf_block=ignore", "zero_block=one", "scale_overflow=clamp",
@@ -406,6 +495,7 @@ static uint64_t prove_scale(int exhaustive, uint64_t sample, uint64_t seed, unsi
     src_info s = source_info(src);
     for (int f = 0; f < MX_BLOCK_FMT_COUNT; f++)
       for (int rule = 0; rule < MX_RULE_COUNT; rule++) {
+        if (!my_combo()) continue;
         double t0 = now();
         scale_combo c;
         c.f = (mx_block_fmt)f;
@@ -422,8 +512,10 @@ static uint64_t prove_scale(int exhaustive, uint64_t sample, uint64_t seed, unsi
           scale_direct(&c, &t, r.v[i].first);
           scale_direct(&c, &t, r.v[i].last);
         }
-        if (s.d->bits == 16 || (exhaustive && s.d->bits == 32)) {
+        if (s.d->bits == 16) {
           scale_all_inputs(&c, &r, jobs, &t);
+        } else if (exhaustive && s.d->bits == 32) {
+          scale_pieces(&c, &r, &t);
         } else {
           uint64_t rng = seed ^ ((uint64_t)src << 56) ^ ((uint64_t)f << 48) ^ ((uint64_t)rule << 40);
           for (uint64_t i = 0; i < sample; i++) {
@@ -446,6 +538,7 @@ static uint64_t prove_scale(int exhaustive, uint64_t sample, uint64_t seed, unsi
     /* block knobs: they act on specials, zero, subnormal and overflowing amax, which the
      * boundary points cover; 16-bit sources are again checked everywhere */
     for (const char *const *v = k_scale_variants; *v; v++) {
+      if (!my_combo()) continue;
       double t0 = now();
       tally t = {0};
       char name[64];
@@ -774,23 +867,113 @@ typedef struct qplan {
   uint64_t special_cap;  /* plus blocks with a special value, up to this many */
 } qplan;
 
-static tally prove_quantize_combo(qcombo *c, const qplan *plan, uint64_t seed) {
-  tally t = {0};
-  c->scale = scale_runs(c->f, c->src, &c->o, &t.oracle_calls);
-  uint64_t v[64], dq_ref[64], dq_ora[64];
-  uint8_t scalar_codes[64], skip[64];
-  uint32_t sr[64];
+/* What the oracle says about one block, computed once for every path. */
+typedef struct block_truth {
+  uint32_t want;                  /* the scale: oracle scale runs after steps 2-3 */
+  uint64_t amax;
+  int has_zero, has_special;
+  int direct;                     /* also compared with mxo_quantize_block */
+  int have_oracle;                /* oscale/ocodes/dq computed (lazily, on the first path) */
+  uint8_t oscale, ocodes[64];
+  mx_fmt dq_dst;
+  uint64_t dq_ora[64];
+} block_truth;
+
+/* One block on the path in use against the truth; returns 1 when it differs. */
+static int check_block(qcombo *c, tally *t, uint64_t bi, const uint64_t *v, size_t k, const uint32_t *sr,
+                       int mix, block_truth *bt) {
   union {
     uint64_t d[64];
     uint32_t w[64];
     uint16_t h[64];
-  } typed, dq_typed, scaled;
-  uint8_t codes[64], ocodes[64];
+  } typed, dq_typed;
+  uint8_t codes[64], scale;
+  char what[256];
+  const char *path = mxref_path_name(mxref_get_path());
+  to_typed(&c->s, v, k, &typed);
+  mxref_quantize_block(c->f, c->src, &typed, k, &c->o, sr, &scale, codes);
+  t->checked++;
+  if (bt->want != scale) {
+    snprintf(what, sizeof what, "path %s scale: oracle 0x%02x, reference 0x%02x (mixture %s)", path, bt->want, scale,
+             k_mixture_names[mix]);
+    block_diff(c, t, bi, v, k, sr, what);
+    return 1;
+  }
+  if (scale != 0xFF) {
+    /* the block's elements are the scalar conversions of V_i / X (elements whose V_i / X is
+     * no f64 normal keep their block code); mxref_convert_one is the scalar path */
+    int s = (int)scale - 127;
+    mx_convert_opts scalar = c->o.elem;
+    scalar.src_subnormals = MX_SUBN_EXACT; /* flushing already applied by scaled_input */
+    for (size_t i = 0; i < k; i++) {
+      uint64_t x;
+      if (!scaled_input(c, v[i], s, &x)) continue;
+      uint32_t want = mxref_convert_one(c->e.elem, MX_F64, x, &scalar, sr ? sr[i] : 0);
+      if (want != codes[i]) {
+        snprintf(what, sizeof what, "path %s element %zu: scalar conversion of V/X gives 0x%02x, block 0x%02x", path,
+                 i, want, codes[i]);
+        block_diff(c, t, bi, v, k, sr, what);
+        return 1;
+      }
+    }
+    /* the rule formulas, where they apply */
+    int formula = bt->has_special ? -1 : rule_formula_scale(c, bt->amax);
+    if (formula >= 0 && (uint32_t)formula != scale) {
+      snprintf(what, sizeof what, "rule formula gives scale 0x%02x, reference 0x%02x", formula, scale);
+      block_diff(c, t, bi, v, k, sr, what);
+      return 1;
+    }
+  }
+  if (!bt->direct) return 0;
+  if (!bt->have_oracle) {
+    mxo_quantize_block(c->f, c->src, v, k, &c->o, sr, &bt->oscale, bt->ocodes);
+    t->oracle_calls++;
+    if (bt->oscale == scale) {
+      static const mx_fmt dsts[3] = {MX_F32, MX_BF16, MX_F64};
+      bt->dq_dst = dsts[bi % 3];
+      mxo_dequantize_block(c->f, scale, bt->ocodes, k, bt->dq_dst, &c->o, bt->dq_ora);
+    }
+    bt->have_oracle = 1;
+  }
+  /* directly against the oracle's block */
+  if (bt->oscale != scale) {
+    snprintf(what, sizeof what, "path %s: mxo_quantize_block scale 0x%02x, reference 0x%02x", path, bt->oscale, scale);
+    block_diff(c, t, bi, v, k, sr, what);
+    return 1;
+  }
+  if (scale != 0xFF) /* under a NaN scale the codes are don't-care (block.h step 2) */
+    for (size_t i = 0; i < k; i++)
+      if (bt->ocodes[i] != codes[i]) {
+        snprintf(what, sizeof what, "path %s element %zu: mxo_quantize_block 0x%02x, reference 0x%02x", path, i,
+                 bt->ocodes[i], codes[i]);
+        block_diff(c, t, bi, v, k, sr, what);
+        return 1;
+      }
+  /* and the dequantized block, in one of the three destinations */
+  mx_fmt dst = bt->dq_dst;
+  mxref_dequantize_block(c->f, scale, codes, k, dst, &c->o, &dq_typed);
+  for (size_t i = 0; i < k; i++) {
+    uint64_t ref = dst == MX_F64 ? dq_typed.d[i] : dst == MX_F32 ? dq_typed.w[i] : dq_typed.h[i];
+    if (!same_value(dst, ref, bt->dq_ora[i])) {
+      snprintf(what, sizeof what, "path %s dequantize to %s, element %zu (code 0x%02x, scale 0x%02x): oracle 0x%" PRIx64
+               ", reference 0x%" PRIx64, path, mx_format(dst)->name, i, codes[i], scale, bt->dq_ora[i], ref);
+      block_diff(c, t, bi, v, k, sr, what);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static tally prove_quantize_combo(qcombo *c, const qplan *plan, uint64_t seed) {
+  tally t = {0};
+  c->scale = scale_runs(c->f, c->src, &c->o, &t.oracle_calls);
+  mxref_path paths[MXREF_PATH_COUNT];
+  const int np = paths_to_prove(paths);
+  const mxref_path was = mxref_get_path();
+  uint64_t v[64];
+  uint32_t sr[64];
   uint64_t specials_direct = 0;
   const int is_sr = c->o.elem.round == MX_SR;
-  mx_convert_opts scalar = c->o.elem;
-  scalar.src_subnormals = MX_SUBN_EXACT; /* flushing already applied by scaled_input */
-  char what[256];
   for (uint64_t bi = 0; bi < plan->blocks; bi++) {
     /* each block from its own seed: any block can be regenerated from (seed, index) */
     uint64_t rng = seed ^ (bi * 0xD1B54A32D192ED03ull);
@@ -800,81 +983,21 @@ static tally prove_quantize_combo(qcombo *c, const qplan *plan, uint64_t seed) {
     random_block(&c->s, &c->e, mix, &rng, v, k);
     if (is_sr)
       for (size_t i = 0; i < k; i++) sr[i] = (uint32_t)random64(&rng);
-    to_typed(&c->s, v, k, &typed);
-    uint8_t scale;
-    mxref_quantize_block(c->f, c->src, &typed, k, &c->o, is_sr ? sr : NULL, &scale, codes);
-    t.checked++;
-    uint64_t amax;
-    int has_zero, has_special;
-    uint32_t want = expected_scale(c, v, k, &amax, &has_zero, &has_special);
-    if (want != scale) {
-      snprintf(what, sizeof what, "scale: oracle 0x%02x, reference 0x%02x (mixture %s)", want, scale,
-               k_mixture_names[mix]);
-      block_diff(c, &t, bi, v, k, is_sr ? sr : NULL, what);
-      continue;
-    }
-    if (scale != 0xFF) {
-      /* the block's elements are the scalar conversions of V_i / X (one array conversion;
-       * elements whose V_i / X is no f64 normal keep their block code) */
-      int s = (int)scale - 127;
-      for (size_t i = 0; i < k; i++) {
-        if (!scaled_input(c, v[i], s, &scaled.d[i])) scaled.d[i] = 0x7FF8000000000000ull, skip[i] = 1;
-        else skip[i] = 0;
-      }
-      mxref_convert(c->e.elem, MX_F64, scaled.d, scalar_codes, k, &scalar, is_sr ? sr : NULL);
-      for (size_t i = 0; i < k; i++)
-        if (!skip[i] && scalar_codes[i] != codes[i]) {
-          snprintf(what, sizeof what, "element %zu: scalar conversion of V/X gives 0x%02x, block 0x%02x", i,
-                   scalar_codes[i], codes[i]);
-          block_diff(c, &t, bi, v, k, is_sr ? sr : NULL, what);
-          break;
-        }
-      /* the rule formulas, where they apply */
-      int formula = has_special ? -1 : rule_formula_scale(c, amax);
-      if (formula >= 0 && (uint32_t)formula != scale) {
-        snprintf(what, sizeof what, "rule formula gives scale 0x%02x, reference 0x%02x", formula, scale);
-        block_diff(c, &t, bi, v, k, is_sr ? sr : NULL, what);
-      }
-    }
-    /* directly against the oracle's block: the first blocks, and blocks with specials */
-    int direct = bi < plan->direct;
-    if (!direct && (has_special || has_zero) && specials_direct < plan->special_cap) {
-      direct = 1;
+    block_truth bt;
+    bt.have_oracle = 0;
+    bt.want = expected_scale(c, v, k, &bt.amax, &bt.has_zero, &bt.has_special);
+    /* directly against the oracle: the first blocks, and blocks with specials */
+    bt.direct = bi < plan->direct;
+    if (!bt.direct && (bt.has_special || bt.has_zero) && specials_direct < plan->special_cap) {
+      bt.direct = 1;
       specials_direct++;
     }
-    if (!direct) continue;
-    uint8_t oscale;
-    mxo_quantize_block(c->f, c->src, v, k, &c->o, is_sr ? sr : NULL, &oscale, ocodes);
-    t.oracle_calls++;
-    if (oscale != scale) {
-      snprintf(what, sizeof what, "mxo_quantize_block scale 0x%02x, reference 0x%02x", oscale, scale);
-      block_diff(c, &t, bi, v, k, is_sr ? sr : NULL, what);
-      continue;
-    }
-    int bad = 0;
-    if (scale != 0xFF) /* under a NaN scale the codes are don't-care (block.h step 2) */
-      for (size_t i = 0; i < k && !bad; i++)
-        if (ocodes[i] != codes[i]) {
-          snprintf(what, sizeof what, "element %zu: mxo_quantize_block 0x%02x, reference 0x%02x", i, ocodes[i], codes[i]);
-          block_diff(c, &t, bi, v, k, is_sr ? sr : NULL, what);
-          bad = 1;
-        }
-    if (bad) continue;
-    /* and the dequantized block, in one of the three destinations */
-    static const mx_fmt dsts[3] = {MX_F32, MX_BF16, MX_F64};
-    mx_fmt dst = dsts[bi % 3];
-    mxref_dequantize_block(c->f, scale, codes, k, dst, &c->o, &dq_typed);
-    mxo_dequantize_block(c->f, scale, codes, k, dst, &c->o, dq_ora);
-    for (size_t i = 0; i < k; i++) {
-      dq_ref[i] = dst == MX_F64 ? dq_typed.d[i] : dst == MX_F32 ? dq_typed.w[i] : dq_typed.h[i];
-      if (!same_value(dst, dq_ref[i], dq_ora[i])) {
-        snprintf(what, sizeof what, "dequantize to %s, element %zu (code 0x%02x, scale 0x%02x): oracle 0x%" PRIx64
-                 ", reference 0x%" PRIx64, mx_format(dst)->name, i, codes[i], scale, dq_ora[i], dq_ref[i]);
-        block_diff(c, &t, bi, v, k, is_sr ? sr : NULL, what);
-        break;
-      }
+    for (int p = 0; p < np; p++) {
+      mxref_set_path(paths[p]);
+      check_block(c, &t, bi, v, k, is_sr ? sr : NULL, (int)mix, &bt);
     }
   }
+  mxref_set_path(was);
   free(c->scale.v);
   c->scale.v = NULL;
   return t;
@@ -920,6 +1043,7 @@ static uint64_t prove_quantize(uint64_t sample, uint64_t seed, int every_direct,
   for (size_t si = 0; si < sizeof srcs / sizeof srcs[0]; si++)
     for (int f = 0; f < MX_BLOCK_FMT_COUNT; f++)
       for (int rule = 0; rule < MX_RULE_COUNT; rule++) {
+        if (!my_combo()) continue;
         double t0 = now();
         mx_block_opts o;
         mx_block_opts_default(&o);
@@ -941,6 +1065,7 @@ static uint64_t prove_quantize(uint64_t sample, uint64_t seed, int every_direct,
   /* knobs: f32 blocks, every format, FLOOR and RCEIL (the knobs act on specials, zero
    * blocks, overflow and element rounding, not on which binade the scale picks) */
   for (const char *const *v = k_quant_variants; *v; v++) {
+    if (!my_combo()) continue;
     double t0 = now();
     tally t = {0};
     const char *name = "quant.f32.knobs";
@@ -991,7 +1116,7 @@ static uint64_t prove_pack(uint64_t sample, uint64_t seed, uint64_t *checked) {
   static uint8_t codes[NMAX], rp[NMAX], op[NMAX], back[NMAX];
   for (int f = 0; f < MX_BLOCK_FMT_COUNT; f++)
     for (int l = 0; l < MX_PACK_LAYOUT_COUNT; l++) {
-      if (mx_packed_size((mx_block_fmt)f, (mx_pack_layout)l, 1) == 0) continue;
+      if (mx_packed_size((mx_block_fmt)f, (mx_pack_layout)l, 1) == 0 || !my_combo()) continue;
       double t0 = now();
       tally t = {0};
       char name[64];
@@ -1068,6 +1193,16 @@ uint64_t prove_blocks(const char *op, int exhaustive, uint64_t sample, uint64_t 
   uint64_t diffs = 0;
   if (all || !strcmp(op, "scale")) diffs += prove_scale(exhaustive, sample, seed, jobs, checked);
   if (all || !strcmp(op, "quantize")) diffs += prove_quantize(sample, seed, exhaustive, checked);
-  if (all || !strcmp(op, "pack")) diffs += prove_pack(sample, seed, checked);
+  if (all || !strcmp(op, "pack")) { /* mxref_pack has an AVX2 form: every path */
+    mxref_path paths[MXREF_PATH_COUNT];
+    const int np = paths_to_prove(paths);
+    const mxref_path was = mxref_get_path();
+    for (int p = 0; p < np; p++) {
+      mxref_set_path(paths[p]);
+      printf("pack: libmxref path %s\n", mxref_path_name(paths[p]));
+      diffs += prove_pack(sample, seed, checked);
+    }
+    mxref_set_path(was);
+  }
   return diffs;
 }

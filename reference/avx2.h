@@ -9,17 +9,27 @@
 
 #include "mxconform/block.h"
 
-/* mxref_convert for src f32/bf16/f16 and an element dst other than E8M0, round != sr:
+/* The formats the kernels were written for: the six OCP MX element formats and E8M0, and
+ * the six MX block formats (E8M0 scale). Every kernel declines (returns 0) for any other. */
+int mxr_avx2_element_known(mx_fmt f);
+int mxr_avx2_block_known(mx_block_fmt f);
+
+/* mxref_convert for src f32/bf16/f16/f64 and a known dst (E8M0 included), round != sr:
  * converts a prefix of the n values (a multiple of 8), stopping before the first group
  * holding a NaN or Inf. Returns its length. */
 size_t mxr_avx2_convert(mx_fmt dst, mx_fmt src, const void *values, uint8_t *codes, size_t n,
                         const mx_convert_opts *o);
 
-/* Quantize up to nblocks consecutive blocks of k values (k a multiple of 8; src f32, bf16
- * or f16; round != sr), one code per byte; stops before a block with a NaN/Inf input or a
- * NaN scale. Returns the number of blocks done. */
+/* Quantize up to nblocks consecutive blocks of k values (k a multiple of 8; src f32, bf16,
+ * f16 or f64; round != sr), one code per byte; stops before a block with a NaN/Inf input or
+ * a NaN scale. Returns the number of blocks done. */
 size_t mxr_avx2_quantize_blocks(mx_block_fmt f, mx_fmt src, const void *values, size_t nblocks, size_t k,
                                 const mx_block_opts *o, uint8_t *scales, uint8_t *codes);
+
+/* The same, writing the codes in layout l (byte, or the FP4 / FP6 layout of the element
+ * format): block b's codes start at out + b * mx_packed_size(f, l, k). */
+size_t mxr_avx2_quantize_packed(mx_block_fmt f, mx_fmt src, const void *values, size_t nblocks, size_t k,
+                                const mx_block_opts *o, mx_pack_layout l, uint8_t *scales, uint8_t *out);
 
 /* mxref_decode_f32 through the format's 256-entry table (exact bits from the scalar
  * decode): decodes the largest multiple of 8 <= n. Returns it. */

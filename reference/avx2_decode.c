@@ -82,9 +82,8 @@ static void dq_build(void) {
  * normal f32. Integer logic: a normal element's exponent and significand fields move into
  * place with one shift and one add; a subnormal's (or an INT8's) integer significand is
  * converted to float — exact, it has at most 7 bits — and its exponent moved by an add. */
-static inline __attribute__((always_inline)) __m256i dq8(const dq_table *t, const uint8_t *codes, int s) {
+static inline __attribute__((always_inline)) __m256i dq8c(const dq_table *t, __m256i c, int s) {
   const __m256i zero = _mm256_setzero_si256();
-  __m256i c = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)codes));
   if (t->is_int) {
     __m256i q = _mm256_srai_epi32(_mm256_slli_epi32(c, 24), 24); /* two's complement */
     __m256i v = _mm256_castps_si256(_mm256_cvtepi32_ps(q));
@@ -114,7 +113,12 @@ static inline __attribute__((always_inline)) __m256i dq8(const dq_table *t, cons
   return r;
 }
 
+static inline __attribute__((always_inline)) __m256i dq8(const dq_table *t, const uint8_t *codes, int s) {
+  return dq8c(t, _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)codes)), s);
+}
+
 size_t mxr_avx2_decode_elements(mx_block_fmt f, const uint8_t *codes, uint32_t *out, size_t n) {
+  if (!mxr_avx2_block_known(f)) return 0;
   pthread_once(&g_dq_once, dq_build);
   const dq_table *tab = &g_dq[f];
   size_t i = 0;
@@ -122,45 +126,43 @@ size_t mxr_avx2_decode_elements(mx_block_fmt f, const uint8_t *codes, uint32_t *
   return i;
 }
 
+/* Eight f32 results -> eight bf16 (exact: the products fit bf16), stored. */
+static inline __attribute__((always_inline)) void store_bf16x8(uint16_t *o16, __m256i r) {
+  __m256i h = _mm256_srli_epi32(r, 16);
+  __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi32(h, h), 0xD8);
+  _mm_storeu_si128((__m128i *)o16, _mm256_castsi256_si128(p));
+}
+
+static inline __attribute__((always_inline)) void store_results(mx_fmt dst, void *out, size_t i, __m256i r) {
+  if (dst == MX_F32) _mm256_storeu_si256((__m256i *)((uint32_t *)out + i), r);
+  else store_bf16x8((uint16_t *)out + i, r); /* the products are exact in bf16: its bits are the f32 bits' high half */
+}
+
+/* One block's k codes (one per byte) times 2^s to dst (f32 or bf16), a constant in each
+ * instantiation. */
+static inline __attribute__((always_inline)) void dequantize_elements(const dq_table *tab, const uint8_t *cb, size_t k,
+                                                                      int s, mx_fmt dst, void *out) {
+  for (size_t i = 0; i < k; i += 8) store_results(dst, out, i, dq8(tab, cb + i, s));
+}
+
 size_t mxr_avx2_dequantize_blocks(mx_block_fmt f, const uint8_t *scales, const uint8_t *codes, size_t nblocks,
                                   size_t k, mx_fmt dst, void *out) {
-  if ((dst != MX_F32 && dst != MX_BF16) || k % 8 != 0 || k == 0 || (unsigned)f >= MX_BLOCK_FMT_COUNT) return 0;
+  if ((dst != MX_F32 && dst != MX_BF16) || k % 8 != 0 || k == 0 || !mxr_avx2_block_known(f)) return 0;
   pthread_once(&g_dq_once, dq_build);
   const dq_table *tab = &g_dq[f];
+  const size_t width = dst == MX_F32 ? 4 : 2;
   /* NaN scale: every value is a positive quiet NaN (block.h), in either width */
   const __m256i nan32 = _mm256_set1_epi32(0x7FC00000);
-  const __m256i nan16 = _mm256_set1_epi16(0x7FC0);
   for (size_t b = 0; b < nblocks; b++) {
-    const uint8_t *cb = codes + b * k;
+    void *ob = (unsigned char *)out + b * k * width;
     if (scales[b] == 0xFF) {
-      if (dst == MX_F32) {
-        for (size_t i = 0; i < k; i += 8) _mm256_storeu_si256((__m256i *)((uint32_t *)out + b * k + i), nan32);
-      } else {
-        for (size_t i = 0; i < k; i += 8)
-          _mm_storeu_si128((__m128i *)((uint16_t *)out + b * k + i), _mm256_castsi256_si128(nan16));
-      }
+      for (size_t i = 0; i < k; i += 8) store_results(dst, ob, i, nan32);
       continue;
     }
     int s = (int)scales[b] - 127;
     if (tab->ef_min + s < 1 || tab->ef_max + s > 254) return b;
-    if (dst == MX_F32) {
-      uint32_t *o32 = (uint32_t *)out + b * k;
-      for (size_t i = 0; i < k; i += 8) _mm256_storeu_si256((__m256i *)(o32 + i), dq8(tab, cb + i, s));
-    } else {
-      /* the products are exact in bf16: its bits are the f32 bits' high half */
-      uint16_t *o16 = (uint16_t *)out + b * k;
-      size_t i = 0;
-      for (; i + 16 <= k; i += 16) {
-        __m256i r0 = _mm256_srli_epi32(dq8(tab, cb + i, s), 16), r1 = _mm256_srli_epi32(dq8(tab, cb + i + 8, s), 16);
-        __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi32(r0, r1), 0xD8);
-        _mm256_storeu_si256((__m256i *)(o16 + i), p);
-      }
-      for (; i < k; i += 8) {
-        __m256i r = _mm256_srli_epi32(dq8(tab, cb + i, s), 16);
-        __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0xD8);
-        _mm_storeu_si128((__m128i *)(o16 + i), _mm256_castsi256_si128(p));
-      }
-    }
+    if (dst == MX_F32) dequantize_elements(tab, codes + b * k, k, s, MX_F32, ob);
+    else dequantize_elements(tab, codes + b * k, k, s, MX_BF16, ob);
   }
   return nblocks;
 }

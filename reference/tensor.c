@@ -1,9 +1,10 @@
 /* libmxref tensor API: quantize / dequantize n contiguous values in blocks of k, packed,
  * optionally on several threads (block.h, mxref.h).
  *
- * Each call is a loop over whole blocks: the AVX2 kernels take runs of blocks (dispatch.h),
- * mxref_quantize_block / mxref_dequantize_block take the ones they leave, and codes go
- * through a small per-chunk buffer into mxref_pack / from mxref_unpack. Threads get
+ * Each call is a loop over whole blocks: the AVX2 kernels take runs of blocks (dispatch.h);
+ * quantize writes the packed layouts straight from its registers (avx2_pack.h), dequantize
+ * reads codes that mxref_unpack has unpacked a chunk at a time; mxref_quantize_block /
+ * mxref_dequantize_block take the blocks the kernels leave. Threads get
  * contiguous ranges of whole blocks and write disjoint output, so results are the same for
  * any thread count. */
 #include <pthread.h>
@@ -13,8 +14,6 @@
 #include "dispatch.h"
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
-
-#define CHUNK_VALUES MX_BLOCK_MAX /* codes staged per pack/unpack step: at least one block */
 
 typedef struct tensor_job {
   int quantize; /* 1: quantize, 0: dequantize */
@@ -41,62 +40,60 @@ static size_t value_width(mx_fmt t) {
   }
 }
 
-/* Blocks [b, b + nb) of a quantize job into codes[] (one per byte). */
-static void quantize_run(const tensor_job *j, size_t b, size_t nb, uint8_t *codes) {
-  const size_t k = j->k;
+/* Blocks [b, b + nb) of a quantize job, written in the job's layout: runs of blocks by the
+ * AVX2 kernel (which packs in registers), the blocks it leaves by mxref_quantize_block and
+ * mxref_pack, one at a time (every block starts on a byte: job_init). */
+static void quantize_run(const tensor_job *j, size_t b, size_t nb) {
+  const size_t k = j->k, per = j->packed_per_block;
+  uint8_t codes[MX_BLOCK_MAX];
   size_t done = 0;
   while (done < nb) {
 #if MXR_HAVE_AVX2
     if (mxr_use_avx2() && j->o.elem.round != MX_SR)
-      done += mxr_avx2_quantize_blocks(j->f, j->fmt, j->in + (b + done) * k * j->width, nb - done, k, &j->o,
-                                       j->scales + b + done, codes + done * k);
+      done += mxr_avx2_quantize_packed(j->f, j->fmt, j->in + (b + done) * k * j->width, nb - done, k, &j->o, j->l,
+                                       j->scales + b + done, j->out + (b + done) * per);
     if (done >= nb) break;
 #endif
-    mxref_quantize_block(j->f, j->fmt, j->in + (b + done) * k * j->width, k, &j->o, NULL, j->scales + b + done,
-                         codes + done * k);
+    uint8_t *dst = j->l == MX_PACK_BYTE ? j->out + (b + done) * per : codes; /* byte: straight into the output */
+    mxref_quantize_block(j->f, j->fmt, j->in + (b + done) * k * j->width, k, &j->o, NULL, j->scales + b + done, dst);
+    if (j->l != MX_PACK_BYTE) mxref_pack(j->f, j->l, codes, k, j->out + (b + done) * per);
     done++;
   }
 }
 
-static void dequantize_run(const tensor_job *j, size_t b, size_t nb, const uint8_t *codes) {
-  const size_t k = j->k;
-  size_t done = 0;
-  while (done < nb) {
+/* Blocks [b, b + nb) of a dequantize job. Packed layouts are unpacked a chunk of blocks at a
+ * time (mxref_unpack, itself AVX2) and dequantized from bytes: measured as fast as or faster
+ * than unpacking inside the dequantize kernel. */
+static void dequantize_run(const tensor_job *j, size_t b, size_t nb) {
+  const size_t k = j->k, per = j->packed_per_block;
+  uint8_t codes[MX_BLOCK_MAX];
+  const size_t chunk = MX_BLOCK_MAX / k; /* >= 1 */
+  for (size_t c0 = 0; c0 < nb; c0 += chunk) {
+    const size_t cn = nb - c0 < chunk ? nb - c0 : chunk;
+    const uint8_t *src = j->in + (b + c0) * per;
+    if (j->l != MX_PACK_BYTE) { /* byte: both paths mask a code to its format's width */
+      mxref_unpack(j->f, j->l, src, cn * k, codes);
+      src = codes;
+    }
+    size_t done = 0;
+    while (done < cn) {
 #if MXR_HAVE_AVX2
-    if (mxr_use_avx2())
-      done += mxr_avx2_dequantize_blocks(j->f, j->scales_in + b + done, codes + done * k, nb - done, k, j->fmt,
-                                         j->out + (b + done) * k * j->width);
-    if (done >= nb) break;
+      if (mxr_use_avx2())
+        done += mxr_avx2_dequantize_blocks(j->f, j->scales_in + b + c0 + done, src + done * k, cn - done, k, j->fmt,
+                                           j->out + (b + c0 + done) * k * j->width);
+      if (done >= cn) break;
 #endif
-    mxref_dequantize_block(j->f, j->scales_in[b + done], codes + done * k, k, j->fmt, &j->o,
-                           j->out + (b + done) * k * j->width);
-    done++;
+      mxref_dequantize_block(j->f, j->scales_in[b + c0 + done], src + done * k, k, j->fmt, &j->o,
+                             j->out + (b + c0 + done) * k * j->width);
+      done++;
+    }
   }
 }
 
 static void *tensor_worker(void *arg) {
   const tensor_job *j = arg;
-  uint8_t codes[CHUNK_VALUES];
-  const size_t per_chunk = CHUNK_VALUES / j->k; /* >= 1: k <= MX_BLOCK_MAX = CHUNK_VALUES */
-  for (size_t b = j->b0; b < j->b1; b += per_chunk) {
-    size_t nb = j->b1 - b < per_chunk ? j->b1 - b : per_chunk;
-    if (j->quantize) {
-      if (j->l == MX_PACK_BYTE) {
-        quantize_run(j, b, nb, j->out + b * j->k); /* straight into the output */
-      } else {
-        quantize_run(j, b, nb, codes);
-        mxref_pack(j->f, j->l, codes, nb * j->k, j->out + b * j->packed_per_block);
-      }
-    } else {
-      const uint8_t *src = j->in + b * j->packed_per_block;
-      if (j->l == MX_PACK_BYTE) {
-        dequantize_run(j, b, nb, src); /* both paths mask a code to its format's width */
-      } else {
-        mxref_unpack(j->f, j->l, src, nb * j->k, codes);
-        dequantize_run(j, b, nb, codes);
-      }
-    }
-  }
+  if (j->quantize) quantize_run(j, j->b0, j->b1 - j->b0);
+  else dequantize_run(j, j->b0, j->b1 - j->b0);
   return NULL;
 }
 

@@ -16,3 +16,23 @@ add_test(NAME reference_scalar_path_equals_oracle_every_knob_value COMMAND ${MXC
 add_test(NAME block_quantize_scalar_path_equals_oracle_sampled_blocks
          COMMAND ${MXC} prove --path scalar --op quantize --sample 2000000)
 mxc_cli_usage_error(prove_cli_rejects_unknown_path prove --path sse9 --op decode)
+
+# `--paths all`: every path this CPU runs, in one prove run that shares the oracle's work
+# (spec_notes/proof.md). f64 sources exercise the f64 AVX2 kernel against the oracle.
+add_test(NAME every_path_equals_oracle_sampled_f64_sharing_the_oracle
+         COMMAND ${MXC} prove --paths all --op convert --src f64 --sample 30000 --sr-sample 1000)
+# make exhaustive's scheme on the shards [1, 2) and [-2, -1): the full path on every input,
+# the other on run pieces and exponent fields 0/255 (E8M0 and INT8 included)
+add_test(NAME exhaustive_scheme_proves_every_path_on_shards_near_one
+         COMMAND ${MXC} prove --paths all --exhaustive --op convert --src f32 --to e4m3,e2m1,int8,e8m0
+                 --round rne,rup --overflow sat,ovf --shard 254/1024 --jobs 2)
+add_test(NAME exhaustive_scheme_proves_every_path_on_negative_shard
+         COMMAND ${MXC} prove --paths all --exhaustive --op convert --src f32 --to e5m2,e3m2,int8,e8m0
+                 --round rna,rdn --shard 766/1024 --jobs 2)
+# the scale proof's pieces (f32 amax, every input by the argument) and the AVX2 kernel's
+# floor scale on them; one combination per source
+add_test(NAME block_scale_pieces_prove_every_f32_amax_on_every_path
+         COMMAND ${MXC} prove --paths all --exhaustive --op scale --shard 0/37)
+add_test(NAME block_quantize_every_path_equals_one_oracle_result
+         COMMAND ${MXC} prove --paths all --op quantize --sample 30000 --shard 0/3)
+mxc_cli_usage_error(prove_cli_rejects_unknown_path_in_paths prove --paths scalar,sse9 --op decode)

@@ -41,6 +41,28 @@ static uint32_t draw_f32(int specials) {
   }
 }
 
+/* f64 bit patterns: the f32 draws widened exactly, with random low fraction bits (the AVX2
+ * path folds the low 29 into a sticky bit), exponents beyond f32's range (overflow, and
+ * values far below every unit) and f64 subnormals. */
+static uint64_t draw_f64(int specials) {
+  uint64_t r = rnd();
+  uint32_t f = draw_f32(specials);
+  uint64_t sign = (uint64_t)(f >> 31) << 63;
+  uint32_t ef = (f >> 23) & 0xFF, mant = f & 0x7FFFFF;
+  uint64_t d;
+  if (ef == 0xFF) d = sign | 0x7FF0000000000000ull | (uint64_t)mant << 29;
+  else if (ef == 0 && mant == 0) d = sign;
+  else if (ef == 0) d = sign | (uint64_t)(1023 - 127 - 22 + 63 - __builtin_clzll(mant)) << 52 | (((uint64_t)mant << (52 - (63 - __builtin_clzll(mant)))) & 0xFFFFFFFFFFFFFull);
+  else d = sign | (uint64_t)(ef - 127 + 1023) << 52 | (uint64_t)mant << 29;
+  switch ((r >> 8) % 8) {
+  case 0: return d; /* exactly an f32 value: ties stay ties */
+  case 1: return (d & 0x800FFFFFFFFFFFFFull) | ((r >> 20) % 2047) << 52; /* any finite exponent */
+  case 2: return sign | (r & 0xFFFFFFFFFFFFFull); /* subnormal or zero */
+  case 3: return d | 1; /* just above a tie or an exact value */
+  default: return d ^ (r & 0x1FFFFFFFull); /* low bits below f32's precision */
+  }
+}
+
 static void fill(mx_fmt src, void *buf, size_t n, int specials) {
   for (size_t i = 0; i < n; i++) {
     uint32_t f = draw_f32(specials);
@@ -55,14 +77,14 @@ static void fill(mx_fmt src, void *buf, size_t n, int specials) {
       ((uint16_t *)buf)[i] = (uint16_t)(h | e << 10);
       break;
     }
-    default: ((uint64_t *)buf)[i] = f; break;
+    default: ((uint64_t *)buf)[i] = draw_f64(specials); break;
     }
   }
 }
 
 static size_t width(mx_fmt t) { return t == MX_F32 ? 4 : t == MX_F64 ? 8 : 2; }
 
-static const mx_fmt k_sources[] = {MX_F32, MX_BF16, MX_F16};
+static const mx_fmt k_sources[] = {MX_F32, MX_BF16, MX_F16, MX_F64};
 static const mx_round k_rounds[] = {MX_RNE, MX_RNA, MX_RTZ, MX_RUP, MX_RDN, MX_SR};
 
 /* mxref_convert on the path in use == mxref_convert_one on the scalar path. */
@@ -83,12 +105,17 @@ static void check_convert(size_t n, const char *path) {
             o.round = k_rounds[ri];
             o.overflow = ovf ? MX_OVF : MX_SAT;
             o.src_subnormals = flush ? MX_SUBN_FLUSH : MX_SUBN_EXACT;
+            o.e8m0_neg = (mx_e8m0_neg)((ri + (size_t)flush) % 3); /* the E8M0 kernel's knobs */
+            o.e8m0_zero = ovf ? MX_E8M0_ZERO_NAN : MX_E8M0_ZERO_MIN;
+            o.int8_range = (ri + (size_t)ovf) % 2 ? MX_INT8_SYMMETRIC : MX_INT8_TWOS;
             fill(src, in, n, (ri + ovf) % 2 == 0);
             mxref_convert((mx_fmt)dst, src, in, out, n, &o, sr);
             mxref_set_path(MXREF_PATH_SCALAR);
             size_t bad = 0, first = 0;
             for (size_t i = 0; i < n; i++) {
-              uint64_t b = width(src) == 4 ? ((uint32_t *)in)[i] : ((uint16_t *)in)[i];
+              uint64_t b = width(src) == 8   ? ((uint64_t *)in)[i]
+                           : width(src) == 4 ? ((uint32_t *)in)[i]
+                                             : ((uint16_t *)in)[i];
               uint32_t want = mxref_convert_one((mx_fmt)dst, src, b, &o, sr[i]);
               if (want != out[i] && !bad++) first = i;
             }
