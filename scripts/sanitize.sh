@@ -21,8 +21,9 @@ BUILD=${1:-$ROOT/build-asan}
 JOBS=${SANITIZE_JOBS:-$(nproc 2>/dev/null || echo 2)}
 # Long tests: the million-input sampled proofs (on every code path),
 # the full-tier conformance runs (their short siblings stay in), the preset-recovery probe
-# (probe_end_to_end_through_a_process_target stays) and the headless-browser render.
-DEFAULT_EXCLUDE='^(reference_equals_oracle_sampled_|reference_equals_oracle_every_bf16_and_f16_input|reference_equals_oracle_symmetric_int8|block_quantize_reference_equals_oracle_million_blocks|block_scale_reference_equals_oracle_every_16bit_amax|reference_passes_standard_tier_under_|vectors_regenerate_identically|report_renders_in_headless_chromium|dot_reference_equals_oracle_random_models|reference_scalar_path_equals_oracle_sampled_f32|reference_scalar_path_equals_oracle_every_bf16_and_f16_input|block_quantize_scalar_path_equals_oracle_sampled_blocks|probe_recovers_every_preset_exactly)'
+# (probe_end_to_end_through_a_process_target stays), the headless-browser render, and the
+# real-library peers (their time is the Python libraries'; the refusal plumbing tests stay).
+DEFAULT_EXCLUDE='^(reference_equals_oracle_sampled_|reference_equals_oracle_every_bf16_and_f16_input|reference_equals_oracle_symmetric_int8|block_quantize_reference_equals_oracle_million_blocks|block_scale_reference_equals_oracle_every_16bit_amax|reference_passes_standard_tier_under_|vectors_regenerate_identically|report_renders_in_headless_chromium|dot_reference_equals_oracle_random_models|reference_scalar_path_equals_oracle_sampled_f32|reference_scalar_path_equals_oracle_every_bf16_and_f16_input|block_quantize_scalar_path_equals_oracle_sampled_blocks|probe_recovers_every_preset_exactly|peer_[a-z_]*_real_library_)'
 EXCLUDE=${SANITIZE_EXCLUDE-$DEFAULT_EXCLUDE}
 
 sh "$ROOT/scripts/deps.sh"
