@@ -10,6 +10,7 @@
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
+#include "nvfp4_cli.h"
 
 enum { IMPL_REFERENCE = 0, IMPL_ORACLE, IMPL_BOTH };
 
@@ -140,6 +141,7 @@ static void print_packed(const char *label, const uint8_t *bytes, size_t n) {
 }
 
 int cmd_quantize(int argc, char **argv) {
+  if (nvfp4_cli_wanted(argc, argv)) return nvfp4_cli_quantize(argc, argv); /* two-scale flow: nvfp4_cli.c */
   const char *cmd = "quantize";
   int fmt = -1, impl = IMPL_REFERENCE, pack = -1;
   mx_fmt src = MX_F32, dst = MX_F32;
@@ -280,6 +282,7 @@ int cmd_quantize(int argc, char **argv) {
 }
 
 int cmd_dequantize(int argc, char **argv) {
+  if (nvfp4_cli_wanted(argc, argv)) return nvfp4_cli_dequantize(argc, argv);
   const char *cmd = "dequantize";
   int fmt = -1, impl = IMPL_REFERENCE, ncodes = 0;
   mx_fmt dst = MX_F32;

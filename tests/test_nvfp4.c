@@ -109,6 +109,20 @@ static void worked_dequantize(void) {
     CHECK(r[1] == f32_bits(-0.21875f) && o[1] == r[1], "-0.5 * 448 / 1024: 0x%08x / 0x%08x", r[1], o[1]);
     CHECK(r[2] == 0x80000000u && o[2] == r[2], "-0 stays -0: 0x%08x / 0x%08x", r[2], o[2]);
   }
+  /* §5.4 second part: the block of §5.1 (s_t = 0x3B124925, scale 448). 448 * s_t = 1 + 3 * 2^-26,
+   * so exact gives 6 * (1 + 3 * 2^-26) = 6 + 0.5625 ulp(6) -> 0x40C00001, and 1.5 -> 0x3FC00001;
+   * scale-first rounds the factor 448 * s_t to 1 first: exactly 6 and 1.5. */
+  uint8_t w1[16] = {0x7, 0x3};
+  mx_nvfp4_opts sf = k_exact;
+  sf.dequant = MX_NVFP4_DEQ_SCALE_FIRST;
+  mxref_nvfp4_dequantize(0x3B124925u, 0x7E, w1, &k_exact, r);
+  mxo_nvfp4_dequantize(0x3B124925u, 0x7E, w1, &k_exact, o);
+  CHECK(r[0] == 0x40C00001u && o[0] == r[0] && r[1] == 0x3FC00001u && o[1] == r[1],
+        "exact dequant of 6, 1.5: 0x%08x 0x%08x / 0x%08x 0x%08x", r[0], r[1], o[0], o[1]);
+  mxref_nvfp4_dequantize(0x3B124925u, 0x7E, w1, &sf, r);
+  mxo_nvfp4_dequantize(0x3B124925u, 0x7E, w1, &sf, o);
+  CHECK(r[0] == 0x40C00000u && o[0] == r[0] && r[1] == 0x3FC00000u && o[1] == r[1],
+        "scale-first dequant of 6, 1.5: 0x%08x 0x%08x / 0x%08x 0x%08x", r[0], r[1], o[0], o[1]);
   mxref_nvfp4_dequantize(0x3A800000u, 0xFE, codes, &sig, r);
   mxo_nvfp4_dequantize(0x3A800000u, 0xFE, codes, &sig, o);
   CHECK(r[0] == f32_bits(-2.625f) && o[0] == r[0], "signed scale 0xFE: 6 -> -2.625: 0x%08x / 0x%08x", r[0], o[0]);
