@@ -243,3 +243,49 @@ void mxo_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t *c
   }
   mpfr_clears(sb, st, e, r, (mpfr_ptr)0);
 }
+
+/* The dot product by its definition: every element product e_a e_b s_b(a) s_b(b) s_t(a) s_t(b)
+ * exactly (each needs at most 2 + 2 + 4 + 4 + 24 + 24 bits), summed exactly with IEEE's signed
+ * zeros (512 bits hold the sum: every product is s_t(a) s_t(b) times a multiple of 2^-20 below
+ * 2^24, and there are at most 2^20 products), rounded once with rn32. */
+int mxo_nvfp4_dot(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const uint8_t *codes_a, uint32_t st_b,
+                  const uint8_t *scales_b, const uint8_t *codes_b, const mx_nvfp4_opts *o, uint32_t *out) {
+  static const mx_nvfp4_opts def = MX_NVFP4_OPTS_DEFAULT;
+  if (!o) o = &def;
+  if (n_blocks == 0 || n_blocks > 65536) return -1;
+  mx_class ka = mx_classify(MX_F32, st_a), kb = mx_classify(MX_F32, st_b);
+  if (ka == MX_CLASS_NAN || ka == MX_CLASS_INF || kb == MX_CLASS_NAN || kb == MX_CLASS_INF) return -1;
+  uint8_t mask = o->scale_sign == MX_NVFP4_SIGN_IGNORE ? 0x7F : 0xFF;
+  for (size_t j = 0; j < n_blocks; j++)
+    if (mx_classify(MX_E4M3, scales_a[j] & mask) == MX_CLASS_NAN || mx_classify(MX_E4M3, scales_b[j] & mask) == MX_CLASS_NAN) {
+      *out = 0x7FC00000u;
+      return 0;
+    }
+  mpfr_t sum, t, u, sa, sb, ta, tb;
+  mpfr_inits2(512, sum, t, u, (mpfr_ptr)0);
+  mpfr_inits2(64, sa, sb, ta, tb, (mpfr_ptr)0);
+  mxo_decode_signed(MX_F32, st_a, ta);
+  mxo_decode_signed(MX_F32, st_b, tb);
+  mpfr_set_zero(sum, -1); /* -0: the identity of IEEE addition */
+  for (size_t j = 0; j < n_blocks; j++) {
+    mxo_decode_signed(MX_E4M3, scales_a[j] & mask, sa);
+    mxo_decode_signed(MX_E4M3, scales_b[j] & mask, sb);
+    for (int i = 0; i < MX_NVFP4_BLOCK; i++) {
+      mxo_decode_signed(MX_E2M1, codes_a[j * MX_NVFP4_BLOCK + i] & 0xFu, t);
+      mxo_decode_signed(MX_E2M1, codes_b[j * MX_NVFP4_BLOCK + i] & 0xFu, u);
+      mpfr_mul(t, t, u, MPFR_RNDN);
+      mpfr_mul(t, t, sa, MPFR_RNDN);
+      mpfr_mul(t, t, sb, MPFR_RNDN);
+      mpfr_mul(t, t, ta, MPFR_RNDN);
+      mpfr_mul(t, t, tb, MPFR_RNDN);
+      if (mpfr_add(sum, sum, t, MPFR_RNDN)) abort(); /* never inexact at this precision */
+    }
+  }
+  num r;
+  num_init(r);
+  if (mpfr_set(r, sum, MPFR_RNDN)) abort(); /* the sum is s_t(a) s_t(b) times a sum of < 80 bits */
+  rn32(r);
+  *out = f32_bits(r);
+  mpfr_clears(sum, t, u, sa, sb, ta, tb, r, (mpfr_ptr)0);
+  return 0;
+}

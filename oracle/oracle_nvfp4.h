@@ -15,6 +15,9 @@ int mxo_nvfp4_quantize(const uint32_t *values, size_t n, const uint32_t *amax_bi
 void mxo_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t *codes, const mx_nvfp4_opts *o,
                           uint32_t *out);
 
+int mxo_nvfp4_dot(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const uint8_t *codes_a, uint32_t st_b,
+                  const uint8_t *scales_b, const uint8_t *codes_b, const mx_nvfp4_opts *o, uint32_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -134,3 +134,104 @@ void mxref_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t 
     out[i] = bits_of(r);
   }
 }
+
+/* ---- dot product, exact-rne ----------------------------------------------------------------
+ * Integer logic: an E2M1 value is k/2 (k in 0..12), an E4M3 scale M * 2^x (M < 16, x in
+ * -9..5), so a block contributes (sum of +-k_a k_b) * M_a * M_b * 2^(x_a + x_b - 2): an integer
+ * number of 2^-20 below 2^48. Over at most 2^16 blocks that sum fits an __int128 with room
+ * for the two 24-bit tensor-scale significands; the product is rounded once. */
+
+static int bitlen128(unsigned __int128 n) {
+  uint64_t hi = (uint64_t)(n >> 64);
+  return hi ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll((uint64_t)n);
+}
+
+/* binary32 bits of (-1)^neg * n * 2^e, round to nearest even (n < 2^127). */
+static uint32_t round_to_f32(int neg, unsigned __int128 n, int e) {
+  uint32_t s = (uint32_t)neg << 31;
+  if (n == 0) return s;
+  int top = bitlen128(n) - 1 + e; /* floor(log2 value) */
+  int q = top >= -126 ? top - 23 : -149; /* exponent of the last place */
+  int shift = q - e;
+  unsigned __int128 m;
+  if (shift <= 0) {
+    m = n << -shift;
+  } else if (shift >= 128) {
+    m = 0; /* n < 2^127 <= half a unit */
+  } else {
+    m = n >> shift;
+    unsigned __int128 rem = n & ((((unsigned __int128)1) << shift) - 1), half = ((unsigned __int128)1) << (shift - 1);
+    if (rem > half || (rem == half && (m & 1))) m++;
+  }
+  if (q == -149) return s | (uint32_t)m; /* subnormal, or 2^-126 after rounding up */
+  if (m == ((unsigned __int128)1 << 24)) {
+    m >>= 1;
+    q++;
+  }
+  int biased = q + 150;
+  if (biased >= 255) return s | 0x7F800000u;
+  return s | ((uint32_t)biased << 23) | ((uint32_t)m & 0x7FFFFFu);
+}
+
+typedef struct scale_parts {
+  int sign, nan;
+  uint32_t m; /* significand, an integer */
+  int x;      /* exponent of its last place */
+} scale_parts;
+
+static scale_parts e4m3_parts(uint8_t c) {
+  scale_parts p = {c >> 7, (c & 0x7F) == 0x7F, 0, 0};
+  unsigned ef = (c >> 3) & 0xFu, mant = c & 7u;
+  p.m = ef ? 8u + mant : mant;
+  p.x = ef ? (int)ef - 10 : -9;
+  return p;
+}
+
+static scale_parts f32_parts(uint32_t b) {
+  scale_parts p = {(int)(b >> 31), 0, 0, 0};
+  unsigned ef = (b >> 23) & 0xFFu;
+  p.m = ef ? (b & 0x7FFFFFu) | 0x800000u : b & 0x7FFFFFu;
+  p.x = ef ? (int)ef - 150 : -149;
+  return p;
+}
+
+int mxref_nvfp4_dot(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const uint8_t *codes_a, uint32_t st_b,
+                    const uint8_t *scales_b, const uint8_t *codes_b, const mx_nvfp4_opts *o, uint32_t *out) {
+  static const mx_nvfp4_opts def = MX_NVFP4_OPTS_DEFAULT;
+  static const int k2[8] = {0, 1, 2, 3, 4, 6, 8, 12}; /* twice each E2M1 magnitude */
+  if (!o) o = &def;
+  if (n_blocks == 0 || n_blocks > 65536) return -1;
+  if ((st_a & 0x7F800000u) == 0x7F800000u || (st_b & 0x7F800000u) == 0x7F800000u) return -1;
+  const uint8_t mask = o->scale_sign == MX_NVFP4_SIGN_IGNORE ? 0x7F : 0xFF;
+  scale_parts ta = f32_parts(st_a), tb = f32_parts(st_b);
+  __int128 acc = 0; /* in units of 2^-20 */
+  int all_negative_zero = 1;
+  for (size_t j = 0; j < n_blocks; j++) {
+    scale_parts sa = e4m3_parts(scales_a[j] & mask), sb = e4m3_parts(scales_b[j] & mask);
+    if (sa.nan || sb.nan) {
+      *out = 0x7FC00000u;
+      return 0;
+    }
+    int64_t block = 0;
+    int outer_zero = sa.m == 0 || sb.m == 0 || ta.m == 0 || tb.m == 0;
+    int outer_sign = sa.sign ^ sb.sign ^ ta.sign ^ tb.sign;
+    for (int i = 0; i < MX_NVFP4_BLOCK; i++) {
+      uint8_t ca = codes_a[j * MX_NVFP4_BLOCK + i] & 0xFu, cb = codes_b[j * MX_NVFP4_BLOCK + i] & 0xFu;
+      int sign = (ca >> 3) ^ (cb >> 3);
+      int64_t p = (int64_t)k2[ca & 7u] * k2[cb & 7u];
+      block += sign ? -p : p;
+      if (!(p == 0 || outer_zero) || !(sign ^ outer_sign)) all_negative_zero = 0;
+    }
+    __int128 term = (__int128)block * sa.m * sb.m;
+    int sh = sa.x + sb.x + 18; /* 2^(x_a + x_b - 2) in units of 2^-20: 0..28 */
+    acc += (sa.sign ^ sb.sign) ? -(term << sh) : (term << sh);
+  }
+  int neg = acc < 0;
+  unsigned __int128 mag = (unsigned __int128)(neg ? -acc : acc) * ta.m * tb.m;
+  if (mag == 0) {
+    *out = all_negative_zero ? 0x80000000u : 0u;
+    return 0;
+  }
+  *out = round_to_f32(neg ^ ta.sign ^ tb.sign, mag, ta.x + tb.x - 20);
+  return 0;
+}

@@ -203,6 +203,71 @@ static void random_equality(uint64_t seed, int tensors) {
   CHECK(diffs == 0, "%d differences between reference and oracle", diffs);
 }
 
+/* ---- dot (§7) ------------------------------------------------------------------------------ */
+
+static void expect_dot(const char *what, size_t nb, uint32_t sta, const uint8_t *sa, const uint8_t *ca, uint32_t stb,
+                       const uint8_t *sb, const uint8_t *cb, const mx_nvfp4_opts *o, uint32_t want) {
+  uint32_t r = 1, q = 2;
+  CHECK(mxref_nvfp4_dot(nb, sta, sa, ca, stb, sb, cb, o, &r) == 0 && mxo_nvfp4_dot(nb, sta, sa, ca, stb, sb, cb, o, &q) == 0,
+        "%s: refused", what);
+  CHECK(r == want && q == want, "%s: reference 0x%08x, oracle 0x%08x, want 0x%08x", what, r, q, want);
+}
+
+/* §7 worked: 6 * 6 * 448 * 448 * 2^-10 * 2^-10 = 7225344 / 2^20 = 6.890625 exactly. Then a tie:
+ * block 1 gives 1 * 1 * 16 * 16 * 2^-4 * 2^-4 = 1, block 2 1 * 1 * 2^-8 * 2^-8 * 2^-8 = 2^-24, half
+ * an ulp of 1: ties to even -> 1.0; one more product 0.5 * 0.5 in block 2 adds 2^-26 -> rounds
+ * up to 1 + 2^-23. All -0 products -> -0; one +0 among them -> +0. A NaN scale -> NaN. */
+static void worked_dot(void) {
+  uint8_t a[32] = {0}, b[32] = {0}, s1[2] = {0x7E, 0x7E};
+  a[0] = b[0] = 0x7;
+  expect_dot("6*6*448*448/2^20", 1, 0x3A800000u, s1, a, 0x3A800000u, s1, b, &k_exact, f32_bits(6.890625f));
+  uint8_t sc[2] = {0x58, 0x02};
+  memset(a, 0, sizeof a);
+  memset(b, 0, sizeof b);
+  a[0] = b[0] = 0x2;   /* 1 */
+  a[16] = b[16] = 0x2; /* 1 */
+  expect_dot("1 + 2^-24 ties to even", 2, 0x3D800000u, sc, a, 0x3D800000u, sc, b, &k_exact, 0x3F800000u);
+  a[17] = b[17] = 0x1; /* 0.5 */
+  expect_dot("1 + 2^-24 + 2^-26 rounds up", 2, 0x3D800000u, sc, a, 0x3D800000u, sc, b, &k_exact, 0x3F800001u);
+  memset(a, 0x8, 16);
+  memset(b, 0x0, 16);
+  expect_dot("every product -0", 1, 0x3F800000u, s1, a, 0x3F800000u, s1, b, &k_exact, 0x80000000u);
+  b[5] = 0x8;
+  expect_dot("one +0 product", 1, 0x3F800000u, s1, a, 0x3F800000u, s1, b, &k_exact, 0x00000000u);
+  uint8_t nan_scale[1] = {0xFF};
+  expect_dot("NaN block scale (sign ignored: 0x7F)", 1, 0x3F800000u, nan_scale, a, 0x3F800000u, s1, b, &k_exact,
+             0x7FC00000u);
+}
+
+static void random_dot(uint64_t seed, int cases) {
+  g_rng = seed ^ 0xD07u;
+  int diffs = 0;
+  for (int c = 0; c < cases; c++) {
+    uint8_t sa[8], sb[8], ca[128], cb[128];
+    size_t nb = 1 + next() % 8;
+    for (size_t j = 0; j < nb; j++) {
+      uint64_t r = next();
+      sa[j] = (uint8_t)(r % 127) | (uint8_t)(r % 9 == 0 ? 0x80 : 0); /* NaN only by the sign knob */
+      sb[j] = (uint8_t)((r >> 8) % 127) | (uint8_t)((r >> 16) % 9 == 0 ? 0x80 : 0);
+    }
+    for (size_t i = 0; i < nb * 16; i++) {
+      uint64_t r = next();
+      ca[i] = (uint8_t)(r & 0xF);
+      cb[i] = (uint8_t)((r >> 4) & 0xF);
+      if ((r >> 8) % 3 == 0) ca[i] &= 0x8; /* zeros of both signs */
+    }
+    uint32_t sta = (uint32_t)next() & 0xFF7FFFFFu, stb = (uint32_t)next() & 0xFF7FFFFFu; /* finite */
+    if (c % 4 == 0) sta = (sta & 0x807FFFFFu) | 0x3A000000u; /* typical magnitudes */
+    mx_nvfp4_opts o = k_exact;
+    o.scale_sign = (mx_nvfp4_scale_sign)(c & 1);
+    uint32_t r = 0, q = 0;
+    int rr = mxref_nvfp4_dot(nb, sta, sa, ca, stb, sb, cb, &o, &r), qq = mxo_nvfp4_dot(nb, sta, sa, ca, stb, sb, cb, &o, &q);
+    if ((rr != qq || !same(r, q)) && diffs++ < 5)
+      printf("  DIFF dot case %d (%zu blocks, st 0x%08x 0x%08x): reference 0x%08x, oracle 0x%08x\n", c, nb, sta, stb, r, q);
+  }
+  CHECK(diffs == 0, "%d dot differences between reference and oracle", diffs);
+}
+
 int main(int argc, char **argv) {
   worked_amax_6();
   worked_small_blocks();
@@ -210,5 +275,7 @@ int main(int argc, char **argv) {
   worked_dequantize();
   uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 10) : 20261202u;
   random_equality(seed, argc > 2 ? atoi(argv[2]) : 400);
+  worked_dot();
+  random_dot(seed, argc > 2 ? atoi(argv[2]) * 10 : 4000);
   return CHECK_DONE();
 }

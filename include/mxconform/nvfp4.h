@@ -87,6 +87,16 @@ int mxref_nvfp4_quantize(const uint32_t *values, size_t n, const uint32_t *amax_
 void mxref_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t *codes, const mx_nvfp4_opts *o,
                             uint32_t *out);
 
+/* NVFP4 dot product, exact-rne (spec_notes/nvfp4.md §7): two vectors of n_blocks blocks of 16
+ * E2M1 codes, each block with its E4M3 scale code, each vector with its f32 tensor scale.
+ * *out = RN(sum over every element pair of e_a * e_b * s_b(a) * s_b(b) * s_t(a) * s_t(b)), the
+ * exact sum rounded once to binary32 (dot.md's exact-rne; no accumulator input). A NaN block
+ * scale makes the result NaN (0x7FC00000). An exact zero is -0 when every product is -0
+ * (IEEE 754 §6.3), else +0. Block scale codes read per nvfp4_scale_sign. Returns -1 (nothing
+ * written) for n_blocks 0 or above 2^16, or a tensor scale that is not finite. */
+int mxref_nvfp4_dot(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const uint8_t *codes_a, uint32_t st_b,
+                    const uint8_t *scales_b, const uint8_t *codes_b, const mx_nvfp4_opts *o, uint32_t *out);
+
 #ifdef __cplusplus
 }
 #endif
