@@ -224,7 +224,8 @@ int mxref_nvfp4_dot(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, con
     }
     __int128 term = (__int128)block * sa.m * sb.m;
     int sh = sa.x + sb.x + 18; /* 2^(x_a + x_b - 2) in units of 2^-20: 0..28 */
-    acc += (sa.sign ^ sb.sign) ? -(term << sh) : (term << sh);
+    term *= (__int128)1 << sh; /* a product, not a shift: term may be negative */
+    acc += (sa.sign ^ sb.sign) ? -term : term;
   }
   int neg = acc < 0;
   unsigned __int128 mag = (unsigned __int128)(neg ? -acc : acc) * ta.m * tb.m;
