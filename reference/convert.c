@@ -12,8 +12,9 @@
 
 static inline uint32_t sign_bit(const mx_format_desc *d, int sign) { return (uint32_t)sign << (d->bits - 1); }
 
-/* The NaN made from +-Inf or by overflow, in a float format that has one (only E4M3 gets
- * here: S.1111.111). nan_sign=nan-input-positive keeps the sign of such a NaN. */
+/* The NaN made from +-Inf or by overflow, in a float format that has NaN but no Inf: E4M3's
+ * S.1111.111, the FNUZ formats' 0x80. nan_sign=nan-input-positive keeps the sign of such a
+ * NaN (E4M3; the FNUZ NaN has no sign). */
 static inline uint32_t float_nan(const mx_format_desc *d, int sign, const mx_convert_opts *o) {
   if (d->specials == MX_SPECIALS_NAN_NEGZERO) return sign_bit(d, 1); /* FNUZ: the one NaN, 0x80 */
   uint32_t expall = (((uint32_t)1 << d->ebits) - 1) << d->mbits;
