@@ -53,6 +53,7 @@ mx_class mx_classify(mx_fmt id, uint64_t code) {
       if (d->specials == MX_SPECIALS_IEEE) return mant ? MX_CLASS_NAN : MX_CLASS_INF;
       if (d->specials == MX_SPECIALS_NAN_ALLONES && mant == mall) return MX_CLASS_NAN;
     }
+    if (d->specials == MX_SPECIALS_NAN_NEGZERO && code == (uint64_t)1 << (d->bits - 1)) return MX_CLASS_NAN;
     if (expf == 0) return mant ? MX_CLASS_SUBNORMAL : MX_CLASS_ZERO;
     return MX_CLASS_NORMAL;
   }

@@ -17,6 +17,7 @@ static const char *const int8_range_names[] = {"twos", "symmetric", NULL};
 static const char *const subn_names[] = {"exact", "flush", NULL};
 static const char *const e8m0_zero_names[] = {"min", "nan", NULL};
 static const char *const e8m0_neg_names[] = {"abs", "nan", "min", NULL};
+static const char *const fnuz_zero_names[] = {"positive", "nan", "underflow-nan", NULL};
 
 #define KNOB(n, s, f, v) {n, s, offsetof(mx_convert_opts, f), v, 0, 0, 0}
 const mx_knob mx_knob_table[] = {
@@ -24,7 +25,7 @@ const mx_knob mx_knob_table[] = {
   {"sr_bits", "random bits added below the last place by round=sr", offsetof(mx_convert_opts, sr_bits), NULL, 1, 1, 32},
   KNOB("overflow", "beyond max finite after rounding: saturate or Inf/NaN (OFP8 non-saturating)", overflow, mx_overflow_names),
   KNOB("nan_sign", "sign of a NaN that conversion produces in e4m3/e5m2 (from NaN, or from overflow/Inf under ovf): kept, always +, or + only for a NaN input", nan_sign, nan_sign_names),
-  KNOB("e5m2_nan", "E5M2 code of a NaN input: quiet S.11111.10, all-ones S.11111.11, or S.11111.1p with p the payload bit below the source's quiet bit", e5m2_nan, e5m2_nan_names),
+  KNOB("e5m2_nan", "E5M2 (and e4m3ieee/e3m4) code of a NaN input: quiet S.11111.10, all-ones S.11111.11, or S.11111.1p with p the payload bits below the source's quiet bit", e5m2_nan, e5m2_nan_names),
   KNOB("inf_sat", "+-Inf input with overflow=sat: max finite, or the format's Inf/NaN", inf_sat, inf_sat_names),
   KNOB("nan_finite", "NaN input into e2m3/e3m2/e2m1/int8 (no NaN code)", nan_finite, nan_finite_names),
   KNOB("inf_finite", "+-Inf input into e2m3/e3m2/e2m1/int8 (no Inf code)", inf_finite, inf_finite_names),
@@ -32,6 +33,7 @@ const mx_knob mx_knob_table[] = {
   KNOB("src_subnormals", "subnormal source values: exact, or flushed to signed zero", src_subnormals, subn_names),
   KNOB("e8m0_zero", "+-0 into e8m0 (no zero code): 0x00 or NaN", e8m0_zero, e8m0_zero_names),
   KNOB("e8m0_neg", "negative value into e8m0 (no sign): |x|, NaN, or 0x00", e8m0_neg, e8m0_neg_names),
+  KNOB("fnuz_zero", "-0 result in e4m3fnuz/e5m2fnuz/e4m3b11fnuz (no -0; 0x80 is NaN), from -0 or a negative value rounding to zero: +0, 0x80, or 0x80 only for the rounded one", fnuz_zero, fnuz_zero_names),
   {NULL, NULL, 0, NULL, 0, 0, 0},
 };
 

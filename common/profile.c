@@ -36,6 +36,7 @@ typedef struct profile_key {
 } profile_key;
 
 #define BLOCK_KEY(n, f, v) {n, offsetof(mx_profile, o) + offsetof(mx_block_opts, f), v, NULL}
+#define NVFP4_KEY(n, f, v) {n, offsetof(mx_profile, nvfp4) + offsetof(mx_nvfp4_opts, f), v, NULL}
 static const profile_key k_block_keys[] = {
   BLOCK_KEY("rule", rule, mx_scale_rule_names),
   BLOCK_KEY("nan_block", nan_block, nan_block_names),
@@ -45,6 +46,11 @@ static const profile_key k_block_keys[] = {
   BLOCK_KEY("dequant_overflow", dequant_overflow, dequant_overflow_names),
   {"fp4_pack", offsetof(mx_profile, fp4_layout), fp4_pack_names, fp4_pack_values},
   {"fp6_pack", offsetof(mx_profile, fp6_layout), fp6_pack_names, fp6_pack_values},
+  NVFP4_KEY("nvfp4_tensor_scale", tensor_scale, mx_nvfp4_tensor_scale_names),
+  NVFP4_KEY("nvfp4_block_scale", block_scale, mx_nvfp4_block_scale_names),
+  NVFP4_KEY("nvfp4_elem_scale", elem_scale, mx_nvfp4_elem_scale_names),
+  NVFP4_KEY("nvfp4_dequant", dequant, mx_nvfp4_dequant_names),
+  NVFP4_KEY("nvfp4_scale_sign", scale_sign, mx_nvfp4_scale_sign_names),
   {NULL, 0, NULL, NULL},
 };
 
@@ -58,7 +64,9 @@ static const profile_key *block_key_find(const char *name) {
 _Static_assert(sizeof(mx_scale_rule) == sizeof(int) && sizeof(mx_nan_block) == sizeof(int) &&
                    sizeof(mx_inf_block) == sizeof(int) && sizeof(mx_zero_block) == sizeof(int) &&
                    sizeof(mx_scale_overflow) == sizeof(int) && sizeof(mx_dequant_overflow) == sizeof(int) &&
-                   sizeof(mx_pack_layout) == sizeof(int),
+                   sizeof(mx_pack_layout) == sizeof(int) && sizeof(mx_nvfp4_tensor_scale) == sizeof(int) &&
+                   sizeof(mx_nvfp4_block_scale) == sizeof(int) && sizeof(mx_nvfp4_elem_scale) == sizeof(int) &&
+                   sizeof(mx_nvfp4_dequant) == sizeof(int) && sizeof(mx_nvfp4_scale_sign) == sizeof(int),
                "profile keys are accessed as int fields");
 static int *key_field(mx_profile *p, const profile_key *k) { return (int *)((char *)p + k->offset); }
 static const int *key_cfield(const mx_profile *p, const profile_key *k) {
@@ -89,7 +97,7 @@ const char *const *mx_profile_keys(void) {
 /* ---- built-ins ---------------------------------------------------------------------------- */
 
 const char *const mx_profile_builtin_names[] = {"ocp",          "nvidia-rceil", "torchao-ceil", "torchao-even",
-                                                "microxcaling", "gfloat",       NULL};
+                                                "microxcaling", "gfloat",       "nvfp4-te",     NULL};
 
 static void profile_defaults(mx_profile *p, const char *name) {
   memset(p, 0, sizeof *p);
@@ -97,6 +105,8 @@ static void profile_defaults(mx_profile *p, const char *name) {
   mx_block_opts_default(&p->o);
   p->fp4_layout = MX_PACK_FP4_LOW;
   p->fp6_layout = MX_PACK_BYTE;
+  mx_nvfp4_opts nv = MX_NVFP4_OPTS_DEFAULT;
+  p->nvfp4 = nv;
 }
 
 /* Each built-in starts from `ocp` and changes only what its source documents; the values
@@ -127,6 +137,13 @@ int mx_profile_builtin(const char *name, mx_profile *p) {
      * NaN/Inf amax -> NaN scale, shared exponent above 127 -> NaN */
     o->elem.round = MX_RNA;
     o->elem.int8_range = MX_INT8_SYMMETRIC;
+  } else if (!strcmp(name, "nvfp4-te")) {
+    /* NVIDIA Transformer Engine's NVFP4 kernels (core_nvfp4.cuh, dequantize_nvfp4.cuh):
+     * binary32 encode scale 2688/amax and its reciprocal, block scale through
+     * RN(S_enc * RN(1/6)), elements times an FP32 reciprocal, a per-block decode factor.
+     * spec_notes/nvfp4.md §3. */
+    mx_nvfp4_opts te = MX_NVFP4_OPTS_TE;
+    p->nvfp4 = te;
   } else if (!strcmp(name, "gfloat")) {
     /* graphcore gfloat encode_block: log2 of an Inf amax clips to 127 (2^127, elements
      * saturate), scale exponent clipped to [-127, 127] */

@@ -11,6 +11,7 @@ static const char *specials_name(mx_specials s) {
   case MX_SPECIALS_NAN_ALLONES: return "NaN=S.1..1";
   case MX_SPECIALS_NONE: return "finite";
   case MX_SPECIALS_NAN_ALLBITS: return "NaN=0xFF";
+  case MX_SPECIALS_NAN_NEGZERO: return "NaN=0x80,no-0";
   }
   return "?";
 }
@@ -41,7 +42,7 @@ int cmd_formats(int argc, char **argv) {
     }
     cli_usage_error("formats", "unexpected argument '%s'", argv[i]);
   }
-  printf("%-5s %-26s %4s %2s %2s %5s %5s %6s %-11s %-22s %-14s %-14s\n", "name", "format", "bits", "e", "m",
+  printf("%-11s %-38s %4s %2s %2s %5s %5s %6s %-13s %-22s %-14s %-14s\n", "name", "format", "bits", "e", "m",
          "bias", "emax", "emin", "specials", "max", "min normal", "min subnormal");
   for (int f = 0; f < MX_FMT_COUNT; f++) {
     const mx_format_desc *d = mx_format((mx_fmt)f);
@@ -55,7 +56,7 @@ int cmd_formats(int argc, char **argv) {
     } else {
       short_value((mx_fmt)f, 0, vmin, sizeof vmin);
     }
-    printf("%-5s %-26s %4d %2d %2d %5d %5d %6d %-11s %-22s %-14s %-14s\n", d->name, d->long_name, d->bits, d->ebits,
+    printf("%-11s %-38s %4d %2d %2d %5d %5d %6d %-13s %-22s %-14s %-14s\n", d->name, d->long_name, d->bits, d->ebits,
            d->mbits, d->bias, d->emax, d->emin, specials_name(d->specials), vmax, vmin, vsub);
   }
   return 0;

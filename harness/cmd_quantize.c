@@ -10,6 +10,7 @@
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
+#include "nvfp4_cli.h"
 #include "single.h"
 
 enum { IMPL_REFERENCE = 0, IMPL_ORACLE, IMPL_BOTH };
@@ -235,6 +236,7 @@ static int dequantize_target(const char *spec, mx_block_fmt f, mx_fmt dst, const
 }
 
 int cmd_quantize(int argc, char **argv) {
+  if (nvfp4_cli_wanted(argc, argv)) return nvfp4_cli_quantize(argc, argv); /* two-scale flow: nvfp4_cli.c */
   const char *cmd = "quantize";
   int fmt = -1, impl = IMPL_REFERENCE, pack = -1;
   mx_fmt src = MX_F32, dst = MX_F32;
@@ -396,6 +398,7 @@ int cmd_quantize(int argc, char **argv) {
 }
 
 int cmd_dequantize(int argc, char **argv) {
+  if (nvfp4_cli_wanted(argc, argv)) return nvfp4_cli_dequantize(argc, argv);
   const char *cmd = "dequantize";
   int fmt = -1, impl = IMPL_REFERENCE, ncodes = 0;
   const char *target_spec = NULL;

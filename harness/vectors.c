@@ -9,7 +9,7 @@
 
 static const char *const k_no_knobs[] = {NULL};
 static const char *const k_cvt_knobs[] = {"sr_bits", "nan_sign", "e5m2_nan", "inf_sat", "nan_finite", "inf_finite",
-                                         "int8_range", "src_subnormals", "e8m0_zero", "e8m0_neg", NULL};
+                                         "int8_range", "src_subnormals", "e8m0_zero", "e8m0_neg", "fnuz_zero", NULL};
 static const char *const k_quantize_knobs[] = {"round", "sr_bits", "overflow", "nan_sign", "e5m2_nan", "inf_sat",
                                               "nan_finite", "inf_finite", "int8_range", "src_subnormals",
                                               "rule", "nan_block", "inf_block", "zero_block", "scale_overflow", NULL};

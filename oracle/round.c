@@ -59,7 +59,10 @@ static value_list *build_list(mx_fmt fmt, int sign, int symmetric_int8) {
     mxo_decode(fmt, c, &v);
     if (v.cls == MX_CLASS_NAN || v.cls == MX_CLASS_INF) continue;
     if (d->has_sign && v.cls != MX_CLASS_ZERO && v.sign != sign) continue;
-    if (v.cls == MX_CLASS_ZERO && d->kind == MX_KIND_FLOAT && v.sign != sign) continue; /* +0 for +, -0 for - */
+    /* +0 for +, -0 for -; a format without -0 (FNUZ) rounds both signs' tiny values to its one
+     * zero, and mxo_round_to_element then applies knob fnuz_zero */
+    if (v.cls == MX_CLASS_ZERO && d->kind == MX_KIND_FLOAT && v.sign != sign && d->specials != MX_SPECIALS_NAN_NEGZERO)
+      continue;
     uint32_t magcode = c;
     if (d->kind == MX_KIND_FLOAT) magcode = c & ((1u << (d->bits - 1)) - 1);
     if (d->kind == MX_KIND_INT) {
@@ -105,13 +108,24 @@ static uint32_t max_finite(mx_fmt fmt, int sign, const mx_convert_opts *o) {
   return L->e[L->n - 1].code;
 }
 
-static uint32_t zero_code(mx_fmt fmt, int sign) { return sign_code(mx_format(fmt), sign); }
+static uint32_t zero_code(mx_fmt fmt, int sign) {
+  const mx_format_desc *d = mx_format(fmt);
+  return d->specials == MX_SPECIALS_NAN_NEGZERO ? 0 : sign_code(d, sign); /* FNUZ: see fnuz_zero */
+}
+
+/* A -0 result in a format without -0 (FNUZ, whose sign bit alone is the NaN): knob fnuz_zero.
+ * `rounded`: the value was nonzero and rounded to zero (otherwise the input was -0). */
+static uint32_t fnuz_negative_zero(const mx_format_desc *d, const mx_convert_opts *o, int rounded) {
+  int nan = o->fnuz_zero == MX_FNUZ_ZERO_NAN || (o->fnuz_zero == MX_FNUZ_ZERO_UNDERFLOW_NAN && rounded);
+  return nan ? sign_code(d, 1) : 0;
+}
 
 /* The NaN conversion produces (formats that have NaN). `input` is the NaN input it comes
  * from, or NULL for a NaN made from +-Inf or by overflow (E4M3 under ovf). */
 static uint32_t nan_code(mx_fmt fmt, int sign, const mx_convert_opts *o, const mxo_value *input) {
   const mx_format_desc *d = mx_format(fmt);
   if (d->kind == MX_KIND_SCALE) return 0xFF;
+  if (d->specials == MX_SPECIALS_NAN_NEGZERO) return sign_code(d, 1); /* the one NaN: no sign, no payload */
   int s = sign;
   if (o->nan_sign == MX_NAN_SIGN_POSITIVE) s = 0;
   if (o->nan_sign == MX_NAN_SIGN_NAN_INPUT_POSITIVE && input) s = 0;
@@ -145,7 +159,8 @@ static uint32_t overflow_code(mx_fmt fmt, int sign, const mx_convert_opts *o) {
   switch (d->specials) {
   case MX_SPECIALS_IEEE: return inf_code(fmt, sign);
   case MX_SPECIALS_NAN_ALLONES:
-  case MX_SPECIALS_NAN_ALLBITS: return nan_code(fmt, sign, o, NULL);
+  case MX_SPECIALS_NAN_ALLBITS:
+  case MX_SPECIALS_NAN_NEGZERO: return nan_code(fmt, sign, o, NULL);
   default: return max_finite(fmt, sign, o); /* nothing to overflow into */
   }
 }
@@ -223,7 +238,9 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
     return round_magnitude(dst, 0, v->mag, o, rnd); /* |x|, rounded as a positive number */
   }
 
-  if (v->cls == MX_CLASS_ZERO) return zero_code(dst, sign); /* INT8 has one zero */
+  int no_negzero = d->specials == MX_SPECIALS_NAN_NEGZERO;
+  if (v->cls == MX_CLASS_ZERO) /* INT8 has one zero */
+    return no_negzero && sign ? fnuz_negative_zero(d, o, 0) : zero_code(dst, sign);
 
   if (v->cls == MX_CLASS_NAN) {
     if (d->specials != MX_SPECIALS_NONE) return nan_code(dst, sign, o, v);
@@ -244,7 +261,8 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
     return d->specials == MX_SPECIALS_IEEE ? inf_code(dst, sign) : nan_code(dst, sign, o, NULL);
   }
 
-  return round_magnitude(dst, sign, v->mag, o, rnd);
+  uint32_t c = round_magnitude(dst, sign, v->mag, o, rnd);
+  return no_negzero && sign && c == 0 ? fnuz_negative_zero(d, o, 1) : c;
 }
 
 uint32_t mxo_convert(mx_fmt dst, mx_fmt src, uint64_t src_bits, const mx_convert_opts *o, uint32_t rnd) {

@@ -12,9 +12,11 @@
 
 static inline uint32_t sign_bit(const mx_format_desc *d, int sign) { return (uint32_t)sign << (d->bits - 1); }
 
-/* The NaN made from +-Inf or by overflow, in a float format that has one (only E4M3 gets
- * here: S.1111.111). nan_sign=nan-input-positive keeps the sign of such a NaN. */
+/* The NaN made from +-Inf or by overflow, in a float format that has NaN but no Inf: E4M3's
+ * S.1111.111, the FNUZ formats' 0x80. nan_sign=nan-input-positive keeps the sign of such a
+ * NaN (E4M3; the FNUZ NaN has no sign). */
 static inline uint32_t float_nan(const mx_format_desc *d, int sign, const mx_convert_opts *o) {
+  if (d->specials == MX_SPECIALS_NAN_NEGZERO) return sign_bit(d, 1); /* FNUZ: the one NaN, 0x80 */
   uint32_t expall = (((uint32_t)1 << d->ebits) - 1) << d->mbits;
   uint32_t mant = ((uint32_t)1 << d->mbits) - 1; /* all ones */
   if (d->specials == MX_SPECIALS_IEEE && o->e5m2_nan != MX_E5M2_NAN_ALLONES)
@@ -27,6 +29,7 @@ static inline uint32_t float_nan(const mx_format_desc *d, int sign, const mx_con
  * bit below the source's quiet bit; mxr_unpack leaves the source's trailing significand
  * left-aligned in v.sig, quiet bit at bit 63). */
 static inline uint32_t float_nan_from_nan(const mx_format_desc *d, mxr_value v, const mx_convert_opts *o) {
+  if (d->specials == MX_SPECIALS_NAN_NEGZERO) return sign_bit(d, 1);
   uint32_t expall = (((uint32_t)1 << d->ebits) - 1) << d->mbits;
   uint32_t mant = ((uint32_t)1 << d->mbits) - 1; /* all ones */
   if (d->specials == MX_SPECIALS_IEEE) {
@@ -40,6 +43,14 @@ static inline uint32_t float_nan_from_nan(const mx_format_desc *d, mxr_value v, 
 
 static inline uint32_t float_inf(const mx_format_desc *d, int sign) {
   return sign_bit(d, sign) | ((((uint32_t)1 << d->ebits) - 1) << d->mbits);
+}
+
+/* Signed zero; in a format without -0 (FNUZ: the sign bit alone is the NaN) a -0 result
+ * follows knob fnuz_zero. `rounded`: a nonzero value rounded to zero (else a -0 input). */
+static inline uint32_t float_zero(const mx_format_desc *d, int sign, const mx_convert_opts *o, int rounded) {
+  if (d->specials != MX_SPECIALS_NAN_NEGZERO || !sign) return sign_bit(d, sign);
+  int nan = o->fnuz_zero == MX_FNUZ_ZERO_NAN || (o->fnuz_zero == MX_FNUZ_ZERO_UNDERFLOW_NAN && rounded);
+  return nan ? sign_bit(d, 1) : 0;
 }
 
 static inline uint32_t int8_max(int sign, const mx_convert_opts *o) {
@@ -60,7 +71,7 @@ static inline uint32_t float_overflow(const mx_format_desc *d, int sign, const m
 static inline __attribute__((always_inline)) uint32_t to_float(const mx_format_desc *d, mxr_value v, const mx_convert_opts *o, uint32_t rnd,
                                                                   mx_round mode) {
   switch (v.cls) {
-  case MX_CLASS_ZERO: return sign_bit(d, v.sign);
+  case MX_CLASS_ZERO: return float_zero(d, v.sign, o, 0);
   case MX_CLASS_NAN:
     if (d->specials != MX_SPECIALS_NONE) return float_nan_from_nan(d, v, o);
     switch (o->nan_finite) {
@@ -93,6 +104,7 @@ static inline __attribute__((always_inline)) uint32_t to_float(const mx_format_d
   /* A carry out of the significand moves into the exponent field by itself. */
   uint64_t mag = ((uint64_t)(eq - d->emin) << m) + n;
   if (mag > d->max_code) return float_overflow(d, v.sign, o, mode);
+  if (d->specials == MX_SPECIALS_NAN_NEGZERO && mag == 0) return float_zero(d, v.sign, o, 1);
   return sign_bit(d, v.sign) | (uint32_t)mag;
 }
 
@@ -209,6 +221,11 @@ uint32_t mxref_convert_one(mx_fmt dst, mx_fmt src, uint64_t src_bits, const mx_c
     case MX_E2M1: MXR_LOOP(T, SD, &k_row_MX_E2M1, to_float); break;                    \
     case MX_INT8: MXR_LOOP(T, SD, &k_row_MX_INT8, to_int); break;                      \
     case MX_E8M0: MXR_LOOP(T, SD, &k_row_MX_E8M0, to_scale); break;                    \
+    case MX_E4M3FNUZ: MXR_LOOP(T, SD, &k_row_MX_E4M3FNUZ, to_float); break;            \
+    case MX_E5M2FNUZ: MXR_LOOP(T, SD, &k_row_MX_E5M2FNUZ, to_float); break;            \
+    case MX_E4M3B11FNUZ: MXR_LOOP(T, SD, &k_row_MX_E4M3B11FNUZ, to_float); break;      \
+    case MX_E4M3IEEE: MXR_LOOP(T, SD, &k_row_MX_E4M3IEEE, to_float); break;            \
+    case MX_E3M4: MXR_LOOP(T, SD, &k_row_MX_E3M4, to_float); break;                    \
     default: memset(codes, 0, n); break;                                               \
     }                                                                                  \
   } while (0)
@@ -225,6 +242,17 @@ static void convert_scalar(mx_fmt dst, mx_fmt src, const void *src_values, uint8
   }
 }
 
+#if MXR_HAVE_AVX2
+/* The destinations the AVX2 kernel was written for (the OCP element formats; it declines
+ * E8M0 itself). The other FP8 variants take the scalar loop until the kernel learns them. */
+static int avx2_has_dst(mx_fmt dst) {
+  switch (dst) {
+  case MX_E4M3: case MX_E5M2: case MX_E2M3: case MX_E3M2: case MX_E2M1: case MX_INT8: return 1;
+  default: return 0;
+  }
+}
+#endif
+
 void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *codes, size_t n,
                    const mx_convert_opts *o, const uint32_t *sr_random) {
   mx_convert_opts def;
@@ -233,7 +261,8 @@ void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *code
     o = &def;
   }
 #if MXR_HAVE_AVX2
-  if (mxr_use_avx2() && o->round != MX_SR && (src == MX_F32 || src == MX_BF16 || src == MX_F16 || src == MX_F64)) {
+  if (mxr_use_avx2() && o->round != MX_SR && (src == MX_F32 || src == MX_BF16 || src == MX_F16 || src == MX_F64) &&
+      avx2_has_dst(dst)) {
     /* the kernel takes runs of ordinary values; a group of 32 holding a NaN/Inf, and the
      * tail below 8, go through the scalar loop */
     const size_t w = src == MX_F64 ? 8 : src == MX_F32 ? 4 : 2;

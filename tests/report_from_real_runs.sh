@@ -21,11 +21,11 @@ s = open(os.path.join(out, "side_by_side.html"), encoding="utf-8").read()
 md = open(os.path.join(out, "mutant.md"), encoding="utf-8").read()
 checks = [
     ('data-verdict="fail"' in m, "mutant report shows a FAIL verdict"),
-    (len(re.findall(r'<svg class="codemap"', m)) == 7, "mutant report has a code map per format (7)"),
+    (len(re.findall(r'<svg class="codemap"', m)) == 12, "mutant report has a code map per element format (12)"),
     ("Detected profile" in m or "detected" in m.lower(), "mutant report has the detected-profile section"),
     ("mxconform convert" in m, "mutant report carries reproduce commands"),
     (s.count('class="verdict v-') == 2, "side by side shows two verdicts"),
-    (len(re.findall(r'<svg class="codemap"', s)) == 14, "side by side shows both runs' code maps"),
+    (len(re.findall(r'<svg class="codemap"', s)) == 24, "side by side shows both runs' code maps"),
     (len(md.splitlines()) <= 60 and len(md) < 10240, "markdown summary fits a pull-request comment"),
 ]
 bad = [what for ok, what in checks if not ok]

@@ -293,7 +293,60 @@ static void e5m2_nan_values(void) {
   }
 }
 
+/* One knob set, then both implementations (for the FNUZ -0 knob). */
+static void expect_cvt_knob(const char *what, mx_fmt dst, uint32_t src_bits, const char *knob, uint32_t want) {
+  mx_convert_opts o;
+  mx_convert_opts_default(&o);
+  CHECK(mx_knob_assign(&o, knob) == 0, "knob %s", knob);
+  uint32_t ref = mxref_convert_one(dst, MX_F32, src_bits, &o, 0);
+  uint32_t ora = mxo_convert(dst, MX_F32, src_bits, &o, 0);
+  CHECK(ref == want && ora == want, "%s (%s): reference 0x%02x, oracle 0x%02x, want 0x%02x", what, knob, ref, ora, want);
+}
+
+/* The other FP8 variants (spec_notes/formats.md): each expected code worked out by hand from
+ * the bias and specials of LLVM APFloat's fltSemantics / the ml_dtypes README. */
+static void fp8_variants_edges(void) {
+  /* E4M3FNUZ: bias 8, max 240 = 0x7F, next binade step 16: 248 is the tie to 256 */
+  expect_cvt("E4M3FNUZ 1.0 = 0x40", MX_E4M3FNUZ, f32_bits(1.0f), MX_RNE, MX_SAT, 0x40);
+  expect_cvt("E4M3FNUZ 240 = 0x7F", MX_E4M3FNUZ, f32_bits(240.0f), MX_RNE, MX_OVF, 0x7F);
+  expect_cvt("E4M3FNUZ 248 tie -> 256 overflows -> NaN 0x80", MX_E4M3FNUZ, f32_bits(248.0f), MX_RNE, MX_OVF, 0x80);
+  expect_cvt("E4M3FNUZ 248 tie sat -> 240", MX_E4M3FNUZ, f32_bits(248.0f), MX_RNE, MX_SAT, 0x7F);
+  expect_cvt("E4M3FNUZ -240 = 0xFF", MX_E4M3FNUZ, f32_bits(-240.0f), MX_RNE, MX_SAT, 0xFF);
+  expect_cvt("E4M3FNUZ -NaN -> 0x80 (one NaN)", MX_E4M3FNUZ, 0xFFC00000u, MX_RNE, MX_SAT, 0x80);
+  expect_cvt("E4M3FNUZ +NaN -> 0x80", MX_E4M3FNUZ, 0x7FC00000u, MX_RNE, MX_OVF, 0x80);
+  expect_cvt("E4M3FNUZ -Inf nonsat -> NaN 0x80", MX_E4M3FNUZ, 0xFF800000u, MX_RNE, MX_OVF, 0x80);
+  expect_cvt("E4M3FNUZ -Inf sat -> -240", MX_E4M3FNUZ, 0xFF800000u, MX_RNE, MX_SAT, 0xFF);
+  expect_cvt("E4M3FNUZ -0 -> +0 (no -0)", MX_E4M3FNUZ, 0x80000000u, MX_RNE, MX_SAT, 0x00);
+  expect_cvt("E4M3FNUZ min subnormal 2^-10 = 0x01", MX_E4M3FNUZ, f32_bits(0x1p-10f), MX_RNE, MX_SAT, 0x01);
+  expect_cvt("E4M3FNUZ -2^-11 tie -> zero (even) -> +0", MX_E4M3FNUZ, f32_bits(-0x1p-11f), MX_RNE, MX_SAT, 0x00);
+  expect_cvt("E4M3FNUZ -2^-11 rdn -> -2^-10", MX_E4M3FNUZ, f32_bits(-0x1p-11f), MX_RDN, MX_SAT, 0x81);
+  expect_cvt_knob("E4M3FNUZ -0, sign kept", MX_E4M3FNUZ, 0x80000000u, "fnuz_zero=nan", 0x80);
+  expect_cvt_knob("E4M3FNUZ -0 input stays +0", MX_E4M3FNUZ, 0x80000000u, "fnuz_zero=underflow-nan", 0x00);
+  expect_cvt_knob("E4M3FNUZ -2^-12 rounds to -0 -> 0x80", MX_E4M3FNUZ, f32_bits(-0x1p-12f), "fnuz_zero=underflow-nan", 0x80);
+  /* E5M2FNUZ: bias 16, max 57344 = 0x7F, 61440 the tie to 65536 */
+  expect_cvt("E5M2FNUZ 1.0 = 0x40", MX_E5M2FNUZ, f32_bits(1.0f), MX_RNE, MX_SAT, 0x40);
+  expect_cvt("E5M2FNUZ 61440 tie -> NaN", MX_E5M2FNUZ, f32_bits(61440.0f), MX_RNE, MX_OVF, 0x80);
+  expect_cvt("E5M2FNUZ 2^-17 = min subnormal 0x01", MX_E5M2FNUZ, f32_bits(0x1p-17f), MX_RNE, MX_SAT, 0x01);
+  /* E4M3B11FNUZ: bias 11, max 30 = 0x7F, 31 the tie to 32 */
+  expect_cvt("E4M3B11FNUZ 1.0 = 0x58", MX_E4M3B11FNUZ, f32_bits(1.0f), MX_RNE, MX_SAT, 0x58);
+  expect_cvt("E4M3B11FNUZ 31 tie -> NaN", MX_E4M3B11FNUZ, f32_bits(31.0f), MX_RNE, MX_OVF, 0x80);
+  expect_cvt("E4M3B11FNUZ 30.9 -> 30", MX_E4M3B11FNUZ, f32_bits(30.9f), MX_RNE, MX_OVF, 0x7F);
+  /* E4M3 IEEE-like: bias 7, max 240 = 0x77, 0x78 Inf, NaN quiet 0x7C */
+  expect_cvt("E4M3IEEE 240 = 0x77", MX_E4M3IEEE, f32_bits(240.0f), MX_RNE, MX_OVF, 0x77);
+  expect_cvt("E4M3IEEE 248 tie -> Inf", MX_E4M3IEEE, f32_bits(248.0f), MX_RNE, MX_OVF, 0x78);
+  expect_cvt("E4M3IEEE -Inf nonsat", MX_E4M3IEEE, 0xFF800000u, MX_RNE, MX_OVF, 0xF8);
+  expect_cvt("E4M3IEEE NaN -> quiet S.1111.100", MX_E4M3IEEE, 0x7FC00000u, MX_RNE, MX_SAT, 0x7C);
+  expect_cvt("E4M3IEEE -0 -> 0x80", MX_E4M3IEEE, 0x80000000u, MX_RNE, MX_SAT, 0x80);
+  /* E3M4 IEEE-like: bias 3, max 15.5 = 0x6F, 15.75 the tie to 16 */
+  expect_cvt("E3M4 1.0 = 0x30", MX_E3M4, f32_bits(1.0f), MX_RNE, MX_SAT, 0x30);
+  expect_cvt("E3M4 15.5 = 0x6F", MX_E3M4, f32_bits(15.5f), MX_RNE, MX_OVF, 0x6F);
+  expect_cvt("E3M4 15.75 tie -> Inf", MX_E3M4, f32_bits(15.75f), MX_RNE, MX_OVF, 0x70);
+  expect_cvt("E3M4 NaN -> quiet S.111.1000", MX_E3M4, 0x7FC00000u, MX_RNE, MX_SAT, 0x78);
+  expect_cvt("E3M4 2^-6 = min subnormal 0x01", MX_E3M4, f32_bits(0x1p-6f), MX_RNE, MX_SAT, 0x01);
+}
+
 int main(void) {
+  fp8_variants_edges();
   e4m3_464_rounds_to_448_and_465_overflows();
   e5m2_61440_is_the_overflow_threshold();
   e2m1_ties();

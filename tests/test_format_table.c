@@ -30,6 +30,13 @@ static const spec_row k_spec[] = {
   {"bf16", 16, 8, 7, 127, 127, -126, "3.38953138925153547590470800371487866880e38", NULL, NULL, NULL, 0, 0, 0, 0},
   {"f16", 16, 5, 10, 15, 15, -14, "65504", NULL, NULL, NULL, 0, 0, 0, 0},
   {"f64", 64, 11, 52, 1023, 1023, -1022, NULL, NULL, NULL, NULL, 0, 0, 0, 0},
+  /* The other FP8 variants (spec_notes/formats.md): LLVM APFloat fltSemantics (maxExponent,
+   * minExponent, precision), ml_dtypes README; values worked out by hand from those. */
+  {"e4m3fnuz", 8, 4, 3, 8, 7, -7, "240", "0.0078125", "0.0068359375", "0.0009765625", 255, 1, 0, 1},
+  {"e5m2fnuz", 8, 5, 2, 16, 15, -15, "57344", "3.0517578125e-5", "2.288818359375e-5", "7.62939453125e-6", 255, 1, 0, 1},
+  {"e4m3b11fnuz", 8, 4, 3, 11, 4, -10, "30", "0.0009765625", "0.0008544921875", "0.0001220703125", 255, 1, 0, 1},
+  {"e4m3ieee", 8, 4, 3, 7, 7, -6, "240", "0.015625", "0.013671875", "0.001953125", 240, 14, 2, 2},
+  {"e3m4", 8, 3, 4, 3, 3, -2, "15.5", "0.25", "0.234375", "0.015625", 224, 30, 2, 2},
 };
 
 static int equals_decimal(mx_fmt f, uint64_t code, const char *dec) {
@@ -103,5 +110,18 @@ int main(void) {
   CHECK(equals_decimal(MX_E3M2, 0x1C, "16"), "E3M2 S.111.00 = 16 is a normal binade");
   static const char *e2m1[16] = {"0", "0.5", "1", "1.5", "2", "3", "4", "6", "-0", "-0.5", "-1", "-1.5", "-2", "-3", "-4", "-6"};
   for (int c = 0; c < 16; c++) CHECK(equals_decimal(MX_E2M1, (uint64_t)c, e2m1[c]), "E2M1 code 0x%x = %s (spec §1.4)", c, e2m1[c]);
+  /* FNUZ: the sign bit alone is the one NaN, the all-ones exponent holds numbers (ml_dtypes README) */
+  static const mx_fmt fnuz[] = {MX_E4M3FNUZ, MX_E5M2FNUZ, MX_E4M3B11FNUZ};
+  for (size_t i = 0; i < 3; i++) {
+    CHECK(mx_classify(fnuz[i], 0x80) == MX_CLASS_NAN, "%s: 0x80 is NaN", mx_format(fnuz[i])->name);
+    CHECK(mx_classify(fnuz[i], 0xFF) == MX_CLASS_NORMAL, "%s: 0xFF is -max", mx_format(fnuz[i])->name);
+  }
+  CHECK(equals_decimal(MX_E4M3FNUZ, 0xFF, "-240"), "E4M3FNUZ 0xFF = -240");
+  CHECK(equals_decimal(MX_E5M2FNUZ, 0x7C, "32768"), "E5M2FNUZ S.11111.00 = 2^15 is a number");
+  CHECK(equals_decimal(MX_E4M3B11FNUZ, 0x58, "1"), "E4M3B11FNUZ 0x58 = 1 (exponent field 11 = the bias)");
+  CHECK(mx_classify(MX_E4M3IEEE, 0x78) == MX_CLASS_INF && mx_classify(MX_E4M3IEEE, 0x79) == MX_CLASS_NAN,
+        "E4M3IEEE: 0x78 Inf, 0x79 NaN");
+  CHECK(mx_classify(MX_E3M4, 0x70) == MX_CLASS_INF && mx_classify(MX_E3M4, 0xF8) == MX_CLASS_NAN, "E3M4 Inf/NaN");
+  CHECK(equals_decimal(MX_E3M4, 0x30, "1"), "E3M4 0x30 = 1");
   return CHECK_DONE();
 }

@@ -17,9 +17,12 @@ static const char *const k_ocp_values[][2] = {
   {"nan_sign", "keep"},     {"e5m2_nan", "quiet"},      {"inf_sat", "max"},
   {"nan_finite", "pos-max"}, {"inf_finite", "max"},     {"int8_range", "twos"},
   {"src_subnormals", "exact"}, {"e8m0_zero", "min"},    {"e8m0_neg", "abs"},
+  {"fnuz_zero", "positive"},
   {"rule", "floor"},        {"nan_block", "nan-scale"}, {"inf_block", "nan-scale"},
   {"zero_block", "min"},    {"scale_overflow", "nan"},  {"dequant_overflow", "inf"},
   {"fp4_pack", "fp4-low"},  {"fp6_pack", "byte"},
+  {"nvfp4_tensor_scale", "exact"}, {"nvfp4_block_scale", "exact"}, {"nvfp4_elem_scale", "exact"},
+  {"nvfp4_dequant", "exact"}, {"nvfp4_scale_sign", "ignore"},
 };
 #define N_KEYS (sizeof k_ocp_values / sizeof k_ocp_values[0])
 
@@ -42,6 +45,12 @@ static const builtin_doc k_docs[] = {
   {"torchao-even", {{"rule", "even"}, {"e5m2_nan", "allones"}, {NULL, NULL}}},
   {"microxcaling", {{"round", "rna"}, {"int8_range", "symmetric"}, {NULL, NULL}}},
   {"gfloat", {{"inf_block", "max-scale"}, {"scale_overflow", "clamp"}, {NULL, NULL}}},
+  {"nvfp4-te",
+   {{"nvfp4_tensor_scale", "te"},
+    {"nvfp4_block_scale", "te"},
+    {"nvfp4_elem_scale", "reciprocal"},
+    {"nvfp4_dequant", "scale-first"},
+    {NULL, NULL}}},
 };
 #define N_BUILTINS (sizeof k_docs / sizeof k_docs[0])
 
@@ -229,7 +238,7 @@ static void expect_error(const char *what, const char *text, size_t len, int lin
 
 static void bad_lines_are_reported(void) {
   EXPECT_ERROR("unknown key", "round = rne\nfoo = 1\n", 2, "unknown key 'foo' (valid keys: name base round sr_bits");
-  EXPECT_ERROR("unknown key lists the block keys", "foo = 1", 1, "fp4_pack fp6_pack)");
+  EXPECT_ERROR("unknown key lists the block keys", "foo = 1", 1, "fp4_pack fp6_pack nvfp4_tensor_scale nvfp4_block_scale nvfp4_elem_scale nvfp4_dequant nvfp4_scale_sign)");
   EXPECT_ERROR("bad value", "rule = sideways\n", 1,
                "bad value 'sideways' for rule (allowed: floor ceil rceil even even-tiedown)");
   EXPECT_ERROR("bad number", "\nsr_bits = 0\n", 2, "bad value '0' for sr_bits (allowed: 1..32)");
@@ -242,7 +251,7 @@ static void bad_lines_are_reported(void) {
   EXPECT_ERROR("missing key", "  = rne", 1, "missing key before '='");
   EXPECT_ERROR("base not first", "round = rna\nbase = gfloat\n", 2, "base must come before any knob");
   EXPECT_ERROR("unknown base", "base = nvidia\n", 1,
-               "bad value 'nvidia' for base (allowed: ocp nvidia-rceil torchao-ceil torchao-even microxcaling gfloat)");
+               "bad value 'nvidia' for base (allowed: ocp nvidia-rceil torchao-ceil torchao-even microxcaling gfloat nvfp4-te)");
   EXPECT_ERROR("bad name", "name = two words\n", 1, "bad value 'two words' for name");
   EXPECT_ERROR("NUL byte", "round = rne\nrule = floor\0ceil\n", 2, "control byte 0x00");
   EXPECT_ERROR("escape byte", "rule = \x1b[31mfloor\n", 1, "control byte 0x1b");

@@ -8,6 +8,7 @@
  *
  * Canonical names (CLI, vector files, reports):
  *   e4m3 e5m2 e2m3 e3m2 e2m1 int8 e8m0 f32 bf16 f16 f64
+ *   e4m3fnuz e5m2fnuz e4m3b11fnuz e4m3ieee e3m4   (the other FP8 variants; spec_notes/formats.md)
  */
 #ifndef MXCONFORM_FORMATS_H
 #define MXCONFORM_FORMATS_H
@@ -30,6 +31,12 @@ typedef enum mx_fmt {
   MX_BF16,     /* bfloat16 (source) */
   MX_F16,      /* IEEE binary16 (source) */
   MX_F64,      /* IEEE binary64 (source) */
+  /* Other FP8 variants, after the OCP rows so that the values above never change (ABI). */
+  MX_E4M3FNUZ,    /* E4M3 bias 8: no Inf, no -0, NaN only at 0x80 (AMD CDNA3, Graphcore) */
+  MX_E5M2FNUZ,    /* E5M2 bias 16: no Inf, no -0, NaN only at 0x80 (AMD CDNA3, Graphcore) */
+  MX_E4M3B11FNUZ, /* E4M3 bias 11: no Inf, no -0, NaN only at 0x80 (Google TPU) */
+  MX_E4M3IEEE,    /* E4M3 bias 7, IEEE-like: Inf and NaN at exponent 1111 (LLVM Float8E4M3) */
+  MX_E3M4,        /* E3M4 bias 3, IEEE-like: Inf and NaN at exponent 111 (LLVM Float8E3M4) */
   MX_FMT_COUNT
 } mx_fmt;
 
@@ -45,7 +52,9 @@ typedef enum mx_specials {
   MX_SPECIALS_IEEE = 0,    /* all-ones exponent: Inf (M = 0) and NaN (M != 0) */
   MX_SPECIALS_NAN_ALLONES, /* no Inf; only all-ones exponent AND all-ones mantissa is NaN */
   MX_SPECIALS_NONE,        /* every code is a finite number */
-  MX_SPECIALS_NAN_ALLBITS  /* only the all-ones code is NaN (E8M0 0xFF) */
+  MX_SPECIALS_NAN_ALLBITS, /* only the all-ones code is NaN (E8M0 0xFF) */
+  MX_SPECIALS_NAN_NEGZERO  /* FNUZ: no Inf, no -0; the would-be -0 code (sign bit alone) is the
+                              only NaN, every other code is finite */
 } mx_specials;
 
 typedef struct mx_format_desc {

@@ -44,7 +44,10 @@ typedef enum mx_nan_sign {
                                     overflow keeps the sign (CUDA float/half/bf16 entry points) */
 } mx_nan_sign;
 
-/* Which E5M2 NaN code a NaN input becomes (E4M3 has only S.1111.111). */
+/* Which NaN code a NaN input becomes in an IEEE-like destination (E5M2, and the non-OCP
+ * E4M3IEEE and E3M4; E4M3 has only S.1111.111, the FNUZ formats only 0x80). Written for E5M2
+ * below; in general the exponent field is all ones, the top mantissa bit (quiet) is set, and
+ * the bits below it are zero, all ones, or the source payload truncated. */
 typedef enum mx_e5m2_nan {
   MX_E5M2_NAN_QUIET = 0,  /* S.11111.10 */
   MX_E5M2_NAN_ALLONES,    /* S.11111.11 */
@@ -67,6 +70,15 @@ typedef enum mx_nan_finite {
 
 /* +-Inf input into a format without Inf (FP6, FP4, INT8). */
 typedef enum mx_inf_finite { MX_INFF_MAX = 0 /* +-max */, MX_INFF_SIGNED_ZERO /* +-0 (LLVM) */ } mx_inf_finite;
+
+/* A -0 result in a format without -0 (the FNUZ formats, where the sign bit alone is the NaN
+ * code 0x80): from a -0 input, or from a negative value that rounds to zero. */
+typedef enum mx_fnuz_zero {
+  MX_FNUZ_ZERO_POSITIVE = 0, /* every such result is +0 (LLVM APFloat, ml_dtypes, AMD ISA) */
+  MX_FNUZ_ZERO_NAN,          /* the sign bit kept: 0x80, the NaN (an encoder that ORs the sign in) */
+  MX_FNUZ_ZERO_UNDERFLOW_NAN /* a -0 input gives +0, a negative value rounding to zero gives 0x80
+                                (an encoder that special-cases a zero input only) */
+} mx_fnuz_zero;
 
 /* MXINT8 encoder range: full two's complement [-128, 127] or symmetric [-127, 127]. */
 typedef enum mx_int8_range { MX_INT8_TWOS = 0, MX_INT8_SYMMETRIC } mx_int8_range;
@@ -97,12 +109,13 @@ typedef struct mx_convert_opts {
   mx_src_subnormals src_subnormals;
   mx_e8m0_zero e8m0_zero;
   mx_e8m0_neg e8m0_neg;
+  mx_fnuz_zero fnuz_zero; /* last: added with the FNUZ formats */
 } mx_convert_opts;
 
 /* The defaults (spec_notes/conversion.md): rne, sat, everything else the first value. */
 #define MX_CONVERT_OPTS_DEFAULT \
   {MX_RNE, 16u, MX_SAT, MX_NAN_SIGN_KEEP, MX_E5M2_NAN_QUIET, MX_INF_SAT_MAX, MX_NANF_POS_MAX, \
-   MX_INFF_MAX, MX_INT8_TWOS, MX_SUBN_EXACT, MX_E8M0_ZERO_MIN, MX_E8M0_NEG_ABS}
+   MX_INFF_MAX, MX_INT8_TWOS, MX_SUBN_EXACT, MX_E8M0_ZERO_MIN, MX_E8M0_NEG_ABS, MX_FNUZ_ZERO_POSITIVE}
 
 void mx_convert_opts_default(mx_convert_opts *o);
 

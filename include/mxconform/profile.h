@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "mxconform/block.h"
+#include "mxconform/nvfp4.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,10 +33,11 @@ typedef struct mx_profile {
   mx_block_opts o;           /* scalar knobs in o.elem, block knobs beside them */
   mx_pack_layout fp4_layout; /* MX_PACK_FP4_LOW (default) or MX_PACK_FP4_HIGH */
   mx_pack_layout fp6_layout; /* MX_PACK_BYTE (default) or MX_PACK_FP6_LSB */
+  mx_nvfp4_opts nvfp4;       /* NVFP4 quantize/dequantize choices (keys nvfp4_*) */
 } mx_profile;
 
 /* Built-in profile names, NULL-terminated: ocp nvidia-rceil torchao-ceil torchao-even
- * microxcaling gfloat. */
+ * microxcaling gfloat nvfp4-te. */
 extern const char *const mx_profile_builtin_names[];
 
 /* Fill p with built-in `name`; 0 on success, -1 unknown. */

@@ -6,6 +6,9 @@
 // What it maps (README.md in this directory has the full table and the measured results):
 //   element formats  e4m3 -> Float8E4M3FN, e5m2 -> Float8E5M2, e2m3 -> Float6E2M3FN,
 //                    e3m2 -> Float6E3M2FN, e2m1 -> Float4E2M1FN.
+//                    e4m3fnuz -> Float8E4M3FNUZ, e5m2fnuz -> Float8E5M2FNUZ,
+//                    e4m3b11fnuz -> Float8E4M3B11FNUZ, e4m3ieee -> Float8E4M3;
+//                    e3m4 -> Float8E3M4 from LLVM 20 (LLVM 19 lacks it) -> unsupported in 19;
 //                    e8m0: LLVM 19 has no Float8E8M0FNU (added in LLVM 20) -> unsupported;
 //                    int8: APFloat has no MXINT8 element -> unsupported.
 //   sources          f32 -> IEEEsingle, bf16 -> BFloat, f16 -> IEEEhalf, f64 -> IEEEdouble.
@@ -48,7 +51,8 @@ namespace {
 
 // ABI enumeration values (formats.h mx_fmt, knobs.h mx_round / mx_overflow); fixed for
 // ABI version 1, repeated here so the shim needs only target.h.
-enum { FMT_E4M3 = 0, FMT_E5M2, FMT_E2M3, FMT_E3M2, FMT_E2M1, FMT_INT8, FMT_E8M0, FMT_F32, FMT_BF16, FMT_F16, FMT_F64 };
+enum { FMT_E4M3 = 0, FMT_E5M2, FMT_E2M3, FMT_E3M2, FMT_E2M1, FMT_INT8, FMT_E8M0, FMT_F32, FMT_BF16, FMT_F16, FMT_F64,
+       FMT_E4M3FNUZ, FMT_E5M2FNUZ, FMT_E4M3B11FNUZ, FMT_E4M3IEEE, FMT_E3M4 };
 enum { ROUND_RNE = 0, ROUND_RNA, ROUND_RTZ, ROUND_RUP, ROUND_RDN, ROUND_SR };
 enum { OVERFLOW_SAT = 0, OVERFLOW_OVF = 1 };
 
@@ -65,6 +69,13 @@ bool element_semantics(int fmt, sem_info *s) {
   case FMT_E2M3: *s = {&llvm::APFloat::Float6E2M3FN(), 6, false}; return true;
   case FMT_E3M2: *s = {&llvm::APFloat::Float6E3M2FN(), 6, false}; return true;
   case FMT_E2M1: *s = {&llvm::APFloat::Float4E2M1FN(), 4, false}; return true;
+  case FMT_E4M3FNUZ: *s = {&llvm::APFloat::Float8E4M3FNUZ(), 8, true}; return true;
+  case FMT_E5M2FNUZ: *s = {&llvm::APFloat::Float8E5M2FNUZ(), 8, true}; return true;
+  case FMT_E4M3B11FNUZ: *s = {&llvm::APFloat::Float8E4M3B11FNUZ(), 8, true}; return true;
+  case FMT_E4M3IEEE: *s = {&llvm::APFloat::Float8E4M3(), 8, true}; return true;
+#if LLVM_VERSION_MAJOR >= 20
+  case FMT_E3M4: *s = {&llvm::APFloat::Float8E3M4(), 8, true}; return true;
+#endif
   default: return false; // int8: no APFloat semantics; e8m0: none before LLVM 20
   }
 }

@@ -1,0 +1,223 @@
+/* NVFP4 from the command line (include/mxconform/nvfp4.h; spec_notes/nvfp4.md):
+ *   quantize --fmt nvfp4 [--profile P] [--knob K=V]... [--amax A] [--impl reference|oracle|both]
+ *            [--pack fp4-low|fp4-high] VALUE...            (a multiple of 16 f32 values)
+ *   dequantize --fmt nvfp4 --tensor-scale S [--profile P] [--knob K=V]... [--impl ...] SCALE CODE...
+ * --impl both compares the reference with the oracle and exits 1 on any difference. */
+#include "nvfp4_cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mxconform/block.h"
+#include "mxconform/mxref.h"
+#include "mxconform/profile.h"
+#include "oracle_nvfp4.h"
+#include "oracle_print.h"
+
+enum { IMPL_REFERENCE = 0, IMPL_ORACLE, IMPL_BOTH };
+static const char *const k_impl_names[] = {"reference", "oracle", "both", NULL};
+#define MAX_VALUES 4096
+
+int nvfp4_cli_wanted(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--fmt=nvfp4")) return 1;
+    if (!strcmp(argv[i], "--fmt") && i + 1 < argc && !strcmp(argv[i + 1], "nvfp4")) return 1;
+  }
+  return 0;
+}
+
+static int named(const char *cmd, const char *what, const char *const *names, const char *v) {
+  int i = mx_name_index(names, v);
+  if (i < 0) cli_usage_error(cmd, "bad %s '%s'", what, v);
+  return i;
+}
+
+/* Options shared by both commands; returns 1 when argv[*i] was one of them. */
+typedef struct common_opts {
+  mx_profile prof;
+  int impl;
+} common_opts;
+
+static void load(const char *cmd, int argc, char **argv, common_opts *c) {
+  const char *name = "ocp";
+  for (int i = 1; i < argc; i++) {
+    const char *v = cli_opt(cmd, argc, argv, &i, "--profile");
+    if (v) name = v;
+  }
+  char err[512];
+  if (mx_profile_load(name, &c->prof, err, sizeof err) != 0) cli_usage_error(cmd, "%s", err);
+  c->impl = IMPL_REFERENCE;
+}
+
+static int common_option(const char *cmd, int argc, char **argv, int *i, common_opts *c) {
+  const char *v;
+  if ((v = cli_opt(cmd, argc, argv, i, "--fmt"))) return 1; /* nvfp4: how we got here */
+  if ((v = cli_opt(cmd, argc, argv, i, "--profile"))) return 1;
+  if ((v = cli_opt(cmd, argc, argv, i, "--impl"))) {
+    c->impl = named(cmd, "--impl (one of: reference oracle both)", k_impl_names, v);
+    return 1;
+  }
+  if ((v = cli_opt(cmd, argc, argv, i, "--knob"))) {
+    char key[64];
+    const char *value = cli_split_assignment(cmd, v, key, sizeof key);
+    if (mx_profile_set(&c->prof, key, value) != 0) cli_usage_error(cmd, "bad --knob '%s'", v);
+    return 1;
+  }
+  return 0;
+}
+
+static void print_f32(const char *label, uint32_t bits) {
+  char buf[640];
+  mxo_format_code(MX_F32, bits, buf, sizeof buf);
+  printf("%s %s\n", label, buf);
+}
+
+static void print_knobs(const mx_profile *p) {
+  char b[64];
+  printf("profile %s:", p->name);
+  static const char *const keys[] = {"nvfp4_tensor_scale", "nvfp4_block_scale", "nvfp4_elem_scale", "nvfp4_dequant",
+                                     "nvfp4_scale_sign", NULL};
+  for (int i = 0; keys[i]; i++) printf(" %s=%s", keys[i], mx_profile_get(p, keys[i], b, sizeof b));
+  printf("\n");
+}
+
+int nvfp4_cli_quantize(int argc, char **argv) {
+  const char *cmd = "quantize";
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--help")) {
+      printf("usage: mxconform quantize --fmt nvfp4 [--profile NAME|FILE] [--knob NAME=VALUE]... [--amax A]\n"
+             "         [--impl reference|oracle|both] [--pack fp4-low|fp4-high] VALUE...\n"
+             "Quantizes a tensor of f32 VALUEs (a multiple of 16) to NVFP4: tensor scale, one E4M3 scale per 16\n"
+             "values, E2M1 codes, and the values they decode to (spec_notes/nvfp4.md). --amax gives a calibrated\n"
+             "amax instead of the tensor's. Knobs: nvfp4_tensor_scale nvfp4_block_scale nvfp4_elem_scale\n"
+             "nvfp4_dequant nvfp4_scale_sign (profile nvfp4-te: Transformer Engine).\n");
+      return 0;
+    }
+  common_opts c;
+  load(cmd, argc, argv, &c);
+  static uint32_t in[MAX_VALUES];
+  static uint8_t rs[MAX_VALUES / 16], rc[MAX_VALUES], os[MAX_VALUES / 16], oc[MAX_VALUES], packed[MAX_VALUES];
+  size_t n = 0;
+  int pack = -1, have_amax = 0;
+  uint32_t amax = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *v;
+    if (common_option(cmd, argc, argv, &i, &c)) continue;
+    if ((v = cli_opt(cmd, argc, argv, &i, "--amax"))) {
+      int r;
+      amax = (uint32_t)cli_parse_value(cmd, MX_F32, v, &r);
+      have_amax = 1;
+    } else if ((v = cli_opt(cmd, argc, argv, &i, "--pack"))) {
+      pack = named(cmd, "--pack (one of: fp4-low fp4-high)", mx_pack_layout_names, v);
+      if (pack != MX_PACK_FP4_LOW && pack != MX_PACK_FP4_HIGH) cli_usage_error(cmd, "--pack %s does not apply to nvfp4", v);
+    } else if (argv[i][0] == '-' && argv[i][1] == '-') {
+      cli_usage_error(cmd, "unknown option '%s'", argv[i]);
+    } else {
+      if (n == MAX_VALUES) cli_usage_error(cmd, "at most %d values", MAX_VALUES);
+      int r;
+      in[n++] = (uint32_t)cli_parse_value(cmd, MX_F32, argv[i], &r);
+    }
+  }
+  if (n == 0 || n % 16) cli_usage_error(cmd, "nvfp4 takes a multiple of 16 values, got %zu", n);
+  mx_nvfp4_tensor r = {0, 0, rs, rc}, o = {0, 0, os, oc};
+  const uint32_t *ap = have_amax ? &amax : NULL;
+  int rr = c.impl != IMPL_ORACLE ? mxref_nvfp4_quantize(in, n, ap, &c.prof.nvfp4, &r) : 0;
+  int orr = c.impl != IMPL_REFERENCE ? mxo_nvfp4_quantize(in, n, ap, &c.prof.nvfp4, &o) : 0;
+  if (rr || orr) {
+    cli_usage_error(cmd, "nvfp4 has no defined flow for NaN/Inf values or a NaN/Inf/negative --amax");
+  }
+  const mx_nvfp4_tensor *t = c.impl == IMPL_ORACLE ? &o : &r;
+  print_knobs(&c.prof);
+  print_f32("encode scale S_enc", t->s_enc);
+  print_f32("tensor scale s_t  ", t->tensor_scale);
+  int mismatch = c.impl == IMPL_BOTH && (r.tensor_scale != o.tensor_scale || memcmp(rs, os, n / 16) || memcmp(rc, oc, n));
+  for (size_t b = 0; b < n / 16; b++) {
+    char buf[640];
+    mxo_format_code(MX_E4M3, t->scales[b], buf, sizeof buf);
+    printf("block %zu: scale %s\n", b, buf);
+    uint32_t dq[16];
+    mxref_nvfp4_dequantize(t->tensor_scale, t->scales[b], t->codes + b * 16, &c.prof.nvfp4, dq);
+    for (int i = 0; i < 16; i++) {
+      char e[64], d[640];
+      mxo_format_code(MX_E2M1, t->codes[b * 16 + i], e, sizeof e);
+      mxo_format_code(MX_F32, dq[i], d, sizeof d);
+      printf("  0x%08x -> %-14s -> %s\n", in[b * 16 + i], e, d);
+    }
+  }
+  if (pack >= 0) {
+    size_t len = mxref_pack(MX_MXFP4_E2M1, (mx_pack_layout)pack, t->codes, n, packed);
+    printf("packed (%s):", mx_pack_layout_names[pack]);
+    for (size_t i = 0; i < len; i++) printf(" %02x", packed[i]);
+    printf("\n");
+  }
+  if (mismatch) printf("MISMATCH: reference and oracle differ (tensor scale 0x%08x / 0x%08x)\n", r.tensor_scale, o.tensor_scale);
+  else if (c.impl == IMPL_BOTH) printf("reference == oracle\n");
+  return mismatch;
+}
+
+int nvfp4_cli_dequantize(int argc, char **argv) {
+  const char *cmd = "dequantize";
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--help")) {
+      printf("usage: mxconform dequantize --fmt nvfp4 --tensor-scale S [--profile NAME|FILE] [--knob NAME=VALUE]...\n"
+             "         [--impl reference|oracle|both] SCALE CODE...\n"
+             "Decodes one NVFP4 block: up to 16 E2M1 CODEs with their E4M3 SCALE code and the f32 tensor scale S\n"
+             "(a number or f32 bits): value = element x block scale x tensor scale, rounded to f32 per the\n"
+             "nvfp4_dequant knob; nvfp4_scale_sign says whether SCALE's sign bit counts (cuBLAS: ignored).\n");
+      return 0;
+    }
+  common_opts c;
+  load(cmd, argc, argv, &c);
+  uint32_t st = 0x3F800000u;
+  int have_st = 0, nargs = 0;
+  uint8_t scale = 0, codes[16] = {0};
+  size_t k = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *v;
+    if (common_option(cmd, argc, argv, &i, &c)) continue;
+    if ((v = cli_opt(cmd, argc, argv, &i, "--tensor-scale"))) {
+      int r;
+      st = (uint32_t)cli_parse_value(cmd, MX_F32, v, &r);
+      have_st = 1;
+    } else if (argv[i][0] == '-' && argv[i][1] == '-') {
+      cli_usage_error(cmd, "unknown option '%s'", argv[i]);
+    } else {
+      uint64_t x = cli_u64(cmd, nargs ? "CODE" : "SCALE", argv[i]);
+      if (nargs == 0) {
+        if (x > 0xFF) cli_usage_error(cmd, "SCALE '%s' is not an E4M3 code (0x00..0xff)", argv[i]);
+        scale = (uint8_t)x;
+      } else {
+        if (x > 0xF) cli_usage_error(cmd, "CODE '%s' is not an E2M1 code (0x0..0xf)", argv[i]);
+        if (k == 16) cli_usage_error(cmd, "at most 16 codes (one block)");
+        codes[k++] = (uint8_t)x;
+      }
+      nargs++;
+    }
+  }
+  if (!have_st) cli_usage_error(cmd, "--tensor-scale is required for nvfp4");
+  if (k == 0) cli_usage_error(cmd, "give SCALE and at least one CODE");
+  uint32_t r[16], o[16];
+  mxref_nvfp4_dequantize(st, scale, codes, &c.prof.nvfp4, r);
+  mxo_nvfp4_dequantize(st, scale, codes, &c.prof.nvfp4, o);
+  const uint32_t *out = c.impl == IMPL_ORACLE ? o : r;
+  print_knobs(&c.prof);
+  print_f32("tensor scale", st);
+  char buf[640];
+  uint8_t eff = c.prof.nvfp4.scale_sign == MX_NVFP4_SIGN_IGNORE ? (uint8_t)(scale & 0x7F) : scale;
+  mxo_format_code(MX_E4M3, eff, buf, sizeof buf);
+  printf("block scale 0x%02x = %s%s\n", scale, buf, eff != scale ? " (sign bit ignored: nvfp4_scale_sign=ignore)" : "");
+  int mismatch = 0;
+  for (size_t i = 0; i < k; i++) {
+    char e[64], d[640];
+    mxo_format_code(MX_E2M1, codes[i], e, sizeof e);
+    mxo_format_code(MX_F32, out[i], d, sizeof d);
+    int nan_r = mx_classify(MX_F32, r[i]) == MX_CLASS_NAN, nan_o = mx_classify(MX_F32, o[i]) == MX_CLASS_NAN;
+    int differ = c.impl == IMPL_BOTH && (nan_r || nan_o ? nan_r != nan_o : r[i] != o[i]);
+    mismatch |= differ;
+    printf("  %-14s -> %s%s\n", e, d, differ ? "   MISMATCH" : "");
+  }
+  if (c.impl == IMPL_BOTH) printf(mismatch ? "MISMATCH: reference and oracle differ\n" : "reference == oracle\n");
+  return mismatch;
+}
