@@ -7,31 +7,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "json.h"
 #include "story.h"
 
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0, r;
-  char *buf = malloc(cap);
-  while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += r;
-    if (n == cap) {
-      char *b = realloc(buf, cap *= 2);
-      if (!b) free(buf);
-      buf = b;
-    }
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    free(buf);
-    return NULL;
-  }
-  *len = n;
-  return buf;
-}
 
 /* The run's own header and totals around the story, as `run` prints them. */
 static void print_header(const json_value *d, const char *path) {
@@ -75,7 +54,7 @@ int cmd_explain(int argc, char **argv) {
   }
   if (!path) cli_usage_error(cmd, "give a results.json (mxconform run -o results.json)");
   size_t len = 0;
-  char *text = read_file(path, &len), err[256];
+  char *text = file_read_all(path, &len), err[256];
   if (!text) cli_usage_error(cmd, "%s: cannot read: %s", path, strerror(errno));
   json_value *d = json_parse(text, len, err, sizeof err);
   if (!d) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "export.h"
 #include "sha256.h"
 #include "vectors.h"
@@ -23,25 +24,6 @@ static const char *const k_help =
     "is written.\n"
     "Exit status: 0 written, 2 bad usage, unreadable vectors or a write error.\n";
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  char *buf = NULL;
-  size_t cap = 0, n = 0, got;
-  do {
-    if (n + 65536 > cap) {
-      cap = cap ? 2 * cap : 1 << 20;
-      buf = realloc(buf, cap + 1);
-      if (!buf) abort();
-    }
-    got = fread(buf + n, 1, cap - n, f);
-    n += got;
-  } while (got > 0);
-  fclose(f);
-  buf[n] = 0;
-  *len = n;
-  return buf;
-}
 
 static int write_file(const char *dir, const char *name, export_format fmt, const vec_suite *s) {
   char path[PATH_MAX], tmp[PATH_MAX + 32];
@@ -76,7 +58,7 @@ static size_t export_pass(const char *cmd, const char *dir, const char *mpath, c
     char path[PATH_MAX + 256], digest[65];
     snprintf(path, sizeof path, "%s/%s", dir, file);
     size_t len;
-    char *textbuf = slurp(path, &len);
+    char *textbuf = file_read_all(path, &len);
     if (!textbuf) cli_usage_error(cmd, "%s: cannot read: %s", path, strerror(errno));
     sha256_hex(textbuf, len, digest);
     if (strcmp(digest, sha)) cli_usage_error(cmd, "%s: does not match its MANIFEST line %d", path, line);
@@ -124,7 +106,7 @@ int cmd_export(int argc, char **argv) {
   char mpath[PATH_MAX + 16];
   snprintf(mpath, sizeof mpath, "%s/MANIFEST", dir);
   size_t mlen;
-  char *manifest = slurp(mpath, &mlen);
+  char *manifest = file_read_all(mpath, &mlen);
   if (!manifest) cli_usage_error(cmd, "%s: cannot read: %s (--tier smoke|standard or --vectors DIR)", mpath, strerror(errno));
   /* every file is read, checked and parsed before anything is written */
   size_t ncases = 0, nsuites = export_pass(cmd, dir, mpath, manifest, (export_format)fmt, NULL, NULL, &ncases);

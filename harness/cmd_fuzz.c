@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "cli.h"
 #include "fuzz_gen.h"
 #include "fuzz_run.h"
@@ -31,19 +32,6 @@ static double parse_seconds(const char *cmd, const char *v) {
   return s;
 }
 
-static int write_atomic(const char *path, const char *data, size_t len) {
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  FILE *f = fopen(tmp, "wb");
-  if (!f) return -1;
-  int bad = fwrite(data, 1, len, f) != len;
-  bad |= fclose(f) != 0;
-  if (bad || rename(tmp, path)) {
-    unlink(tmp);
-    return -1;
-  }
-  return 0;
-}
 
 static void check_writable(const char *cmd, const char *path) {
   char dir[4096];
@@ -127,7 +115,7 @@ int cmd_fuzz(int argc, char **argv) {
     if (!f) abort();
     fuzz_write_json(f, &c, &st, t);
     fclose(f);
-    if (write_atomic(out_json, buf, len)) {
+    if (file_write_atomic(out_json, buf, len)) {
       fprintf(stderr, "mxconform fuzz: %s: cannot write\n", out_json);
       rc = 2;
     }

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "cli.h"
 #include "gen.h"
 #include "sha256.h"
@@ -24,21 +25,11 @@ typedef struct gen_ctx {
   int verbose;
 } gen_ctx;
 
-/* Write `data` to dir/name atomically (temp file + rename). */
+/* Write `data` to dir/name atomically (fileio.h). */
 static int write_atomic(const char *dir, const char *name, const char *data, size_t len) {
-  char path[1024], tmp[1100];
+  char path[1024];
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  FILE *f = fopen(tmp, "wb");
-  if (!f) return -1;
-  size_t w = fwrite(data, 1, len, f);
-  int bad = w != len || fflush(f) != 0;
-  bad |= fclose(f) != 0;
-  if (bad || rename(tmp, path) != 0) {
-    unlink(tmp);
-    return -1;
-  }
-  return 0;
+  return file_write_atomic(path, data, len);
 }
 
 static int on_suite(void *vctx, vec_suite *s) {

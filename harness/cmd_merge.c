@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "jsonv.h"
 #include "merge.h"
 
@@ -19,29 +20,6 @@ static const char *const k_help =
     "line and nothing is written. -o - writes to standard output.\n"
     "Exit status: 0 merged, 2 bad usage or refused.\n";
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  char *buf = NULL;
-  size_t cap = 0, n = 0, got;
-  do {
-    if (n + 65536 > cap) {
-      cap = cap ? 2 * cap : 1 << 20;
-      buf = realloc(buf, cap);
-      if (!buf) abort();
-    }
-    got = fread(buf + n, 1, cap - n, f);
-    n += got;
-  } while (got > 0);
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    free(buf);
-    return NULL;
-  }
-  *len = n;
-  return buf;
-}
 
 /* Write the document to path atomically (temporary file in the same directory, then rename). */
 static int write_doc(const char *path, const jv *doc) {
@@ -49,24 +27,15 @@ static int write_doc(const char *path, const jv *doc) {
     jv_write(stdout, doc);
     return fflush(stdout) ? -1 : 0;
   }
-  size_t l = strlen(path) + 32;
-  char *tmp = malloc(l);
-  if (!tmp) abort();
-  snprintf(tmp, l, "%s.tmp.%ld", path, (long)getpid());
-  FILE *f = fopen(tmp, "wb");
-  if (!f) {
-    free(tmp);
-    return -1;
-  }
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) abort();
   jv_write(f, doc);
-  int bad = ferror(f) | (fclose(f) != 0);
-  if (bad || rename(tmp, path) != 0) {
-    unlink(tmp);
-    free(tmp);
-    return -1;
-  }
-  free(tmp);
-  return 0;
+  fclose(f);
+  int rc = file_write_atomic(path, buf, len);
+  free(buf);
+  return rc;
 }
 
 int cmd_merge(int argc, char **argv) {
@@ -90,7 +59,7 @@ int cmd_merge(int argc, char **argv) {
   if (!out_path) cli_usage_error(cmd, "-o ALL.json is required (-o - for standard output)");
   for (size_t i = 0; i < n; i++) {
     size_t len;
-    char *text = slurp(names[i], &len);
+    char *text = file_read_all(names[i], &len);
     if (!text) cli_usage_error(cmd, "%s: cannot read: %s", names[i], strerror(errno));
     char err[256];
     docs[i] = jv_parse(text, len, err, sizeof err);

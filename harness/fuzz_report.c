@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "fuzz_gen.h"
 #include "fuzz_run.h"
 #include "mxconform/mxref.h"
@@ -187,16 +188,6 @@ void fuzz_print_summary(FILE *f, const fuzz_cfg *c, const fuzz_stats *st, target
 
 /* ---- results document ----------------------------------------------------------------------- */
 
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; s && *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-    else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-    else fputc(ch, f);
-  }
-  fputc('"', f);
-}
 
 static void json_words(FILE *f, const uint64_t *w, size_t n) {
   fputc('[', f);
@@ -208,14 +199,14 @@ static void json_finding(FILE *f, const fuzz_cfg *c, const fuzz_finding *fd) {
   const vec_suite *s = &fd->s;
   char line[4096], v[64];
   fprintf(f, "    {\"kind\": \"%s\", \"op\": \"%s\", \"suite\": ", fd->kind, op_table[s->op].name);
-  json_str(f, s->name);
+  json_write_str(f, s->name);
   fprintf(f, ", \"suite_drawn\": ");
-  json_str(f, fd->suite_before);
+  json_write_str(f, fd->suite_before);
   fprintf(f, ", \"k\": %zu, \"blocks\": %zu, \"strategy\": ", s->k, s->nblocks);
-  json_str(f, fd->strategy);
+  json_write_str(f, fd->strategy);
   fprintf(f, ",\n     \"case_number\": %llu, \"status\": \"%s\", \"message\": ", (unsigned long long)fd->case_number,
           tstatus_names[fd->status]);
-  json_str(f, fd->msg);
+  json_write_str(f, fd->msg);
   fprintf(f, ",\n     \"shrink\": {\"target_calls\": %u, \"nonzero_inputs_before\": %zu, \"nonzero_inputs_after\": %zu, "
              "\"blocks_before\": %zu, \"blocks_after\": %zu},\n     \"inputs\": ",
           fd->shrink_calls, fd->nonzero_before, fd->nonzero_after, fd->blocks_before, s->nblocks);
@@ -233,33 +224,33 @@ static void json_finding(FILE *f, const fuzz_cfg *c, const fuzz_finding *fd) {
     fprintf(f, "%s{\"word\": \"%s\", \"expected\": \"0x%llx\", \"expected_value\": ", n++ ? ", " : "", d.label,
             (unsigned long long)s->out[i]);
     value_text(&d, s->out[i], v, sizeof v);
-    json_str(f, v);
+    json_write_str(f, v);
     fprintf(f, ", \"actual\": \"0x%llx\", \"actual_value\": ", (unsigned long long)fd->actual[i]);
     value_text(&d, fd->actual[i], v, sizeof v);
-    json_str(f, v);
+    json_write_str(f, v);
     fputc('}', f);
   }
   fprintf(f, "],\n     \"reproduce\": ");
   reproduce_command(c->target_spec, c->profile_spec, s, 0, line, sizeof line);
-  json_str(f, line);
+  json_write_str(f, line);
   fprintf(f, ", \"found_by\": ");
   found_by(c, fd, line, sizeof line);
-  json_str(f, line);
+  json_write_str(f, line);
   fputc('}', f);
 }
 
 void fuzz_write_json(FILE *f, const fuzz_cfg *c, const fuzz_stats *st, target *t) {
   fprintf(f, "{\n  \"schema\": \"mxconform-fuzz/1\",\n  \"tool\": {\"name\": \"mxconform\", \"version\": \"0.1.0\"},\n");
   fprintf(f, "  \"target\": {\"spec\": ");
-  json_str(f, c->target_spec);
+  json_write_str(f, c->target_spec);
   fprintf(f, ", \"kind\": \"%s\", \"name\": ", target_kind(t));
-  json_str(f, target_name(t));
+  json_write_str(f, target_name(t));
   fprintf(f, ", \"version\": ");
-  json_str(f, target_version(t));
+  json_write_str(f, target_version(t));
   fprintf(f, "},\n  \"profile\": {\"name\": ");
-  json_str(f, c->profile.name);
+  json_write_str(f, c->profile.name);
   fprintf(f, ", \"spec\": ");
-  json_str(f, c->profile_spec);
+  json_write_str(f, c->profile_spec);
   fprintf(f, "},\n  \"seed\": %llu,\n  \"ops\": [", (unsigned long long)c->seed);
   int first = 1;
   for (int op = 0; op < OP_COUNT; op++)

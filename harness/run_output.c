@@ -13,22 +13,13 @@
 #include "../oracle/oracle_print.h"
 #include "cli.h"
 #include "expect.h"
+#include "fileio.h"
 #include "reproduce.h"
 #include "run.h"
 #include "version.h"
 
 /* ---- output helpers ------------------------------------------------------------------- */
 
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
-    else if (*p == '\n') fputs("\\n", f);
-    else if (*p < 0x20) fprintf(f, "\\u%04x", *p);
-    else fputc(*p, f);
-  }
-  fputc('"', f);
-}
 
 static void xml_str(FILE *f, const char *s) {
   for (const char *p = s; *p; p++) {
@@ -52,43 +43,7 @@ static void words_text(char *buf, size_t len, const uint64_t *w, size_t n, size_
   if (n > maxn && o + 4 < len) snprintf(buf + o, len - o, ",...");
 }
 
-/* The temporary file being written, removed by a signal that ends the process there. */
-static char g_tmp[2100];
-static volatile sig_atomic_t g_tmp_live;
-
-static void remove_tmp_and_die(int sig) {
-  if (g_tmp_live) unlink(g_tmp);
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
-
-int run_write_atomic(const char *path, const char *data, size_t len) {
-  snprintf(g_tmp, sizeof g_tmp, "%s.tmp.%ld", path, (long)getpid());
-  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-  struct sigaction sa, old[4];
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = remove_tmp_and_die;
-  for (int i = 0; i < 4; i++) { /* a signal ignored from the start (nohup, `&`) stays ignored */
-    sigaction(sigs[i], NULL, &old[i]);
-    if (old[i].sa_handler != SIG_IGN) sigaction(sigs[i], &sa, NULL);
-  }
-  g_tmp_live = 1;
-  int rc = -1, saved = 0;
-  FILE *f = fopen(g_tmp, "wb");
-  if (f) {
-    int bad = fwrite(data, 1, len, f) != len;
-    bad |= fclose(f) != 0;
-    if (!bad && !rename(g_tmp, path)) rc = 0;
-    saved = errno;
-    if (rc) unlink(g_tmp);
-  } else {
-    saved = errno;
-  }
-  g_tmp_live = 0;
-  for (int i = 0; i < 4; i++) sigaction(sigs[i], &old[i], NULL);
-  errno = saved;
-  return rc;
-}
+int run_write_atomic(const char *path, const char *data, size_t len) { return file_write_atomic(path, data, len); }
 
 /* An output path that cannot be written is a usage error found before the run, not after
  * an hour of it. */
@@ -140,9 +95,9 @@ static void json_events(FILE *f, const suite_run *r) {
                "\"reproduced\": %s, \"request\": ",
             e ? "," : "", ev->attempt, tstatus_names[ev->status], ev->first, ev->n, ev->fresh ? "true" : "false",
             ev->reproduced ? "true" : "false");
-    json_str(f, ev->request);
+    json_write_str(f, ev->request);
     fprintf(f, ", \"message\": ");
-    json_str(f, ev->message);
+    json_write_str(f, ev->message);
     fprintf(f, "}");
   }
   fprintf(f, "\n    ]");
@@ -163,19 +118,19 @@ static void json_head(FILE *f, const run_report *rep) {
   fprintf(f, "  \"versions\": ");
   version_json(f, cfgp->vectors_dir[0] ? cfgp->vectors_dir : NULL);
   fprintf(f, ",\n  \"target\": {\"spec\": ");
-  json_str(f, target_spec(t));
+  json_write_str(f, target_spec(t));
   fprintf(f, ", \"kind\": \"%s\", \"name\": ", target_kind(t));
-  json_str(f, target_name(t));
+  json_write_str(f, target_name(t));
   fprintf(f, ", \"version\": ");
-  json_str(f, target_version(t));
+  json_write_str(f, target_version(t));
   fprintf(f, "},\n  \"profile\": {\"name\": ");
-  json_str(f, profile->name);
+  json_write_str(f, profile->name);
   fprintf(f, ", \"knobs\": {");
   char vb[64];
   int firstk = 1;
   for (const char *const *k = mx_profile_keys(); *k; k++) {
     fprintf(f, "%s\"%s\": ", firstk ? "" : ", ", *k);
-    json_str(f, mx_profile_get(profile, *k, vb, sizeof vb));
+    json_write_str(f, mx_profile_get(profile, *k, vb, sizeof vb));
     firstk = 0;
   }
   fprintf(f, "}},\n  \"tier\": \"%s\",\n  \"seed\": %llu,\n  \"started_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n",
@@ -186,7 +141,7 @@ static void json_head(FILE *f, const run_report *rep) {
   cl[0] = 0;
   for (int i = 0; i < cfgp->argc && o + 2 < sizeof cl; i++)
     o += (size_t)snprintf(cl + o, sizeof cl - o, "%s%s", i ? " " : "mxconform ", cfgp->argv[i]);
-  json_str(f, cl);
+  json_write_str(f, cl);
   fprintf(f, ",\n  \"verdict\": \"%s\",\n", run_verdict_names[rep->verdict]);
   fprintf(f, "  \"totals\": {\"suites\": %zu, \"pass\": %zu, \"fail\": %zu, \"unsupported\": %zu, \"crash\": %zu, "
              "\"timeout\": %zu, \"protocol_error\": %zu, \"flaky\": %zu, \"cases\": %zu, \"failed_cases\": %zu, "
@@ -224,15 +179,15 @@ static void json_failure(FILE *f, const run_report *rep, const suite_run *r, siz
     char v1[700], v2[700];
     mxo_format_code(s->op == OP_CVT ? s->src : s->fmt, s->in[c * s->nin], v1, sizeof v1);
     fprintf(f, ", \"input_value\": ");
-    json_str(f, v1);
+    json_write_str(f, v1);
     if (s->op == OP_CVT) {
       mxo_format_code(s->dst, s->out[c * s->nout], v2, sizeof v2);
       fprintf(f, ", \"expected_value\": ");
-      json_str(f, v2);
+      json_write_str(f, v2);
       if (r->st[c] == T_OK) {
         mxo_format_code(s->dst, r->actual[c * s->nout], v2, sizeof v2);
         fprintf(f, ", \"actual_value\": ");
-        json_str(f, v2);
+        json_write_str(f, v2);
       }
     }
   }
@@ -246,7 +201,7 @@ static void json_failure(FILE *f, const run_report *rep, const suite_run *r, siz
     fprintf(f, "\"");
   }
   fprintf(f, ", \"reproduce\": ");
-  json_str(f, rp);
+  json_write_str(f, rp);
   fprintf(f, "}");
 }
 
@@ -271,7 +226,7 @@ static void json_suite(FILE *f, const run_report *rep, const suite_run *r) {
           r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->counts[T_REFUSED], r->seconds);
   if (r->msg[0]) {
     fprintf(f, ", \"message\": ");
-    json_str(f, r->msg);
+    json_write_str(f, r->msg);
   }
   fprintf(f, ", \"failures\": [");
   unsigned shown = 0;
@@ -324,7 +279,7 @@ static void json_code_maps(FILE *f, const suite_list *L) {
         mxo_format_code((mx_fmt)fm, code, v, sizeof v);
         static const char *const names[] = {"ok", "divergence", "nonconformance"};
         fprintf(f, "%s\n      {\"code\": \"0x%02zx\", \"value\": ", code ? "," : "", code);
-        json_str(f, v);
+        json_write_str(f, v);
         fprintf(f, ", \"outcome\": \"%s\", \"cases\": %zu, \"first_failure\": ", cases[code] ? names[outcome[code]] : "untested",
                 cases[code]);
         if (cases[code] && outcome[code]) {
@@ -358,9 +313,9 @@ static void json_detected(FILE *f, const run_report *rep) {
   const finding *findings = rep->det->f;
   int nfind = rep->det->n;
   fprintf(f, ",\n  \"detected_profile\": {\"base\": ");
-  json_str(f, profile->name);
+  json_write_str(f, profile->name);
   fprintf(f, ", \"matches\": %s, \"summary\": ", rep->det->failed_after ? "false" : "true");
-  json_str(f, rep->det->summary);
+  json_write_str(f, rep->det->summary);
   fprintf(f, ", \"diff\": [");
   for (int q = 0; q < nfind; q++) {
     fprintf(f, "%s\n    {\"knob\": \"%s\", \"profile_value\": \"%s\", \"detected_value\": \"%s\", \"explains\": %zu, \"evidence\": [",
@@ -465,11 +420,11 @@ char *run_results_json_error(const run_cfg *cfg, const mx_profile *profile, cons
   FILE *f = open_memstream(&buf, len);
   fprintf(f, "{\n  \"schema\": \"%s\",\n  \"tool\": {\"name\": \"mxconform\", \"version\": \"%s\"},\n"
              "  \"target\": {\"spec\": ", MXC_RESULTS_SCHEMA, MXC_VERSION);
-  json_str(f, cfg->target_spec);
+  json_write_str(f, cfg->target_spec);
   fprintf(f, "},\n  \"profile\": {\"name\": ");
-  json_str(f, profile->name);
+  json_write_str(f, profile->name);
   fprintf(f, "},\n  \"tier\": \"%s\",\n  \"verdict\": \"error\",\n  \"error\": ", cfg->tier);
-  json_str(f, err);
+  json_write_str(f, err);
   fprintf(f, ",\n  \"totals\": {\"suites\": 0, \"pass\": 0, \"fail\": 0, \"unsupported\": 0, \"crash\": 0, "
              "\"timeout\": 0, \"protocol_error\": 0, \"flaky\": 0, \"cases\": 0, \"failed_cases\": 0, \"events\": 0},\n");
   if (cfg->shard_n) fprintf(f, "  \"shard\": {\"index\": %u, \"count\": %u},\n", cfg->shard_i, cfg->shard_n);

@@ -9,29 +9,21 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "version.h"
 
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
-    else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", (unsigned char)*s);
-    else fputc(*s, f);
-  }
-  fputc('"', f);
-}
 
 static void write_knobs(FILE *f, const sweep_outcome *o) {
   mx_profile p = *o->profile;
   sweep_expected_opts(o->q, &p.o.elem);
   char vb[64];
   fputs("{\"name\": ", f);
-  json_str(f, p.name);
+  json_write_str(f, p.name);
   fputs(", \"knobs\": {", f);
   int first = 1;
   for (const char *const *k = mx_profile_keys(); *k; k++, first = 0) {
     fprintf(f, "%s\"%s\": ", first ? "" : ", ", *k);
-    json_str(f, mx_profile_get(&p, *k, vb, sizeof vb));
+    json_write_str(f, mx_profile_get(&p, *k, vb, sizeof vb));
   }
   fputs("}}", f);
 }
@@ -61,7 +53,7 @@ static void write_suite(FILE *f, const sweep_outcome *o) {
     sweep_reproduce(o->target_spec, o->profile_spec, o->profile, q, t->first[i].bits, rp, sizeof rp);
     fprintf(f, "%s\n       {\"input\": \"0x%0*" PRIx64 "\", \"expected\": \"0x%02x\", \"actual\": \"%s\", \"reproduce\": ",
             i ? "," : "", w, t->first[i].bits, t->first[i].expected, actual);
-    json_str(f, rp);
+    json_write_str(f, rp);
     fputs("}", f);
   }
   fputs(t->nfirst && o->show ? "\n     ]}\n" : "]}\n", f);
@@ -78,11 +70,11 @@ static void write_doc(FILE *f, const sweep_outcome *o) {
           MXC_RESULTS_SCHEMA, MXC_VERSION);
   version_json(f, NULL);
   fputs(",\n  \"target\": {\"spec\": ", f);
-  json_str(f, o->target_spec);
+  json_write_str(f, o->target_spec);
   fprintf(f, ", \"kind\": \"%s\", \"name\": ", target_kind(o->t));
-  json_str(f, target_name(o->t));
+  json_write_str(f, target_name(o->t));
   fputs(", \"version\": ", f);
-  json_str(f, target_version(o->t));
+  json_write_str(f, target_version(o->t));
   fputs("},\n  \"profile\": ", f);
   write_knobs(f, o);
   fprintf(f, ",\n  \"tier\": \"sweep\",\n  \"seed\": 0,\n  \"started_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n  \"command\": \"",
@@ -104,22 +96,13 @@ static void write_doc(FILE *f, const sweep_outcome *o) {
 }
 
 int sweep_results_write(const char *path, const sweep_outcome *o) {
-  size_t l = strlen(path) + 32;
-  char *tmp = malloc(l);
-  if (!tmp) abort();
-  snprintf(tmp, l, "%s.tmp.%ld", path, (long)getpid());
-  FILE *f = fopen(tmp, "wb");
-  if (!f) {
-    free(tmp);
-    return -1;
-  }
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) abort();
   write_doc(f, o);
-  int bad = ferror(f) | (fclose(f) != 0);
-  if (bad || rename(tmp, path) != 0) {
-    unlink(tmp);
-    free(tmp);
-    return -1;
-  }
-  free(tmp);
-  return 0;
+  fclose(f);
+  int rc = file_write_atomic(path, buf, len);
+  free(buf);
+  return rc;
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "sha256.h"
 
 #ifndef MXC_VECTORS_DIR
@@ -58,15 +59,6 @@ int version_manifest_digest(const char *dir, char hex[65]) {
   return 0;
 }
 
-static void json_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
-    else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", (unsigned char)*s);
-    else fputc(*s, f);
-  }
-  fputc('"', f);
-}
 
 static void json_common(FILE *f) {
   fprintf(f, "\"program\": \"%s\", \"target_abi\": %u, \"protocol\": %d, \"results_schema\": \"%s\"", MXC_VERSION,
@@ -79,7 +71,7 @@ void version_json(FILE *f, const char *vectors_dir) {
   fputc('{', f);
   json_common(f);
   fprintf(f, ", \"vectors\": {\"format\": %d, \"set\": \"%s\", \"dir\": ", MXC_VECTORS_FORMAT, MXC_VECTOR_SET);
-  if (have) json_string(f, vectors_dir);
+  if (have) json_write_str(f, vectors_dir);
   else fputs("null", f);
   fputs(", \"manifest_sha256\": ", f);
   if (have) fprintf(f, "\"%s\"", hex);
@@ -94,7 +86,7 @@ int version_print(FILE *f, int json) {
     fputc('{', f);
     json_common(f);
     fprintf(f, ", \"vectors\": {\"format\": %d, \"set\": \"%s\", \"root\": ", MXC_VECTORS_FORMAT, MXC_VECTOR_SET);
-    json_string(f, root);
+    json_write_str(f, root);
     fputs(", \"tiers\": {", f);
     for (int i = 0; k_tiers[i]; i++) {
       snprintf(dir, sizeof dir, "%s/%s", root, k_tiers[i]);

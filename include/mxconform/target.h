@@ -56,7 +56,8 @@ typedef struct mxc_target_api {
   int (*decode)(int fmt, const uint64_t *codes, size_t n, uint64_t *f64_out);
 
   /* Convert n source values (format `src`: f32, bf16, f16, f64) to codes of `dst`
-   * (e4m3 e5m2 e2m3 e3m2 e2m1 int8 e8m0) with rounding `round` (mx_round) and overflow
+   * (e4m3 e5m2 e2m3 e3m2 e2m1 int8 e8m0, and the FP8 variants e4m3fnuz e5m2fnuz e4m3b11fnuz
+   * e4m3ieee e3m4 = mx_fmt 11..15) with rounding `round` (mx_round) and overflow
    * mode `overflow` (mx_overflow). sr_random is non-NULL only for round = MX_SR (n words,
    * low sr_bits bits used; sr_bits is 16 unless the profile says otherwise). */
   int (*convert)(int dst, int src, int round, int overflow, const uint64_t *in, const uint32_t *sr_random,

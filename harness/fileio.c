@@ -1,0 +1,83 @@
+/* Reading and writing the harness's files (fileio.h). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+char *file_read_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *buf = NULL;
+  size_t cap = 0, n = 0, got;
+  do {
+    if (n + 65536 > cap) {
+      cap = cap ? 2 * cap : 1 << 20;
+      buf = realloc(buf, cap);
+      if (!buf) abort();
+    }
+    got = fread(buf + n, 1, cap - n, f);
+    n += got;
+  } while (got > 0);
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) {
+    free(buf);
+    return NULL;
+  }
+  buf[n] = 0; /* the last read returned 0 with room left: n < cap */
+  *len = n;
+  return buf;
+}
+
+/* The temporary file being written, removed by a signal that ends the process there. */
+static char g_tmp[2100];
+static volatile sig_atomic_t g_tmp_live;
+
+static void remove_tmp_and_die(int sig) {
+  if (g_tmp_live) unlink(g_tmp);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+int file_write_atomic(const char *path, const char *data, size_t len) {
+  snprintf(g_tmp, sizeof g_tmp, "%s.tmp.%ld", path, (long)getpid());
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  struct sigaction sa, old[4];
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = remove_tmp_and_die;
+  for (int i = 0; i < 4; i++) { /* a signal ignored from the start (nohup, `&`) stays ignored */
+    sigaction(sigs[i], NULL, &old[i]);
+    if (old[i].sa_handler != SIG_IGN) sigaction(sigs[i], &sa, NULL);
+  }
+  g_tmp_live = 1;
+  int rc = -1, saved = 0;
+  FILE *f = fopen(g_tmp, "wb");
+  if (f) {
+    int bad = fwrite(data, 1, len, f) != len;
+    bad |= fclose(f) != 0;
+    if (!bad && !rename(g_tmp, path)) rc = 0;
+    saved = errno;
+    if (rc) unlink(g_tmp);
+  } else {
+    saved = errno;
+  }
+  g_tmp_live = 0;
+  for (int i = 0; i < 4; i++) sigaction(sigs[i], &old[i], NULL);
+  errno = saved;
+  return rc;
+}
+
+void json_write_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+    else if (*p == '\n') fputs("\\n", f);
+    else if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+    else fputc(*p, f);
+  }
+  fputc('"', f);
+}

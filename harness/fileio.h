@@ -1,0 +1,22 @@
+/* Reading and writing the harness's files: one atomic writer (results, vectors, merged
+ * documents) and one JSON string writer, so that every output is written the same way. */
+#ifndef MXCONFORM_FILEIO_H
+#define MXCONFORM_FILEIO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* The whole file (NUL-terminated one byte past *len; the caller frees), or NULL with errno
+ * set when it cannot be read. */
+char *file_read_all(const char *path, size_t *len);
+
+/* Write data to path atomically: a temporary PATH.tmp.PID in the same directory, then a
+ * rename, so a reader sees the old file or the new one, never a part. A SIGINT, SIGTERM,
+ * SIGHUP or SIGQUIT while it writes removes the temporary file before the process ends.
+ * 0, or -1 with errno set (nothing left behind). */
+int file_write_atomic(const char *path, const char *data, size_t len);
+
+/* s as a JSON string literal, quotes included (control characters escaped). */
+void json_write_str(FILE *f, const char *s);
+
+#endif
