@@ -25,7 +25,8 @@
  * each is its slice (tests/mutants/README.md's table is made from these lines). Those
  * marked [KNOB=VALUE; ...] are legitimate alternatives: profile detection must name each
  * (check_mutants.py's EXPECT; dot_model=PRESET for an accumulation preset); [dot model
- * PARAM=VALUE] ones are accumulation models outside the presets (`probe dot` fits them).
+ * PARAM=VALUE] ones are accumulation models outside the presets: run's dot detection must
+ * name them ("exact-rne with PARAM=VALUE") with nothing unexplained.
  * Every other one is a bug: detection must not explain it away. */
 enum {
   M_ties_away = 1,                /* [round=rna; cvt round=rne=rna] D10: rna wherever rne is asked (convert and quantize) */
@@ -112,7 +113,7 @@ enum {
   M_dot_last_element_dropped,     /* dot: each block sums its first k-1 products */
   M_dot_fp32_sequential,          /* [dot_model=fp32-sequential] blocks rounded to FP32 and added in order */
   M_dot_nvidia_hopper,            /* [dot_model=nvidia-hopper-fp8] Hopper FP8 accumulation */
-  M_dot_final_rtz,                /* [dot model final_round=rtz] dot: the result truncated to FP32 */
+  M_dot_final_rtz,                /* [dot model final=rtz] dot: the result truncated to FP32 */
   /* ---- decode ---- */
   M_decode_e5m2_subnormals_normal,/* decode: E5M2 subnormals given an implicit leading 1 */
   M_decode_int8_unsigned         /* decode: INT8 codes 0x80..0xFF read as unsigned */
