@@ -159,7 +159,7 @@ static void run_all(const run_cfg *cfg, target *t, const mx_profile *profile, su
 
 int cmd_run(int argc, char **argv) {
   run_cfg cfg = {.target_spec = "reference", .profile_spec = "ocp", .tier = "standard", .seed = MXC_DEFAULT_SEED,
-                 .max_failures = 20, .timeout = 10.0, .argc = argc, .argv = argv};
+                 .max_failures = 1000, .timeout = 10.0, .argc = argc, .argv = argv};
   parse_options(argc, argv, &cfg);
   mx_profile profile;
   char err[1024];
