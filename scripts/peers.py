@@ -635,6 +635,10 @@ FINDINGS = [
      "choice (the CPU kernel's summation order; no dot.h model holds a blocked BLAS order)", TP + "microxcaling/mx/matmul.py:86"),
     ("microxcaling", "`out[A == NaN] = NaN` never matches (NaN != NaN): dead code", None,
      "suspected bug (harmless: NaN propagates through the arithmetic)", TP + "microxcaling/mx/elemwise_ops.py:163"),
+    ("onnxruntime", "E4M3 without saturation: inputs in [480, 496) (they round to 480, the value E4M3FN spends on NaN) "
+     "give the largest finite 448, not NaN; 464 < x < 480 and x >= 496 give NaN as they should", ("f32", "e4m3", "rne", "ovf", 0x43f40000),
+     "suspected bug (caught by the overflow-band interior vectors: cvt.f32.e4m3.rne.ovf holds 0x43f3ffff, 0x43f40000, 0x43f40001)",
+     "onnxruntime include/onnxruntime/core/common/float8.h, Float8E4M3FN(float, saturate)"),
     ("onnxruntime", "E5M2 without saturation: values that round up into the overflow give NaN, not Inf", ("f32", "e5m2", "rne", "ovf", 0x47700000),
      "suspected bug (larger values give Inf 0x7C; e.g. 1e6)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E5M2(float, saturate): the rounding branch ORs 0x7C into a code whose mantissa bits are already set (0x7F, NaN)"),
     ("onnxruntime", "E8M0 round_mode: `up` is ceil and `down` floor (measured on 2.5, 3.0, 3.5), while the RoundMode comments "

@@ -112,9 +112,11 @@ add_test(NAME peer_microxcaling_real_library_answers_quantize_and_dot
 # ONNX Runtime's CPU Cast: E4M3 round to nearest even matches ocp outright
 find_program(MXC_NODE node)
 if(MXC_NODE)
+  # rne ovf is not in --pass: ORT gives 448 for [480, 496) without saturation (a suspected
+  # bug the overflow-band vectors catch; reports/peers/README.md findings)
   add_test(NAME peer_onnxruntime_real_library_e4m3_casts_pass
            COMMAND ${MXC_PEER_CHECK} "cmd:${MXC_NODE} ${PROJECT_SOURCE_DIR}/targets/onnxruntime/mxtarget_onnxruntime.js"
-                   --tier smoke --unexplained any --pass "cvt.*.e4m3.rne.*,decode.e4m3,decode.e5m2"
+                   --tier smoke --unexplained any --pass "cvt.*.e4m3.rne.sat,decode.e4m3,decode.e5m2"
                    --unsupported "cvt.*.e2m1.*,quantize.*,dot.*")
   set_tests_properties(peer_onnxruntime_real_library_e4m3_casts_pass PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
 endif()
