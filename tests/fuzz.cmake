@@ -21,10 +21,11 @@ find_package(Python3 COMPONENTS Interpreter)
 if(Python3_Interpreter_FOUND)
   set(MXC_FUZZ_CHECK ${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/fuzz/check_fuzz.py ${MXC})
   # Mutants `run --tier smoke` misses: fuzz must find and shrink each, through lib: and
-  # through cmd: (`serve --lib` wrapping it). fuzz/fuzz_mutants.sh prints this list; none of
-  # the mutants of tests/mutants/ is missed today. The showcase mutants (one per op) keep
-  # the finding path tested meanwhile.
-  set(MXC_FUZZ_SMOKE_MISSES "")
+  # through cmd: (`serve --lib` wrapping it). fuzz/fuzz_mutants.sh prints this list: of the
+  # 82 mutants of tests/mutants/ the smoke tier misses one, scale_overflow_clamp (a legitimate
+  # alternative that needs a block whose scale overflows: f64 sources near DBL_MAX). The
+  # showcase mutants (one per op) keep the finding path of every op tested.
+  set(MXC_FUZZ_SMOKE_MISSES scale_overflow_clamp)
   set(MXC_FUZZ_SHOWCASE log2f_shared_exponent double_rounding_via_bf16 e8m0_ff_decoded_as_inf fp4_nibble_swap)
   foreach(name ${MXC_FUZZ_SMOKE_MISSES} ${MXC_FUZZ_SHOWCASE})
     set(lib $<TARGET_FILE:mxmutant_${name}>)
