@@ -242,17 +242,6 @@ static void convert_scalar(mx_fmt dst, mx_fmt src, const void *src_values, uint8
   }
 }
 
-#if MXR_HAVE_AVX2
-/* The destinations the AVX2 kernel was written for (the OCP element formats; it declines
- * E8M0 itself). The other FP8 variants take the scalar loop until the kernel learns them. */
-static int avx2_has_dst(mx_fmt dst) {
-  switch (dst) {
-  case MX_E4M3: case MX_E5M2: case MX_E2M3: case MX_E3M2: case MX_E2M1: case MX_INT8: return 1;
-  default: return 0;
-  }
-}
-#endif
-
 void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *codes, size_t n,
                    const mx_convert_opts *o, const uint32_t *sr_random) {
   mx_convert_opts def;
@@ -262,7 +251,7 @@ void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *code
   }
 #if MXR_HAVE_AVX2
   if (mxr_use_avx2() && o->round != MX_SR && (src == MX_F32 || src == MX_BF16 || src == MX_F16 || src == MX_F64) &&
-      avx2_has_dst(dst)) {
+      mxr_avx2_element_known(dst)) { /* the kernels decline formats they were not written for */
     /* the kernel takes runs of ordinary values; a group of 32 holding a NaN/Inf, and the
      * tail below 8, go through the scalar loop */
     const size_t w = src == MX_F64 ? 8 : src == MX_F32 ? 4 : 2;
