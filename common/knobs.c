@@ -7,17 +7,21 @@
 
 const char *const mx_round_names[] = {"rne", "rna", "rtz", "rup", "rdn", "sr", NULL};
 const char *const mx_overflow_names[] = {"sat", "ovf", NULL};
-static const char *const nan_sign_names[] = {"keep", "positive", "nan-input-positive", NULL};
+static const char *const nan_sign_names[] = {"keep", "positive", "nan-input-positive", "negative", NULL};
 static const char *const e5m2_nan_names[] = {"quiet", "allones", "propagate", NULL};
 static const char *const inf_sat_names[] = {"max", "special", NULL};
 static const char *const nan_finite_names[] = {"pos-max", "signed-max", "zero", "signed-zero",
-                                               "inverted-zero", NULL};
-static const char *const inf_finite_names[] = {"max", "signed-zero", NULL};
+                                               "inverted-zero", "refuse", NULL};
+static const char *const inf_finite_names[] = {"max", "signed-zero", "refuse", NULL};
 static const char *const int8_range_names[] = {"twos", "symmetric", NULL};
 static const char *const subn_names[] = {"exact", "flush", NULL};
 static const char *const e8m0_zero_names[] = {"min", "nan", NULL};
 static const char *const e8m0_neg_names[] = {"abs", "nan", "min", NULL};
 static const char *const fnuz_zero_names[] = {"positive", "nan", "underflow-nan", NULL};
+static const char *const ovf_directed_names[] = {"max", "special", NULL};
+static const char *const e8m0_tie_names[] = {"even", "up", NULL};
+static const char *const ovf_finite_names[] = {"max", "refuse", NULL};
+static const char *const f64_src_names[] = {"direct", "via-f32", NULL};
 
 #define KNOB(n, s, f, v) {n, s, offsetof(mx_convert_opts, f), v, 0, 0, 0}
 const mx_knob mx_knob_table[] = {
@@ -34,8 +38,16 @@ const mx_knob mx_knob_table[] = {
   KNOB("e8m0_zero", "+-0 into e8m0 (no zero code): 0x00 or NaN", e8m0_zero, e8m0_zero_names),
   KNOB("e8m0_neg", "negative value into e8m0 (no sign): |x|, NaN, or 0x00", e8m0_neg, e8m0_neg_names),
   KNOB("fnuz_zero", "-0 result in e4m3fnuz/e5m2fnuz/e4m3b11fnuz (no -0; 0x80 is NaN), from -0 or a negative value rounding to zero: +0, 0x80, or 0x80 only for the rounded one", fnuz_zero, fnuz_zero_names),
+  KNOB("ovf_directed", "overflow under rtz (rup of a negative, rdn of a positive) with overflow=ovf: max finite (IEEE 754 7.4) or the Inf/NaN (truncate, then range-check)", ovf_directed, ovf_directed_names),
+  KNOB("e8m0_tie", "ties of round=rne into e8m0 (no significand bit): to the even code, or up", e8m0_tie, e8m0_tie_names),
+  KNOB("ovf_finite", "overflow with overflow=ovf into e2m3/e3m2/e2m1/int8 (no Inf/NaN): max finite, or refused", ovf_finite, ovf_finite_names),
+  KNOB("f64_src", "f64 source of cvt: converted directly, or rounded to f32 (RNE) first", f64_src, f64_src_names),
   {NULL, NULL, 0, NULL, 0, 0, 0},
 };
+
+int mx_convert_opts_may_refuse(const mx_convert_opts *o) {
+  return o->nan_finite == MX_NANF_REFUSE || o->inf_finite == MX_INFF_REFUSE || o->ovf_finite == MX_OVF_FINITE_REFUSE;
+}
 
 void mx_convert_opts_default(mx_convert_opts *o) {
   mx_convert_opts d = MX_CONVERT_OPTS_DEFAULT;

@@ -165,7 +165,8 @@ static int plain_decimal(const char *s) {
   return 1;
 }
 
-int mx_profile_set(mx_profile *p, const char *key, const char *value) {
+/* Set a key's plain value, leaving its rules. */
+static int set_plain(mx_profile *p, const char *key, const char *value) {
   if (!key || !value) return -1;
   const mx_knob *kn = mx_knob_find(key);
   if (kn) {
@@ -177,6 +178,17 @@ int mx_profile_set(mx_profile *p, const char *key, const char *value) {
   int i = mx_name_index(k->values, value);
   if (i < 0) return -2;
   *key_field(p, k) = key_enum_value(k, i);
+  return 0;
+}
+
+int mx_profile_set(mx_profile *p, const char *key, const char *value) {
+  int rc = set_plain(p, key, value);
+  const mx_knob *kn = rc == 0 ? mx_knob_find(key) : NULL;
+  if (!kn) return rc;
+  int n = 0, ki = (int)(kn - mx_knob_table);
+  for (int i = 0; i < p->nrules; i++) /* the value now holds for every request */
+    if (p->rules[i].knob != ki) p->rules[n++] = p->rules[i];
+  p->nrules = n;
   return 0;
 }
 
@@ -230,6 +242,20 @@ void mx_profile_write(FILE *f, const mx_profile *p) {
   fprintf(f, "name = %s\n", p->name);
   for (const char *const *k = mx_profile_keys(); *k; k++)
     fprintf(f, "%s = %s\n", *k, mx_profile_get(p, *k, buf, sizeof buf));
+  if (p->nrules) fprintf(f, "# conditional values: the last rule whose condition holds wins\n");
+  char rule[512];
+  for (int i = 0; i < p->nrules; i++) {
+    mx_knob_rule_format(&p->rules[i], rule, sizeof rule);
+    fprintf(f, "%s = %s\n", mx_knob_table[p->rules[i].knob].name, rule);
+  }
+}
+
+/* 1 when profile q holds rule r (same knob, value and condition). */
+static int has_rule(const mx_profile *q, const mx_knob_rule *r) {
+  for (int i = 0; i < q->nrules; i++)
+    if (q->rules[i].knob == r->knob && q->rules[i].value == r->value && !memcmp(&q->rules[i].when, &r->when, sizeof r->when))
+      return 1;
+  return 0;
 }
 
 int mx_profile_diff(const mx_profile *a, const mx_profile *b, char *buf, size_t len) {
@@ -242,6 +268,16 @@ int mx_profile_diff(const mx_profile *a, const mx_profile *b, char *buf, size_t 
     if (strcmp(x, y) == 0) continue;
     append(buf, len, &used, "%s%s: %s -> %s", n ? "; " : "", *k, x, y);
     n++;
+  }
+  char rule[512];
+  for (int side = 0; side < 2; side++) { /* -: a's rules b lacks; +: b's rules a lacks */
+    const mx_profile *from = side ? b : a, *other = side ? a : b;
+    for (int i = 0; i < from->nrules; i++) {
+      if (has_rule(other, &from->rules[i])) continue;
+      mx_knob_rule_format(&from->rules[i], rule, sizeof rule);
+      append(buf, len, &used, "%s%c%s = %s", n ? "; " : "", side ? '+' : '-', mx_knob_table[from->rules[i].knob].name, rule);
+      n++;
+    }
   }
   return n;
 }
@@ -333,6 +369,35 @@ static int key_index(const char *key) {
   return -1;
 }
 
+/* The keyword `when` of a conditional value ("nan when overflow=ovf"): a blank-delimited
+ * word in [v, v+n), or NULL. */
+static const char *find_when(const char *v, size_t n) {
+  for (size_t i = 1; i + 4 <= n; i++)
+    if (is_blank(v[i - 1]) && !memcmp(v + i, "when", 4) && (i + 4 == n || is_blank(v[i + 4]))) return v + i;
+  return NULL;
+}
+
+/* `key = value when condition`: a rule (profile.h). */
+static int parse_rule(parse_state *ps, mx_profile *p, const char *key, const char *v, size_t vn, const char *c,
+                      size_t cn) {
+  while (vn > 0 && is_blank(v[vn - 1])) vn--;
+  char value[TOKEN_MAX], cond[512], why[256];
+  if (cn >= sizeof cond) return fail(ps, "condition too long");
+  copy_token(value, v, vn);
+  memcpy(cond, c, cn);
+  cond[cn] = 0;
+  for (char *t = cond; *t; t++)
+    if (*t == '\t' || *t == '\r') *t = ' ';
+  int rc = vn < TOKEN_MAX ? mx_profile_add_rule(p, key, value, cond, why, sizeof why) : -2;
+  if (rc == -2) {
+    char allowed[512];
+    mx_profile_key_values(key, allowed, sizeof allowed);
+    return fail(ps, "bad value '%s' for %s (allowed: %s)", value, key, allowed);
+  }
+  if (rc) return fail(ps, "%s", why);
+  return 0;
+}
+
 /* One line, without its terminator. 0: fine (p updated); 1: error written. */
 static int parse_line(parse_state *ps, const char *s, size_t n, mx_profile *p, seen_lines *seen, int *knobs_set) {
   for (size_t i = 0; i < n; i++) {
@@ -392,6 +457,9 @@ static int parse_line(parse_state *ps, const char *s, size_t n, mx_profile *p, s
     return 0;
   }
 
+  const char *when = find_when(v, vn);
+  if (when) return parse_rule(ps, p, key, v, (size_t)(when - v), when + 4, (size_t)(v + vn - (when + 4)));
+
   int ki = kn < TOKEN_MAX ? key_index(key) : -1;
   if (ki < 0) {
     char keys[1024];
@@ -399,7 +467,7 @@ static int parse_line(parse_state *ps, const char *s, size_t n, mx_profile *p, s
     return fail(ps, "unknown key '%s' (valid keys: %s)", key, keys);
   }
   if (seen->key[ki]) return fail(ps, "duplicate key '%s' (first set on line %d)", key, seen->key[ki]);
-  if (vn >= TOKEN_MAX || mx_profile_set(p, key, value) != 0) {
+  if (vn >= TOKEN_MAX || set_plain(p, key, value) != 0) {
     char allowed[512];
     mx_profile_key_values(key, allowed, sizeof allowed);
     return fail(ps, "bad value '%s' for %s (allowed: %s)", value, key, allowed);

@@ -26,6 +26,12 @@ static int takes_value(const char *a) {
   return !strchr(a, '=') && mx_name_index(with_value, a) >= 0;
 }
 
+/* A result code as text; MX_CODE_REFUSED is no code: the profile's library raises. */
+static void code_text(mx_fmt to, uint32_t code, char *buf, size_t len) {
+  if (code == MX_CODE_REFUSED) snprintf(buf, len, "refused (the profile's library raises: no code)");
+  else mxo_format_code(to, code, buf, len);
+}
+
 /* The VALUEs against a target: one suite, a case per value, the oracle's expected codes. */
 static int convert_target(const char *cmd, const char *spec, const mx_profile *p, mx_fmt from, mx_fmt to,
                           uint32_t sr_random, int argc, char **argv) {
@@ -90,14 +96,18 @@ int cmd_convert(int argc, char **argv) {
   mx_profile prof;
   load_profile(cmd, argc, argv, &prof);
   mx_convert_opts o = prof.o.elem;
-  int nvalues = 0;
+  int nvalues = 0, nknobs = 0;
+  const char *knob_args[64];
   for (int i = 1; i < argc; i++) {
     const char *v;
     if ((v = cli_opt(cmd, argc, argv, &i, "--from"))) from = cli_format(cmd, v, 1, 0);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--to"))) to = cli_format(cmd, v, 0, 1);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--round"))) cli_knob(cmd, &o, "round", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--overflow"))) cli_knob(cmd, &o, "overflow", v);
-    else if ((v = cli_opt(cmd, argc, argv, &i, "--knob"))) cli_knob_assign(cmd, &o, v);
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--knob"))) {
+      cli_knob_assign(cmd, &o, v); /* checks it */
+      if (nknobs < 64) knob_args[nknobs++] = v;
+    }
     else if ((v = cli_opt(cmd, argc, argv, &i, "--sr-random"))) sr_random = (uint32_t)cli_u64_max(cmd, "--sr-random", v, UINT32_MAX);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--profile"))) continue; /* already applied */
     else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
@@ -113,8 +123,17 @@ int cmd_convert(int argc, char **argv) {
   if (to < 0) cli_usage_error(cmd, "--to is required (e.g. --to e4m3)");
   if (!nvalues) cli_usage_error(cmd, "give at least one VALUE");
   if (target_spec && impl_given) cli_usage_error(cmd, "--impl and --target: one or the other");
+  /* --knob K=V holds for every request (its rules dropped); then the profile's rules for this one */
+  for (int k = 0; k < nknobs; k++) {
+    char name[64];
+    cli_split_assignment(cmd, knob_args[k], name, sizeof name);
+    mx_profile_set(&prof, name, strchr(knob_args[k], '=') + 1);
+  }
+  prof.o.elem.round = o.round;
+  prof.o.elem.overflow = o.overflow;
+  mx_knob_context kc = {MX_OPK_CVT, (mx_fmt)from, (mx_fmt)to, o.round, o.overflow};
+  mx_profile_resolve(&prof, &kc, &o);
   if (target_spec) {
-    prof.o.elem = o;
     return convert_target(cmd, target_spec, &prof, (mx_fmt)from, (mx_fmt)to, sr_random, argc, argv);
   }
   const mx_format_desc *sd = mx_format((mx_fmt)from), *dd = mx_format((mx_fmt)to);
@@ -135,11 +154,11 @@ int cmd_convert(int argc, char **argv) {
     if (impl != 0) ora = mxo_convert((mx_fmt)to, (mx_fmt)from, bits, &o, sr_random);
     int dw = (dd->bits + 3) / 4;
     if (impl != 1) {
-      mxo_format_code((mx_fmt)to, ref, out, sizeof out);
+      code_text((mx_fmt)to, ref, out, sizeof out);
       printf("  -> %s 0x%0*x %s  [reference]\n", dd->name, dw, ref, out);
     }
     if (impl != 0) {
-      mxo_format_code((mx_fmt)to, ora, out, sizeof out);
+      code_text((mx_fmt)to, ora, out, sizeof out);
       printf("  -> %s 0x%0*x %s  [oracle]\n", dd->name, dw, ora, out);
     }
     if (impl == 2 && ref != ora) {

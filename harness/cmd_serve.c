@@ -110,10 +110,13 @@ void serve_handle_line(serve_ctx *sv, char *line) {
       if (!sv->api->convert) { puts("unsupported"); return; }
       if (reply_status_values(sv->api->convert(dst, src, round, ovf, in, round == MX_SR ? rnd : NULL, cnt, out))) return;
     } else {
-      mx_convert_opts o = sv->profile.o.elem;
-      o.round = (mx_round)round;
-      o.overflow = (mx_overflow)ovf;
-      for (size_t i = 0; i < cnt; i++) out[i] = mxref_convert_one((mx_fmt)dst, (mx_fmt)src, in[i], &o, rnd[i]);
+      mx_convert_opts o;
+      mx_knob_context kc = {MX_OPK_CVT, (mx_fmt)src, (mx_fmt)dst, (mx_round)round, (mx_overflow)ovf};
+      mx_profile_resolve(&sv->profile, &kc, &o);
+      for (size_t i = 0; i < cnt; i++) {
+        out[i] = mxref_convert_one((mx_fmt)dst, (mx_fmt)src, in[i], &o, rnd[i]);
+        if (out[i] == MX_CODE_REFUSED) out[i] = MXC_VALUE_REFUSED, refused_values = 1; /* the profile's library raises here */
+      }
     }
     reply_values(out, cnt);
   } else if (!strcmp(op, "quantize") && n >= 6) {
@@ -134,7 +137,7 @@ void serve_handle_line(serve_ctx *sv, char *line) {
       /* libmxref here stands for a fixed-function encoder: it quantizes with its profile's
        * rounding whatever the request names (cvt requests are honoured), and declares any
        * other scale rule than its profile's unsupported */
-      mx_block_opts o = sv->profile.o;
+      mx_block_opts o = mx_profile_block_opts(&sv->profile, MX_OPK_QUANTIZE, (mx_fmt)src, mx_block_element((mx_block_fmt)bf));
       if (rule != (int)o.rule) { puts("unsupported"); return; } /* a fixed-function encoder has one rule */
       union { uint16_t h[MX_BLOCK_MAX]; uint32_t w[MX_BLOCK_MAX]; uint64_t d[MX_BLOCK_MAX]; } v;
       int bits = mx_format((mx_fmt)src)->bits;
@@ -229,10 +232,13 @@ void serve_handle_line(serve_ctx *sv, char *line) {
         if (rc == MXC_UNSUPPORTED) { puts("unsupported"); return; }
         if (rc != MXC_OK && rc != MXC_REFUSED) { puts("error the target returned an error"); return; }
       } else {
-        mx_convert_opts o = sv->profile.o.elem;
-        o.round = (mx_round)round;
-        o.overflow = (mx_overflow)ovf;
-        for (size_t i = 0; i < cnt; i++) out[i] = mxref_convert_one((mx_fmt)dst, (mx_fmt)src, in[i], &o, 0);
+        mx_convert_opts o;
+        mx_knob_context kc = {MX_OPK_CVT, (mx_fmt)src, (mx_fmt)dst, (mx_round)round, (mx_overflow)ovf};
+        mx_profile_resolve(&sv->profile, &kc, &o);
+        for (size_t i = 0; i < cnt; i++) {
+          out[i] = mxref_convert_one((mx_fmt)dst, (mx_fmt)src, in[i], &o, 0);
+          if (out[i] == MX_CODE_REFUSED) out[i] = MXC_VALUE_REFUSED;
+        }
       }
       for (size_t i = 0; i < cnt; i++) /* 0x100: not a code; 0x200: refused (target.h MXC_VALUE_REFUSED) */
         codes[i] = out[i] == MXC_VALUE_REFUSED ? 0x200 : out[i] > 0xFF ? 0x100 : (uint16_t)out[i];

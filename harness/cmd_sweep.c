@@ -80,7 +80,8 @@ int cmd_sweep(int argc, char **argv) {
   mx_profile profile;
   char perr[512];
   if (mx_profile_load(profile_spec, &profile, perr, sizeof perr)) cli_usage_error(cmd, "%s", perr);
-  q.knobs = profile.o.elem;
+  mx_knob_context kc = {MX_OPK_CVT, q.src, q.dst, q.round, q.overflow}; /* the profile's rules for this conversion */
+  mx_profile_resolve(&profile, &kc, &q.knobs);
   for (int k = 0; k < nknobs; k++) {
     char name[64];
     cli_split_assignment(cmd, knob_args[k], name, sizeof name);

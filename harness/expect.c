@@ -26,15 +26,15 @@ void expect_case(const vec_suite *s, const mx_profile *p, const uint64_t *in, ui
     break;
   }
   case OP_CVT: {
-    mx_convert_opts o = p->o.elem;
-    o.round = s->round;
-    o.overflow = s->overflow;
+    mx_convert_opts o;
+    mx_knob_context kc = {MX_OPK_CVT, s->src, s->dst, s->round, s->overflow};
+    mx_profile_resolve(p, &kc, &o);
     out[0] = mxo_convert(s->dst, s->src, in[0], &o, rnd);
     break;
   }
   case OP_QUANTIZE: {
     uint8_t scale, codes[MX_BLOCK_MAX];
-    mx_block_opts o = p->o;
+    mx_block_opts o = mx_profile_block_opts(p, MX_OPK_QUANTIZE, s->src, mx_block_element(s->bfmt));
     if (s->rule >= 0) o.rule = (mx_scale_rule)s->rule; /* the suite asks for this rule, as cvt asks for `round` */
     mxo_quantize_block(s->bfmt, s->src, in, s->k, &o, NULL, &scale, codes);
     out[0] = scale;

@@ -24,6 +24,8 @@ typedef struct suite_run {
   tstatus *st;
   unsigned char *ok; /* per case: bit 0 passes under the run profile, bit 1 under the detected one */
   size_t passed, failed, dontcare, counts[T_STATUS_COUNT];
+  size_t refused_values; /* of counts[T_REFUSED]: single cvt/decode values the library refused,
+                            judged as answers (actual MX_CODE_REFUSED: a profile may expect it) */
   const char *status; /* run_suite_status() */
   double seconds;
   char msg[256];

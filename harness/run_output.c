@@ -163,6 +163,11 @@ static void json_failure(FILE *f, const run_report *rep, const suite_run *r, siz
   words_text(ex, sizeof ex, s->out + c * s->nout, s->nout, 40);
   if (r->st[c] == T_OK) words_text(ac, sizeof ac, r->actual + c * s->nout, s->nout, 40);
   else snprintf(ac, sizeof ac, "%s", tstatus_names[r->st[c]]);
+  const int per_value = s->op == OP_CVT || s->op == OP_DECODE;
+  const int act_refused = per_value && r->st[c] == T_OK && r->actual[c * s->nout] == MX_CODE_REFUSED;
+  const int exp_refused = per_value && s->out[c * s->nout] == MX_CODE_REFUSED;
+  if (act_refused) snprintf(ac, sizeof ac, "refused");
+  if (exp_refused) snprintf(ex, sizeof ex, "refused");
   reproduce_command(cfgp->target_spec, cfgp->profile_spec, &r->s, c, rp, sizeof rp);
   fprintf(f, "\n      {\"input\": \"%s\", \"expected\": \"%s\", \"actual\": \"%s\"", in, ex, ac);
   if (s->nrand) fprintf(f, ", \"random\": \"0x%x\"", s->rnd[c]);
@@ -174,17 +179,18 @@ static void json_failure(FILE *f, const run_report *rep, const suite_run *r, siz
     if ((e & 0x7FFFFFFFu) <= 0x7F800000u && (a & 0x7FFFFFFFu) <= 0x7F800000u)
       fprintf(f, ", \"ulps\": %lld", (long long)(oa > oe ? oa - oe : oe - oa));
   }
-  if (r->st[c] != T_OK) fprintf(f, ", \"status\": \"%s\"", tstatus_names[r->st[c]]);
+  if (r->st[c] != T_OK || act_refused) fprintf(f, ", \"status\": \"%s\"", tstatus_names[act_refused ? T_REFUSED : r->st[c]]);
   if (s->op == OP_CVT || s->op == OP_DECODE) {
     char v1[700], v2[700];
     mxo_format_code(s->op == OP_CVT ? s->src : s->fmt, s->in[c * s->nin], v1, sizeof v1);
     fprintf(f, ", \"input_value\": ");
     json_write_str(f, v1);
     if (s->op == OP_CVT) {
-      mxo_format_code(s->dst, s->out[c * s->nout], v2, sizeof v2);
+      if (exp_refused) snprintf(v2, sizeof v2, "refused");
+      else mxo_format_code(s->dst, s->out[c * s->nout], v2, sizeof v2);
       fprintf(f, ", \"expected_value\": ");
       json_write_str(f, v2);
-      if (r->st[c] == T_OK) {
+      if (r->st[c] == T_OK && !act_refused) {
         mxo_format_code(s->dst, r->actual[c * s->nout], v2, sizeof v2);
         fprintf(f, ", \"actual_value\": ");
         json_write_str(f, v2);
@@ -379,7 +385,7 @@ char *run_junit(const run_report *rep, size_t *len) {
       else if (strcmp(r->status, "pass")) {
         fprintf(f, "\n      <failure message=\"%s: %zu of %zu cases failed", r->status,
                 r->failed + r->counts[T_CRASH] + r->counts[T_TIMEOUT] + r->counts[T_PROTOCOL] + r->counts[T_ERROR] +
-                    r->counts[T_REFUSED],
+                    (r->counts[T_REFUSED] - r->refused_values),
                 r->s.ncases);
         if (r->nevents_total) fprintf(f, "; %zu attempts went wrong, %zu not reproduced", r->nevents_total, r->unreproduced);
         fprintf(f, "\">");

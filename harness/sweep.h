@@ -21,6 +21,10 @@ typedef struct sweep_req {
 /* q's knobs with q's round and overflow: what libmxref converts with for the expected codes. */
 void sweep_expected_opts(const sweep_req *q, mx_convert_opts *o);
 
+/* libmxref's codes for inputs first..first+n-1 under q (MX_CODE_REFUSED, 0x200, where the
+ * knobs say the library refuses). */
+void sweep_expected_codes(const sweep_req *q, uint64_t first, size_t n, uint16_t *out);
+
 #define SWEEP_MAX_FIRST 64
 
 typedef struct sweep_tally {

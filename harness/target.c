@@ -299,9 +299,9 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
     switch (s->op) {
     case OP_DECODE: out[0] = mxref_decode_f64_bits(s->fmt, (uint32_t)in[0]); break;
     case OP_CVT: {
-      mx_convert_opts o = p->o.elem;
-      o.round = s->round;
-      o.overflow = s->overflow;
+      mx_convert_opts o;
+      mx_knob_context kc = {MX_OPK_CVT, s->src, s->dst, s->round, s->overflow};
+      mx_profile_resolve(p, &kc, &o);
       out[0] = mxref_convert_one(s->dst, s->src, in[0], &o, s->rnd[first + c]);
       break;
     }
@@ -314,7 +314,7 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
         else if (bits == 32) v.w[i] = (uint32_t)in[i];
         else v.d[i] = in[i];
       }
-      mx_block_opts o = p->o;
+      mx_block_opts o = mx_profile_block_opts(p, MX_OPK_QUANTIZE, s->src, mx_block_element(s->bfmt));
       if (s->rule >= 0) o.rule = (mx_scale_rule)s->rule; /* the suite's `param rule` */
       mxref_quantize_block(s->bfmt, s->src, &v, s->k, &o, NULL, &scale, codes);
       out[0] = scale;
@@ -754,20 +754,11 @@ static uint64_t sweep_cmd_batches(target *t, const sweep_req *q, uint64_t lo, ui
 
 uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally) {
   uint64_t bad = 0;
-  if (!t->is_process) {
-    uint8_t codes[4096];
+  if (!t->is_process) { /* the built-in reference: libmxref under the sweep's own knobs */
     uint16_t wide[4096];
-    union { uint16_t h[4096]; uint32_t w[4096]; } in;
-    mx_convert_opts o;
-    sweep_expected_opts(q, &o);
     for (uint64_t b = lo; b < hi; b += 4096) {
       size_t n = hi - b < 4096 ? (size_t)(hi - b) : 4096;
-      for (size_t i = 0; i < n; i++) {
-        if (mx_format(q->src)->bits == 16) in.h[i] = (uint16_t)(b + i);
-        else in.w[i] = (uint32_t)(b + i);
-      }
-      mxref_convert(q->dst, q->src, &in, codes, n, &o, NULL);
-      for (size_t i = 0; i < n; i++) wide[i] = codes[i];
+      sweep_expected_codes(q, b, n, wide);
       sweep_compare(q, b, n, wide, tally);
     }
     return 0;

@@ -129,6 +129,7 @@ static uint32_t nan_code(mx_fmt fmt, int sign, const mx_convert_opts *o, const m
   int s = sign;
   if (o->nan_sign == MX_NAN_SIGN_POSITIVE) s = 0;
   if (o->nan_sign == MX_NAN_SIGN_NAN_INPUT_POSITIVE && input) s = 0;
+  if (o->nan_sign == MX_NAN_SIGN_NEGATIVE) s = 1;
   uint32_t all = (1u << (d->bits - 1)) - 1; /* S.1111.111 */
   if (d->specials == MX_SPECIALS_IEEE) {
     /* E5M2: the exponent field all ones, the top mantissa bit (IEEE's quiet bit) set, and
@@ -161,7 +162,8 @@ static uint32_t overflow_code(mx_fmt fmt, int sign, const mx_convert_opts *o) {
   case MX_SPECIALS_NAN_ALLONES:
   case MX_SPECIALS_NAN_ALLBITS:
   case MX_SPECIALS_NAN_NEGZERO: return nan_code(fmt, sign, o, NULL);
-  default: return max_finite(fmt, sign, o); /* nothing to overflow into */
+  default: /* nothing to overflow into: the largest finite value, or no code (knob ovf_finite) */
+    return o->ovf_finite == MX_OVF_FINITE_REFUSE ? MX_CODE_REFUSED : max_finite(fmt, sign, o);
   }
 }
 
@@ -181,7 +183,8 @@ static uint32_t round_magnitude(mx_fmt fmt, int sign, mpfr_srcptr a, const mx_co
     }
   }
   int toward_zero = o->round == MX_RTZ || (o->round == MX_RUP && sign) || (o->round == MX_RDN && !sign);
-  if (lo == L->n) return toward_zero ? L->e[L->n - 1].code : overflow_code(fmt, sign, o);
+  if (lo == L->n) /* IEEE 754 7.4: toward zero gives the largest finite value (knob ovf_directed) */
+    return toward_zero && o->ovf_directed == MX_OVF_DIRECTED_MAX ? L->e[L->n - 1].code : overflow_code(fmt, sign, o);
   const entry *down = &L->e[lo], *up = &L->e[lo + 1];
   if (mpfr_equal_p(a, down->val)) return down->code;
   int take_up = 0;
@@ -198,7 +201,10 @@ static uint32_t round_magnitude(mx_fmt fmt, int sign, mpfr_srcptr a, const mx_co
     int c = mpfr_cmp(a, mid);
     if (c > 0) take_up = 1;
     else if (c < 0) take_up = 0;
-    else take_up = o->round == MX_RNA ? 1 : (int)(down->magcode & 1u); /* tie: away, or to the even code */
+    else if (o->round == MX_RNA || (mx_format(fmt)->kind == MX_KIND_SCALE && o->e8m0_tie == MX_E8M0_TIE_UP))
+      take_up = 1; /* tie: away (E8M0: up) */
+    else
+      take_up = (int)(down->magcode & 1u); /* tie: to the even code */
     mpfr_clear(mid);
     break;
   }
@@ -245,6 +251,7 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
   if (v->cls == MX_CLASS_NAN) {
     if (d->specials != MX_SPECIALS_NONE) return nan_code(dst, sign, o, v);
     switch (o->nan_finite) {
+    case MX_NANF_REFUSE: return MX_CODE_REFUSED;
     case MX_NANF_POS_MAX: return max_finite(dst, 0, o);
     case MX_NANF_SIGNED_MAX: return max_finite(dst, sign, o);
     case MX_NANF_ZERO: return zero_code(dst, 0);
@@ -255,8 +262,10 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
   }
 
   if (v->cls == MX_CLASS_INF) {
-    if (d->specials == MX_SPECIALS_NONE)
+    if (d->specials == MX_SPECIALS_NONE) {
+      if (o->inf_finite == MX_INFF_REFUSE) return MX_CODE_REFUSED;
       return o->inf_finite == MX_INFF_MAX ? max_finite(dst, sign, o) : zero_code(dst, sign);
+    }
     if (o->overflow == MX_SAT && o->inf_sat == MX_INF_SAT_MAX) return max_finite(dst, sign, o);
     return d->specials == MX_SPECIALS_IEEE ? inf_code(dst, sign) : nan_code(dst, sign, o, NULL);
   }
@@ -265,11 +274,34 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
   return no_negzero && sign && c == 0 ? fnuz_negative_zero(d, o, 1) : c;
 }
 
+/* Knob f64_src=via-f32: the f64 rounded to binary32 by MPFR (RNE, with binary32's subnormals
+ * and overflow to Inf); a NaN keeps its sign and the top 23 bits of its fraction, quiet bit
+ * set (IEEE 754 6.2.3: the payload cut to the narrower format). */
+static uint64_t f64_bits_to_f32_rne(uint64_t bits) {
+  uint32_t sign = (uint32_t)(bits >> 63) << 31;
+  if ((bits & 0x7FF0000000000000ull) == 0x7FF0000000000000ull && (bits & 0xFFFFFFFFFFFFFull))
+    return sign | 0x7FC00000u | (uint32_t)((bits & 0xFFFFFFFFFFFFFull) >> 29);
+  double d;
+  memcpy(&d, &bits, 8);
+  mpfr_t x;
+  mpfr_init2(x, 64);
+  mpfr_set_d(x, d, MPFR_RNDN); /* exact */
+  float f = mpfr_get_flt(x, MPFR_RNDN);
+  mpfr_clear(x);
+  uint32_t fb;
+  memcpy(&fb, &f, 4);
+  return fb;
+}
+
 uint32_t mxo_convert(mx_fmt dst, mx_fmt src, uint64_t src_bits, const mx_convert_opts *o, uint32_t rnd) {
   mx_convert_opts def;
   if (!o) {
     mx_convert_opts_default(&def);
     o = &def;
+  }
+  if (src == MX_F64 && o->f64_src == MX_F64_VIA_F32) {
+    src_bits = f64_bits_to_f32_rne(src_bits);
+    src = MX_F32;
   }
   mxo_value v;
   mxo_value_init(&v);

@@ -21,7 +21,7 @@ static inline uint32_t float_nan(const mx_format_desc *d, int sign, const mx_con
   uint32_t mant = ((uint32_t)1 << d->mbits) - 1; /* all ones */
   if (d->specials == MX_SPECIALS_IEEE && o->e5m2_nan != MX_E5M2_NAN_ALLONES)
     mant = (uint32_t)1 << (d->mbits - 1); /* no source payload to propagate: quiet */
-  int s = o->nan_sign == MX_NAN_SIGN_POSITIVE ? 0 : sign;
+  int s = o->nan_sign == MX_NAN_SIGN_POSITIVE ? 0 : o->nan_sign == MX_NAN_SIGN_NEGATIVE ? 1 : sign;
   return sign_bit(d, s) | expall | mant;
 }
 
@@ -37,7 +37,7 @@ static inline uint32_t float_nan_from_nan(const mx_format_desc *d, mxr_value v, 
     if (o->e5m2_nan == MX_E5M2_NAN_QUIET) mant = quiet;
     if (o->e5m2_nan == MX_E5M2_NAN_PROPAGATE) mant = quiet | (uint32_t)((v.sig << 1) >> (64 - (d->mbits - 1)));
   }
-  int s = o->nan_sign == MX_NAN_SIGN_KEEP ? v.sign : 0;
+  int s = o->nan_sign == MX_NAN_SIGN_KEEP ? v.sign : o->nan_sign == MX_NAN_SIGN_NEGATIVE;
   return sign_bit(d, s) | expall | mant;
 }
 
@@ -58,11 +58,17 @@ static inline uint32_t int8_max(int sign, const mx_convert_opts *o) {
   return o->int8_range == MX_INT8_TWOS ? 0x80 : 0x81;
 }
 
+/* Overflow gives the largest finite value: under sat, and under a rounding toward zero
+ * unless knob ovf_directed says the encoder range-checks after truncating. */
+static inline int overflow_keeps_max(const mx_convert_opts *o, mx_round mode, int sign) {
+  return o->overflow == MX_SAT || (mxr_rounds_toward_zero(mode, sign) && o->ovf_directed == MX_OVF_DIRECTED_MAX);
+}
+
 /* Beyond the largest finite value after rounding (or an input too large to round). */
 static inline uint32_t float_overflow(const mx_format_desc *d, int sign, const mx_convert_opts *o, mx_round mode) {
   uint32_t max = sign_bit(d, sign) | (uint32_t)d->max_code;
-  if (o->overflow == MX_SAT || mxr_rounds_toward_zero(mode, sign) || d->specials == MX_SPECIALS_NONE)
-    return max;
+  if (overflow_keeps_max(o, mode, sign)) return max;
+  if (d->specials == MX_SPECIALS_NONE) return o->ovf_finite == MX_OVF_FINITE_REFUSE ? MX_CODE_REFUSED : max;
   return d->specials == MX_SPECIALS_IEEE ? float_inf(d, sign) : float_nan(d, sign, o);
 }
 
@@ -75,6 +81,7 @@ static inline __attribute__((always_inline)) uint32_t to_float(const mx_format_d
   case MX_CLASS_NAN:
     if (d->specials != MX_SPECIALS_NONE) return float_nan_from_nan(d, v, o);
     switch (o->nan_finite) {
+    case MX_NANF_REFUSE: return MX_CODE_REFUSED;
     case MX_NANF_POS_MAX: return (uint32_t)d->max_code;
     case MX_NANF_SIGNED_MAX: return sign_bit(d, v.sign) | (uint32_t)d->max_code;
     case MX_NANF_ZERO: return 0;
@@ -83,8 +90,10 @@ static inline __attribute__((always_inline)) uint32_t to_float(const mx_format_d
     }
     return 0;
   case MX_CLASS_INF:
-    if (d->specials == MX_SPECIALS_NONE)
+    if (d->specials == MX_SPECIALS_NONE) {
+      if (o->inf_finite == MX_INFF_REFUSE) return MX_CODE_REFUSED;
       return o->inf_finite == MX_INFF_MAX ? (sign_bit(d, v.sign) | (uint32_t)d->max_code) : sign_bit(d, v.sign);
+    }
     if (o->overflow == MX_SAT && o->inf_sat == MX_INF_SAT_MAX) return sign_bit(d, v.sign) | (uint32_t)d->max_code;
     return d->specials == MX_SPECIALS_IEEE ? float_inf(d, v.sign) : float_nan(d, v.sign, o);
   default: break;
@@ -114,11 +123,14 @@ static inline __attribute__((always_inline)) uint32_t to_int(const mx_format_des
   case MX_CLASS_ZERO: return 0;
   case MX_CLASS_NAN:
     switch (o->nan_finite) {
+    case MX_NANF_REFUSE: return MX_CODE_REFUSED;
     case MX_NANF_POS_MAX: return 0x7F;
     case MX_NANF_SIGNED_MAX: return int8_max(v.sign, o);
     default: return 0; /* INT8 has a single zero */
     }
-  case MX_CLASS_INF: return o->inf_finite == MX_INFF_MAX ? int8_max(v.sign, o) : 0;
+  case MX_CLASS_INF:
+    if (o->inf_finite == MX_INFF_REFUSE) return MX_CODE_REFUSED;
+    return o->inf_finite == MX_INFF_MAX ? int8_max(v.sign, o) : 0;
   default: break;
   }
   uint64_t limit = (v.sign && o->int8_range == MX_INT8_TWOS) ? 128 : 127;
@@ -135,7 +147,10 @@ static inline __attribute__((always_inline)) uint32_t to_int(const mx_format_des
       n += (uint64_t)mxr_round_increment(mode, v.sign, v.sig, shift, (int)(n & 1), rnd, o->sr_bits);
     }
   }
-  if (n > limit) n = limit; /* no Inf/NaN: every overflow saturates */
+  if (n > limit) { /* no Inf/NaN: overflow saturates, or is refused (knob ovf_finite) */
+    if (!overflow_keeps_max(o, mode, v.sign) && o->ovf_finite == MX_OVF_FINITE_REFUSE) return MX_CODE_REFUSED;
+    n = limit;
+  }
   return v.sign ? (uint32_t)(uint8_t)(0u - (uint32_t)n) : (uint32_t)n;
 }
 
@@ -154,11 +169,10 @@ static inline __attribute__((always_inline)) uint32_t to_scale(const mx_format_d
   int lead = mxr_bitlen_minus1(v.sig);
   int e = v.exp + lead;
   int code = e + d->bias;
-  if (lead > 0)
-    code += mxr_round_increment(mode, 0, v.sig, lead, code & 1, rnd, o->sr_bits);
+  if (lead > 0) /* knob e8m0_tie=up: the parity is that of the implicit bit, always 1 */
+    code += mxr_round_increment(mode, 0, v.sig, lead, o->e8m0_tie == MX_E8M0_TIE_UP ? 1 : code & 1, rnd, o->sr_bits);
   if (code < 0) return 0x00; /* below 2^-127: no zero, clamp to the smallest scale */
-  if (code > (int)d->max_code)
-    return (o->overflow == MX_SAT || mxr_rounds_toward_zero(mode, 0)) ? (uint32_t)d->max_code : nan;
+  if (code > (int)d->max_code) return overflow_keeps_max(o, mode, 0) ? (uint32_t)d->max_code : nan;
   return (uint32_t)code;
 }
 
@@ -178,6 +192,10 @@ uint32_t mxref_convert_one(mx_fmt dst, mx_fmt src, uint64_t src_bits, const mx_c
   if (!o) {
     mx_convert_opts_default(&def);
     o = &def;
+  }
+  if (src == MX_F64 && o->f64_src == MX_F64_VIA_F32) {
+    src_bits = mxr_f64_bits_to_f32(src_bits);
+    src = MX_F32;
   }
   const mx_format_desc *sd = mx_format(src);
   return convert_value(mx_format(dst), mxr_unpack(sd, src_bits, o->src_subnormals), o, sr_random);
@@ -233,6 +251,11 @@ uint32_t mxref_convert_one(mx_fmt dst, mx_fmt src, uint64_t src_bits, const mx_c
 static void convert_scalar(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *codes, size_t n,
                            const mx_convert_opts *o, const uint32_t *sr_random) {
   const mx_src_subnormals subn = o->src_subnormals;
+  if (src == MX_F64 && o->f64_src == MX_F64_VIA_F32) { /* each value through the one-value path */
+    const uint64_t *s = src_values;
+    for (size_t i = 0; i < n; i++) codes[i] = (uint8_t)mxref_convert_one(dst, src, s[i], o, sr_random ? sr_random[i] : 0u);
+    return;
+  }
   switch (src) {
   case MX_F32: MXR_BY_DST(uint32_t, &k_row_MX_F32); break;
   case MX_BF16: MXR_BY_DST(uint16_t, &k_row_MX_BF16); break;
@@ -250,7 +273,7 @@ void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *code
     o = &def;
   }
 #if MXR_HAVE_AVX2
-  if (mxr_use_avx2() && o->round != MX_SR && (src == MX_F32 || src == MX_BF16 || src == MX_F16 || src == MX_F64) &&
+  if (mxr_use_avx2() && o->round != MX_SR && mxr_avx2_opts_known(o) && (src == MX_F32 || src == MX_BF16 || src == MX_F16 || src == MX_F64) &&
       mxr_avx2_element_known(dst)) { /* the kernels decline formats they were not written for */
     /* the kernel takes runs of ordinary values; a group of 32 holding a NaN/Inf, and the
      * tail below 8, go through the scalar loop */

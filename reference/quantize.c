@@ -200,7 +200,7 @@ void mxref_quantize_block(mx_block_fmt f, mx_fmt src, const void *values, size_t
     o = &def;
   }
 #if MXR_HAVE_AVX2
-  if (mxr_use_avx2() && o->elem.round != MX_SR && k % 8 == 0 &&
+  if (mxr_use_avx2() && o->elem.round != MX_SR && mxr_avx2_opts_known(&o->elem) && k % 8 == 0 &&
       mxr_avx2_quantize_blocks(f, src, values, 1, k, o, scale, codes) == 1)
     return; /* otherwise (f64, sr, odd k, NaN/Inf inputs, a NaN scale) the scalar code below */
 #endif

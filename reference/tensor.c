@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "avx2.h"
+#include "internal.h"
 #include "dispatch.h"
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
@@ -49,7 +50,7 @@ static void quantize_run(const tensor_job *j, size_t b, size_t nb) {
   size_t done = 0;
   while (done < nb) {
 #if MXR_HAVE_AVX2
-    if (mxr_use_avx2() && j->o.elem.round != MX_SR)
+    if (mxr_use_avx2() && j->o.elem.round != MX_SR && mxr_avx2_opts_known(&j->o.elem))
       done += mxr_avx2_quantize_packed(j->f, j->fmt, j->in + (b + done) * k * j->width, nb - done, k, &j->o, j->l,
                                        j->scales + b + done, j->out + (b + done) * per);
     if (done >= nb) break;

@@ -303,6 +303,49 @@ static void expect_cvt_knob(const char *what, mx_fmt dst, uint32_t src_bits, con
   CHECK(ref == want && ora == want, "%s (%s): reference 0x%02x, oracle 0x%02x, want 0x%02x", what, knob, ref, ora, want);
 }
 
+/* The knob values added for real libraries (spec_notes/conversion.md 3.12b), each on the
+ * input the table there gives, worked out by hand. */
+static void knob_values_of_real_libraries(void) {
+  mx_convert_opts o;
+  mx_convert_opts_default(&o);
+  o.round = MX_RTZ;
+  o.overflow = MX_OVF;
+  const uint32_t big = 0x7F7FFFFEu; /* 3.4e38: beyond E4M3's 480 by far */
+  CHECK(mxo_convert(MX_E4M3, MX_F32, big, &o, 0) == 0x7E && mxref_convert_one(MX_E4M3, MX_F32, big, &o, 0) == 0x7E,
+        "rtz ovf keeps max by default (IEEE 754 7.4)");
+  o.ovf_directed = MX_OVF_DIRECTED_SPECIAL;
+  CHECK(mxo_convert(MX_E4M3, MX_F32, big, &o, 0) == 0x7F && mxref_convert_one(MX_E4M3, MX_F32, big, &o, 0) == 0x7F,
+        "ovf_directed=special: rtz overflow -> NaN");
+  CHECK(mxo_convert(MX_E5M2, MX_F32, big, &o, 0) == 0x7C && mxref_convert_one(MX_E5M2, MX_F32, big, &o, 0) == 0x7C,
+        "ovf_directed=special: E5M2 rtz overflow -> Inf");
+  CHECK(mxref_convert_one(MX_E4M3, MX_F32, f32_bits(479.0f), &o, 0) == 0x7E, "479 truncates to 448: no overflow");
+  expect_cvt_knob("E8M0 1.5*2^-125 tie, even code", MX_E8M0, 0x01400000u, "e8m0_tie=even", 0x02);
+  expect_cvt_knob("E8M0 1.5*2^-125 tie, up", MX_E8M0, 0x01400000u, "e8m0_tie=up", 0x03);
+  expect_cvt_knob("E8M0 3.0 tie, up", MX_E8M0, f32_bits(3.0f), "e8m0_tie=up", 0x81);
+  expect_cvt_knob("E4M3 +NaN, nan_sign=negative", MX_E4M3, 0x7FC00000u, "nan_sign=negative", 0xFF);
+  expect_cvt_knob("E5M2 +NaN, nan_sign=negative (quiet)", MX_E5M2, 0x7FC00000u, "nan_sign=negative", 0xFE);
+  expect_cvt_knob("E2M1 NaN refused", MX_E2M1, 0x7FC00000u, "nan_finite=refuse", MX_CODE_REFUSED);
+  expect_cvt_knob("INT8 -Inf refused", MX_INT8, 0xFF800000u, "inf_finite=refuse", MX_CODE_REFUSED);
+  expect_cvt_knob("E2M1 FLT_MAX sat: ovf_finite does not apply", MX_E2M1, 0x7F7FFFFFu, "ovf_finite=refuse", 0x07);
+  mx_convert_opts_default(&o);
+  o.overflow = MX_OVF;
+  o.ovf_finite = MX_OVF_FINITE_REFUSE;
+  CHECK(mxo_convert(MX_E2M1, MX_F32, 0x7F7FFFFFu, &o, 0) == MX_CODE_REFUSED &&
+            mxref_convert_one(MX_E2M1, MX_F32, 0x7F7FFFFFu, &o, 0) == MX_CODE_REFUSED,
+        "ovf_finite=refuse: FLT_MAX into E2M1 under ovf is refused");
+  CHECK(mxref_convert_one(MX_E2M1, MX_F32, f32_bits(6.5f), &o, 0) == 0x07, "6.5 rounds to 6: no overflow");
+  CHECK(mxref_convert_one(MX_INT8, MX_F32, f32_bits(2.0f), &o, 0) == MX_CODE_REFUSED, "INT8 2.0 (128 units) overflows");
+  mx_convert_opts_default(&o);
+  const uint64_t above_quarter = 0x3FD0000000000001ull; /* 0.25 + 2^-54: double rounding via f32 lands on the tie */
+  CHECK(mxo_convert(MX_E2M1, MX_F64, above_quarter, &o, 0) == 0x1, "f64 0.25+: one rounding -> 0.5");
+  o.f64_src = MX_F64_VIA_F32;
+  CHECK(mxo_convert(MX_E2M1, MX_F64, above_quarter, &o, 0) == 0x0 && mxref_convert_one(MX_E2M1, MX_F64, above_quarter, &o, 0) == 0x0,
+        "f64_src=via-f32: 0.25+ -> f32 0.25 -> tie to even 0");
+  const uint64_t tiny = 0x3690000000000000ull; /* 2^-150: half the smallest f32 subnormal, a tie to +0 */
+  CHECK(mxo_convert(MX_E8M0, MX_F64, tiny, &o, 0) == mxref_convert_one(MX_E8M0, MX_F64, tiny, &o, 0),
+        "f64_src=via-f32 on an f32 subnormal tie: oracle and reference agree");
+}
+
 /* The other FP8 variants (spec_notes/formats.md): each expected code worked out by hand from
  * the bias and specials of LLVM APFloat's fltSemantics / the ml_dtypes README. */
 static void fp8_variants_edges(void) {
@@ -347,6 +390,7 @@ static void fp8_variants_edges(void) {
 
 int main(void) {
   fp8_variants_edges();
+  knob_values_of_real_libraries();
   e4m3_464_rounds_to_448_and_465_overflows();
   e5m2_61440_is_the_overflow_threshold();
   e2m1_ties();

@@ -17,7 +17,8 @@ static const char *const k_ocp_values[][2] = {
   {"nan_sign", "keep"},     {"e5m2_nan", "quiet"},      {"inf_sat", "max"},
   {"nan_finite", "pos-max"}, {"inf_finite", "max"},     {"int8_range", "twos"},
   {"src_subnormals", "exact"}, {"e8m0_zero", "min"},    {"e8m0_neg", "abs"},
-  {"fnuz_zero", "positive"},
+  {"fnuz_zero", "positive"}, {"ovf_directed", "max"},  {"e8m0_tie", "even"},
+  {"ovf_finite", "max"},    {"f64_src", "direct"},
   {"rule", "floor"},        {"nan_block", "nan-scale"}, {"inf_block", "nan-scale"},
   {"zero_block", "min"},    {"scale_overflow", "nan"},  {"dequant_overflow", "inf"},
   {"fp4_pack", "fp4-low"},  {"fp6_pack", "byte"},
@@ -128,7 +129,7 @@ static void builtins_have_documented_values(void) {
         buf);
   CHECK(!strcmp(mx_profile_key_values("sr_bits", buf, sizeof buf), "1..32"), "sr_bits values '%s'", buf);
   /* the NaN knobs: every value of profiles.md, each a distinct enum value */
-  CHECK(!strcmp(mx_profile_key_values("nan_sign", buf, sizeof buf), "keep positive nan-input-positive"),
+  CHECK(!strcmp(mx_profile_key_values("nan_sign", buf, sizeof buf), "keep positive nan-input-positive negative"),
         "nan_sign values '%s'", buf);
   CHECK(!strcmp(mx_profile_key_values("e5m2_nan", buf, sizeof buf), "quiet allones propagate"), "e5m2_nan values '%s'",
         buf);
@@ -346,10 +347,70 @@ static void profile_files(const char *dir) {
   CHECK(mx_profile_load("torchao-even", &p, err, sizeof err) == 0 && p.o.rule == MX_RULE_EVEN, "built-in by name");
 }
 
+/* Conditional values (profile.h): resolved by request, later rules win, written and read
+ * back unchanged, --knob-style set drops the key's rules, bad conditions are errors. */
+static void conditional_values(void) {
+  const char text[] = "name = cond\n"
+                      "nan_sign = nan-input-positive\n"
+                      "e8m0_zero = nan when overflow=ovf\n"
+                      "nan_sign = keep when src=f64 dst=e4m3,e5m2\n"
+                      "nan_sign = positive when src=f64 round=rtz\n"
+                      "nan_finite = refuse when op=cvt\n";
+  mx_profile p, q;
+  char err[256];
+  CHECK(parse_text(text, sizeof text - 1, &p, err, sizeof err) == 0, "parse: %s", err);
+  CHECK(p.nrules == 4, "4 rules, got %d", p.nrules);
+  mx_convert_opts o;
+  mx_knob_context c = {MX_OPK_CVT, MX_F32, MX_E8M0, MX_RNE, MX_OVF};
+  mx_profile_resolve(&p, &c, &o);
+  CHECK(o.e8m0_zero == MX_E8M0_ZERO_NAN && o.overflow == MX_OVF, "e8m0_zero under ovf");
+  c.overflow = MX_SAT;
+  mx_profile_resolve(&p, &c, &o);
+  CHECK(o.e8m0_zero == MX_E8M0_ZERO_MIN, "e8m0_zero under sat");
+  c = (mx_knob_context){MX_OPK_CVT, MX_F64, MX_E4M3, MX_RNE, MX_SAT};
+  mx_profile_resolve(&p, &c, &o);
+  CHECK(o.nan_sign == MX_NAN_SIGN_KEEP, "f64 -> e4m3: keep");
+  c.dst = MX_E2M1;
+  mx_profile_resolve(&p, &c, &o);
+  CHECK(o.nan_sign == MX_NAN_SIGN_NAN_INPUT_POSITIVE && o.nan_finite == MX_NANF_REFUSE, "f64 -> e2m1: the plain value");
+  c = (mx_knob_context){MX_OPK_CVT, MX_F64, MX_E4M3, MX_RTZ, MX_SAT};
+  mx_profile_resolve(&p, &c, &o);
+  CHECK(o.nan_sign == MX_NAN_SIGN_POSITIVE, "the later rule wins");
+  mx_block_opts b = mx_profile_block_opts(&p, MX_OPK_QUANTIZE, MX_F32, MX_E2M1);
+  CHECK(b.elem.nan_finite == MX_NANF_POS_MAX, "a block op gets no per-value refusal");
+  /* write -> parse: the same profile */
+  char *out = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&out, &len);
+  mx_profile_write(f, &p);
+  fclose(f);
+  CHECK(parse_text(out, len, &q, err, sizeof err) == 0, "re-parse: %s\n%s", err, out);
+  CHECK(mx_profile_diff(&p, &q, err, sizeof err) == 0, "round trip differs: %s", err);
+  free(out);
+  q.nrules--;
+  CHECK(mx_profile_diff(&p, &q, err, sizeof err) == 1 && strstr(err, "-nan_finite = refuse when op=cvt"), "diff names the rule: %s", err);
+  CHECK(mx_profile_set(&p, "nan_sign", "keep") == 0 && p.nrules == 2, "set drops the key's rules (%d left)", p.nrules);
+  static const struct { const char *text, *phrase; } bad[] = {
+    {"e8m0_zero = nan when overflw=ovf\n", "unknown condition 'overflw'"},
+    {"e8m0_zero = nan when overflow=maybe\n", "bad value 'maybe' for condition overflow"},
+    {"e8m0_zero = nan when\n", "empty condition"},
+    {"round = rtz when dst=e4m3\n", "takes no rule"},
+    {"rule = ceil when dst=e4m3\n", "not a scalar knob"},
+    {"e8m0_zero = never when overflow=ovf\n", "bad value 'never' for e8m0_zero"},
+    {"e8m0_zero = nan when overflow=ovf\ne8m0_zero = min when overflow=ovf\n", "already set"},
+    {"e8m0_zero = nan when src=f64 src=f32\n", "given twice"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int rc = parse_text(bad[i].text, strlen(bad[i].text), &q, err, sizeof err);
+    CHECK(rc != 0 && strstr(err, bad[i].phrase) && strstr(err, "mem.profile:"), "'%s': got '%s'", bad[i].text, err);
+  }
+}
+
 int main(int argc, char **argv) {
   const char *group = argc > 1 ? argv[1] : "builtins";
   if (!strcmp(group, "builtins")) builtins_have_documented_values();
   else if (!strcmp(group, "roundtrip")) write_parse_round_trip();
+  else if (!strcmp(group, "conditional")) conditional_values();
   else if (!strcmp(group, "files")) {
     bad_lines_are_reported();
     profile_files(argc > 2 ? argv[2] : "tests/data/profiles");

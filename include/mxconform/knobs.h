@@ -40,8 +40,10 @@ typedef enum mx_overflow {
 typedef enum mx_nan_sign {
   MX_NAN_SIGN_KEEP = 0,          /* every produced NaN has the input's sign */
   MX_NAN_SIGN_POSITIVE,          /* every produced NaN is positive */
-  MX_NAN_SIGN_NAN_INPUT_POSITIVE /* a NaN from a NaN input is positive; one made from Inf or by
+  MX_NAN_SIGN_NAN_INPUT_POSITIVE, /* a NaN from a NaN input is positive; one made from Inf or by
                                     overflow keeps the sign (CUDA float/half/bf16 entry points) */
+  MX_NAN_SIGN_NEGATIVE            /* every produced NaN has the sign bit set: with e5m2_nan=allones
+                                    the one NaN code is all ones, 0xFF (gfloat: code_of_nan) */
 } mx_nan_sign;
 
 /* Which NaN code a NaN input becomes in an IEEE-like destination (E5M2, and the non-OCP
@@ -65,11 +67,16 @@ typedef enum mx_nan_finite {
   MX_NANF_SIGNED_MAX,    /* +-max by the NaN's sign (AMD HIP host) */
   MX_NANF_ZERO,          /* +0 (IREE) */
   MX_NANF_SIGNED_ZERO,   /* +-0 by the NaN's sign (LLVM APFloat, release builds) */
-  MX_NANF_INVERTED_ZERO  /* -0 for +NaN, +0 for -NaN (ml_dtypes) */
+  MX_NANF_INVERTED_ZERO, /* -0 for +NaN, +0 for -NaN (ml_dtypes) */
+  MX_NANF_REFUSE         /* no code: the library raises (gfloat); the result is MX_CODE_REFUSED */
 } mx_nan_finite;
 
 /* +-Inf input into a format without Inf (FP6, FP4, INT8). */
-typedef enum mx_inf_finite { MX_INFF_MAX = 0 /* +-max */, MX_INFF_SIGNED_ZERO /* +-0 (LLVM) */ } mx_inf_finite;
+typedef enum mx_inf_finite {
+  MX_INFF_MAX = 0,     /* +-max */
+  MX_INFF_SIGNED_ZERO, /* +-0 (LLVM) */
+  MX_INFF_REFUSE       /* no code: MX_CODE_REFUSED (microxcaling keeps the Inf, gfloat raises) */
+} mx_inf_finite;
 
 /* A -0 result in a format without -0 (the FNUZ formats, where the sign bit alone is the NaN
  * code 0x80): from a -0 input, or from a negative value that rounds to zero. */
@@ -96,6 +103,30 @@ typedef enum mx_e8m0_neg {
   MX_E8M0_NEG_MIN      /* 0x00 (ml_dtypes saturating) */
 } mx_e8m0_neg;
 
+/* Overflow under a directed rounding toward zero (rtz; rup of a negative, rdn of a positive)
+ * with overflow=ovf: IEEE 754 §7.4 gives the largest finite value; an encoder that truncates
+ * and then range-checks the truncated value (ml_dtypes) gives the special (Inf, or NaN). */
+typedef enum mx_ovf_directed { MX_OVF_DIRECTED_MAX = 0, MX_OVF_DIRECTED_SPECIAL } mx_ovf_directed;
+
+/* Ties of round=rne into E8M0, whose codes have no significand bit: to the even code, or
+ * always up (an encoder whose last place is the implicit bit, always 1: ml_dtypes). */
+typedef enum mx_e8m0_tie { MX_E8M0_TIE_EVEN = 0, MX_E8M0_TIE_UP } mx_e8m0_tie;
+
+/* Overflow with overflow=ovf into a format that has neither Inf nor NaN (FP6, FP4, INT8):
+ * the largest finite value (the formats' only choice, OCP MX §5.3), or no code at all (the
+ * library raises: gfloat; MX_CODE_REFUSED). */
+typedef enum mx_ovf_finite { MX_OVF_FINITE_MAX = 0, MX_OVF_FINITE_REFUSE } mx_ovf_finite;
+
+/* An f64 source: converted directly, or first rounded to f32 (RNE; a NaN keeps its sign and
+ * the top 22 bits of its payload below the quiet bit) and then converted — a library whose
+ * kernels take float only (torch, ONNX Runtime's Cast). Scalar conversion (cvt) only. */
+typedef enum mx_f64_src { MX_F64_DIRECT = 0, MX_F64_VIA_F32 } mx_f64_src;
+
+/* The result word of a conversion the profile says the library refuses (raises for): no
+ * code of any format. Only the one-value entry points return it (mxo_convert,
+ * mxref_convert_one); mx_convert_opts_may_refuse() tells whether a knob set can. */
+#define MX_CODE_REFUSED 0x200u
+
 typedef struct mx_convert_opts {
   mx_round round;
   unsigned sr_bits; /* 1..32: width of the random integer used by MX_SR */
@@ -109,15 +140,23 @@ typedef struct mx_convert_opts {
   mx_src_subnormals src_subnormals;
   mx_e8m0_zero e8m0_zero;
   mx_e8m0_neg e8m0_neg;
-  mx_fnuz_zero fnuz_zero; /* last: added with the FNUZ formats */
+  mx_fnuz_zero fnuz_zero; /* added with the FNUZ formats */
+  mx_ovf_directed ovf_directed; /* added for real libraries' choices (reports/peers) */
+  mx_e8m0_tie e8m0_tie;
+  mx_ovf_finite ovf_finite;
+  mx_f64_src f64_src;
 } mx_convert_opts;
 
 /* The defaults (spec_notes/conversion.md): rne, sat, everything else the first value. */
 #define MX_CONVERT_OPTS_DEFAULT \
   {MX_RNE, 16u, MX_SAT, MX_NAN_SIGN_KEEP, MX_E5M2_NAN_QUIET, MX_INF_SAT_MAX, MX_NANF_POS_MAX, \
-   MX_INFF_MAX, MX_INT8_TWOS, MX_SUBN_EXACT, MX_E8M0_ZERO_MIN, MX_E8M0_NEG_ABS, MX_FNUZ_ZERO_POSITIVE}
+   MX_INFF_MAX, MX_INT8_TWOS, MX_SUBN_EXACT, MX_E8M0_ZERO_MIN, MX_E8M0_NEG_ABS, MX_FNUZ_ZERO_POSITIVE, \
+   MX_OVF_DIRECTED_MAX, MX_E8M0_TIE_EVEN, MX_OVF_FINITE_MAX, MX_F64_DIRECT}
 
 void mx_convert_opts_default(mx_convert_opts *o);
+
+/* 1 when some value converted under o can be MX_CODE_REFUSED (a knob value `refuse`). */
+int mx_convert_opts_may_refuse(const mx_convert_opts *o);
 
 /* ---- the knob table ---------------------------------------------------------- */
 

@@ -24,12 +24,16 @@ extern "C" {
 /* Convert one source value (bit pattern `src_bits` of format `src`, one of f32, bf16,
  * f16, f64) to a code of element/scale format `dst` (e4m3 e5m2 e2m3 e3m2 e2m1 int8
  * e8m0) under the knobs `o` (NULL = defaults). `sr_random` is used only when
- * o->round == MX_SR: its low o->sr_bits bits are the random integer. */
+ * o->round == MX_SR: its low o->sr_bits bits are the random integer. Where a knob says the
+ * library refuses the value (nan_finite / inf_finite / ovf_finite = refuse) the result is
+ * MX_CODE_REFUSED (0x200), no code. */
 uint32_t mxref_convert_one(mx_fmt dst, mx_fmt src, uint64_t src_bits, const mx_convert_opts *o,
                            uint32_t sr_random);
 
 /* Array form: n source values (element size 2, 4 or 8 bytes by `src`) to n codes, one byte
- * each. `sr_random` may be NULL unless o->round == MX_SR, where it supplies n words. */
+ * each. `sr_random` may be NULL unless o->round == MX_SR, where it supplies n words. A byte
+ * cannot say "refused": when mx_convert_opts_may_refuse(o), ask mxref_convert_one for the
+ * values that matter (a refused value is written here as its code's low byte, 0x00). */
 void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *codes, size_t n,
                    const mx_convert_opts *o, const uint32_t *sr_random);
 
