@@ -238,7 +238,8 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
     if (v->cls == MX_CLASS_NAN) return 0xFF;
     if (v->cls == MX_CLASS_ZERO) return o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : 0xFF;
     if (sign && o->e8m0_neg == MX_E8M0_NEG_NAN) return 0xFF;
-    if (sign && o->e8m0_neg == MX_E8M0_NEG_MIN) return 0x00;
+    if (sign && (o->e8m0_neg == MX_E8M0_NEG_MIN || (o->e8m0_neg == MX_E8M0_NEG_MIN_FINITE && v->cls != MX_CLASS_INF)))
+      return 0x00;
     if (v->cls == MX_CLASS_INF)
       return (o->overflow == MX_SAT && o->inf_sat == MX_INF_SAT_MAX) ? max_finite(dst, 0, o) : 0xFF;
     return round_magnitude(dst, 0, v->mag, o, rnd); /* |x|, rounded as a positive number */

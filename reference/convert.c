@@ -161,7 +161,7 @@ static inline __attribute__((always_inline)) uint32_t to_scale(const mx_format_d
   if (v.cls == MX_CLASS_ZERO) return o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : nan;
   if (v.sign) {
     if (o->e8m0_neg == MX_E8M0_NEG_NAN) return nan;
-    if (o->e8m0_neg == MX_E8M0_NEG_MIN) return 0x00;
+    if (o->e8m0_neg == MX_E8M0_NEG_MIN || (o->e8m0_neg == MX_E8M0_NEG_MIN_FINITE && v.cls != MX_CLASS_INF)) return 0x00;
   }
   /* From here on the magnitude is converted, as a positive number. */
   if (v.cls == MX_CLASS_INF)

@@ -108,7 +108,7 @@ static inline int mxr_rounds_toward_zero(mx_round mode, int negative) {
  * scalar-only, so any of them away from its default sends the work to the scalar path. */
 static inline int mxr_avx2_opts_known(const mx_convert_opts *o) {
   return o->ovf_directed == MX_OVF_DIRECTED_MAX && o->e8m0_tie == MX_E8M0_TIE_EVEN && o->f64_src == MX_F64_DIRECT &&
-         o->nan_sign != MX_NAN_SIGN_NEGATIVE && !mx_convert_opts_may_refuse(o);
+         o->nan_sign != MX_NAN_SIGN_NEGATIVE && o->e8m0_neg != MX_E8M0_NEG_MIN_FINITE && !mx_convert_opts_may_refuse(o);
 }
 
 /* Knob f64_src=via-f32: binary64 bits rounded to binary32 bits by the hardware conversion

@@ -100,7 +100,9 @@ typedef enum mx_e8m0_zero { MX_E8M0_ZERO_MIN = 0, MX_E8M0_ZERO_NAN } mx_e8m0_zer
 typedef enum mx_e8m0_neg {
   MX_E8M0_NEG_ABS = 0, /* convert |x| (CUDA, PyTorch) */
   MX_E8M0_NEG_NAN,     /* 0xFF (ml_dtypes non-saturating) */
-  MX_E8M0_NEG_MIN      /* 0x00 (ml_dtypes saturating) */
+  MX_E8M0_NEG_MIN,     /* 0x00 */
+  MX_E8M0_NEG_MIN_FINITE /* 0x00 for a finite negative; -Inf converts as +Inf does (ml_dtypes
+                            saturating: its isinf test comes before the sign test) */
 } mx_e8m0_neg;
 
 /* Overflow under a directed rounding toward zero (rtz; rup of a negative, rdn of a positive)
