@@ -69,7 +69,8 @@ static inline uint32_t float_overflow(const mx_format_desc *d, int sign, const m
   uint32_t max = sign_bit(d, sign) | (uint32_t)d->max_code;
   if (overflow_keeps_max(o, mode, sign)) return max;
   if (d->specials == MX_SPECIALS_NONE) return o->ovf_finite == MX_OVF_FINITE_REFUSE ? MX_CODE_REFUSED : max;
-  return d->specials == MX_SPECIALS_IEEE ? float_inf(d, sign) : float_nan(d, sign, o);
+  if (d->specials == MX_SPECIALS_IEEE) return float_inf(d, sign);
+  return o->ovf_nan == MX_OVF_NAN_REFUSE ? MX_CODE_REFUSED : float_nan(d, sign, o);
 }
 
 /* ---- destinations ----------------------------------------------------------------- */
@@ -161,6 +162,7 @@ static inline __attribute__((always_inline)) uint32_t to_scale(const mx_format_d
   if (v.cls == MX_CLASS_ZERO) return o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : nan;
   if (v.sign) {
     if (o->e8m0_neg == MX_E8M0_NEG_NAN) return nan;
+    if (o->e8m0_neg == MX_E8M0_NEG_REFUSE) return MX_CODE_REFUSED;
     if (o->e8m0_neg == MX_E8M0_NEG_MIN || (o->e8m0_neg == MX_E8M0_NEG_MIN_FINITE && v.cls != MX_CLASS_INF)) return 0x00;
   }
   /* From here on the magnitude is converted, as a positive number. */
