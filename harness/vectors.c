@@ -71,12 +71,18 @@ void vec_suite_shape(vec_suite *s) {
   case OP_DEQUANTIZE: s->nin = 1 + s->k; s->nout = s->k; break;
   case OP_PACK: s->nin = s->k; s->nout = mx_packed_size(s->bfmt, s->layout, s->k); break;
   case OP_DOT: s->nin = 2 * (s->nblocks + s->nblocks * s->k) + 2; s->nout = 1; break;
-  case OP_NVFP4_QUANTIZE:
+  case OP_NVFP4_QUANTIZE: /* f32 in and out, blocks of 16, whatever a caller left in the fields */
+    s->src = s->dst = MX_F32;
     s->k = MX_NVFP4_BLOCK;
     s->nin = s->nblocks * MX_NVFP4_BLOCK + 2;
     s->nout = 1 + s->nblocks + s->nblocks * MX_NVFP4_BLOCK;
     break;
-  case OP_NVFP4_DEQUANTIZE: s->k = MX_NVFP4_BLOCK; s->nin = 2 + MX_NVFP4_BLOCK; s->nout = MX_NVFP4_BLOCK; break;
+  case OP_NVFP4_DEQUANTIZE:
+    s->src = s->dst = MX_F32;
+    s->k = MX_NVFP4_BLOCK;
+    s->nin = 2 + MX_NVFP4_BLOCK;
+    s->nout = MX_NVFP4_BLOCK;
+    break;
   default: s->nin = s->nout = 0;
   }
 }
