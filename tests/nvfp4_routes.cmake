@@ -17,6 +17,10 @@ if(Python3_Interpreter_FOUND)
   add_test(NAME nvfp4_through_the_protocol_exact_python_target_passes
            COMMAND ${MXC} run --target "cmd:${mxc_nvfp4_py}" --tier smoke --suites "nvfp4_*" -q)
   # the same target with its block scale rounded toward zero: the smoke tier catches it
+  # the families, checked on the committed standard tier by an independent reader
+  add_test(NAME standard_tier_holds_every_nvfp4_vector_family
+           COMMAND ${Python3_EXECUTABLE} -B ${CMAKE_CURRENT_LIST_DIR}/nvfp4_vectors_cover_families.py
+                   ${PROJECT_SOURCE_DIR}/vectors/standard)
   add_test(NAME nvfp4_through_the_protocol_block_scale_rtz_is_caught
            COMMAND sh -c "\"$0\" run --target \"cmd:$1 --bug block-scale-rtz\" --tier smoke --suites 'nvfp4_*' -q; [ $? = 1 ]"
                    ${MXC} ${mxc_nvfp4_py})
