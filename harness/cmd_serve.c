@@ -394,7 +394,8 @@ int cmd_serve(int argc, char **argv) {
       printf("usage: mxconform serve --lib PATH.so | --reference [--profile P] [--dot-preset NAME]\n"
              "Answers harness/PROTOCOL.md requests on stdin/stdout. With --reference, libmxref configured\n"
              "by profile P (default ocp) answers: cvt requests as asked, quantize with P's rounding (other rules: unsupported),\n"
-             "dot requests with the accumulation model of preset NAME (default exact-rne; include/mxconform/dot.h).\n");
+             "dot requests with the accumulation model of preset NAME (default exact-rne; include/mxconform/dot.h),\n"
+             "nvfp4_quantize/nvfp4_dequantize requests under P's nvfp4_* knobs (spec_notes/nvfp4.md).\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
   }
