@@ -383,6 +383,19 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
 #define VALUES_PER_LINE 1024
 #define BATCH_SWEEP 4096
 
+/* Input words a request line lists after its header: all of a case's inputs, less those the
+ * header carries (a dequantize scale, an nvfp4 tensor scale and block scale, a dot's C, an
+ * nvfp4 amax). */
+static size_t request_words(const vec_suite *s) {
+  switch (s->op) {
+  case OP_DEQUANTIZE: return s->nin - 1;
+  case OP_NVFP4_DEQUANTIZE:
+  case OP_DOT:
+  case OP_NVFP4_QUANTIZE: return s->nin - 2;
+  default: return s->nin;
+  }
+}
+
 static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **out, size_t *outlen,
                              line_span **spans) {
   FILE *f = open_memstream(out, outlen);
@@ -437,7 +450,7 @@ static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **
         if (s->nrand) fprintf(f, ":%x", s->rnd[first + c + i]);
       }
     } else {
-      size_t cnt = s->op == OP_DEQUANTIZE || s->op == OP_NVFP4_DEQUANTIZE ? s->k : s->op == OP_DOT || s->op == OP_NVFP4_QUANTIZE ? s->nin - 2 : s->nin;
+      size_t cnt = request_words(s);
       for (size_t i = 0; i < cnt; i++) fprintf(f, " %llx", (unsigned long long)in[i]);
     }
     fputc('\n', f);
