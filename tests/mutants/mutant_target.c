@@ -122,7 +122,9 @@ enum {
   M_nvfp4_block_scale_rtz,        /* nvfp4: the E4M3 block scale amax_b / (6 s_t) rounded toward zero, not to nearest even */
   M_nvfp4_elem_reciprocal,        /* [nvfp4_elem_scale=reciprocal] nvfp4: elements x * RN(1 / RN(s_b s_t)) (Transformer Engine) */
   M_nvfp4_tensor_scale_te,        /* [nvfp4_tensor_scale=te] nvfp4: s_t = RN(1 / RN(2688 / amax)) (Transformer Engine) */
-  M_nvfp4_block_scale_te          /* [nvfp4_block_scale=te] nvfp4: s_b = RN8(RN(amax_b * RN(S_enc * RN(1/6)))) (Transformer Engine) */
+  M_nvfp4_block_scale_te,         /* [nvfp4_block_scale=te] nvfp4: s_b = RN8(RN(amax_b * RN(S_enc * RN(1/6)))) (Transformer Engine) */
+  M_nvfp4_zero_amax_scale_zero,   /* nvfp4: amax 0 (an all-zero tensor, a calibrated 0) gives s_t = 0 / 2688 = 0, not 1 */
+  M_nvfp4_elem_ties_away          /* nvfp4: E2M1 element ties go away from zero (NVFP4 only) */
 };
 
 #ifndef MUTANT
@@ -582,9 +584,34 @@ static unsigned e2m1_nearest(double num, double den) {
   for (unsigned lo = 0; lo < 7; lo++) {
     double twice_mid = e4m3_or_e2m1(MX_E2M1, lo) + e4m3_or_e2m1(MX_E2M1, lo + 1);
     if (2 * num < den * twice_mid) return lo;
-    if (2 * num == den * twice_mid) return lo & 1 ? lo + 1 : lo;
+    if (2 * num == den * twice_mid) return (lo & 1) || IS(nvfp4_elem_ties_away) ? lo + 1 : lo;
   }
   return 7;
+}
+
+/* Every block's codes again from its scale and s_t (the exact element rule, e2m1_nearest). */
+static void nvfp4_recode(const uint32_t *v, size_t n, double st, const uint8_t *scales, uint8_t *codes) {
+  for (size_t b = 0; b < n / 16; b++) {
+    double den = e4m3_or_e2m1(MX_E4M3, scales[b]) * st;
+    for (size_t i = 0; i < 16; i++)
+      codes[16 * b + i] = (uint8_t)((v[16 * b + i] >> 31 ? 8u : 0u) | e2m1_nearest(fabs(f32_of_bits(v[16 * b + i])), den));
+  }
+}
+
+/* The bug: amax 0 divided like any other, s_t = 0; then every nonzero block amax over 6 * 0
+ * saturates the block scale (448) and every nonzero element (x / 0). */
+static void nvfp4_zero_amax(const uint32_t *v, size_t n, int has_amax, uint32_t amax_bits, uint32_t *st,
+                            uint8_t *scales, uint8_t *codes) {
+  double amax = has_amax ? f32_of_bits(amax_bits) : 0;
+  for (size_t i = 0; i < n && !has_amax; i++) amax = fmax(amax, fabs(f32_of_bits(v[i])));
+  if (amax != 0) return;
+  *st = 0;
+  for (size_t b = 0; b < n / 16; b++) {
+    int nonzero = 0;
+    for (size_t i = 0; i < 16; i++) nonzero |= (v[16 * b + i] & 0x7FFFFFFFu) != 0;
+    scales[b] = nonzero ? 0x7E : 0;
+  }
+  nvfp4_recode(v, n, 0, scales, codes);
 }
 
 /* The bug: each block scale one code lower wherever RNE rounded it up (the exact quotient
@@ -616,6 +643,8 @@ static int mutant_nvfp4_quantize(const uint64_t *in, size_t n, int has_amax, uin
   mx_nvfp4_tensor t = {0, 0, sc, cd};
   if (mxref_nvfp4_quantize(v, n, has_amax ? &a : NULL, &o, &t)) return MXC_ERROR;
   if (IS(nvfp4_block_scale_rtz)) nvfp4_scales_toward_zero(v, n, t.tensor_scale, sc, cd);
+  if (IS(nvfp4_zero_amax_scale_zero)) nvfp4_zero_amax(v, n, has_amax, a, &t.tensor_scale, sc, cd);
+  if (IS(nvfp4_elem_ties_away)) nvfp4_recode(v, n, f32_of_bits(t.tensor_scale), sc, cd);
   *tensor_scale = t.tensor_scale;
   for (size_t j = 0; j < n / 16; j++) scales[j] = sc[j];
   for (size_t i = 0; i < n; i++) codes[i] = cd[i];
