@@ -903,7 +903,7 @@ static uint32_t nv_step(uint32_t bits, int up) { /* the f32 neighbour of a posit
 /* A tensor under construction: its last block is the block under test, block 0 carries the
  * tensor amax A when no calibrated amax is given (then every other block stays below A). */
 typedef struct nv_case {
-  uint64_t in[MX_BLOCK_MAX / 16 * 17 + 2];
+  uint64_t in[MX_BLOCK_MAX + 2]; /* 16 n values, has_amax, amax (n <= 64: the reader's limit) */
   size_t nb;
 } nv_case;
 
@@ -1061,6 +1061,7 @@ static void nv_tensor_amax(vec_suite *s) {
   c.in[nv] = 0;
   for (unsigned a = 0; a < sizeof amaxes / sizeof amaxes[0]; a++) {
     nv_fill_block(nv_test_block(&c), amaxes[a], a); /* the tensor's own amax */
+    /* the other blocks below it: half the bit pattern is a smaller positive f32 (or 0) */
     for (size_t b = 0; b + 1 < c.nb; b++) nv_fill_block(nv_block(&c, b), amaxes[a] >> 1 & 0x7FFFFFFFu, a + b);
     emit(s, c.in, 0);
     nv_emit_with_amax(s, &c, amaxes[a]);
