@@ -323,10 +323,37 @@ static void check_nvfp4(const char *path) {
       }
 }
 
+/* The AVX2 kernels' knob check (reference/avx2.h; absent without the kernels): every value
+ * it was written for is taken, anything else (sr, a value an enum does not have yet, such as
+ * a new nan_sign) declines to the scalar path. */
+extern int mxr_avx2_opts_known(const mx_convert_opts *o) __attribute__((weak));
+
+static void check_kernel_declines_unknown_knobs(void) {
+  if (!mxr_avx2_opts_known) return;
+  mx_convert_opts o;
+  mx_convert_opts_default(&o);
+  CHECK(mxr_avx2_opts_known(&o), "the defaults are taken");
+  o.round = MX_RDN, o.overflow = MX_OVF, o.nan_sign = MX_NAN_SIGN_NAN_INPUT_POSITIVE, o.e5m2_nan = MX_E5M2_NAN_PROPAGATE;
+  o.inf_sat = MX_INF_SAT_SPECIAL, o.nan_finite = MX_NANF_INVERTED_ZERO, o.inf_finite = MX_INFF_SIGNED_ZERO;
+  o.int8_range = MX_INT8_SYMMETRIC, o.src_subnormals = MX_SUBN_FLUSH, o.e8m0_zero = MX_E8M0_ZERO_NAN;
+  o.e8m0_neg = MX_E8M0_NEG_MIN, o.fnuz_zero = MX_FNUZ_ZERO_UNDERFLOW_NAN, o.sr_bits = 3;
+  CHECK(mxr_avx2_opts_known(&o), "every value of every known knob is taken");
+  mx_convert_opts bad = o;
+  bad.round = MX_SR;
+  CHECK(!mxr_avx2_opts_known(&bad), "sr declines");
+  bad = o;
+  bad.nan_sign = (mx_nan_sign)(MX_NAN_SIGN_NAN_INPUT_POSITIVE + 1);
+  CHECK(!mxr_avx2_opts_known(&bad), "a nan_sign value the kernel does not know declines");
+  bad = o;
+  bad.fnuz_zero = (mx_fnuz_zero)(MX_FNUZ_ZERO_UNDERFLOW_NAN + 1);
+  CHECK(!mxr_avx2_opts_known(&bad), "an fnuz_zero value the kernel does not know declines");
+}
+
 int main(int argc, char **argv) {
   size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 4096;
   n -= n % 32;
   check_tensor_arguments();
+  check_kernel_declines_unknown_knobs();
   for (int p = MXREF_PATH_SCALAR; p < MXREF_PATH_COUNT; p++) {
     const char *name = mxref_path_name((mxref_path)p);
     if (mxref_set_path((mxref_path)p) != 0) {
