@@ -21,8 +21,11 @@
  * Lanes holding NaN or Inf, and stochastic rounding, are left to the scalar path
  * (dispatch.h): the kernels stop at the first group of values containing a special and say
  * how many values they converted. Zeros, subnormals (exact or flushed) and every finite value
- * are handled here, so the scalar fallback is rare on real data. Formats the kernels were
- * not written for (mxr_avx2_element_known) are declined: the scalar path does them.
+ * are handled here, so the scalar fallback is rare on real data. Formats and knob values the
+ * kernels were not written for (mxr_avx2_element_known, mxr_avx2_opts_known) are declined:
+ * the scalar path does them. The FP8 variants are rows like the others; the FNUZ rows (no
+ * -0) also give a negative value rounded to zero the code knob fnuz_zero asks for. The end of
+ * the file holds NVFP4's per-value steps (reference/nvfp4.c calls them).
  *
  * Compiled with -mavx2 -mfma -mbmi2 -mf16c (CMakeLists.txt); only called after dispatch.c
  * has checked the CPU. */
