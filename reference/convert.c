@@ -275,8 +275,7 @@ void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *code
     o = &def;
   }
 #if MXR_HAVE_AVX2
-  if (mxr_use_avx2() && o->round != MX_SR && mxr_avx2_opts_known(o) && (src == MX_F32 || src == MX_BF16 || src == MX_F16 || src == MX_F64) &&
-      mxr_avx2_element_known(dst)) { /* the kernels decline formats they were not written for */
+  if (mxr_use_avx2() && mxr_avx2_convert_takes(dst, src, o)) { /* formats and knobs it was written for */
     /* the kernel takes runs of ordinary values; a group of 32 holding a NaN/Inf, and the
      * tail below 8, go through the scalar loop */
     const size_t w = src == MX_F64 ? 8 : src == MX_F32 ? 4 : 2;
