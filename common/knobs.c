@@ -43,7 +43,7 @@ const mx_knob mx_knob_table[] = {
   KNOB("e8m0_tie", "ties of round=rne into e8m0 (no significand bit): to the even code, or up", e8m0_tie, e8m0_tie_names),
   KNOB("ovf_finite", "overflow with overflow=ovf into e2m3/e3m2/e2m1/int8 (no Inf/NaN): max finite, or refused", ovf_finite, ovf_finite_names),
   KNOB("f64_src", "f64 source of cvt: converted directly, or rounded to f32 (RNE) first", f64_src, f64_src_names),
-  KNOB("ovf_nan", "overflow with overflow=ovf into e4m3/e4m3fnuz/e5m2fnuz/e4m3b11fnuz (overflow is NaN): the NaN, or refused", ovf_nan, ovf_nan_names),
+  KNOB("ovf_nan", "the NaN that overflow (ovf) or an Inf input makes in e4m3/e4m3fnuz/e5m2fnuz/e4m3b11fnuz (no Inf): the NaN, or refused", ovf_nan, ovf_nan_names),
   {NULL, NULL, 0, NULL, 0, 0, 0},
 };
 

@@ -269,7 +269,8 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
       return o->inf_finite == MX_INFF_MAX ? max_finite(dst, sign, o) : zero_code(dst, sign);
     }
     if (o->overflow == MX_SAT && o->inf_sat == MX_INF_SAT_MAX) return max_finite(dst, sign, o);
-    return d->specials == MX_SPECIALS_IEEE ? inf_code(dst, sign) : nan_code(dst, sign, o, NULL);
+    if (d->specials == MX_SPECIALS_IEEE) return inf_code(dst, sign);
+    return o->ovf_nan == MX_OVF_NAN_REFUSE ? MX_CODE_REFUSED : nan_code(dst, sign, o, NULL); /* no Inf code: NaN */
   }
 
   uint32_t c = round_magnitude(dst, sign, v->mag, o, rnd);

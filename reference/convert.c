@@ -96,7 +96,8 @@ static inline __attribute__((always_inline)) uint32_t to_float(const mx_format_d
       return o->inf_finite == MX_INFF_MAX ? (sign_bit(d, v.sign) | (uint32_t)d->max_code) : sign_bit(d, v.sign);
     }
     if (o->overflow == MX_SAT && o->inf_sat == MX_INF_SAT_MAX) return sign_bit(d, v.sign) | (uint32_t)d->max_code;
-    return d->specials == MX_SPECIALS_IEEE ? float_inf(d, v.sign) : float_nan(d, v.sign, o);
+    if (d->specials == MX_SPECIALS_IEEE) return float_inf(d, v.sign);
+    return o->ovf_nan == MX_OVF_NAN_REFUSE ? MX_CODE_REFUSED : float_nan(d, v.sign, o); /* no Inf code: NaN */
   default: break;
   }
   const int m = d->mbits;

@@ -120,9 +120,9 @@ typedef enum mx_e8m0_tie { MX_E8M0_TIE_EVEN = 0, MX_E8M0_TIE_UP } mx_e8m0_tie;
  * library raises: gfloat; MX_CODE_REFUSED). */
 typedef enum mx_ovf_finite { MX_OVF_FINITE_MAX = 0, MX_OVF_FINITE_REFUSE } mx_ovf_finite;
 
-/* Overflow with overflow=ovf into a format whose overflow is NaN (E4M3, the FNUZ formats):
- * the NaN (OFP8 Table 3), or no code (an emulation that leaves the overflowed value, 480, in
- * place: microxcaling). */
+/* The NaN that overflow (overflow=ovf) or an Inf input (unless saturated to max) makes in a
+ * format without Inf (E4M3, the FNUZ formats): the NaN (OFP8 Table 3), or no code (an
+ * emulation that leaves the overflowed value, 480, or the Inf in place: microxcaling). */
 typedef enum mx_ovf_nan { MX_OVF_NAN_NAN = 0, MX_OVF_NAN_REFUSE } mx_ovf_nan;
 
 /* An f64 source: converted directly, or first rounded to f32 (RNE; a NaN keeps its sign and
