@@ -45,6 +45,34 @@ static size_t evaluate_knob(suite_list *L, const mx_profile *cand, const char *k
   return gained;
 }
 
+/* 1 when case c of suite r passes under profile p. */
+static int passes_under(const suite_run *r, const mx_profile *p, size_t c) {
+  uint64_t exp[1 + MX_BLOCK_MAX];
+  size_t dc = 0;
+  expect_case(&r->s, p, r->s.in + c * r->s.nin, r->s.rnd[c], exp);
+  return expect_equal(&r->s, exp, r->actual + c * r->s.nout, &dc);
+}
+
+/* evaluate_knob's gained - broken, looked at only as far as it can still beat `floor`: the
+ * failing cases first (few), the passing ones (many) only when the gain is above the floor,
+ * stopping once the breaks bring it down to it. Returns a value <= floor when it cannot. */
+static long knob_net_above(suite_list *L, const mx_profile *cand, const char *knob, long floor, size_t *gained) {
+  size_t gain = 0, lost = 0;
+  for (size_t i = 0; i < L->n; i++) /* the failing cases: what the value explains */
+    if (run_op_depends(L->v[i].s.op, knob))
+      for (size_t c = 0; c < L->v[i].s.ncases; c++)
+        if (L->v[i].st[c] == T_OK && !L->v[i].ok[c]) gain += (size_t)passes_under(&L->v[i], cand, c);
+  *gained = gain;
+  if ((long)gain <= floor) return floor;
+  for (size_t i = 0; i < L->n; i++) /* the passing ones: what it breaks */
+    if (run_op_depends(L->v[i].s.op, knob))
+      for (size_t c = 0; c < L->v[i].s.ncases; c++)
+        if (L->v[i].st[c] == T_OK && L->v[i].ok[c] && !passes_under(&L->v[i], cand, c) &&
+            (long)gain - (long)++lost <= floor)
+          return floor;
+  return (long)gain - (long)lost;
+}
+
 /* A cvt suite's requested parameter (round or overflow) replaced by another value: how
  * many cases of the suites that asked for `asked` would then pass / now fail. This names
  * targets that ignore a request (e.g. always round to nearest even). */
@@ -265,8 +293,8 @@ static int detect_profile(suite_list *L, const mx_profile *base, mx_profile *det
         if (curv && !strcmp(v, curv)) continue;
         mx_profile cand = *detected;
         if (mx_profile_set(&cand, *k, v)) continue;
-        size_t broken, gain = evaluate_knob(L, &cand, *k, &broken, 0);
-        long net = (long)gain - (long)broken;
+        size_t gain;
+        long net = knob_net_above(L, &cand, *k, best_net, &gain);
         if (net > best_net) { /* the value that explains the most, net of what it breaks */
           best_net = net;
           best_gain = gain;
