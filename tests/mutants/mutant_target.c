@@ -80,6 +80,7 @@ enum {
   M_e8m0_zero_nan_under_ovf,      /* [e8m0_zero=nan when overflow=ovf] +-0 into E8M0: 0xFF under ovf, 0x00 under sat (ml_dtypes) */
   M_e8m0_neg_by_overflow,         /* [e8m0_neg=min; e8m0_neg=nan when overflow=ovf] a negative value into E8M0: 0xFF under ovf, 0x00 under sat (ml_dtypes) */
   M_nan_sign_keep_f64_only,       /* [nan_sign=nan-input-positive; nan_sign=keep when src=f64] a NaN input gives +NaN, except an f64 one keeps its sign (CUDA's float and double entry points) */
+  M_cuda_nan_by_source,           /* [nan_sign=nan-input-positive; nan_sign=keep when src=f64; e5m2_nan=allones; e5m2_nan=propagate when src=f64] CUDA's FP8 NaNs: the float entry points give +NaN 0x7F, the double one keeps sign and payload */
   /* ---- quantize: one rule, one position, one source ---- */
   M_rule_ignored,                 /* quantize: the scale rule asked is ignored (always floor) */
   M_even_as_even_tiedown,         /* quantize: rule even computed as even-tiedown */
@@ -252,6 +253,10 @@ static void mutated_request_knobs(mx_convert_opts *o, int src) {
   if (IS(e8m0_zero_nan_under_ovf) && o->overflow == MX_OVF) o->e8m0_zero = MX_E8M0_ZERO_NAN;
   if (IS(e8m0_neg_by_overflow)) o->e8m0_neg = o->overflow == MX_OVF ? MX_E8M0_NEG_NAN : MX_E8M0_NEG_MIN;
   if (IS(nan_sign_keep_f64_only)) o->nan_sign = src == MX_F64 ? MX_NAN_SIGN_KEEP : MX_NAN_SIGN_NAN_INPUT_POSITIVE;
+  if (IS(cuda_nan_by_source)) {
+    o->nan_sign = src == MX_F64 ? MX_NAN_SIGN_KEEP : MX_NAN_SIGN_NAN_INPUT_POSITIVE;
+    o->e5m2_nan = src == MX_F64 ? MX_E5M2_NAN_PROPAGATE : MX_E5M2_NAN_ALLONES;
+  }
 }
 
 /* The block knobs of `ocp`, changed where the bug is a knob value. */
