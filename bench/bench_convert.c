@@ -10,6 +10,8 @@
  *   quantize-f64 the same from f64 (MXFP8 E4M3)
  *   dequantize   scales + packed codes -> f32, mxref_dequantize
  *   quantize/dequantize also run on T threads (--threads T, default 2; mxref_set_threads)
+ *   nvfp4        mxref_nvfp4_quantize (one thread: the API has none) under the default knobs
+ *                (`exact`) and the nvfp4-te ones, and mxref_nvfp4_dequantize block by block
  *
  * One figure per op x format x path x threads, at one working set: 256 MiB of input by
  * default (streams from memory; --size-kib N for others, e.g. 64 for in-cache). Each figure
@@ -27,6 +29,7 @@
 
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
+#include "mxconform/nvfp4.h"
 
 #include "bench_common.h"
 
@@ -49,6 +52,9 @@ typedef struct work {
   mx_pack_layout layout; /* quantize output / dequantize input */
   mx_block_opts opts;
   mx_convert_opts cvt;
+  uint8_t *nv_scales;    /* n / 16 NVFP4 block scales */
+  mx_nvfp4_opts nv;
+  mx_nvfp4_tensor nv_out;
 } work;
 
 static void k_memcpy(void *p) {
@@ -90,6 +96,21 @@ static void k_quantize(void *p) {
 static void k_dequantize(void *p) {
   work *w = p;
   mxref_dequantize(w->block, w->scales, w->codes, w->n, MX_BLOCK_SIZE, w->layout, MX_F32, &w->opts, w->f32_out);
+  g_sink = (uint8_t)w->f32_out[w->n / 2];
+}
+
+static void k_nvfp4_quantize(void *p) {
+  work *w = p;
+  w->nv_out = (mx_nvfp4_tensor){0, 0, w->nv_scales, w->codes};
+  if (mxref_nvfp4_quantize(w->f32_in, w->n, NULL, &w->nv, &w->nv_out) != 0) abort();
+  g_sink = w->codes[w->n / 2];
+}
+
+static void k_nvfp4_dequantize(void *p) {
+  work *w = p;
+  for (size_t b = 0; b < w->n / MX_NVFP4_BLOCK; b++)
+    mxref_nvfp4_dequantize(w->nv_out.tensor_scale, w->nv_scales[b], w->codes + b * MX_NVFP4_BLOCK, &w->nv,
+                           w->f32_out + b * MX_NVFP4_BLOCK);
   g_sink = (uint8_t)w->f32_out[w->n / 2];
 }
 
@@ -170,8 +191,9 @@ static void run_size(size_t size_kib, double min_seconds, int threads) {
   w.f32_out = malloc(w.n * 4);
   w.codes = malloc(w.n);
   w.scales = malloc(w.n / MX_BLOCK_SIZE);
+  w.nv_scales = malloc(w.n / MX_NVFP4_BLOCK);
   w.copy_dst = malloc(w.n * 4);
-  if (!w.f32_in || !w.f32_out || !w.codes || !w.scales || !w.copy_dst) {
+  if (!w.f32_in || !w.f32_out || !w.codes || !w.scales || !w.nv_scales || !w.copy_dst) {
     fprintf(stderr, "mxbench: out of memory for %zu KiB\n", size_kib);
     exit(1);
   }
@@ -216,6 +238,18 @@ static void run_size(size_t size_kib, double min_seconds, int threads) {
     }
     mxref_set_threads(1);
   }
+  /* NVFP4: quantize under the default (exact) knobs and nvfp4-te's, then dequantize the
+   * te tensor (ratios against memcpy of the f32 input, and of the f32 output) */
+  static const mx_nvfp4_opts nv_exact = MX_NVFP4_OPTS_DEFAULT, nv_te = MX_NVFP4_OPTS_TE;
+  const mx_nvfp4_opts *nv_opts[2] = {&nv_exact, &nv_te};
+  const char *nv_names[2] = {"nvfp4", "nvfp4-te"};
+  for (int k = 0; k < 2; k++) {
+    w.nv = *nv_opts[k];
+    row(path, "quantize", nv_names[k], size_kib, 1, k_nvfp4_quantize, &w, (unsigned char *)w.f32_in, w.n * 4,
+        min_seconds);
+    row(path, "dequantize", nv_names[k], size_kib, 1, k_nvfp4_dequantize, &w, (unsigned char *)w.f32_out, w.n * 4,
+        min_seconds);
+  }
   /* f64 sources, last: their input lives in f32_out (n / 2 doubles, the same bytes) */
   fill_inputs64(&w);
   for (int f = 0; f < MX_FMT_COUNT; f++) {
@@ -239,6 +273,7 @@ static void run_size(size_t size_kib, double min_seconds, int threads) {
   free(w.f32_out);
   free(w.codes);
   free(w.scales);
+  free(w.nv_scales);
   free(w.copy_dst);
 }
 

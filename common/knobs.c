@@ -16,12 +16,13 @@ static const char *const inf_finite_names[] = {"max", "signed-zero", "refuse", N
 static const char *const int8_range_names[] = {"twos", "symmetric", NULL};
 static const char *const subn_names[] = {"exact", "flush", NULL};
 static const char *const e8m0_zero_names[] = {"min", "nan", NULL};
-static const char *const e8m0_neg_names[] = {"abs", "nan", "min", "min-finite", NULL};
+static const char *const e8m0_neg_names[] = {"abs", "nan", "min", "min-finite", "refuse", NULL};
 static const char *const fnuz_zero_names[] = {"positive", "nan", "underflow-nan", NULL};
 static const char *const ovf_directed_names[] = {"max", "special", NULL};
 static const char *const e8m0_tie_names[] = {"even", "up", NULL};
 static const char *const ovf_finite_names[] = {"max", "refuse", NULL};
 static const char *const f64_src_names[] = {"direct", "via-f32", NULL};
+static const char *const ovf_nan_names[] = {"nan", "refuse", NULL};
 
 #define KNOB(n, s, f, v) {n, s, offsetof(mx_convert_opts, f), v, 0, 0, 0}
 const mx_knob mx_knob_table[] = {
@@ -36,17 +37,19 @@ const mx_knob mx_knob_table[] = {
   KNOB("int8_range", "MXINT8 encoder range: [-128,127] or symmetric [-127,127]", int8_range, int8_range_names),
   KNOB("src_subnormals", "subnormal source values: exact, or flushed to signed zero", src_subnormals, subn_names),
   KNOB("e8m0_zero", "+-0 into e8m0 (no zero code): 0x00 or NaN", e8m0_zero, e8m0_zero_names),
-  KNOB("e8m0_neg", "negative value into e8m0 (no sign): |x|, NaN, 0x00, or 0x00 for finite ones only (-Inf as +Inf)", e8m0_neg, e8m0_neg_names),
+  KNOB("e8m0_neg", "negative value into e8m0 (no sign): |x|, NaN, 0x00, 0x00 for finite ones only (-Inf as +Inf), or refused", e8m0_neg, e8m0_neg_names),
   KNOB("fnuz_zero", "-0 result in e4m3fnuz/e5m2fnuz/e4m3b11fnuz (no -0; 0x80 is NaN), from -0 or a negative value rounding to zero: +0, 0x80, or 0x80 only for the rounded one", fnuz_zero, fnuz_zero_names),
   KNOB("ovf_directed", "overflow under rtz (rup of a negative, rdn of a positive) with overflow=ovf: max finite (IEEE 754 7.4) or the Inf/NaN (truncate, then range-check)", ovf_directed, ovf_directed_names),
   KNOB("e8m0_tie", "ties of round=rne into e8m0 (no significand bit): to the even code, or up", e8m0_tie, e8m0_tie_names),
   KNOB("ovf_finite", "overflow with overflow=ovf into e2m3/e3m2/e2m1/int8 (no Inf/NaN): max finite, or refused", ovf_finite, ovf_finite_names),
   KNOB("f64_src", "f64 source of cvt: converted directly, or rounded to f32 (RNE) first", f64_src, f64_src_names),
+  KNOB("ovf_nan", "overflow with overflow=ovf into e4m3/e4m3fnuz/e5m2fnuz/e4m3b11fnuz (overflow is NaN): the NaN, or refused", ovf_nan, ovf_nan_names),
   {NULL, NULL, 0, NULL, 0, 0, 0},
 };
 
 int mx_convert_opts_may_refuse(const mx_convert_opts *o) {
-  return o->nan_finite == MX_NANF_REFUSE || o->inf_finite == MX_INFF_REFUSE || o->ovf_finite == MX_OVF_FINITE_REFUSE;
+  return o->nan_finite == MX_NANF_REFUSE || o->inf_finite == MX_INFF_REFUSE || o->ovf_finite == MX_OVF_FINITE_REFUSE ||
+         o->ovf_nan == MX_OVF_NAN_REFUSE || o->e8m0_neg == MX_E8M0_NEG_REFUSE;
 }
 
 void mx_convert_opts_default(mx_convert_opts *o) {

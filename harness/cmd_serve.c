@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "mxconform/dot.h"
 #include "mxconform/mxref.h"
+#include "mxconform/nvfp4.h"
 #include "mxconform/profile.h"
 #include "mxconform/target.h"
 #include "serve.h"
@@ -63,9 +64,66 @@ static int reply_status_values(int rc) {
   return refused_values ? 0 : reply_status(rc);
 }
 
+/* nvfp4_quantize N AMAX V1 ... VN (PROTOCOL.md): the library's entry, or libmxref under the
+ * profile's nvfp4_* knobs. f[0] is the request name, n the field count. */
+static void serve_nvfp4_quantize(serve_ctx *sv, char **f, int n, uint64_t *in, uint64_t *out) {
+  size_t cnt = strtoul(f[1], NULL, 10), nb = cnt / MX_NVFP4_BLOCK;
+  uint64_t amax = 0;
+  int has_amax = strcmp(f[2], "-") != 0;
+  if (cnt == 0 || cnt % MX_NVFP4_BLOCK || cnt > MAXV || (size_t)n != 3 + cnt ||
+      (has_amax && (parse_hex(f[2], &amax) || amax > 0xFFFFFFFFu))) {
+    puts("error bad nvfp4_quantize request");
+    return;
+  }
+  for (size_t i = 0; i < cnt; i++)
+    if (parse_hex(f[3 + i], &in[i]) || in[i] > 0xFFFFFFFFu) { puts("error bad value"); return; }
+  if (sv->api) {
+    if (!MXC_TARGET_HAS(sv->api, nvfp4_quantize)) { puts("unsupported"); return; }
+    if (reply_status(sv->api->nvfp4_quantize(in, cnt, has_amax, amax, &out[0], &out[1], &out[1 + nb]))) return;
+  } else {
+    static uint32_t v[MAXV];
+    static uint8_t scales[MAXV / MX_NVFP4_BLOCK], codes[MAXV];
+    for (size_t i = 0; i < cnt; i++) v[i] = (uint32_t)in[i];
+    uint32_t a32 = (uint32_t)amax;
+    mx_nvfp4_tensor t = {0, 0, scales, codes};
+    if (mxref_nvfp4_quantize(v, cnt, has_amax ? &a32 : NULL, &sv->profile.nvfp4, &t)) {
+      puts("error nvfp4 has no defined flow for NaN/Inf values or a NaN/Inf/negative amax");
+      return;
+    }
+    out[0] = t.tensor_scale;
+    for (size_t j = 0; j < nb; j++) out[1 + j] = scales[j];
+    for (size_t i = 0; i < cnt; i++) out[1 + nb + i] = codes[i];
+  }
+  reply_values(out, 1 + nb + cnt);
+}
+
+/* nvfp4_dequantize K TSCALE SCALE C1 ... CK, K at most 16. */
+static void serve_nvfp4_dequantize(serve_ctx *sv, char **f, int n, uint64_t *in, uint64_t *out) {
+  size_t k = strtoul(f[1], NULL, 10);
+  uint64_t st, scale;
+  if (k < 1 || k > MX_NVFP4_BLOCK || (size_t)n != 4 + k || parse_hex(f[2], &st) || st > 0xFFFFFFFFu ||
+      parse_hex(f[3], &scale) || scale > 0xFF) {
+    puts("error bad nvfp4_dequantize request");
+    return;
+  }
+  for (size_t i = 0; i < k; i++)
+    if (parse_hex(f[4 + i], &in[i]) || in[i] > 0xF) { puts("error bad value"); return; }
+  if (sv->api) {
+    if (!MXC_TARGET_HAS(sv->api, nvfp4_dequantize)) { puts("unsupported"); return; }
+    if (reply_status(sv->api->nvfp4_dequantize(st, scale, in, k, out))) return;
+  } else {
+    uint8_t codes[MX_NVFP4_BLOCK] = {0};
+    uint32_t v[MX_NVFP4_BLOCK];
+    for (size_t i = 0; i < k && i < MX_NVFP4_BLOCK; i++) codes[i] = (uint8_t)in[i];
+    mxref_nvfp4_dequantize((uint32_t)st, (uint8_t)scale, codes, &sv->profile.nvfp4, v);
+    for (size_t i = 0; i < k; i++) out[i] = v[i];
+  }
+  reply_values(out, k);
+}
+
 void serve_handle_line(serve_ctx *sv, char *line) {
   static char *f[MAXV + 16];
-  static uint64_t in[MAXV], out[MAXV + 1];
+  static uint64_t in[MAXV], out[MAXV + MAXV / 16 + 1]; /* nvfp4_quantize: tensor scale, block scales, codes */
   static uint32_t rnd[MAXV];
   int n = split(line, f, MAXV + 16);
   if (n == 0) { puts("error empty request"); return; }
@@ -283,6 +341,10 @@ void serve_handle_line(serve_ctx *sv, char *line) {
       r = o32;
     }
     reply_values(&r, 1);
+  } else if (!strcmp(op, "nvfp4_quantize") && n >= 3) {
+    serve_nvfp4_quantize(sv, f, n, in, out);
+  } else if (!strcmp(op, "nvfp4_dequantize") && n >= 4) {
+    serve_nvfp4_dequantize(sv, f, n, in, out);
   } else {
     printf("error unknown request '%s'\n", op);
   }
@@ -338,7 +400,8 @@ int cmd_serve(int argc, char **argv) {
       printf("usage: mxconform serve --lib PATH.so | --reference [--profile P] [--dot-preset NAME]\n"
              "Answers harness/PROTOCOL.md requests on stdin/stdout. With --reference, libmxref configured\n"
              "by profile P (default ocp) answers: cvt requests as asked, quantize with P's rounding (other rules: unsupported),\n"
-             "dot requests with the accumulation model of preset NAME (default exact-rne; include/mxconform/dot.h).\n");
+             "dot requests with the accumulation model of preset NAME (default exact-rne; include/mxconform/dot.h),\n"
+             "nvfp4_quantize/nvfp4_dequantize requests under P's nvfp4_* knobs (spec_notes/nvfp4.md).\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
   }

@@ -5,6 +5,7 @@
 
 #include "../oracle/oracle_block.h"
 #include "../oracle/oracle_dot.h"
+#include "../oracle/oracle_nvfp4.h"
 #include "mxconform/dot.h"
 
 static uint64_t f64_bits_of(mpfr_srcptr x) {
@@ -13,6 +14,22 @@ static uint64_t f64_bits_of(mpfr_srcptr x) {
   double d = mpfr_get_d(x, MPFR_RNDN); /* exact: every element value fits in a double */
   memcpy(&b, &d, 8);
   return b;
+}
+
+/* The oracle's NVFP4 tensor; a case it refuses (non-finite input: the reader and the
+ * generator never make one) expects all-zero words. */
+static void expect_nvfp4_quantize(const vec_suite *s, const mx_profile *p, const uint64_t *in, uint64_t *out) {
+  size_t nb = s->nblocks, nv = nb * MX_NVFP4_BLOCK;
+  static uint32_t v[MX_BLOCK_MAX];
+  static uint8_t scales[MX_BLOCK_MAX / MX_NVFP4_BLOCK], codes[MX_BLOCK_MAX];
+  for (size_t i = 0; i < nv; i++) v[i] = (uint32_t)in[i];
+  uint32_t amax = (uint32_t)in[nv + 1];
+  mx_nvfp4_tensor t = {0, 0, scales, codes};
+  memset(out, 0, s->nout * sizeof *out);
+  if (mxo_nvfp4_quantize(v, nv, in[nv] ? &amax : NULL, &p->nvfp4, &t)) return;
+  out[0] = t.tensor_scale;
+  for (size_t j = 0; j < nb; j++) out[1 + j] = scales[j];
+  for (size_t i = 0; i < nv; i++) out[1 + nb + i] = codes[i];
 }
 
 void expect_case(const vec_suite *s, const mx_profile *p, const uint64_t *in, uint32_t rnd, uint64_t *out) {
@@ -66,6 +83,15 @@ void expect_case(const vec_suite *s, const mx_profile *p, const uint64_t *in, ui
     out[0] = r;
     break;
   }
+  case OP_NVFP4_QUANTIZE: expect_nvfp4_quantize(s, p, in, out); break;
+  case OP_NVFP4_DEQUANTIZE: {
+    uint8_t codes[MX_NVFP4_BLOCK];
+    uint32_t v[MX_NVFP4_BLOCK];
+    for (int i = 0; i < MX_NVFP4_BLOCK; i++) codes[i] = (uint8_t)in[2 + i];
+    mxo_nvfp4_dequantize((uint32_t)in[0], (uint8_t)in[1], codes, &p->nvfp4, v);
+    for (int i = 0; i < MX_NVFP4_BLOCK; i++) out[i] = v[i];
+    break;
+  }
   default: break;
   }
 }
@@ -108,6 +134,7 @@ int expect_equal(const vec_suite *s, const uint64_t *e, const uint64_t *a, size_
   case OP_DOT:
     if (is_nan_bits(MX_F32, e[0])) return is_nan_bits(MX_F32, a[0]); /* NaN payloads differ by vendor */
     return e[0] == a[0];
+  case OP_NVFP4_DEQUANTIZE: /* f32 values: an expected NaN accepts any NaN */
   case OP_DEQUANTIZE:
     for (size_t i = 0; i < s->k; i++) {
       if (is_nan_bits(s->dst, e[i])) {

@@ -20,7 +20,7 @@ typedef struct text {
 static int header_line(const char *p) { return p[0] == '#' && strncmp(p, "# columns: ", 11); }
 
 static int is_list_column(const char *col) {
-  static const char *const lists[] = {"values", "codes", "scales_a", "codes_a", "scales_b", "codes_b", NULL};
+  static const char *const lists[] = {"values", "codes", "scales", "scales_a", "codes_a", "scales_b", "codes_b", NULL};
   for (int i = 0; lists[i]; i++)
     if (!strcmp(col, lists[i])) return 1;
   return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../oracle/oracle_print.h"
+#include "mxconform/nvfp4.h"
 #include "expect.h"
 #include "probe.h"
 
@@ -878,6 +879,265 @@ void gen_dot(vec_suite *s, const gen_tier *t, uint64_t seed) {
   free(in);
 }
 
+
+/* ---- NVFP4 (include/mxconform/nvfp4.h) ------------------------------------------------------
+ * The families a narrow bug slips through, each built around a tensor scale that is a power of
+ * two (the tensor amax A = 2688 * 2^j gives s_t = 2^j exactly under every nvfp4_tensor_scale
+ * value), so that the quantity under test lands exactly where it should: a block amax on an
+ * E4M3 rounding boundary of amax_b / (6 s_t) and one f32 step either side; elements on the
+ * E2M1 midpoints (those that round across a binade: 0.75 -> 1, 1.75 -> 2, 3.5 -> 4) and beside
+ * them; block scales that round to 0 or saturate at 448; tensor amaxes from 0 (all zeros, and
+ * a calibrated amax of 0) through subnormal to FLT_MAX. Then seeded random tensors. */
+
+static uint32_t nv_f32(double x) { return f32_bits((float)x); } /* x exact in f32 where used */
+static double nv_pow2(int k) { /* 2^k, |k| < 1000: exact, no libm */
+  double r = 1;
+  for (; k > 0; k--) r *= 2;
+  for (; k < 0; k++) r /= 2;
+  return r;
+}
+static uint32_t nv_step(uint32_t bits, int up) { /* the f32 neighbour of a positive finite value */
+  return up ? bits + 1 : bits ? bits - 1 : 0;
+}
+
+/* A tensor under construction: its last block is the block under test, block 0 carries the
+ * tensor amax A when no calibrated amax is given (then every other block stays below A). */
+typedef struct nv_case {
+  uint64_t in[MX_BLOCK_MAX + 2]; /* 16 n values, has_amax, amax (n <= 64: the reader's limit) */
+  size_t nb;
+} nv_case;
+
+static void nv_begin(nv_case *c, const vec_suite *s) {
+  c->nb = s->nblocks;
+  memset(c->in, 0, sizeof c->in);
+}
+static uint64_t *nv_block(nv_case *c, size_t b) { return c->in + b * MX_NVFP4_BLOCK; }
+static uint64_t *nv_test_block(nv_case *c) { return nv_block(c, c->nb - 1); }
+
+/* Emit the case twice where it can: with A given as a calibrated amax, and with A carried by
+ * block 0 (a tensor of one block cannot carry it beside the block under test). */
+static void nv_emit_with_amax(vec_suite *s, nv_case *c, uint32_t amax) {
+  size_t nv = c->nb * MX_NVFP4_BLOCK;
+  c->in[nv] = 1;
+  c->in[nv + 1] = amax;
+  emit(s, c->in, 0);
+  if (c->nb < 2) return;
+  c->in[nv] = 0;
+  c->in[nv + 1] = 0;
+  uint64_t keep = nv_block(c, 0)[0];
+  nv_block(c, 0)[0] = amax;
+  emit(s, c->in, 0);
+  nv_block(c, 0)[0] = keep;
+}
+
+/* The 16 values of a block whose largest magnitude is `top` (f32 bits, placed at `at`): the
+ * others are top * k / 16 for varied k (< 16) and signs. */
+static void nv_fill_block(uint64_t *v, uint32_t top, unsigned at) {
+  float t;
+  memcpy(&t, &top, 4);
+  for (unsigned i = 0; i < MX_NVFP4_BLOCK; i++) {
+    float x = (float)((double)t * ((i * 5 + 3) % 16) / 16); /* below t: never overflows */
+    v[i] = f32_bits((i & 1) ? -x : x);
+  }
+  v[at % MX_NVFP4_BLOCK] = top | ((at & 2u) ? 0x80000000u : 0u);
+}
+
+/* amax_b / (6 s_t) on every E4M3 midpoint (and at 448 | 464 | beyond), one step either side. */
+static void nv_block_scale_boundaries(vec_suite *s, const gen_tier *t) {
+  static const int js[] = {-10, 0, 7, -60};
+  nv_case c;
+  nv_begin(&c, s);
+  unsigned every = t->binade_step == 1 ? 1 : 6;
+  for (unsigned code = 0; code < 0x7F; code += every) {
+    mpfr_t lo, hi;
+    double vlo, vhi;
+    mpfr_inits2(64, lo, hi, (mpfr_ptr)0);
+    mxo_decode_signed(MX_E4M3, code, lo);
+    if (code < 0x7E) mxo_decode_signed(MX_E4M3, code + 1, hi);
+    else mpfr_set_ui(hi, 480, MPFR_RNDN); /* the step beyond 448 that satfinite clamps */
+    vlo = mpfr_get_d(lo, MPFR_RNDN);
+    vhi = mpfr_get_d(hi, MPFR_RNDN);
+    mpfr_clears(lo, hi, (mpfr_ptr)0);
+    int j = js[code % 4];
+    uint32_t amax = nv_f32(2688.0 * nv_pow2(j)), mid = nv_f32((vlo + vhi) / 2 * 6 * nv_pow2(j));
+    for (int d = -1; d <= 1; d++) {
+      uint32_t top = d ? nv_step(mid, d > 0) : mid;
+      nv_fill_block(nv_test_block(&c), top, code);
+      nv_emit_with_amax(s, &c, amax);
+    }
+  }
+}
+
+/* The f32 values either side of x (> 0): the largest <= x and the smallest >= x. */
+static void nv_f32_around(double x, uint32_t *lo, uint32_t *hi) {
+  float f = (float)x;
+  uint32_t b = f32_bits(f);
+  *lo = (double)f > x ? b - 1 : b;
+  *hi = (double)f < x ? b + 1 : b;
+}
+
+/* Where the block-scale formulas part: under tensor amaxes that are not 2688 * 2^j (s_t not a
+ * power of two), the block amaxes just below and above each E4M3 midpoint m of the exact
+ * quotient amax_b / (6 s_t) (s_t = RN(A / 2688)) and of Transformer Engine's product
+ * RN(amax_b * RN(S_enc * RN(1/6))) (the amax_b nearest m / c). Cases with the amax calibrated;
+ * written in the one-block suite only (the families' size, not their power, grows with n). */
+static void nv_block_scale_formulas(vec_suite *s, const gen_tier *t) {
+  static const float amaxes[] = {6.0f, 1.0f, 3.3f, 1000.0f, 0.01f};
+  nv_case c;
+  nv_begin(&c, s);
+  unsigned every = t->binade_step == 1 ? 1 : 6;
+  for (unsigned a = 0; a < sizeof amaxes / sizeof amaxes[0]; a++) {
+    float A = amaxes[a], st = A / 2688.0f, senc = 2688.0f / A, inv6 = 1.0f / 6.0f, ct = senc * inv6;
+    for (unsigned code = a % every; code < 0x7E; code += every) {
+      mpfr_t lo, hi;
+      mpfr_inits2(64, lo, hi, (mpfr_ptr)0);
+      mxo_decode_signed(MX_E4M3, code, lo);
+      mxo_decode_signed(MX_E4M3, code + 1, hi);
+      double m = (mpfr_get_d(lo, MPFR_RNDN) + mpfr_get_d(hi, MPFR_RNDN)) / 2;
+      mpfr_clears(lo, hi, (mpfr_ptr)0);
+      uint32_t cand[4];
+      nv_f32_around(m * 6 * (double)st, &cand[0], &cand[1]);
+      nv_f32_around(m / (double)ct, &cand[2], &cand[3]);
+      for (unsigned k = 0; k < 4; k++) {
+        if (!cand[k]) continue;
+        nv_fill_block(nv_test_block(&c), cand[k], code + k);
+        nv_emit_with_amax(s, &c, f32_bits(A));
+      }
+    }
+  }
+}
+
+/* Elements on and beside the E2M1 midpoints under s_t = 2^j, s_b = 2^i (the block amax is
+ * 6 * 2^(i+j)), for E4M3 scales from the subnormal 2^-9 to 2^8. */
+static void nv_element_midpoints(vec_suite *s) {
+  static const double mids[] = {0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5.0};
+  nv_case c;
+  nv_begin(&c, s);
+  for (int i = -9; i <= 8; i++) {
+    int j = (i & 1) ? -10 : 3;
+    double unit = nv_pow2(i + j);
+    uint64_t *v = nv_test_block(&c);
+    v[0] = nv_f32(6 * unit);
+    for (unsigned m = 0; m < 7; m++)
+      for (int d = -1; d <= 1; d++) {
+        unsigned slot = 1 + (m * 3 + (unsigned)(d + 1)) % 15;
+        uint32_t b = nv_f32(mids[m] * unit);
+        v[slot] = (d ? nv_step(b, d > 0) : b) | (((m + (unsigned)i) & 1) ? 0x80000000u : 0u);
+      }
+    v[15] = 0x80000000u; /* -0 keeps its sign */
+    nv_emit_with_amax(s, &c, nv_f32(2688.0 * nv_pow2(j)));
+  }
+}
+
+/* Block scales that round to 0 (amax_b / (6 s_t) at 2^-10, the tie below E4M3's smallest
+ * 2^-9, and beside it; 1.5 * 2^-9, the tie between codes 1 and 2) and that saturate at 448
+ * (a calibrated amax below the block's: 448, 464, 500 and 2^20 times the block's share). */
+static void nv_block_scale_extremes(vec_suite *s) {
+  static const double ratios[] = {0x1p-10, 0x1p-11, 0x1.8p-9, 448, 464, 500, 0x1p20};
+  nv_case c;
+  nv_begin(&c, s);
+  for (unsigned r = 0; r < sizeof ratios / sizeof ratios[0]; r++)
+    for (int d = -1; d <= 1; d++) {
+      int j = r & 1 ? -20 : 2;
+      uint32_t top = nv_f32(ratios[r] * 6 * nv_pow2(j));
+      nv_fill_block(nv_test_block(&c), d ? nv_step(top, d > 0) : top, r);
+      nv_emit_with_amax(s, &c, nv_f32(2688.0 * nv_pow2(j)));
+    }
+}
+
+/* The tensor scale: an all-zero tensor (signed zeros), a calibrated amax of 0 over nonzero
+ * values, and amaxes from the smallest subnormal to FLT_MAX, on and beside 2688 * 2^j. */
+static void nv_tensor_amax(vec_suite *s) {
+  static const uint32_t amaxes[] = {0x00000001u, 0x00000100u, 0x00800000u, 0x3f800000u, 0x40c00000u, 0x45280000u,
+                                    0x45280001u, 0x4527ffffu, 0x3b124925u, 0x7f7fffffu, 0x7f000000u, 0x1e3ce508u};
+  nv_case c;
+  nv_begin(&c, s);
+  size_t nv = c.nb * MX_NVFP4_BLOCK;
+  for (size_t i = 0; i < nv; i++) c.in[i] = (i % 3) ? 0x80000000u : 0; /* all zeros: s_t = 1 */
+  emit(s, c.in, 0);
+  nv_fill_block(nv_test_block(&c), 0x40400000u, 5); /* a calibrated amax of 0 over values up to 3 */
+  c.in[nv] = 1;
+  emit(s, c.in, 0);
+  c.in[nv] = 0;
+  for (unsigned a = 0; a < sizeof amaxes / sizeof amaxes[0]; a++) {
+    nv_fill_block(nv_test_block(&c), amaxes[a], a); /* the tensor's own amax */
+    /* the other blocks below it: half the bit pattern is a smaller positive f32 (or 0) */
+    for (size_t b = 0; b + 1 < c.nb; b++) nv_fill_block(nv_block(&c, b), amaxes[a] >> 1 & 0x7FFFFFFFu, a + b);
+    emit(s, c.in, 0);
+    nv_emit_with_amax(s, &c, amaxes[a]);
+  }
+}
+
+/* A random tensor: per block a random binade around a random tensor binade, values with
+ * random significands (now and then exact E2M1 grid multiples, zeros, negative zeros). */
+static void nv_random(vec_suite *s, unsigned count, uint64_t *rng) {
+  nv_case c;
+  nv_begin(&c, s);
+  size_t nv = c.nb * MX_NVFP4_BLOCK;
+  for (unsigned r = 0; r < count; r++) {
+    uint64_t q = splitmix64(rng);
+    int te = (int)(q % 60) - 30;
+    for (size_t b = 0; b < c.nb; b++) {
+      int be = te - (int)((splitmix64(rng) >> 7) % 12);
+      for (unsigned i = 0; i < MX_NVFP4_BLOCK; i++) {
+        uint64_t x = splitmix64(rng);
+        uint32_t bits = (uint32_t)((be + (int)(x % 3) + 127) << 23) | (uint32_t)(x >> 20 & 0x7FFFFF);
+        if ((x >> 60) == 0) bits &= 0xFFE00000u;   /* short significands: grid multiples */
+        if ((x >> 58 & 15) == 1) bits = 0;         /* zeros */
+        nv_block(&c, b)[i] = bits | (uint32_t)((x >> 50 & 1) << 31);
+      }
+    }
+    c.in[nv] = (q >> 40 & 3) == 0; /* now and then a calibrated amax, within 2^-2 .. 2^2 of the tensor's */
+    c.in[nv + 1] = c.in[nv] ? (uint32_t)((te + 125 + (int)(q >> 44 & 3)) << 23) | (uint32_t)(q >> 8 & 0x7FFFFF) : 0;
+    emit(s, c.in, 0);
+  }
+}
+
+void gen_nvfp4_quantize(vec_suite *s, const gen_tier *t, uint64_t seed) {
+  vec_suite_shape(s);
+  uint64_t rng = suite_seed(seed, s->name);
+  if (s->nblocks <= 2) {
+    nv_block_scale_boundaries(s, t);
+    if (s->nblocks == 1) nv_block_scale_formulas(s, t); /* calibrated amax: one block is enough */
+    nv_element_midpoints(s);
+    nv_block_scale_extremes(s);
+  }
+  nv_tensor_amax(s);
+  nv_random(s, t->quantize_blocks / (unsigned)(s->nblocks <= 2 ? 2 : 4), &rng);
+}
+
+/* Every block scale code (NaN 0x7F/0xFF, sign bit set, subnormal, 448) with all 16 codes,
+ * under tensor scales that keep the results exact, make them round (0x3B124925 = RN(1/448)),
+ * overflow (FLT_MAX), underflow into subnormals, or are 0, Inf and NaN; then random blocks. */
+void gen_nvfp4_dequantize(vec_suite *s, const gen_tier *t, uint64_t seed) {
+  vec_suite_shape(s);
+  static const uint32_t tscales[] = {0x3f800000u, 0x3a800000u, 0x3b124925u, 0x7f7fffffu, 0x00000001u, 0x00800000u,
+                                     0x2e000000u, 0x00000000u, 0x7f800000u, 0x7fc00000u, 0x3d4ccccdu, 0xbf800000u};
+  const unsigned nts = sizeof tscales / sizeof tscales[0];
+  uint64_t rng = suite_seed(seed, s->name), in[2 + MX_NVFP4_BLOCK];
+  for (unsigned sc = 0; sc < 256; sc++) {
+    in[0] = tscales[sc % nts];
+    in[1] = sc;
+    for (unsigned i = 0; i < MX_NVFP4_BLOCK; i++) in[2 + i] = (i + sc) & 0xF;
+    emit(s, in, 0);
+  }
+  for (unsigned r = 0; r < nts * 4; r++) { /* each tensor scale with the extreme block scales */
+    static const uint8_t edge[] = {0x00, 0x01, 0x7E, 0xFE};
+    in[0] = tscales[r / 4];
+    in[1] = edge[r % 4];
+    for (unsigned i = 0; i < MX_NVFP4_BLOCK; i++) in[2 + i] = (i * 7 + r) & 0xF;
+    emit(s, in, 0);
+  }
+  for (unsigned r = 0; r < t->dequantize_blocks; r++) {
+    uint64_t x = splitmix64(&rng);
+    in[0] = (uint32_t)((x & 0x807FFFFFu) | (uint32_t)(((x >> 32) % 80 + 80) << 23)); /* 2^-47 .. 2^32 */
+    in[1] = x >> 40 & 0xFF;
+    uint64_t y = splitmix64(&rng);
+    for (unsigned i = 0; i < MX_NVFP4_BLOCK; i++) in[2 + i] = y >> (4 * i) & 0xF;
+    emit(s, in, 0);
+  }
+}
+
 /* ---- the whole tier ------------------------------------------------------------------------ */
 
 int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_suite_fn fn, void *ctx) {
@@ -983,6 +1243,23 @@ int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_s
       gen_dot(&s, t, seed);
       FINISH(s);
     }
+  /* NVFP4: tensors of 1, 2 and 4 blocks (a tensor scale shared across blocks), and decoding */
+  static const size_t nvfp4_n[] = {1, 2, 4};
+  for (size_t ni = 0; ni < sizeof nvfp4_n / sizeof nvfp4_n[0]; ni++) {
+    START(s);
+    s.op = OP_NVFP4_QUANTIZE;
+    s.nblocks = nvfp4_n[ni];
+    vec_suite_make_name(&s);
+    gen_nvfp4_quantize(&s, t, seed);
+    FINISH(s);
+  }
+  {
+    START(s);
+    s.op = OP_NVFP4_DEQUANTIZE;
+    vec_suite_make_name(&s);
+    gen_nvfp4_dequantize(&s, t, seed);
+    FINISH(s);
+  }
 #undef START
 #undef FINISH
   return 0;

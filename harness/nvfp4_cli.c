@@ -2,7 +2,10 @@
  *   quantize --fmt nvfp4 [--profile P] [--knob K=V]... [--amax A] [--impl reference|oracle|both]
  *            [--pack fp4-low|fp4-high] VALUE...            (a multiple of 16 f32 values)
  *   dequantize --fmt nvfp4 --tensor-scale S [--profile P] [--knob K=V]... [--impl ...] SCALE CODE...
- * --impl both compares the reference with the oracle and exits 1 on any difference. */
+ * --impl both compares the reference with the oracle and exits 1 on any difference.
+ * --target T (reference, lib:PATH.so, cmd:'COMMAND'): the target's answer beside the oracle's
+ * under the profile, as `run` compares them; this is the reproduce line of a failing NVFP4
+ * case (harness/reproduce.c). */
 #include "nvfp4_cli.h"
 
 #include <stdio.h>
@@ -10,11 +13,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "expect.h"
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
 #include "oracle_nvfp4.h"
 #include "oracle_print.h"
+#include "single.h"
 
 enum { IMPL_REFERENCE = 0, IMPL_ORACLE, IMPL_BOTH };
 static const char *const k_impl_names[] = {"reference", "oracle", "both", NULL};
@@ -38,6 +43,7 @@ static int named(const char *cmd, const char *what, const char *const *names, co
 typedef struct common_opts {
   mx_profile prof;
   int impl;
+  const char *target; /* --target: compare a target with the oracle */
 } common_opts;
 
 static void load(const char *cmd, int argc, char **argv, common_opts *c) {
@@ -49,6 +55,7 @@ static void load(const char *cmd, int argc, char **argv, common_opts *c) {
   char err[512];
   if (mx_profile_load(name, &c->prof, err, sizeof err) != 0) cli_usage_error(cmd, "%s", err);
   c->impl = IMPL_REFERENCE;
+  c->target = NULL;
 }
 
 static int common_option(const char *cmd, int argc, char **argv, int *i, common_opts *c) {
@@ -57,6 +64,10 @@ static int common_option(const char *cmd, int argc, char **argv, int *i, common_
   if ((v = cli_opt(cmd, argc, argv, i, "--profile"))) return 1;
   if ((v = cli_opt(cmd, argc, argv, i, "--impl"))) {
     c->impl = named(cmd, "--impl (one of: reference oracle both)", k_impl_names, v);
+    return 1;
+  }
+  if ((v = cli_opt(cmd, argc, argv, i, "--target"))) {
+    c->target = v;
     return 1;
   }
   if ((v = cli_opt(cmd, argc, argv, i, "--knob"))) {
@@ -83,16 +94,70 @@ static void print_knobs(const mx_profile *p) {
   printf("\n");
 }
 
+/* One case of an NVFP4 suite against a target: expected (the oracle's, under the profile's
+ * knobs) and actual words side by side, `labels` naming them; exit 0 equal, 1 different, 3
+ * unusable or unsupported (single_verdict). */
+static int against_target(const char *cmd, const char *spec, vec_suite *s, const uint64_t *in, size_t shown) {
+  uint64_t none[1 + MX_BLOCK_MAX / 16 + MX_BLOCK_MAX] = {0};
+  vec_suite_add(s, in, none, 0);
+  single_result r;
+  char err[512];
+  if (single_run(spec, s, &r, err, sizeof err)) {
+    fprintf(stderr, "mxconform %s: %s\n", cmd, err);
+    vec_suite_free(s);
+    return 3;
+  }
+  if (r.st[0] != T_OK) {
+    single_print_status(&r, 0);
+  } else {
+    for (size_t i = 0; i < shown; i++) {
+      int q = s->op == OP_NVFP4_QUANTIZE;
+      mx_fmt f = !q || i == 0 ? MX_F32 : i <= s->nblocks ? MX_E4M3 : MX_E2M1;
+      const char *what = !q ? "value" : i == 0 ? "tensor scale" : i <= s->nblocks ? "block scale" : "code";
+      char e[700], a[700];
+      single_code_text(f, r.expected[i], e, sizeof e);
+      single_code_text(f, r.actual[i], a, sizeof a);
+      size_t dc = 0;
+      vec_suite one = *s; /* compare this word alone: NaN accepts any NaN (dequantize) */
+      int same = r.expected[i] == r.actual[i] ||
+                 (!q && (one.k = 1, expect_equal(&one, &r.expected[i], &r.actual[i], &dc)));
+      printf("  [%zu] %-12s expected %s, actual %s%s\n", i, what, e, a, same ? "" : "  <- differs");
+    }
+  }
+  int status = single_verdict(&r, s);
+  single_free(&r);
+  vec_suite_free(s);
+  return status;
+}
+
+static int quantize_target(const char *spec, const mx_profile *p, const uint32_t *in, size_t n, int has_amax,
+                           uint32_t amax) {
+  vec_suite s;
+  vec_suite_init(&s);
+  s.op = OP_NVFP4_QUANTIZE;
+  s.nblocks = n / 16;
+  s.knobs = *p;
+  vec_suite_shape(&s);
+  vec_suite_make_name(&s);
+  static uint64_t w[MAX_VALUES + 2];
+  for (size_t i = 0; i < n; i++) w[i] = in[i];
+  w[n] = (uint64_t)has_amax;
+  w[n + 1] = amax;
+  return against_target("quantize", spec, &s, w, s.nout);
+}
+
 int nvfp4_cli_quantize(int argc, char **argv) {
   const char *cmd = "quantize";
   for (int i = 1; i < argc; i++)
     if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform quantize --fmt nvfp4 [--profile NAME|FILE] [--knob NAME=VALUE]... [--amax A]\n"
-             "         [--impl reference|oracle|both] [--pack fp4-low|fp4-high] VALUE...\n"
+             "         [--impl reference|oracle|both] [--pack fp4-low|fp4-high] [--target T] VALUE...\n"
              "Quantizes a tensor of f32 VALUEs (a multiple of 16) to NVFP4: tensor scale, one E4M3 scale per 16\n"
              "values, E2M1 codes, and the values they decode to (spec_notes/nvfp4.md). --amax gives a calibrated\n"
              "amax instead of the tensor's. Knobs: nvfp4_tensor_scale nvfp4_block_scale nvfp4_elem_scale\n"
-             "nvfp4_dequant nvfp4_scale_sign (profile nvfp4-te: Transformer Engine).\n");
+             "nvfp4_dequant nvfp4_scale_sign (profile nvfp4-te: Transformer Engine). --target reference|lib:PATH.so|\n"
+             "cmd:'COMMAND': the target's tensor scale, block scales and codes beside the oracle's under the profile\n"
+             "(exit 1 when they differ, 3 when the target is unusable or does not do NVFP4).\n");
       return 0;
     }
   common_opts c;
@@ -121,6 +186,14 @@ int nvfp4_cli_quantize(int argc, char **argv) {
     }
   }
   if (n == 0 || n % 16) cli_usage_error(cmd, "nvfp4 takes a multiple of 16 values, got %zu", n);
+  if (c.target) {
+    if (c.impl != IMPL_REFERENCE || pack >= 0) cli_usage_error(cmd, "--target takes neither --impl nor --pack");
+    for (size_t i = 0; i < n; i++)
+      if ((in[i] & 0x7F800000u) == 0x7F800000u) cli_usage_error(cmd, "nvfp4 has no defined flow for NaN/Inf values");
+    if (have_amax && ((amax & 0x7F800000u) == 0x7F800000u || (amax >> 31 && (amax & 0x7FFFFFFFu))))
+      cli_usage_error(cmd, "--amax must be a finite value >= 0");
+    return quantize_target(c.target, &c.prof, in, n, have_amax, amax);
+  }
   mx_nvfp4_tensor r = {0, 0, rs, rc}, o = {0, 0, os, oc};
   const uint32_t *ap = have_amax ? &amax : NULL;
   int rr = c.impl != IMPL_ORACLE ? mxref_nvfp4_quantize(in, n, ap, &c.prof.nvfp4, &r) : 0;
@@ -162,10 +235,11 @@ int nvfp4_cli_dequantize(int argc, char **argv) {
   for (int i = 1; i < argc; i++)
     if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform dequantize --fmt nvfp4 --tensor-scale S [--profile NAME|FILE] [--knob NAME=VALUE]...\n"
-             "         [--impl reference|oracle|both] SCALE CODE...\n"
+             "         [--impl reference|oracle|both] [--target T] SCALE CODE...\n"
              "Decodes one NVFP4 block: up to 16 E2M1 CODEs with their E4M3 SCALE code and the f32 tensor scale S\n"
              "(a number or f32 bits): value = element x block scale x tensor scale, rounded to f32 per the\n"
-             "nvfp4_dequant knob; nvfp4_scale_sign says whether SCALE's sign bit counts (cuBLAS: ignored).\n");
+             "nvfp4_dequant knob; nvfp4_scale_sign says whether SCALE's sign bit counts (cuBLAS: ignored).\n"
+             "--target T: the target's values beside the oracle's (codes past the last given are 0).\n");
       return 0;
     }
   common_opts c;
@@ -198,6 +272,18 @@ int nvfp4_cli_dequantize(int argc, char **argv) {
   }
   if (!have_st) cli_usage_error(cmd, "--tensor-scale is required for nvfp4");
   if (k == 0) cli_usage_error(cmd, "give SCALE and at least one CODE");
+  if (c.target) { /* the block of 16 the suites hold: codes past k are 0 */
+    if (c.impl != IMPL_REFERENCE) cli_usage_error(cmd, "--target does not take --impl");
+    vec_suite s;
+    vec_suite_init(&s);
+    s.op = OP_NVFP4_DEQUANTIZE;
+    s.knobs = c.prof;
+    vec_suite_shape(&s);
+    vec_suite_make_name(&s);
+    uint64_t w[2 + 16] = {st, scale};
+    for (size_t i = 0; i < 16; i++) w[2 + i] = codes[i];
+    return against_target(cmd, c.target, &s, w, k);
+  }
   uint32_t r[16], o[16];
   mxref_nvfp4_dequantize(st, scale, codes, &c.prof.nvfp4, r);
   mxo_nvfp4_dequantize(st, scale, codes, &c.prof.nvfp4, o);

@@ -129,6 +129,22 @@ void reproduce_command(const char *target_spec, const char *profile_spec, const 
     else put(&l, " -");
     break;
   }
+  case OP_NVFP4_QUANTIZE: { /* harness/nvfp4_cli.c reads these back */
+    size_t nv = s->nblocks * 16;
+    put_head(&l, "quantize", target_spec, profile_spec);
+    put(&l, " --fmt nvfp4");
+    put_knobs(&l, s, profile_spec, no_skip);
+    if (in[nv]) put(&l, " --amax 0x%llx", (unsigned long long)in[nv + 1]);
+    put_words(&l, in, nv);
+    break;
+  }
+  case OP_NVFP4_DEQUANTIZE:
+    put_head(&l, "dequantize", target_spec, profile_spec);
+    put(&l, " --fmt nvfp4");
+    put_knobs(&l, s, profile_spec, no_skip);
+    put(&l, " --tensor-scale 0x%llx", (unsigned long long)in[0]);
+    put_words(&l, in + 1, 17);
+    break;
   default: put(&l, "# no reproduce command for suite %s", s->name);
   }
 }

@@ -236,6 +236,8 @@ static void json_suite(FILE *f, const run_report *rep, const suite_run *r) {
   case OP_DEQUANTIZE: fprintf(f, "\"fmt\": \"%s\", \"dst\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_format(s->dst)->name); break;
   case OP_PACK: fprintf(f, "\"fmt\": \"%s\", \"layout\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_pack_layout_names[s->layout]); break;
   case OP_DOT: fprintf(f, "\"fmt\": \"%s\", \"fmt_b\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b]); break;
+  case OP_NVFP4_QUANTIZE: fprintf(f, "\"fmt\": \"nvfp4\", \"src\": \"f32\""); break;
+  case OP_NVFP4_DEQUANTIZE: fprintf(f, "\"fmt\": \"nvfp4\", \"dst\": \"f32\""); break;
   default: break;
   }
   fprintf(f, "}, \"params\": {");

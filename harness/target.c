@@ -17,6 +17,7 @@
 
 #include "mxconform/dot.h"
 #include "mxconform/mxref.h"
+#include "mxconform/nvfp4.h"
 
 const char *const tstatus_names[T_STATUS_COUNT] = {"ok", "unsupported", "error", "crash", "timeout",
                                                    "protocol-error", "refused"};
@@ -290,6 +291,28 @@ size_t target_suite_events(const target *t, const target_event **ev, size_t *tot
 
 /* ---- the in-process reference ------------------------------------------------------- */
 
+/* NVFP4 cases through libmxref, in the words of vectors.h (an nvfp4_quantize case it refuses,
+ * a non-finite input, is an error: the reader never lets one in). */
+static tstatus reference_nvfp4(const vec_suite *s, const mx_profile *p, const uint64_t *in, uint64_t *out) {
+  static uint32_t v[MX_BLOCK_MAX];
+  static uint8_t scales[MX_BLOCK_MAX / MX_NVFP4_BLOCK], codes[MX_BLOCK_MAX];
+  if (s->op == OP_NVFP4_DEQUANTIZE) {
+    for (int i = 0; i < MX_NVFP4_BLOCK; i++) codes[i] = (uint8_t)in[2 + i];
+    mxref_nvfp4_dequantize((uint32_t)in[0], (uint8_t)in[1], codes, &p->nvfp4, v);
+    for (int i = 0; i < MX_NVFP4_BLOCK; i++) out[i] = v[i];
+    return T_OK;
+  }
+  size_t nb = s->nblocks, nv = nb * MX_NVFP4_BLOCK;
+  for (size_t i = 0; i < nv; i++) v[i] = (uint32_t)in[i];
+  uint32_t amax = (uint32_t)in[nv + 1];
+  mx_nvfp4_tensor t = {0, 0, scales, codes};
+  if (mxref_nvfp4_quantize(v, nv, in[nv] ? &amax : NULL, &p->nvfp4, &t)) return T_ERROR;
+  out[0] = t.tensor_scale;
+  for (size_t j = 0; j < nb; j++) out[1 + j] = scales[j];
+  for (size_t i = 0; i < nv; i++) out[1 + nb + i] = codes[i];
+  return T_OK;
+}
+
 static void run_reference(const vec_suite *s, const mx_profile *p, size_t first, size_t n, uint64_t *actual,
                           tstatus *st) {
   for (size_t c = 0; c < n; c++) {
@@ -348,6 +371,8 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
       out[0] = r;
       break;
     }
+    case OP_NVFP4_QUANTIZE:
+    case OP_NVFP4_DEQUANTIZE: st[c] = reference_nvfp4(s, p, in, out); break;
     default: st[c] = T_UNSUPPORTED;
     }
   }
@@ -357,6 +382,19 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
 
 #define VALUES_PER_LINE 1024
 #define BATCH_SWEEP 4096
+
+/* Input words a request line lists after its header: all of a case's inputs, less those the
+ * header carries (a dequantize scale, an nvfp4 tensor scale and block scale, a dot's C, an
+ * nvfp4 amax). */
+static size_t request_words(const vec_suite *s) {
+  switch (s->op) {
+  case OP_DEQUANTIZE: return s->nin - 1;
+  case OP_NVFP4_DEQUANTIZE:
+  case OP_DOT:
+  case OP_NVFP4_QUANTIZE: return s->nin - 2;
+  default: return s->nin;
+  }
+}
 
 static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **out, size_t *outlen,
                              line_span **spans) {
@@ -393,6 +431,17 @@ static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **
       else fputc('-', f);
       break;
     }
+    case OP_NVFP4_QUANTIZE: { /* nvfp4_quantize N AMAX V1 ... VN (AMAX `-`: the tensor's own) */
+      size_t nv = s->nblocks * MX_NVFP4_BLOCK;
+      fprintf(f, "nvfp4_quantize %zu ", nv);
+      if (in[nv]) fprintf(f, "%llx", (unsigned long long)in[nv + 1]);
+      else fputc('-', f);
+      break;
+    }
+    case OP_NVFP4_DEQUANTIZE: /* nvfp4_dequantize K TSCALE SCALE C1 ... CK */
+      fprintf(f, "nvfp4_dequantize %d %llx %llx", MX_NVFP4_BLOCK, (unsigned long long)in[0], (unsigned long long)in[1]);
+      in += 2;
+      break;
     default: break;
     }
     if (s->op == OP_CVT || s->op == OP_DECODE) {
@@ -401,7 +450,7 @@ static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **
         if (s->nrand) fprintf(f, ":%x", s->rnd[first + c + i]);
       }
     } else {
-      size_t cnt = s->op == OP_DEQUANTIZE ? s->k : s->op == OP_DOT ? s->nin - 2 : s->nin;
+      size_t cnt = request_words(s);
       for (size_t i = 0; i < cnt; i++) fprintf(f, " %llx", (unsigned long long)in[i]);
     }
     fputc('\n', f);
@@ -432,8 +481,17 @@ static int out_bits(const vec_suite *s) {
   case OP_QUANTIZE: return mx_format(mx_block_element(s->bfmt))->bits;
   case OP_DEQUANTIZE: return mx_format(s->dst)->bits;
   case OP_DOT: return 32;
+  case OP_NVFP4_DEQUANTIZE: return 32;
   default: return 8;
   }
+}
+
+/* Width of answer field i where the fields of one answer differ: a quantize answer's scale,
+ * an nvfp4_quantize answer's tensor scale (f32), block scales (E4M3) and codes (E2M1). */
+static int field_bits(const vec_suite *s, size_t i, int ob) {
+  if (s->op == OP_QUANTIZE && i == 0) return 8;
+  if (s->op == OP_NVFP4_QUANTIZE) return i == 0 ? 32 : i <= s->nblocks ? 8 : 4;
+  return ob;
 }
 
 tstatus target_parse_answer(const vec_suite *s, const char *a, const char *end, const line_span *sp, uint64_t *actual,
@@ -463,6 +521,8 @@ tstatus target_parse_answer_st(const vec_suite *s, const char *a, const char *en
   case OP_QUANTIZE: want = 1 + s->k; break;
   case OP_DEQUANTIZE: want = s->k; break;
   case OP_DOT: want = 1; break;
+  case OP_NVFP4_QUANTIZE:
+  case OP_NVFP4_DEQUANTIZE: want = s->nout; break;
   case OP_PACK: {
     if (!token(&p, end, &ta, &tb) || (size_t)(tb - ta) != 2 * s->nout || p < end) return T_PROTOCOL;
     for (size_t i = 0; i < s->nout; i++)
@@ -473,7 +533,7 @@ tstatus target_parse_answer_st(const vec_suite *s, const char *a, const char *en
   }
   int per_value = s->op == OP_DECODE || s->op == OP_CVT; /* one case per field */
   for (size_t i = 0; i < want; i++) {
-    int bits = (s->op == OP_QUANTIZE && i == 0) ? 8 : ob;
+    int bits = field_bits(s, i, ob);
     if (!token(&p, end, &ta, &tb)) return T_PROTOCOL;
     if (per_value && tb - ta == 1 && *ta == '!') { /* this value refused (raised) */
       out[i] = 0;

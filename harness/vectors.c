@@ -1,6 +1,8 @@
 /* Golden vectors: operation table, suites, and the text format (vectors/FORMAT.md). */
 #include "vectors.h"
 
+#include "mxconform/nvfp4.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -14,6 +16,11 @@ static const char *const k_quantize_knobs[] = {"round", "sr_bits", "overflow", "
                                               "nan_finite", "inf_finite", "int8_range", "src_subnormals",
                                               "rule", "nan_block", "inf_block", "zero_block", "scale_overflow", NULL};
 static const char *const k_dequantize_knobs[] = {"dequant_overflow", NULL};
+/* NVFP4 (include/mxconform/nvfp4.h): quantize writes a positive block scale, so the scale
+ * sign knob only matters on the way back */
+static const char *const k_nvfp4_quantize_knobs[] = {"nvfp4_tensor_scale", "nvfp4_block_scale", "nvfp4_elem_scale",
+                                                    NULL};
+static const char *const k_nvfp4_dequantize_knobs[] = {"nvfp4_dequant", "nvfp4_scale_sign", NULL};
 
 const op_info op_table[OP_COUNT] = {
   {OP_DECODE, "decode", "code f64", k_no_knobs, "exact value of every code of a format"},
@@ -23,6 +30,10 @@ const op_info op_table[OP_COUNT] = {
   {OP_PACK, "pack", "codes packed", k_no_knobs, "codes -> bytes in a packing layout"},
   {OP_DOT, "dot", "scales_a codes_a scales_b codes_b c expected", k_no_knobs,
    "DotGeneral of two MX vectors -> f32: the exact value rounded once (exact-rne)"},
+  {OP_NVFP4_QUANTIZE, "nvfp4_quantize", "values amax tscale scales codes", k_nvfp4_quantize_knobs,
+   "an NVFP4 tensor of n blocks of 16 f32 values -> FP32 tensor scale, E4M3 block scales, E2M1 codes"},
+  {OP_NVFP4_DEQUANTIZE, "nvfp4_dequantize", "tscale scale codes values", k_nvfp4_dequantize_knobs,
+   "one NVFP4 block (FP32 tensor scale, E4M3 block scale, 16 E2M1 codes) -> 16 f32 values"},
 };
 
 const op_info *op_find(const char *name) {
@@ -60,6 +71,18 @@ void vec_suite_shape(vec_suite *s) {
   case OP_DEQUANTIZE: s->nin = 1 + s->k; s->nout = s->k; break;
   case OP_PACK: s->nin = s->k; s->nout = mx_packed_size(s->bfmt, s->layout, s->k); break;
   case OP_DOT: s->nin = 2 * (s->nblocks + s->nblocks * s->k) + 2; s->nout = 1; break;
+  case OP_NVFP4_QUANTIZE: /* f32 in and out, blocks of 16, whatever a caller left in the fields */
+    s->src = s->dst = MX_F32;
+    s->k = MX_NVFP4_BLOCK;
+    s->nin = s->nblocks * MX_NVFP4_BLOCK + 2;
+    s->nout = 1 + s->nblocks + s->nblocks * MX_NVFP4_BLOCK;
+    break;
+  case OP_NVFP4_DEQUANTIZE:
+    s->src = s->dst = MX_F32;
+    s->k = MX_NVFP4_BLOCK;
+    s->nin = 2 + MX_NVFP4_BLOCK;
+    s->nout = MX_NVFP4_BLOCK;
+    break;
   default: s->nin = s->nout = 0;
   }
 }
@@ -86,6 +109,8 @@ void vec_suite_make_name(vec_suite *s) {
     snprintf(s->name, sizeof s->name, "dot.%s.%s", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b]);
     if (s->nblocks != 2) snprintf(s->name + strlen(s->name), sizeof s->name - strlen(s->name), ".n%zu", s->nblocks);
     break;
+  case OP_NVFP4_QUANTIZE: snprintf(s->name, sizeof s->name, "nvfp4_quantize.f32.n%zu", s->nblocks); break;
+  case OP_NVFP4_DEQUANTIZE: snprintf(s->name, sizeof s->name, "nvfp4_dequantize.f32"); break;
   default: snprintf(s->name, sizeof s->name, "unknown");
   }
 }
@@ -159,6 +184,8 @@ int vec_write(FILE *f, const vec_suite *s) {
     fprintf(f, "# fmt: %s\n# fmt_b: %s\n# k: %zu\n# n: %zu\n", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b],
             s->k, s->nblocks);
     break;
+  case OP_NVFP4_QUANTIZE: fprintf(f, "# src: f32\n# k: %d\n# n: %zu\n", MX_NVFP4_BLOCK, s->nblocks); break;
+  case OP_NVFP4_DEQUANTIZE: fprintf(f, "# dst: f32\n# k: %d\n", MX_NVFP4_BLOCK); break;
   default: break;
   }
   char buf[64];
@@ -211,6 +238,24 @@ int vec_write(FILE *f, const vec_suite *s) {
       put_list(f, out, 1, 8, 0);
       break;
     }
+    case OP_NVFP4_QUANTIZE: {
+      size_t nb = s->nblocks, nv = nb * MX_NVFP4_BLOCK;
+      put_list(f, in, nv, 8, ',');
+      if (in[nv]) fprintf(f, " %08llx ", (unsigned long long)in[nv + 1]);
+      else fputs(" - ", f);
+      put_list(f, out, 1, 8, 0);
+      fputc(' ', f);
+      put_list(f, out + 1, nb, 2, ',');
+      fputc(' ', f);
+      put_list(f, out + 1 + nb, nv, 1, ',');
+      break;
+    }
+    case OP_NVFP4_DEQUANTIZE:
+      fprintf(f, "%08llx %02llx ", (unsigned long long)in[0], (unsigned long long)in[1]);
+      put_list(f, in + 2, MX_NVFP4_BLOCK, 1, ',');
+      fputc(' ', f);
+      put_list(f, out, MX_NVFP4_BLOCK, 8, ',');
+      break;
     default: break;
     }
     fputc('\n', f);
@@ -295,6 +340,27 @@ static int parse_bytes(parser *p, const char *a, const char *b, size_t n, uint64
   return 0;
 }
 
+/* An nvfp4_quantize row: values, amax (or -), tensor scale, block scales, codes. The values and
+ * a given amax must be finite (amax >= 0): no NVFP4 flow is defined for NaN/Inf (nvfp4.h). */
+static int parse_nvfp4_quantize(parser *p, const vec_suite *s, const char *const *f, const char *const *fe,
+                                uint64_t *in, uint64_t *out) {
+  size_t nb = s->nblocks, nv = nb * MX_NVFP4_BLOCK;
+  if (parse_list(p, f[0], fe[0], nv, 32, in, "values")) return 1;
+  for (size_t i = 0; i < nv; i++)
+    if ((in[i] & 0x7F800000u) == 0x7F800000u) return fail(p, "values: value %zu is NaN or Inf (no NVFP4 flow)", i + 1);
+  in[nv] = !(fe[1] - f[1] == 1 && f[1][0] == '-');
+  in[nv + 1] = 0;
+  if (in[nv]) {
+    if (parse_list(p, f[1], fe[1], 1, 32, in + nv + 1, "amax")) return 1;
+    uint64_t a = in[nv + 1];
+    if ((a & 0x7F800000u) == 0x7F800000u || (a >> 31 && (a & 0x7FFFFFFFu)))
+      return fail(p, "amax: not a finite value >= 0");
+  }
+  if (parse_list(p, f[2], fe[2], 1, 32, out, "tscale")) return 1;
+  if (parse_list(p, f[3], fe[3], nb, 8, out + 1, "scales")) return 1;
+  return parse_list(p, f[4], fe[4], nv, 4, out + 1 + nb, "codes");
+}
+
 static int header_fmt(parser *p, const char *v, int want_block, vec_suite *s, int *field) {
   if (want_block) {
     int b = mx_block_fmt_by_name(v);
@@ -347,7 +413,7 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
       if (!strcmp(key, "suite")) snprintf(s->name, sizeof s->name, "%s", val);
       else if (!strcmp(key, "op")) {
         const op_info *op = op_find(val);
-        if (!op) { rc = fail(p, "unknown op '%s' (decode cvt quantize dequantize pack)", val); goto out; }
+        if (!op) { rc = fail(p, "unknown op '%s' (decode cvt quantize dequantize pack dot nvfp4_quantize nvfp4_dequantize)", val); goto out; }
         s->op = op->op;
         have_op = 1;
       } else if (!have_op) {
@@ -357,7 +423,7 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         int b = mx_block_fmt_by_name(val);
         if (b < 0) { rc = fail(p, "unknown block format '%s'", val); goto out; }
         s->bfmt_b = (mx_block_fmt)b;
-      } else if (!strcmp(key, "n") && s->op == OP_DOT) {
+      } else if (!strcmp(key, "n") && (s->op == OP_DOT || s->op == OP_NVFP4_QUANTIZE)) {
         char *e;
         unsigned long nb = strtoul(val, &e, 10);
         if (!*val || *e || nb < 1 || nb > 64) { rc = fail(p, "bad n '%s' (1..64 blocks)", val); goto out; }
@@ -407,7 +473,8 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         /* every header the op needs must have been given */
         static const char *const need[OP_COUNT][5] = {
           {"fmt", NULL}, {"src", "dst", "param round", "param overflow", NULL}, {"fmt", "src", "k", NULL},
-          {"fmt", "dst", "k", NULL}, {"fmt", "layout", "k", NULL}, {"fmt", "fmt_b", "k", "n", NULL}};
+          {"fmt", "dst", "k", NULL}, {"fmt", "layout", "k", NULL}, {"fmt", "fmt_b", "k", "n", NULL},
+          {"src", "k", "n", NULL}, {"dst", "k", NULL}};
         for (int r = 0; need[s->op][r]; r++) {
           int found = 0;
           for (int i = 0; i < nseen; i++) found |= !strcmp(seen[i], need[s->op][r]);
@@ -423,6 +490,11 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
           goto out;
         }
         if (s->op == OP_DOT && s->nblocks * s->k > 4096) { rc = fail(p, "n * k must be at most 4096"); goto out; }
+        if ((s->op == OP_NVFP4_QUANTIZE || s->op == OP_NVFP4_DEQUANTIZE) &&
+            (s->k != MX_NVFP4_BLOCK || (s->op == OP_NVFP4_QUANTIZE ? s->src : s->dst) != MX_F32)) {
+          rc = fail(p, "%s takes src/dst f32 and k %d", op_table[s->op].name, MX_NVFP4_BLOCK);
+          goto out;
+        }
         vec_suite_shape(s);
         const char *want = s->nrand ? "input random expected" : op_table[s->op].columns;
         if (strcmp(val, want)) { rc = fail(p, "columns must be '%s' for this suite", want); goto out; }
@@ -446,7 +518,8 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         q = e + 1;
         if (e == lend) break;
       }
-      int want = s->op == OP_DOT ? 6 : s->nrand ? 3 : ((s->op == OP_QUANTIZE || s->op == OP_DEQUANTIZE) ? 3 : 2);
+      static const int fields[OP_COUNT] = {2, 2, 3, 3, 2, 6, 5, 4}; /* per op, data rows */
+      int want = s->nrand ? 3 : fields[s->op];
       if (nf != want || q <= lend) { rc = fail(p, "expected %d space-separated fields (%s)", want, s->nrand ? "input random expected" : op_table[s->op].columns); goto out; }
       uint32_t rnd = 0;
       int ib = in_bits(s), ob = out_bits(s);
@@ -492,6 +565,15 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         if ((rc = parse_list(p, f[5], fe[5], 1, 32, outbuf, "expected"))) goto out;
         break;
       }
+      case OP_NVFP4_QUANTIZE:
+        if ((rc = parse_nvfp4_quantize(p, s, f, fe, inbuf, outbuf))) goto out;
+        break;
+      case OP_NVFP4_DEQUANTIZE:
+        if ((rc = parse_list(p, f[0], fe[0], 1, 32, inbuf, "tscale"))) goto out;
+        if ((rc = parse_list(p, f[1], fe[1], 1, 8, inbuf + 1, "scale"))) goto out;
+        if ((rc = parse_list(p, f[2], fe[2], MX_NVFP4_BLOCK, 4, inbuf + 2, "codes"))) goto out;
+        if ((rc = parse_list(p, f[3], fe[3], MX_NVFP4_BLOCK, 32, outbuf, "values"))) goto out;
+        break;
       default: break;
       }
       vec_suite_add(s, inbuf, outbuf, rnd);

@@ -13,7 +13,12 @@
 
 /* The operations, TestFloat-style: one row each, with what the op's suites are keyed by
  * and which knobs its expected values depend on (op_table in vectors.c). */
-typedef enum vec_op { OP_DECODE = 0, OP_CVT, OP_QUANTIZE, OP_DEQUANTIZE, OP_PACK, OP_DOT, OP_COUNT } vec_op;
+typedef enum vec_op {
+  OP_DECODE = 0, OP_CVT, OP_QUANTIZE, OP_DEQUANTIZE, OP_PACK, OP_DOT,
+  OP_NVFP4_QUANTIZE,   /* a tensor of n blocks of 16 f32 -> tensor scale, E4M3 block scales, E2M1 codes */
+  OP_NVFP4_DEQUANTIZE, /* one NVFP4 block (tensor scale, block scale, 16 codes) -> 16 f32 */
+  OP_COUNT
+} vec_op;
 
 typedef struct op_info {
   vec_op op;
@@ -29,7 +34,9 @@ const op_info *op_find(const char *name);
 /* One suite = one vector file: the operation, its parameters, the knob values under which
  * the expected values were computed, and the cases. A case is `nin` input words and `nout`
  * expected words (bit patterns; for pack, the expected words are bytes). A dot case's inputs
- * are [A scales (n), A codes (n*k), B scales (n), B codes (n*k), has_c, c]. */
+ * are [A scales (n), A codes (n*k), B scales (n), B codes (n*k), has_c, c]. An nvfp4_quantize
+ * case's inputs are [16n f32 values, has_amax, amax], its outputs [tensor scale, n block
+ * scales, 16n codes]; an nvfp4_dequantize case's inputs [tensor scale, block scale, 16 codes]. */
 typedef struct vec_suite {
   char name[128]; /* e.g. "cvt.f32.e4m3.rne.sat" */
   char origin[512]; /* file path for messages */
@@ -37,7 +44,7 @@ typedef struct vec_suite {
   mx_fmt src, dst, fmt;   /* cvt: src/dst; decode: fmt; dequantize: dst */
   mx_block_fmt bfmt;      /* quantize, dequantize, pack; dot: operand A */
   mx_block_fmt bfmt_b;    /* dot: operand B */
-  size_t nblocks;         /* dot: blocks per operand */
+  size_t nblocks;         /* dot: blocks per operand; nvfp4_quantize: blocks per tensor */
   mx_pack_layout layout;  /* pack */
   mx_round round;         /* cvt param */
   mx_overflow overflow;   /* cvt param */

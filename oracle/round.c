@@ -159,9 +159,9 @@ static uint32_t overflow_code(mx_fmt fmt, int sign, const mx_convert_opts *o) {
   if (o->overflow == MX_SAT) return max_finite(fmt, sign, o);
   switch (d->specials) {
   case MX_SPECIALS_IEEE: return inf_code(fmt, sign);
-  case MX_SPECIALS_NAN_ALLONES:
-  case MX_SPECIALS_NAN_ALLBITS:
-  case MX_SPECIALS_NAN_NEGZERO: return nan_code(fmt, sign, o, NULL);
+  case MX_SPECIALS_NAN_ALLONES: /* E4M3 and the FNUZ formats: NaN, or no code (knob ovf_nan) */
+  case MX_SPECIALS_NAN_NEGZERO: return o->ovf_nan == MX_OVF_NAN_REFUSE ? MX_CODE_REFUSED : nan_code(fmt, sign, o, NULL);
+  case MX_SPECIALS_NAN_ALLBITS: return nan_code(fmt, sign, o, NULL);
   default: /* nothing to overflow into: the largest finite value, or no code (knob ovf_finite) */
     return o->ovf_finite == MX_OVF_FINITE_REFUSE ? MX_CODE_REFUSED : max_finite(fmt, sign, o);
   }
@@ -238,6 +238,7 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
     if (v->cls == MX_CLASS_NAN) return 0xFF;
     if (v->cls == MX_CLASS_ZERO) return o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : 0xFF;
     if (sign && o->e8m0_neg == MX_E8M0_NEG_NAN) return 0xFF;
+    if (sign && o->e8m0_neg == MX_E8M0_NEG_REFUSE) return MX_CODE_REFUSED;
     if (sign && (o->e8m0_neg == MX_E8M0_NEG_MIN || (o->e8m0_neg == MX_E8M0_NEG_MIN_FINITE && v->cls != MX_CLASS_INF)))
       return 0x00;
     if (v->cls == MX_CLASS_INF)

@@ -9,12 +9,22 @@
 
 #include "mxconform/block.h"
 
-/* The formats the kernels were written for: the six OCP MX element formats and E8M0, and
- * the six MX block formats (E8M0 scale). Every kernel declines (returns 0) for any other. */
+/* The formats the kernels were written for: every element format (the OCP MX six and the
+ * FP8 variants) and E8M0, and the six MX block formats (E8M0 scale). Every kernel declines
+ * (returns 0) for any other. */
 int mxr_avx2_element_known(mx_fmt f);
 int mxr_avx2_block_known(mx_block_fmt f);
 
-/* mxref_convert for src f32/bf16/f16/f64 and a known dst (E8M0 included), round != sr:
+/* The knobs the conversion kernel computes exactly as the scalar path does: 1 when every
+ * field of o holds a value the kernel was written and proved for (round != sr), 0 when any
+ * does not — including any field added to mx_convert_opts later and set to a non-default
+ * value. The convert and quantize kernels decline (return 0) when this is 0. */
+int mxr_avx2_opts_known(const mx_convert_opts *o);
+
+/* mxr_avx2_convert would take this call (source, destination and knobs known). */
+int mxr_avx2_convert_takes(mx_fmt dst, mx_fmt src, const mx_convert_opts *o);
+
+/* mxref_convert for src f32/bf16/f16/f64, a known dst (E8M0 included) and known knobs:
  * converts a prefix of the n values (a multiple of 8), stopping before the first group
  * holding a NaN or Inf. Returns its length. */
 size_t mxr_avx2_convert(mx_fmt dst, mx_fmt src, const void *values, uint8_t *codes, size_t n,
@@ -57,5 +67,16 @@ size_t mxr_avx2_unpack(mx_pack_layout l, const uint8_t *packed, size_t n, uint8_
  * multiple of 8); the block must hold no NaN/Inf codes. */
 int mxr_avx2_block_sum_applies(mx_block_fmt fa, mx_block_fmt fb, size_t k);
 int64_t mxr_avx2_block_sum(mx_block_fmt fa, mx_block_fmt fb, const uint8_t *ca, const uint8_t *cb, size_t k);
+
+/* NVFP4 (reference/nvfp4.c), each the scalar step's bits: the largest |x| of n f32 values
+ * (n a multiple of 8) as bits, >= 0x7F800000 when one is NaN or Inf; the `exact` block scale,
+ * the E4M3 code nearest num / den (grid_round); one block's 16 element codes, `exact` (den =
+ * s_b * s_t in binary64) or `reciprocal` (RN4(RN(x * c))), the inputs finite; one block's
+ * dequantized values, scale_first = nvfp4_dequant=scale-first. */
+uint32_t mxr_avx2_abs_max_f32(const uint32_t *v, size_t n);
+unsigned mxr_avx2_nvfp4_scale_exact(double num, double den);
+void mxr_avx2_nvfp4_elements_exact(const uint32_t *v, double den, uint8_t *codes);
+void mxr_avx2_nvfp4_elements_recip(const uint32_t *v, float c, uint8_t *codes);
+void mxr_avx2_nvfp4_dequantize(const uint8_t *codes, float sb, float st, int scale_first, uint32_t *out);
 
 #endif

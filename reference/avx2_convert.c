@@ -21,8 +21,11 @@
  * Lanes holding NaN or Inf, and stochastic rounding, are left to the scalar path
  * (dispatch.h): the kernels stop at the first group of values containing a special and say
  * how many values they converted. Zeros, subnormals (exact or flushed) and every finite value
- * are handled here, so the scalar fallback is rare on real data. Formats the kernels were
- * not written for (mxr_avx2_element_known) are declined: the scalar path does them.
+ * are handled here, so the scalar fallback is rare on real data. Formats and knob values the
+ * kernels were not written for (mxr_avx2_element_known, mxr_avx2_opts_known) are declined:
+ * the scalar path does them. The FP8 variants are rows like the others; the FNUZ rows (no
+ * -0) also give a negative value rounded to zero the code knob fnuz_zero asks for. The end of
+ * the file holds NVFP4's per-value steps (reference/nvfp4.c calls them).
  *
  * Compiled with -mavx2 -mfma -mbmi2 -mf16c (CMakeLists.txt); only called after dispatch.c
  * has checked the CPU. */
@@ -30,12 +33,14 @@
 
 #if MXR_HAVE_AVX2 && defined(__AVX2__) && defined(__F16C__)
 #include <immintrin.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "avx2.h"
 #include "avx2_pack.h"
 #include "internal.h"
 #include "mxconform/block.h"
+#include "mxconform/nvfp4.h"
 
 /* Compile-time copies of the format rows: every kernel is instantiated per destination
  * format, so widths, exponents and limits are immediates, not loads (perf showed the
@@ -49,6 +54,9 @@
 typedef struct cvt_consts {
   __m256i ovf_pos, ovf_neg; /* float overflow codes (scalar float_overflow); E8M0: ovf_pos */
   int ovf_is_max;           /* they are +-max_code: overflow is a min() on the magnitude */
+  __m256i zero_neg;         /* float: the code of a -0 input (scalar float_zero: sign bit, or
+                               under fnuz_zero the FNUZ formats' +0 or NaN 0x80) */
+  __m256i under_neg;        /* float: the code of a negative value that rounds to zero */
   __m256i twos;             /* INT8: 1 when -128 is allowed (int8_range = twos) */
   int flush;                /* src_subnormals = flush */
   __m256i e8m0_zero;        /* E8M0: the code of a zero (e8m0_zero) */
@@ -67,6 +75,12 @@ static void cvt_setup(cvt_consts *c, mx_fmt dst, const mx_convert_opts *o) {
   c->ovf_pos = _mm256_set1_epi32((int)pos);
   c->ovf_neg = _mm256_set1_epi32((int)neg);
   c->ovf_is_max = pos == d->max_code && neg == ((1u << (d->bits - 1)) | (uint32_t)d->max_code);
+  /* The two zero results the same way: -0, and -2^-100 under rtz (below every float
+   * format's smallest subnormal, so it rounds to zero); other knobs as given. */
+  mx_convert_opts z = *o;
+  z.round = MX_RTZ;
+  c->zero_neg = _mm256_set1_epi32((int)mxref_convert_one(dst, MX_F32, 0x80000000u, o, 0));
+  c->under_neg = _mm256_set1_epi32((int)mxref_convert_one(dst, MX_F32, 0x8D800000u, &z, 0));
   c->twos = _mm256_set1_epi32(o->int8_range == MX_INT8_TWOS);
   c->flush = o->src_subnormals == MX_SUBN_FLUSH;
   c->e8m0_zero = _mm256_set1_epi32(o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : 0xFF);
@@ -217,7 +231,9 @@ static inline __attribute__((always_inline)) __m256i core_element(const cvt_cons
       res = _mm256_or_si256(sbit, mag);
       res = _mm256_blendv_epi8(res, _mm256_blendv_epi8(c->ovf_pos, c->ovf_neg, negative), ovf);
     }
-    res = _mm256_blendv_epi8(res, sbit, is_zero); /* signed zero */
+    if (d->specials == MX_SPECIALS_NAN_NEGZERO) /* no -0: a negative value rounded to zero */
+      res = _mm256_blendv_epi8(res, _mm256_and_si256(negative, c->under_neg), _mm256_cmpeq_epi32(mag, zero));
+    res = _mm256_blendv_epi8(res, _mm256_and_si256(negative, c->zero_neg), is_zero); /* signed zero */
   }
   return res;
 }
@@ -304,19 +320,66 @@ static inline __attribute__((always_inline)) void store8(uint8_t *out, __m256i r
   memcpy(out + 4, &hi, 4);
 }
 
-/* The formats these kernels were written for (a new row of formats.def goes to the scalar
- * path until a kernel is checked for it). */
+static inline int source_known(mx_fmt src) { return src == MX_F32 || src == MX_BF16 || src == MX_F16 || src == MX_F64; }
+
+/* The destinations the conversion kernel is instantiated for, once: every element format
+ * and E8M0 (the kernel reads each one's numbers from its formats.def row; a new row goes to
+ * the scalar path until it is added here and proved, spec_notes/proof.md). */
+#define MXR_AVX2_DSTS(X) \
+  X(MX_E4M3) X(MX_E5M2) X(MX_E2M3) X(MX_E3M2) X(MX_E2M1) X(MX_INT8) X(MX_E8M0) \
+  X(MX_E4M3FNUZ) X(MX_E5M2FNUZ) X(MX_E4M3B11FNUZ) X(MX_E4M3IEEE) X(MX_E3M4)
+
 int mxr_avx2_element_known(mx_fmt f) {
   switch (f) {
-  case MX_E4M3:
-  case MX_E5M2:
-  case MX_E2M3:
-  case MX_E3M2:
-  case MX_E2M1:
-  case MX_INT8:
-  case MX_E8M0: return 1;
+#define MXR_KNOWN(ID) case ID:
+    MXR_AVX2_DSTS(MXR_KNOWN) return 1;
+#undef MXR_KNOWN
   default: return 0;
   }
+}
+
+/* Does the kernel compute exactly what the scalar path computes under these knobs? Every
+ * field the kernel knows is checked against the values it handles and then set to its
+ * default; whatever is left must equal the defaults byte for byte. So a knob added to
+ * mx_convert_opts later, set to anything but its default, makes the kernel decline until
+ * someone adds it here (and proves it). Why each known field is safe:
+ *   round            rne rna rtz rup rdn in the kernel; sr declines (and sr_bits is read
+ *                    only by sr);
+ *   overflow         sat, ovf: the overflow codes come from the scalar path (cvt_setup);
+ *   int8_range, src_subnormals, e8m0_zero, e8m0_neg, fnuz_zero: computed by the kernel
+ *                    (the zero codes from the scalar path too);
+ *   nan_sign, e5m2_nan, inf_sat, nan_finite, inf_finite: act on NaN and Inf inputs only,
+ *                    which the kernel never converts (it stops before them), and on the
+ *                    overflow NaN, which is the scalar path's own code. */
+int mxr_avx2_opts_known(const mx_convert_opts *o) {
+  mx_convert_opts rest, def;
+  memset(&def, 0, sizeof def);
+  mx_convert_opts_default(&def);
+  memcpy(&rest, o, sizeof rest);
+#define MXR_TAKE(field, ok) \
+  do {                      \
+    if (!(ok)) return 0;    \
+    rest.field = def.field; \
+  } while (0)
+  MXR_TAKE(round, (unsigned)o->round <= MX_RDN);
+  MXR_TAKE(sr_bits, 1);
+  MXR_TAKE(overflow, o->overflow == MX_SAT || o->overflow == MX_OVF);
+  MXR_TAKE(nan_sign, (unsigned)o->nan_sign <= MX_NAN_SIGN_NAN_INPUT_POSITIVE);
+  MXR_TAKE(e5m2_nan, (unsigned)o->e5m2_nan <= MX_E5M2_NAN_PROPAGATE);
+  MXR_TAKE(inf_sat, (unsigned)o->inf_sat <= MX_INF_SAT_SPECIAL);
+  MXR_TAKE(nan_finite, (unsigned)o->nan_finite <= MX_NANF_INVERTED_ZERO);
+  MXR_TAKE(inf_finite, (unsigned)o->inf_finite <= MX_INFF_SIGNED_ZERO);
+  MXR_TAKE(int8_range, (unsigned)o->int8_range <= MX_INT8_SYMMETRIC);
+  MXR_TAKE(src_subnormals, (unsigned)o->src_subnormals <= MX_SUBN_FLUSH);
+  MXR_TAKE(e8m0_zero, (unsigned)o->e8m0_zero <= MX_E8M0_ZERO_NAN);
+  MXR_TAKE(e8m0_neg, (unsigned)o->e8m0_neg <= MX_E8M0_NEG_MIN);
+  MXR_TAKE(fnuz_zero, (unsigned)o->fnuz_zero <= MX_FNUZ_ZERO_UNDERFLOW_NAN);
+#undef MXR_TAKE
+  return memcmp(&rest, &def, sizeof rest) == 0;
+}
+
+int mxr_avx2_convert_takes(mx_fmt dst, mx_fmt src, const mx_convert_opts *o) {
+  return source_known(src) && mxr_avx2_element_known(dst) && mxr_avx2_opts_known(o);
 }
 
 int mxr_avx2_block_known(mx_block_fmt f) {
@@ -330,8 +393,6 @@ int mxr_avx2_block_known(mx_block_fmt f) {
   default: return 0;
   }
 }
-
-static inline int source_known(mx_fmt src) { return src == MX_F32 || src == MX_BF16 || src == MX_F16 || src == MX_F64; }
 
 /* ---- array conversion ------------------------------------------------------------------ */
 
@@ -374,21 +435,20 @@ static inline __attribute__((always_inline)) size_t convert_src(const cvt_consts
 
 size_t mxr_avx2_convert(mx_fmt dst, mx_fmt src, const void *values, uint8_t *codes, size_t n,
                         const mx_convert_opts *o) {
-  if (!source_known(src) || !mxr_avx2_element_known(dst) || n < 8) return 0;
+  if (n < 8 || !mxr_avx2_convert_takes(dst, src, o)) return 0;
   cvt_consts c;
   cvt_setup(&c, dst, o);
-#define CONVERT_FMT(M, ID) convert_src(&c, src, values, codes, n, M, &v_row_##ID)
-#define CONVERT_MODE(M)                          \
-  switch (dst) {                                 \
-  case MX_E4M3: return CONVERT_FMT(M, MX_E4M3);  \
-  case MX_E5M2: return CONVERT_FMT(M, MX_E5M2);  \
-  case MX_E2M3: return CONVERT_FMT(M, MX_E2M3);  \
-  case MX_E3M2: return CONVERT_FMT(M, MX_E3M2);  \
-  case MX_E2M1: return CONVERT_FMT(M, MX_E2M1);  \
-  case MX_INT8: return CONVERT_FMT(M, MX_INT8);  \
-  case MX_E8M0: return CONVERT_FMT(M, MX_E8M0);  \
-  default: return 0;                             \
+#define CONVERT_FMT(M, ID) case ID: return convert_src(&c, src, values, codes, n, M, &v_row_##ID);
+#define CONVERT_MODE(M)                 \
+  switch (dst) {                        \
+    MXR_AVX2_DSTS(CONVERT_FMT_##M)      \
+  default: return 0;                    \
   }
+#define CONVERT_FMT_MX_RNE(ID) CONVERT_FMT(MX_RNE, ID)
+#define CONVERT_FMT_MX_RNA(ID) CONVERT_FMT(MX_RNA, ID)
+#define CONVERT_FMT_MX_RTZ(ID) CONVERT_FMT(MX_RTZ, ID)
+#define CONVERT_FMT_MX_RUP(ID) CONVERT_FMT(MX_RUP, ID)
+#define CONVERT_FMT_MX_RDN(ID) CONVERT_FMT(MX_RDN, ID)
   switch (o->round) {
   case MX_RNE: CONVERT_MODE(MX_RNE);
   case MX_RNA: CONVERT_MODE(MX_RNA);
@@ -399,6 +459,11 @@ size_t mxr_avx2_convert(mx_fmt dst, mx_fmt src, const void *values, uint8_t *cod
   }
 #undef CONVERT_FMT
 #undef CONVERT_MODE
+#undef CONVERT_FMT_MX_RNE
+#undef CONVERT_FMT_MX_RNA
+#undef CONVERT_FMT_MX_RTZ
+#undef CONVERT_FMT_MX_RUP
+#undef CONVERT_FMT_MX_RDN
 }
 
 /* ---- block quantize --------------------------------------------------------------------- */
@@ -525,7 +590,8 @@ static inline __attribute__((always_inline)) size_t quantize_src(const cvt_const
 
 size_t mxr_avx2_quantize_packed(mx_block_fmt f, mx_fmt src, const void *values, size_t nblocks, size_t k,
                                 const mx_block_opts *o, mx_pack_layout l, uint8_t *scales, uint8_t *out) {
-  if (!source_known(src) || k % 8 != 0 || k == 0 || !mxr_avx2_block_known(f)) return 0;
+  if (!source_known(src) || k % 8 != 0 || k == 0 || !mxr_avx2_block_known(f) || !mxr_avx2_opts_known(&o->elem))
+    return 0;
   const mx_fmt elem = mx_block_element(f);
   const int bits = mx_format(elem)->bits;
   if (!(l == MX_PACK_BYTE || (bits == 4 && (l == MX_PACK_FP4_LOW || l == MX_PACK_FP4_HIGH)) ||
@@ -559,6 +625,147 @@ size_t mxr_avx2_quantize_packed(mx_block_fmt f, mx_fmt src, const void *values, 
 size_t mxr_avx2_quantize_blocks(mx_block_fmt f, mx_fmt src, const void *values, size_t nblocks, size_t k,
                                 const mx_block_opts *o, uint8_t *scales, uint8_t *codes) {
   return mxr_avx2_quantize_packed(f, src, values, nblocks, k, o, MX_PACK_BYTE, scales, codes);
+}
+
+/* ---- NVFP4 (reference/nvfp4.c) ------------------------------------------------------------
+ * The steps of mxref_nvfp4_quantize / _dequantize that touch every value, computed exactly as
+ * the scalar code computes them: binary32 products are _mm256_mul_ps (one IEEE rounding, as
+ * C's float `*`), the E2M1 rounding of `reciprocal` is this file's E2M1 kernel with the OCP
+ * defaults, and the `exact` roundings compare 2|x| with den * (twice each midpoint) in
+ * binary64, the same exact products grid_round compares, counted instead of searched. */
+
+/* Twice the midpoints between consecutive codes' values (grid_round's mid2) for E2M1 and
+ * E4M3, padded with +Inf to whole vectors; the even/odd pattern the ties need; and the E2M1
+ * decode table and kernel constants. Built once from the scalar decode. */
+typedef struct nv_tables {
+  double e2m1_mid2[8], e4m3_mid2[128];
+  unsigned e2m1_top, e4m3_top;
+  uint32_t e2m1_f32[16];
+  cvt_consts e2m1; /* rne, sat: the OCP defaults nvfp4.c's to_elem uses */
+} nv_tables;
+
+static nv_tables g_nv;
+static pthread_once_t g_nv_once = PTHREAD_ONCE_INIT;
+
+static double decoded(mx_fmt f, unsigned c) {
+  uint32_t b = mxref_decode_f32_bits(f, c);
+  float x;
+  memcpy(&x, &b, 4);
+  return x;
+}
+
+static void nv_mid2(mx_fmt f, double *mid2, size_t len, unsigned *top) {
+  *top = (unsigned)mx_format(f)->max_code;
+  for (size_t i = 0; i < len; i++) mid2[i] = __builtin_inf();
+  for (unsigned c = 1; c <= *top; c++) mid2[c - 1] = decoded(f, c - 1) + decoded(f, c); /* exact */
+}
+
+static void nv_build(void) {
+  nv_mid2(MX_E2M1, g_nv.e2m1_mid2, 8, &g_nv.e2m1_top);
+  nv_mid2(MX_E4M3, g_nv.e4m3_mid2, 128, &g_nv.e4m3_top);
+  for (unsigned c = 0; c < 16; c++) g_nv.e2m1_f32[c] = mxref_decode_f32_bits(MX_E2M1, c);
+  mx_convert_opts o;
+  mx_convert_opts_default(&o);
+  cvt_setup(&g_nv.e2m1, MX_E2M1, &o);
+}
+
+static const nv_tables *nv(void) {
+  pthread_once(&g_nv_once, nv_build);
+  return &g_nv;
+}
+
+uint32_t mxr_avx2_abs_max_f32(const uint32_t *v, size_t n) {
+  __m256i mx = _mm256_setzero_si256();
+  const __m256i abs = _mm256_set1_epi32(0x7FFFFFFF);
+  for (size_t i = 0; i + 8 <= n; i += 8)
+    mx = _mm256_max_epu32(mx, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i)), abs));
+  mx = _mm256_max_epu32(mx, _mm256_permute2x128_si256(mx, mx, 0x01));
+  mx = _mm256_max_epu32(mx, _mm256_shuffle_epi32(mx, 0x4E));
+  return (uint32_t)_mm256_cvtsi256_si32(_mm256_max_epu32(mx, _mm256_shuffle_epi32(mx, 0xB1)));
+}
+
+/* grid_round: the code c counts the midpoints below num / den, plus one at a tie whose lower
+ * code is odd (the scalar loop stops at the first midpoint >= num / den; the midpoints times
+ * den increase strictly, so both give the same code). */
+unsigned mxr_avx2_nvfp4_scale_exact(double num, double den) {
+  const nv_tables *t = nv();
+  if (num == 0) return 0;
+  if (den == 0) return t->e4m3_top;
+  const __m256d lhs = _mm256_set1_pd(2 * num), d = _mm256_set1_pd(den);
+  const __m256i odd_lo = _mm256_setr_epi64x(0, -1, 0, -1); /* codes c = i + 1: c even, c - 1 odd */
+  __m256i cnt = _mm256_setzero_si256();
+  for (size_t i = 0; i < 128; i += 4) {
+    __m256d rhs = _mm256_mul_pd(d, _mm256_loadu_pd(t->e4m3_mid2 + i));
+    __m256i gt = _mm256_castpd_si256(_mm256_cmp_pd(lhs, rhs, _CMP_GT_OQ));
+    __m256i tie = _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(lhs, rhs, _CMP_EQ_OQ)), odd_lo);
+    cnt = _mm256_sub_epi64(cnt, _mm256_add_epi64(gt, tie));
+  }
+  __m128i s = _mm_add_epi64(_mm256_castsi256_si128(cnt), _mm256_extracti128_si256(cnt, 1));
+  return (unsigned)(_mm_cvtsi128_si64(s) + _mm_extract_epi64(s, 1));
+}
+
+/* Four |x| -> E2M1 magnitudes nearest |x| / den (den != 0: rhs[c] = den * mid2[c]). */
+static inline __attribute__((always_inline)) __m256i nv_mag4(__m256 x4, const __m256d rhs[7], __m256i tie_on) {
+  __m256d lhs = _mm256_cvtps_pd(_mm256_castps256_ps128(x4));
+  lhs = _mm256_add_pd(lhs, lhs); /* 2|x|, exact */
+  __m256i cnt = _mm256_setzero_si256();
+  for (int c = 0; c < 7; c++) {
+    cnt = _mm256_sub_epi64(cnt, _mm256_castpd_si256(_mm256_cmp_pd(lhs, rhs[c], _CMP_GT_OQ)));
+    if (c % 2 == 1) /* code c + 1 even: a tie goes up from the odd code c */
+      cnt = _mm256_sub_epi64(cnt, _mm256_and_si256(tie_on, _mm256_castpd_si256(_mm256_cmp_pd(lhs, rhs[c], _CMP_EQ_OQ))));
+  }
+  return cnt;
+}
+
+/* Eight 64-bit lanes' low words (two vectors of four) -> one vector of eight 32-bit lanes. */
+static inline __attribute__((always_inline)) __m256i low_words(__m256i a, __m256i b) {
+  const __m256i idx = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  return _mm256_permute2x128_si256(_mm256_permutevar8x32_epi32(a, idx), _mm256_permutevar8x32_epi32(b, idx), 0x20);
+}
+
+void mxr_avx2_nvfp4_elements_exact(const uint32_t *v, double den, uint8_t *codes) {
+  const nv_tables *t = nv();
+  __m256d rhs[7];
+  for (int c = 0; c < 7; c++) rhs[c] = _mm256_set1_pd(den * t->e2m1_mid2[c]);
+  /* den = 0 (s_b = 0): every nonzero |x| saturates (all seven midpoints are 0 and below it),
+   * and no tie may count for a zero */
+  const __m256i tie_on = _mm256_set1_epi64x(den == 0 ? 0 : -1);
+  for (int h = 0; h < MX_NVFP4_BLOCK; h += 8) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)(v + h));
+    __m256 a = _mm256_castsi256_ps(_mm256_and_si256(x, _mm256_set1_epi32(0x7FFFFFFF)));
+    __m256i m0 = nv_mag4(a, rhs, tie_on);
+    __m256i m1 = nv_mag4(_mm256_permute2f128_ps(a, a, 0x01), rhs, tie_on);
+    __m256i sign = _mm256_slli_epi32(_mm256_srli_epi32(x, 31), 3);
+    store8(codes + h, _mm256_or_si256(sign, low_words(m0, m1)));
+  }
+}
+
+void mxr_avx2_nvfp4_elements_recip(const uint32_t *v, float c, uint8_t *codes) {
+  const nv_tables *t = nv();
+  const __m256 cv = _mm256_set1_ps(c);
+  for (int h = 0; h < MX_NVFP4_BLOCK; h += 8) {
+    __m256i p = _mm256_castps_si256(_mm256_mul_ps(_mm256_loadu_ps((const float *)(v + h)), cv));
+    /* x * c is finite or +-Inf (x finite, 0 < c <= FLT_MAX); +-Inf and +-FLT_MAX both give
+     * +-6 under saturation (inf_sat / inf_finite = max), and the kernel takes no Inf */
+    __m256i sign = _mm256_and_si256(p, _mm256_set1_epi32((int)0x80000000u));
+    __m256i mag = _mm256_min_epu32(_mm256_andnot_si256(sign, p), _mm256_set1_epi32(0x7F7FFFFF));
+    raw8 r = {_mm256_or_si256(sign, mag), _mm256_setzero_si256()};
+    store8(codes + h, core_element(&t->e2m1, &v_row_MX_E2M1, front_f32(&t->e2m1, &v_row_MX_E2M1, r, _mm256_setzero_si256(), 0),
+                                   MX_RNE));
+  }
+}
+
+void mxr_avx2_nvfp4_dequantize(const uint8_t *codes, float sb, float st, int scale_first, uint32_t *out) {
+  const nv_tables *t = nv();
+  const __m256i lo = _mm256_loadu_si256((const __m256i *)t->e2m1_f32), hi = _mm256_loadu_si256((const __m256i *)(t->e2m1_f32 + 8));
+  for (int h = 0; h < MX_NVFP4_BLOCK; h += 8) {
+    __m256i c = _mm256_and_si256(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(codes + h))), _mm256_set1_epi32(0xF));
+    __m256i upper = _mm256_cmpgt_epi32(c, _mm256_set1_epi32(7));
+    __m256 e = _mm256_castsi256_ps(_mm256_blendv_epi8(_mm256_permutevar8x32_epi32(lo, c), _mm256_permutevar8x32_epi32(hi, c), upper));
+    __m256 r = scale_first ? _mm256_mul_ps(e, _mm256_set1_ps(sb * st))
+                           : _mm256_mul_ps(_mm256_mul_ps(e, _mm256_set1_ps(sb)), _mm256_set1_ps(st));
+    _mm256_storeu_si256((__m256i *)(out + h), _mm256_castps_si256(r));
+  }
 }
 
 #endif

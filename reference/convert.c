@@ -69,7 +69,8 @@ static inline uint32_t float_overflow(const mx_format_desc *d, int sign, const m
   uint32_t max = sign_bit(d, sign) | (uint32_t)d->max_code;
   if (overflow_keeps_max(o, mode, sign)) return max;
   if (d->specials == MX_SPECIALS_NONE) return o->ovf_finite == MX_OVF_FINITE_REFUSE ? MX_CODE_REFUSED : max;
-  return d->specials == MX_SPECIALS_IEEE ? float_inf(d, sign) : float_nan(d, sign, o);
+  if (d->specials == MX_SPECIALS_IEEE) return float_inf(d, sign);
+  return o->ovf_nan == MX_OVF_NAN_REFUSE ? MX_CODE_REFUSED : float_nan(d, sign, o);
 }
 
 /* ---- destinations ----------------------------------------------------------------- */
@@ -161,6 +162,7 @@ static inline __attribute__((always_inline)) uint32_t to_scale(const mx_format_d
   if (v.cls == MX_CLASS_ZERO) return o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : nan;
   if (v.sign) {
     if (o->e8m0_neg == MX_E8M0_NEG_NAN) return nan;
+    if (o->e8m0_neg == MX_E8M0_NEG_REFUSE) return MX_CODE_REFUSED;
     if (o->e8m0_neg == MX_E8M0_NEG_MIN || (o->e8m0_neg == MX_E8M0_NEG_MIN_FINITE && v.cls != MX_CLASS_INF)) return 0x00;
   }
   /* From here on the magnitude is converted, as a positive number. */
@@ -273,8 +275,7 @@ void mxref_convert(mx_fmt dst, mx_fmt src, const void *src_values, uint8_t *code
     o = &def;
   }
 #if MXR_HAVE_AVX2
-  if (mxr_use_avx2() && o->round != MX_SR && mxr_avx2_opts_known(o) && (src == MX_F32 || src == MX_BF16 || src == MX_F16 || src == MX_F64) &&
-      mxr_avx2_element_known(dst)) { /* the kernels decline formats they were not written for */
+  if (mxr_use_avx2() && mxr_avx2_convert_takes(dst, src, o)) { /* formats and knobs it was written for */
     /* the kernel takes runs of ordinary values; a group of 32 holding a NaN/Inf, and the
      * tail below 8, go through the scalar loop */
     const size_t w = src == MX_F64 ? 8 : src == MX_F32 ? 4 : 2;

@@ -103,14 +103,6 @@ static inline int mxr_rounds_toward_zero(mx_round mode, int negative) {
   return mode == MX_RTZ || (mode == MX_RUP && negative) || (mode == MX_RDN && !negative);
 }
 
-/* 1 when the AVX2 kernels implement every knob value of o: the knobs added for real libraries'
- * choices (ovf_directed, e8m0_tie, ovf_finite, f64_src, nan_sign=negative, the refusals) are
- * scalar-only, so any of them away from its default sends the work to the scalar path. */
-static inline int mxr_avx2_opts_known(const mx_convert_opts *o) {
-  return o->ovf_directed == MX_OVF_DIRECTED_MAX && o->e8m0_tie == MX_E8M0_TIE_EVEN && o->f64_src == MX_F64_DIRECT &&
-         o->nan_sign != MX_NAN_SIGN_NEGATIVE && o->e8m0_neg != MX_E8M0_NEG_MIN_FINITE && !mx_convert_opts_may_refuse(o);
-}
-
 /* Knob f64_src=via-f32: binary64 bits rounded to binary32 bits by the hardware conversion
  * (RNE, the default floating-point environment; a NaN keeps its sign and the top of its
  * payload, quiet bit set). The oracle computes the same with MPFR. */

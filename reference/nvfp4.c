@@ -10,6 +10,8 @@
 #include <float.h>
 #include <string.h>
 
+#include "avx2.h"
+#include "dispatch.h"
 #include "internal.h"
 #include "mxconform/mxref.h"
 #include "mxconform/nvfp4.h"
@@ -26,7 +28,6 @@ static uint32_t bits_of(float f) {
 }
 /* libmxref does not link libm: the few helpers it needs, for values that are never NaN */
 static float abs32(float x) { return f32_of(bits_of(x) & 0x7FFFFFFFu); }
-static float max32(float a, float b) { return b > a ? b : a; }
 static float min_flt_max(float x) { return x > FLT_MAX ? FLT_MAX : x; }
 
 /* RN into E4M3 / E2M1 with the OCP defaults: nearest even, saturating (cvt.rn.satfinite). */
@@ -73,12 +74,37 @@ static tensor_scales tensor_scale(float amax, mx_nvfp4_tensor_scale mode) {
   return t;
 }
 
-static uint8_t block_scale(float amax_b, tensor_scales t, mx_nvfp4_block_scale mode) {
+static uint8_t block_scale(float amax_b, tensor_scales t, mx_nvfp4_block_scale mode, int avx2) {
   if (mode == MX_NVFP4_BSCALE_TE) {
     const float inv6 = 1.0f / 6.0f;
     return to_elem(MX_E4M3, amax_b * (t.senc * inv6));
   }
+#if MXR_HAVE_AVX2
+  if (avx2) return (uint8_t)mxr_avx2_nvfp4_scale_exact(amax_b, 6.0 * (double)t.st);
+#endif
+  (void)avx2;
   return (uint8_t)grid_round(MX_E4M3, amax_b, 6.0 * (double)t.st);
+}
+
+/* The vector path (avx2_convert.c, "NVFP4") computes the same steps bit for bit: each loop
+ * below that touches every value has a kernel, chosen here once per call. */
+static int nvfp4_avx2(void) {
+#if MXR_HAVE_AVX2
+  return mxr_use_avx2();
+#else
+  return 0;
+#endif
+}
+
+/* The largest |x| of n values (n a multiple of 16), as f32 bits; NaN/Inf give >= 0x7F800000. */
+static uint32_t abs_max_bits(const uint32_t *v, size_t n, int avx2) {
+#if MXR_HAVE_AVX2
+  if (avx2) return mxr_avx2_abs_max_f32(v, n);
+#endif
+  (void)avx2;
+  uint32_t m = 0;
+  for (size_t i = 0; i < n; i++) m = (v[i] & 0x7FFFFFFFu) > m ? (v[i] & 0x7FFFFFFFu) : m;
+  return m;
 }
 
 static uint8_t element(float x, float sb, float st, mx_nvfp4_elem_scale mode) {
@@ -95,11 +121,11 @@ int mxref_nvfp4_quantize(const uint32_t *values, size_t n, const uint32_t *amax_
   static const mx_nvfp4_opts def = MX_NVFP4_OPTS_DEFAULT;
   if (!o) o = &def;
   if (n == 0 || n % MX_NVFP4_BLOCK) return -1;
-  float amax = 0;
-  for (size_t i = 0; i < n; i++) {
-    if ((values[i] & 0x7F800000u) == 0x7F800000u) return -1; /* NaN/Inf: no defined flow */
-    amax = max32(amax, abs32(f32_of(values[i])));
-  }
+  const int avx2 = nvfp4_avx2();
+  /* |x| as bits orders like |x| for finite values, and a NaN/Inf is above them all */
+  uint32_t amax_all = abs_max_bits(values, n, avx2);
+  if (amax_all >= 0x7F800000u) return -1; /* NaN/Inf: no defined flow */
+  float amax = f32_of(amax_all);
   if (amax_bits) {
     amax = f32_of(*amax_bits);
     if ((*amax_bits & 0x7F800000u) == 0x7F800000u || (*amax_bits >> 31 && amax != 0)) return -1;
@@ -109,13 +135,19 @@ int mxref_nvfp4_quantize(const uint32_t *values, size_t n, const uint32_t *amax_
   out->s_enc = bits_of(t.senc);
   for (size_t b = 0; b < n / MX_NVFP4_BLOCK; b++) {
     const uint32_t *v = values + b * MX_NVFP4_BLOCK;
-    float amax_b = 0;
-    for (int i = 0; i < MX_NVFP4_BLOCK; i++) amax_b = max32(amax_b, abs32(f32_of(v[i])));
-    uint8_t s = block_scale(amax_b, t, o->block_scale);
+    float amax_b = f32_of(abs_max_bits(v, MX_NVFP4_BLOCK, avx2));
+    uint8_t s = block_scale(amax_b, t, o->block_scale, avx2);
     out->scales[b] = s;
     float sb = f32_of(mxref_decode_f32_bits(MX_E4M3, s));
-    for (int i = 0; i < MX_NVFP4_BLOCK; i++)
-      out->codes[b * MX_NVFP4_BLOCK + i] = element(f32_of(v[i]), sb, t.st, o->elem_scale);
+    uint8_t *codes = out->codes + b * MX_NVFP4_BLOCK;
+#if MXR_HAVE_AVX2
+    if (avx2) {
+      if (o->elem_scale == MX_NVFP4_ELEM_RECIPROCAL) mxr_avx2_nvfp4_elements_recip(v, min_flt_max(1.0f / (sb * t.st)), codes);
+      else mxr_avx2_nvfp4_elements_exact(v, (double)sb * (double)t.st, codes);
+      continue;
+    }
+#endif
+    for (int i = 0; i < MX_NVFP4_BLOCK; i++) codes[i] = element(f32_of(v[i]), sb, t.st, o->elem_scale);
   }
   return 0;
 }
@@ -126,6 +158,12 @@ void mxref_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t 
   if (!o) o = &def;
   if (o->scale_sign == MX_NVFP4_SIGN_IGNORE) scale &= 0x7F;
   float sb = f32_of(mxref_decode_f32_bits(MX_E4M3, scale)), st = f32_of(tensor_scale);
+#if MXR_HAVE_AVX2
+  if (nvfp4_avx2() && st == st) { /* a NaN s_t with a NaN s_b: which payload wins depends on operand order */
+    mxr_avx2_nvfp4_dequantize(codes, sb, st, o->dequant == MX_NVFP4_DEQ_SCALE_FIRST, out);
+    return;
+  }
+#endif
   for (int i = 0; i < MX_NVFP4_BLOCK; i++) {
     float e = f32_of(mxref_decode_f32_bits(MX_E2M1, codes[i] & 0xFu));
     /* e * sb is exact in binary32 (at most 6 significant bits, within the normal range), so

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make exhaustive: every f32 input (2^32) for every element format (E8M0 included) x rounding
 # (rne rna rtz rup rdn) x overflow (sat ovf), plus every bf16 and f16 input, reference vs
-# oracle, then the non-default knob values (int8_range=symmetric, src_subnormals=flush) —
+# oracle, then the non-default knob values (int8_range=symmetric, src_subnormals=flush,
+# fnuz_zero=nan and =underflow-nan into the FNUZ formats) —
 # for every libmxref code path this CPU runs (scalar, avx2), in one pass that shares the
 # oracle's work between them. The block proofs: every f32 amax per format x rule (the scale),
 # and 10^6 random f32 blocks per format x rule, each compared with the oracle's quantize
@@ -63,6 +64,12 @@ blocks() {
       --knob int8_range=symmetric --jobs "$jobs" || true
     stage subnormals-flush "$mxc" prove --paths "$p" --exhaustive --op convert --src f32,bf16,f16 \
       --knob src_subnormals=flush --round rne,rtz --jobs "$jobs" || true
+    # the AVX2 kernel computes fnuz_zero itself: -0 inputs and negative values that round to
+    # zero (rne; rup rounds every negative toward zero), the overflow rule does not touch them
+    for z in nan underflow-nan; do
+      stage "fnuz-zero-$z" "$mxc" prove --paths "$p" --exhaustive --op convert --src f32,bf16,f16 \
+        --to e4m3fnuz,e5m2fnuz,e4m3b11fnuz --knob "fnuz_zero=$z" --round rne,rup --overflow sat --jobs "$jobs" || true
+    done
     echo "== paths $p done after $(( $(date +%s) - start ))s"
   done
 } 2>&1 | tee "$log.tmp"
@@ -73,5 +80,5 @@ inputs=$(awk '/^SUMMARY/ {s += $4} END {printf "%.0f", s}' "$log")
 summaries=$(grep -c '^SUMMARY' "$log" || true)
 echo "EXHAUSTIVE TOTAL (paths: $paths): $inputs inputs checked, $diffs differences, $((end - start))s wall on $jobs jobs"
 # every prove run ends with a SUMMARY line: a missing one is a crash, never a pass
-expected=$(( $(echo "$passes" | wc -w) * (4 + jobs) ))
+expected=$(( $(echo "$passes" | wc -w) * (6 + jobs) ))
 [ "$diffs" = 0 ] && [ "$summaries" = "$expected" ]

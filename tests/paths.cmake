@@ -22,13 +22,18 @@ mxc_cli_usage_error(prove_cli_rejects_unknown_path prove --path sse9 --op decode
 add_test(NAME every_path_equals_oracle_sampled_f64_sharing_the_oracle
          COMMAND ${MXC} prove --paths all --op convert --src f64 --sample 30000 --sr-sample 1000)
 # make exhaustive's scheme on the shards [1, 2) and [-2, -1): the full path on every input,
-# the other on run pieces and exponent fields 0/255 (E8M0 and INT8 included)
+# the other on run pieces and exponent fields 0/255 (E8M0, INT8 and the FP8 variants included)
 add_test(NAME exhaustive_scheme_proves_every_path_on_shards_near_one
-         COMMAND ${MXC} prove --paths all --exhaustive --op convert --src f32 --to e4m3,e2m1,int8,e8m0
+         COMMAND ${MXC} prove --paths all --exhaustive --op convert --src f32 --to e4m3,e2m1,int8,e8m0,e4m3fnuz,e3m4
                  --round rne,rup --overflow sat,ovf --shard 254/1024 --jobs 2)
 add_test(NAME exhaustive_scheme_proves_every_path_on_negative_shard
-         COMMAND ${MXC} prove --paths all --exhaustive --op convert --src f32 --to e5m2,e3m2,int8,e8m0
-                 --round rna,rdn --shard 766/1024 --jobs 2)
+         COMMAND ${MXC} prove --paths all --exhaustive --op convert --src f32
+                 --to e5m2,e3m2,int8,e8m0,e5m2fnuz,e4m3b11fnuz,e4m3ieee --round rna,rdn --shard 766/1024 --jobs 2)
+# -0 and the negative f32 subnormals below 2^-127 (every one rounds to zero): the AVX2 kernel's
+# fnuz_zero codes (underflow-nan tells the -0 input's +0 from the rounded value's 0x80)
+add_test(NAME fnuz_zero_on_every_path_equals_oracle_below_negative_zero
+         COMMAND ${MXC} prove --paths all --exhaustive --op convert --src f32 --to e4m3fnuz,e5m2fnuz,e4m3b11fnuz
+                 --knob fnuz_zero=underflow-nan --round rne,rup --overflow sat --shard 512/1024 --jobs 2)
 # the scale proof's pieces (f32 amax, every input by the argument) and the AVX2 kernel's
 # floor scale on them; one combination per source
 add_test(NAME block_scale_pieces_prove_every_f32_amax_on_every_path

@@ -326,6 +326,8 @@ static void knob_values_of_real_libraries(void) {
   expect_cvt_knob("E5M2 +NaN, nan_sign=negative (quiet)", MX_E5M2, 0x7FC00000u, "nan_sign=negative", 0xFE);
   expect_cvt_knob("E2M1 NaN refused", MX_E2M1, 0x7FC00000u, "nan_finite=refuse", MX_CODE_REFUSED);
   expect_cvt_knob("INT8 -Inf refused", MX_INT8, 0xFF800000u, "inf_finite=refuse", MX_CODE_REFUSED);
+  expect_cvt_knob("E8M0 -3 refused", MX_E8M0, f32_bits(-3.0f), "e8m0_neg=refuse", MX_CODE_REFUSED);
+  expect_cvt_knob("E4M3 464.00003 under sat: ovf_nan does not apply", MX_E4M3, 0x43E80001u, "ovf_nan=refuse", 0x7E);
   expect_cvt_knob("E2M1 FLT_MAX sat: ovf_finite does not apply", MX_E2M1, 0x7F7FFFFFu, "ovf_finite=refuse", 0x07);
   mx_convert_opts_default(&o);
   o.overflow = MX_OVF;
@@ -335,6 +337,14 @@ static void knob_values_of_real_libraries(void) {
         "ovf_finite=refuse: FLT_MAX into E2M1 under ovf is refused");
   CHECK(mxref_convert_one(MX_E2M1, MX_F32, f32_bits(6.5f), &o, 0) == 0x07, "6.5 rounds to 6: no overflow");
   CHECK(mxref_convert_one(MX_INT8, MX_F32, f32_bits(2.0f), &o, 0) == MX_CODE_REFUSED, "INT8 2.0 (128 units) overflows");
+  mx_convert_opts_default(&o);
+  o.overflow = MX_OVF;
+  o.ovf_nan = MX_OVF_NAN_REFUSE;
+  CHECK(mxo_convert(MX_E4M3, MX_F32, 0x43E80001u, &o, 0) == MX_CODE_REFUSED &&
+            mxref_convert_one(MX_E4M3, MX_F32, 0x43E80001u, &o, 0) == MX_CODE_REFUSED,
+        "ovf_nan=refuse: E4M3 464.00003 under ovf is refused");
+  CHECK(mxref_convert_one(MX_E5M2, MX_F32, 0x7F7FFFFFu, &o, 0) == 0x7C, "ovf_nan: E5M2 overflow is still Inf");
+  CHECK(mxref_convert_one(MX_E4M3, MX_F32, 0x7FC00000u, &o, 0) == 0x7F, "ovf_nan: a NaN input is still NaN");
   mx_convert_opts_default(&o);
   const uint64_t above_quarter = 0x3FD0000000000001ull; /* 0.25 + 2^-54: double rounding via f32 lands on the tie */
   CHECK(mxo_convert(MX_E2M1, MX_F64, above_quarter, &o, 0) == 0x1, "f64 0.25+: one rounding -> 0.5");

@@ -13,6 +13,7 @@
 #include "check.h"
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
+#include "mxconform/nvfp4.h"
 
 static uint64_t g_rng = 0x243F6A8885A308D3ull;
 static uint64_t rnd(void) {
@@ -108,6 +109,12 @@ static void check_convert(size_t n, const char *path) {
             o.e8m0_neg = (mx_e8m0_neg)((ri + (size_t)flush) % 3); /* the E8M0 kernel's knobs */
             o.e8m0_zero = ovf ? MX_E8M0_ZERO_NAN : MX_E8M0_ZERO_MIN;
             o.int8_range = (ri + (size_t)ovf) % 2 ? MX_INT8_SYMMETRIC : MX_INT8_TWOS;
+            /* the FP8 variants' knobs (the kernel computes fnuz_zero; the NaN knobs act on
+             * inputs it hands to the scalar code) */
+            o.fnuz_zero = (mx_fnuz_zero)((ri + (size_t)ovf + (size_t)flush) % 3);
+            o.nan_sign = (mx_nan_sign)((ri + (size_t)flush) % 3);
+            o.e5m2_nan = (mx_e5m2_nan)((ri + (size_t)ovf) % 3);
+            o.inf_sat = (mx_inf_sat)flush;
             fill(src, in, n, (ri + ovf) % 2 == 0);
             mxref_convert((mx_fmt)dst, src, in, out, n, &o, sr);
             mxref_set_path(MXREF_PATH_SCALAR);
@@ -234,10 +241,119 @@ static void check_tensor_arguments(void) {
   CHECK(scales[0] == 0xAA && scales[1] == 0xAA, "nothing written on refusal");
 }
 
+/* NVFP4 blocks that reach every branch of the element and block-scale roundings: random
+ * finite bits; ordinary values of one magnitude; and, under a calibrated amax of 2688 * 2^j
+ * (s_t = 2^j exactly), blocks whose elements are multiples of s_b * s_t / 4 (E2M1 values and
+ * their midpoints: ties) and whose amax_b lands on E4M3 values and midpoints times 6 s_t;
+ * zero blocks; a calibrated amax far below the values (x * c overflows to Inf). */
+static uint32_t f32_bits(float x) {
+  uint32_t b;
+  memcpy(&b, &x, 4);
+  return b;
+}
+
+static void nvfp4_fill(uint32_t *v, size_t n, int kind, int j) {
+  for (size_t b = 0; b < n; b += MX_NVFP4_BLOCK) {
+    uint64_t r = rnd();
+    int e4m3 = 1 + (int)(r % 0x7E), shape = kind == 2 ? (int)((r >> 8) % 4) : kind;
+    uint32_t sbits = mxref_decode_f32_bits(MX_E4M3, (unsigned)e4m3);
+    float sb;
+    memcpy(&sb, &sbits, 4);
+    float unit = (float)__builtin_ldexp((double)sb, j) / 4; /* s_b * s_t / 4 */
+    for (int i = 0; i < MX_NVFP4_BLOCK; i++) {
+      uint64_t q = rnd();
+      uint32_t sign = (uint32_t)(q >> 63) << 31;
+      switch (shape) {
+      case 0: v[b + i] = sign | (uint32_t)(q % 0x7F800000u); break;                             /* any finite */
+      case 1: v[b + i] = sign | (uint32_t)((100u + (q >> 20) % 56) << 23) | (uint32_t)(q & 0x7FFFFF); break;
+      case 2: v[b + i] = sign | f32_bits(unit * (float)((q >> 8) % 26)); break;                 /* k/4 units */
+      case 3: v[b + i] = (q >> 9) % 4 ? sign : sign | f32_bits(unit * (float)((q >> 8) % 26)); break;
+      }
+    }
+    if (kind == 2 && (r >> 20) % 2) /* amax_b on an E4M3 value or midpoint times 6 s_t */
+      v[b] = f32_bits((float)__builtin_ldexp(6.0 * (sb + (double)((r >> 24) % 2) * sb / 16), j));
+  }
+}
+
+/* mxref_nvfp4_quantize / _dequantize on the path in use == on the scalar path, under every
+ * combination of the nvfp4_* knobs. */
+static void check_nvfp4(const char *path) {
+  enum { N = 64 * MX_NVFP4_BLOCK };
+  static uint32_t v[N], dq[2][MX_NVFP4_BLOCK];
+  static uint8_t sc[2][N / MX_NVFP4_BLOCK], cd[2][N];
+  for (int kind = 0; kind < 3; kind++)
+    for (int rep = 0; rep < 15; rep++) {
+      int j = (int)(rnd() % 200) - 140;
+      nvfp4_fill(v, N, kind, j);
+      uint32_t calib[4] = {f32_bits((float)__builtin_ldexp(2688.0, j)), f32_bits(1e-30f), 0u, 1u};
+      for (int ai = -1; ai < 4; ai++)
+        for (int knobs = 0; knobs < 8; knobs++) {
+          mx_nvfp4_opts o = {(mx_nvfp4_tensor_scale)(knobs & 1), (mx_nvfp4_block_scale)(knobs >> 1 & 1),
+                             (mx_nvfp4_elem_scale)(knobs >> 2 & 1), MX_NVFP4_DEQ_EXACT, MX_NVFP4_SIGN_IGNORE};
+          int rc[2];
+          mx_nvfp4_tensor t[2];
+          for (int p = 0; p < 2; p++) {
+            mxref_set_path(p ? MXREF_PATH_SCALAR : (mxref_path)mxref_path_by_name(path));
+            t[p] = (mx_nvfp4_tensor){0, 0, sc[p], cd[p]};
+            rc[p] = mxref_nvfp4_quantize(v, N, ai < 0 ? NULL : &calib[ai], &o, &t[p]);
+          }
+          mxref_set_path((mxref_path)mxref_path_by_name(path));
+          CHECK(rc[0] == rc[1] && (rc[0] != 0 || (t[0].tensor_scale == t[1].tensor_scale && t[0].s_enc == t[1].s_enc &&
+                                                  !memcmp(sc[0], sc[1], sizeof sc[0]) && !memcmp(cd[0], cd[1], sizeof cd[0]))),
+                "path %s nvfp4 quantize kind %d amax %d knobs %d: differs from scalar", path, kind, ai, knobs);
+        }
+    }
+  /* dequantize: every scale code and every element code, under tensor scales from subnormal
+   * to huge (products that round, overflow, underflow), each knob value */
+  const uint32_t st[] = {0x3F800000u, 0x00000001u, 0x00400000u, 0x0DA00000u, 0x33D6BF95u, 0x7F7FFFFFu, 0x7A000000u, 0xB1000001u, 0u};
+  uint8_t codes[MX_NVFP4_BLOCK];
+  for (int c = 0; c < MX_NVFP4_BLOCK; c++) codes[c] = (uint8_t)(c | (c % 3) << 4); /* high bits ignored */
+  for (size_t si = 0; si < sizeof st / sizeof st[0]; si++)
+    for (int s = 0; s < 256; s++)
+      for (int knobs = 0; knobs < 4; knobs++) {
+        mx_nvfp4_opts o = {MX_NVFP4_TSCALE_EXACT, MX_NVFP4_BSCALE_EXACT, MX_NVFP4_ELEM_EXACT, (mx_nvfp4_dequant)(knobs & 1),
+                           (mx_nvfp4_scale_sign)(knobs >> 1)};
+        for (int p = 0; p < 2; p++) {
+          mxref_set_path(p ? MXREF_PATH_SCALAR : (mxref_path)mxref_path_by_name(path));
+          mxref_nvfp4_dequantize(st[si], (uint8_t)s, codes, &o, dq[p]);
+        }
+        mxref_set_path((mxref_path)mxref_path_by_name(path));
+        CHECK(!memcmp(dq[0], dq[1], sizeof dq[0]), "path %s nvfp4 dequantize s_t 0x%08x scale 0x%02x knobs %d: differs", path,
+              st[si], s, knobs);
+      }
+}
+
+/* The AVX2 kernels' knob check (reference/avx2.h; absent without the kernels): every value
+ * it was written for is taken, anything else (sr, a value an enum does not have yet, such as
+ * a new nan_sign) declines to the scalar path. */
+extern int mxr_avx2_opts_known(const mx_convert_opts *o) __attribute__((weak));
+
+static void check_kernel_declines_unknown_knobs(void) {
+  if (!mxr_avx2_opts_known) return;
+  mx_convert_opts o;
+  mx_convert_opts_default(&o);
+  CHECK(mxr_avx2_opts_known(&o), "the defaults are taken");
+  o.round = MX_RDN, o.overflow = MX_OVF, o.nan_sign = MX_NAN_SIGN_NAN_INPUT_POSITIVE, o.e5m2_nan = MX_E5M2_NAN_PROPAGATE;
+  o.inf_sat = MX_INF_SAT_SPECIAL, o.nan_finite = MX_NANF_INVERTED_ZERO, o.inf_finite = MX_INFF_SIGNED_ZERO;
+  o.int8_range = MX_INT8_SYMMETRIC, o.src_subnormals = MX_SUBN_FLUSH, o.e8m0_zero = MX_E8M0_ZERO_NAN;
+  o.e8m0_neg = MX_E8M0_NEG_MIN, o.fnuz_zero = MX_FNUZ_ZERO_UNDERFLOW_NAN, o.sr_bits = 3;
+  CHECK(mxr_avx2_opts_known(&o), "every value of every known knob is taken");
+  mx_convert_opts bad = o;
+  bad.round = MX_SR;
+  CHECK(!mxr_avx2_opts_known(&bad), "sr declines");
+  bad = o;
+  bad.nan_sign = (mx_nan_sign)(MX_NAN_SIGN_NAN_INPUT_POSITIVE + 1);
+  CHECK(!mxr_avx2_opts_known(&bad), "a nan_sign value the kernel does not know declines");
+  bad = o;
+  bad.fnuz_zero = (mx_fnuz_zero)(MX_FNUZ_ZERO_UNDERFLOW_NAN + 1);
+  CHECK(!mxr_avx2_opts_known(&bad), "an fnuz_zero value the kernel does not know declines");
+}
+
 int main(int argc, char **argv) {
   size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 4096;
   n -= n % 32;
   check_tensor_arguments();
+  check_kernel_declines_unknown_knobs();
   for (int p = MXREF_PATH_SCALAR; p < MXREF_PATH_COUNT; p++) {
     const char *name = mxref_path_name((mxref_path)p);
     if (mxref_set_path((mxref_path)p) != 0) {
@@ -247,6 +363,7 @@ int main(int argc, char **argv) {
     printf("path %s\n", name);
     check_convert(n + 13, name); /* a tail that is not a multiple of 8 */
     check_decode(name);
+    check_nvfp4(name);
     check_tensor(n, name, 1);
     /* large enough for the threads to engage (MXREF_THREAD_MIN_VALUES) */
     check_tensor(MXREF_THREAD_MIN_VALUES + 64 * 32, name, 2);

@@ -101,8 +101,9 @@ typedef enum mx_e8m0_neg {
   MX_E8M0_NEG_ABS = 0, /* convert |x| (CUDA, PyTorch) */
   MX_E8M0_NEG_NAN,     /* 0xFF (ml_dtypes non-saturating) */
   MX_E8M0_NEG_MIN,     /* 0x00 */
-  MX_E8M0_NEG_MIN_FINITE /* 0x00 for a finite negative; -Inf converts as +Inf does (ml_dtypes
+  MX_E8M0_NEG_MIN_FINITE, /* 0x00 for a finite negative; -Inf converts as +Inf does (ml_dtypes
                             saturating: its isinf test comes before the sign test) */
+  MX_E8M0_NEG_REFUSE     /* no code: the library raises or answers nothing (gfloat) */
 } mx_e8m0_neg;
 
 /* Overflow under a directed rounding toward zero (rtz; rup of a negative, rdn of a positive)
@@ -118,6 +119,11 @@ typedef enum mx_e8m0_tie { MX_E8M0_TIE_EVEN = 0, MX_E8M0_TIE_UP } mx_e8m0_tie;
  * the largest finite value (the formats' only choice, OCP MX §5.3), or no code at all (the
  * library raises: gfloat; MX_CODE_REFUSED). */
 typedef enum mx_ovf_finite { MX_OVF_FINITE_MAX = 0, MX_OVF_FINITE_REFUSE } mx_ovf_finite;
+
+/* Overflow with overflow=ovf into a format whose overflow is NaN (E4M3, the FNUZ formats):
+ * the NaN (OFP8 Table 3), or no code (an emulation that leaves the overflowed value, 480, in
+ * place: microxcaling). */
+typedef enum mx_ovf_nan { MX_OVF_NAN_NAN = 0, MX_OVF_NAN_REFUSE } mx_ovf_nan;
 
 /* An f64 source: converted directly, or first rounded to f32 (RNE; a NaN keeps its sign and
  * the top 22 bits of its payload below the quiet bit) and then converted — a library whose
@@ -147,13 +153,14 @@ typedef struct mx_convert_opts {
   mx_e8m0_tie e8m0_tie;
   mx_ovf_finite ovf_finite;
   mx_f64_src f64_src;
+  mx_ovf_nan ovf_nan;
 } mx_convert_opts;
 
 /* The defaults (spec_notes/conversion.md): rne, sat, everything else the first value. */
 #define MX_CONVERT_OPTS_DEFAULT \
   {MX_RNE, 16u, MX_SAT, MX_NAN_SIGN_KEEP, MX_E5M2_NAN_QUIET, MX_INF_SAT_MAX, MX_NANF_POS_MAX, \
    MX_INFF_MAX, MX_INT8_TWOS, MX_SUBN_EXACT, MX_E8M0_ZERO_MIN, MX_E8M0_NEG_ABS, MX_FNUZ_ZERO_POSITIVE, \
-   MX_OVF_DIRECTED_MAX, MX_E8M0_TIE_EVEN, MX_OVF_FINITE_MAX, MX_F64_DIRECT}
+   MX_OVF_DIRECTED_MAX, MX_E8M0_TIE_EVEN, MX_OVF_FINITE_MAX, MX_F64_DIRECT, MX_OVF_NAN_NAN}
 
 void mx_convert_opts_default(mx_convert_opts *o);
 

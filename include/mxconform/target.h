@@ -87,8 +87,35 @@ typedef struct mxc_target_api {
    * targets/example/) so that later additions stay NULL. */
   int (*dot)(int fa, int fb, size_t n_blocks, size_t k, const uint64_t *scales_a, const uint64_t *codes_a,
              const uint64_t *scales_b, const uint64_t *codes_b, int has_c, uint64_t c, uint64_t *out);
-  void *reserved[7]; /* later operations; NULL */
+
+  /* NVFP4 (include/mxconform/nvfp4.h, spec_notes/nvfp4.md): NVIDIA's two-scale 4-bit format.
+   * Added within version 1 in place of the first two reserved slots (the table's size is
+   * unchanged): a target built before them has NULL here, and its NVFP4 suites are
+   * unsupported. Every value is a bit pattern, as above.
+   *
+   * nvfp4_quantize: a tensor of n f32 values (n a positive multiple of 16, at most 4096; all
+   * finite: the harness never sends NaN or Inf, for which no flow is defined). has_amax != 0:
+   * amax_f32 is a calibrated amax (finite, >= 0) to use instead of the tensor's max |x|.
+   * Writes the FP32 tensor (decode) scale s_t to *tensor_scale_f32, n / 16 E4M3 block scale
+   * codes to scales_e4m3 (block j covers in_f32[16 j .. 16 j + 15]) and n E2M1 codes (0x0..0xF)
+   * to codes_e2m1; the values decode as code x block scale x s_t. How s_t, the block scales and
+   * the codes are computed is the implementation's choice; the harness names it with the
+   * nvfp4_* profile keys (profile.h).
+   *
+   * nvfp4_dequantize: one block: k (1..16) E2M1 codes with their E4M3 block scale code and
+   * the f32 tensor scale -> k f32 values (out_f32). */
+  int (*nvfp4_quantize)(const uint64_t *in_f32, size_t n, int has_amax, uint64_t amax_f32, uint64_t *tensor_scale_f32,
+                        uint64_t *scales_e4m3, uint64_t *codes_e2m1);
+  int (*nvfp4_dequantize)(uint64_t tensor_scale_f32, uint64_t scale_e4m3, const uint64_t *codes_e2m1, size_t k,
+                          uint64_t *out_f32);
+  void *reserved[5]; /* later operations; NULL */
 } mxc_target_api;
+
+/* Does table `api` have operation `field`? Its struct_size covers the entry (a table compiled
+ * against an older header is shorter only if the table grows past its reserved slots) and the
+ * entry is not NULL. The harness reads every entry added after dot through this. */
+#define MXC_TARGET_HAS(api, field)                                                                      \
+  ((api)->struct_size >= offsetof(mxc_target_api, field) + sizeof((api)->field) && (api)->field != NULL)
 
 typedef const mxc_target_api *(*mxc_target_get_fn)(void);
 #define MXC_TARGET_SYMBOL "mxc_target_get"

@@ -10,7 +10,8 @@ conformance test:
         assert my_convert(case["input"]) == case["expected"]
 
 Fields: an int (a bit pattern or code); a list of ints for the list columns (values, codes,
-scales_a, codes_a, scales_b, codes_b); bytes for pack's `packed`; None for dot's absent C.
+scales, scales_a, codes_a, scales_b, codes_b); bytes for pack's `packed`; None for dot's absent C
+(and nvfp4_quantize's absent amax).
 """
 import hashlib
 import os
@@ -18,7 +19,7 @@ import os
 __all__ = ["Suite", "VectorError", "read", "cases", "suites", "tier_dir", "LIST_COLUMNS"]
 __version__ = "0.1.0"
 
-LIST_COLUMNS = frozenset(("values", "codes", "scales_a", "codes_a", "scales_b", "codes_b"))
+LIST_COLUMNS = frozenset(("values", "codes", "scales", "scales_a", "codes_a", "scales_b", "codes_b"))
 FORMAT_VERSION = 1
 
 

@@ -4,6 +4,9 @@
  *   decode  : E2M1 codes -> their exact values (f64 bit patterns)
  *   convert : f32 / bf16 / f16 / f64 -> E2M1, round to nearest, ties to even, with either
  *             overflow mode (E2M1 has no Inf or NaN, so "ovf" saturates like "sat")
+ *   nvfp4   : NVIDIA's NVFP4 (E2M1 elements, an E4M3 scale per 16, an f32 tensor scale),
+ *             quantize and dequantize, as NVIDIA's formulas say, each evaluated exactly
+ *             (the `ocp` profile's nvfp4_* knobs: spec_notes/nvfp4.md)
  * Everything else answers MXC_UNSUPPORTED (another format, another rounding mode) or is a
  * NULL entry in the table (quantize, dequantize, pack): `mxconform run` then reports those
  * suites as "unsupported", which is not a failure.
@@ -118,6 +121,82 @@ static int example_convert(int dst, int src, int round, int overflow, const uint
   return MXC_OK;
 }
 
+/* ---- NVFP4 ------------------------------------------------------------------------------
+ * Every step is one comparison of doubles that are exact: an f32 has 24 significant bits, an
+ * E4M3 or E2M1 midpoint at most 5, 6 at most 2, so num vs den * midpoint never rounds. */
+
+static float f32_of(uint64_t bits) {
+  uint32_t u = (uint32_t)bits;
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+static uint64_t f32_bits(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+/* E4M3 code 0x00..0x7E -> its value (positive; 0x7F is NaN, never asked for here). */
+static double e4m3_value(unsigned code) {
+  unsigned e = (code >> 3) & 0xF, m = code & 7;
+  return e ? ldexp(8 + m, (int)e - 10) : ldexp(m, -9);
+}
+
+static double nvfp4_scale_value(uint64_t code) { /* the sign bit is ignored (cuBLAS: UE4M3) */
+  unsigned c = (unsigned)code & 0x7F;
+  return c == 0x7F ? NAN : e4m3_value(c);
+}
+
+/* The code (0..top) of value(code) nearest to num / den, num >= 0, den >= 0: ties to the
+ * even code, saturating at top; den = 0 makes a nonzero num saturate (x / 0 = Inf). */
+static unsigned nearest_code(double num, double den, double (*value)(unsigned), unsigned top) {
+  if (num == 0) return 0;
+  if (den == 0) return top;
+  for (unsigned lo = 0; lo < top; lo++) {
+    double twice_mid = value(lo) + value(lo + 1); /* exact */
+    if (2 * num < den * twice_mid) return lo;
+    if (2 * num == den * twice_mid) return lo % 2 ? lo + 1 : lo;
+  }
+  return top;
+}
+
+static double e2m1_value(unsigned code) { return e2m1_magnitude[code]; }
+
+static int example_nvfp4_quantize(const uint64_t *in, size_t n, int has_amax, uint64_t amax_bits, uint64_t *tensor_scale,
+                                  uint64_t *scales, uint64_t *codes) {
+  if (n == 0 || n % 16) return MXC_ERROR;
+  float amax = 0;
+  for (size_t i = 0; i < n; i++) amax = fmaxf(amax, fabsf(f32_of(in[i])));
+  if (has_amax) amax = f32_of(amax_bits);
+  float st = amax == 0 ? 1.0f : amax / 2688.0f; /* 2688 = 6 x 448; one f32 division */
+  *tensor_scale = f32_bits(st);
+  for (size_t b = 0; b < n / 16; b++) {
+    double amax_b = 0;
+    for (size_t i = 0; i < 16; i++) amax_b = fmax(amax_b, fabs(f32_of(in[16 * b + i])));
+    unsigned s = nearest_code(amax_b, 6.0 * st, e4m3_value, 0x7E); /* 0x7E = 448 */
+    scales[b] = s;
+    double den = e4m3_value(s) * st;
+    for (size_t i = 0; i < 16; i++) {
+      float x = f32_of(in[16 * b + i]);
+      codes[16 * b + i] = (signbit(x) ? E2M1_SIGN : 0) | nearest_code(fabs(x), den, e2m1_value, E2M1_MAX_CODE);
+    }
+  }
+  return MXC_OK;
+}
+
+static int example_nvfp4_dequantize(uint64_t tensor_scale, uint64_t scale, const uint64_t *codes, size_t k,
+                                    uint64_t *out) {
+  double sb = nvfp4_scale_value(scale), st = f32_of(tensor_scale);
+  for (size_t i = 0; i < k; i++) {
+    double e = e2m1_magnitude[codes[i] & 7];
+    double v = e * sb * st; /* exact in double; the cast rounds once */
+    out[i] = f32_bits((float)((codes[i] & E2M1_SIGN) ? -v : v));
+  }
+  return MXC_OK;
+}
+
 /* ---- the one exported symbol ----------------------------------------------------------- */
 
 static const mxc_target_api example_api = {
@@ -130,6 +209,8 @@ static const mxc_target_api example_api = {
   .quantize = NULL,   /* not supported: its suites are reported unsupported */
   .dequantize = NULL,
   .pack = NULL,
+  .nvfp4_quantize = example_nvfp4_quantize,
+  .nvfp4_dequantize = example_nvfp4_dequantize,
 };
 
 /* Exported with default visibility even when the library is built with

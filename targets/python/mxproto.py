@@ -298,6 +298,17 @@ class Backend:
         """DotGeneral (PROTOCOL.md `dot`): c is the FP32 accumulator bits or None -> FP32 bits."""
         raise Unsupported()
 
+    def nvfp4_quantize(self, values, amax):
+        """NVFP4 (PROTOCOL.md `nvfp4_quantize`): a tensor of f32 bit patterns (a multiple of
+        16), amax the f32 bits of a calibrated amax or None (the tensor's own) ->
+        (tensor scale f32 bits, [E4M3 block scale codes, one per 16], [E2M1 codes])."""
+        raise Unsupported()
+
+    def nvfp4_dequantize(self, tensor_scale, scale, codes):
+        """One NVFP4 block: f32 tensor scale bits, E4M3 scale code, up to 16 E2M1 codes ->
+        f32 bit patterns."""
+        raise Unsupported()
+
     def cvt_array(self, src, dst, rounding, overflow, bits):
         """`bits`: a NumPy uint64 array of source bit patterns -> (codes: an integer array,
         refused: a bool array or None). Backends with a vectorised library override this; it
@@ -400,6 +411,19 @@ def answer(backend, line):
         p += n
         b = [hex_value(x, wb) for x in f[p:p + n * k]]
         out = [backend.dot(fa, fb, n, k, c, sa, a, sb, b)]
+    elif op == "nvfp4_quantize" and len(f) >= 3:
+        values = [hex_value(v, 32) for v in _count(f[3:], f[1])]
+        if not values or len(values) % 16:
+            raise BadRequest("nvfp4_quantize takes a multiple of 16 values")
+        amax = None if f[2] == "-" else hex_value(f[2], 32)
+        tensor_scale, scales, codes = backend.nvfp4_quantize(values, amax)
+        out = [tensor_scale] + list(scales) + list(codes)
+    elif op == "nvfp4_dequantize" and len(f) >= 4:
+        tensor_scale, scale = hex_value(f[2], 32), hex_value(f[3], 8)
+        codes = [hex_value(c, 4) for c in _count(f[4:], f[1])]
+        if not 1 <= len(codes) <= 16:
+            raise BadRequest("nvfp4_dequantize takes 1 to 16 codes")
+        out = backend.nvfp4_dequantize(tensor_scale, scale, codes)
     elif op == "cvtrange" and len(f) == 7:
         return answer_range(backend, f)
     else:

@@ -19,6 +19,7 @@
 #include "mxconform/formats.h"
 #include "mxconform/knobs.h"
 #include "mxconform/mxref.h"
+#include "mxconform/nvfp4.h"
 #include "mxconform/target.h"
 
 /* The bug classes. The numbers only need to differ; CMake passes the name. The comment after
@@ -121,7 +122,14 @@ enum {
   M_dot_final_rtz,                /* [dot model final=rtz] dot: the result truncated to FP32 */
   /* ---- decode ---- */
   M_decode_e5m2_subnormals_normal,/* decode: E5M2 subnormals given an implicit leading 1 */
-  M_decode_int8_unsigned         /* decode: INT8 codes 0x80..0xFF read as unsigned */
+  M_decode_int8_unsigned,        /* decode: INT8 codes 0x80..0xFF read as unsigned */
+  /* ---- NVFP4 (spec_notes/nvfp4.md) ---- */
+  M_nvfp4_block_scale_rtz,        /* nvfp4: the E4M3 block scale amax_b / (6 s_t) rounded toward zero, not to nearest even */
+  M_nvfp4_elem_reciprocal,        /* [nvfp4_elem_scale=reciprocal] nvfp4: elements x * RN(1 / RN(s_b s_t)) (Transformer Engine) */
+  M_nvfp4_tensor_scale_te,        /* [nvfp4_tensor_scale=te] nvfp4: s_t = RN(1 / RN(2688 / amax)) (Transformer Engine) */
+  M_nvfp4_block_scale_te,         /* [nvfp4_block_scale=te] nvfp4: s_b = RN8(RN(amax_b * RN(S_enc * RN(1/6)))) (Transformer Engine) */
+  M_nvfp4_zero_amax_scale_zero,   /* nvfp4: amax 0 (an all-zero tensor, a calibrated 0) gives s_t = 0 / 2688 = 0, not 1 */
+  M_nvfp4_elem_ties_away          /* nvfp4: E2M1 element ties go away from zero (NVFP4 only) */
 };
 
 #ifndef MUTANT
@@ -585,6 +593,95 @@ static int mutant_dot(int fa, int fb, size_t n_blocks, size_t k, const uint64_t 
   return MXC_OK;
 }
 
+/* ---- NVFP4 ------------------------------------------------------------------------------ */
+
+static double e4m3_or_e2m1(mx_fmt f, unsigned code) { return f32_of_bits(mxref_decode_f32_bits(f, code)); }
+
+/* The E2M1 magnitude code nearest to num / den (ties to even, saturating; den 0: +-6), by
+ * exact comparisons in double (num: 24 bits, den: 28, a midpoint: 3). */
+static unsigned e2m1_nearest(double num, double den) {
+  if (num == 0) return 0;
+  if (den == 0) return 7;
+  for (unsigned lo = 0; lo < 7; lo++) {
+    double twice_mid = e4m3_or_e2m1(MX_E2M1, lo) + e4m3_or_e2m1(MX_E2M1, lo + 1);
+    if (2 * num < den * twice_mid) return lo;
+    if (2 * num == den * twice_mid) return (lo & 1) || IS(nvfp4_elem_ties_away) ? lo + 1 : lo;
+  }
+  return 7;
+}
+
+/* Every block's codes again from its scale and s_t (the exact element rule, e2m1_nearest). */
+static void nvfp4_recode(const uint32_t *v, size_t n, double st, const uint8_t *scales, uint8_t *codes) {
+  for (size_t b = 0; b < n / 16; b++) {
+    double den = e4m3_or_e2m1(MX_E4M3, scales[b]) * st;
+    for (size_t i = 0; i < 16; i++)
+      codes[16 * b + i] = (uint8_t)((v[16 * b + i] >> 31 ? 8u : 0u) | e2m1_nearest(fabs(f32_of_bits(v[16 * b + i])), den));
+  }
+}
+
+/* The bug: amax 0 divided like any other, s_t = 0; then every nonzero block amax over 6 * 0
+ * saturates the block scale (448) and every nonzero element (x / 0). */
+static void nvfp4_zero_amax(const uint32_t *v, size_t n, int has_amax, uint32_t amax_bits, uint32_t *st,
+                            uint8_t *scales, uint8_t *codes) {
+  double amax = has_amax ? f32_of_bits(amax_bits) : 0;
+  for (size_t i = 0; i < n && !has_amax; i++) amax = fmax(amax, fabs(f32_of_bits(v[i])));
+  if (amax != 0) return;
+  *st = 0;
+  for (size_t b = 0; b < n / 16; b++) {
+    int nonzero = 0;
+    for (size_t i = 0; i < 16; i++) nonzero |= (v[16 * b + i] & 0x7FFFFFFFu) != 0;
+    scales[b] = nonzero ? 0x7E : 0;
+  }
+  nvfp4_recode(v, n, 0, scales, codes);
+}
+
+/* The bug: each block scale one code lower wherever RNE rounded it up (the exact quotient
+ * lies below the chosen scale), and that block's elements scaled by the lower scale. */
+static void nvfp4_scales_toward_zero(const uint32_t *v, size_t n, uint32_t st_bits, uint8_t *scales, uint8_t *codes) {
+  double st = f32_of_bits(st_bits);
+  for (size_t b = 0; b < n / 16; b++) {
+    double amax_b = 0;
+    for (size_t i = 0; i < 16; i++) amax_b = fmax(amax_b, fabs(f32_of_bits(v[16 * b + i])));
+    if (scales[b] == 0 || !(e4m3_or_e2m1(MX_E4M3, scales[b]) * 6 * st > amax_b)) continue;
+    scales[b]--;
+    double den = e4m3_or_e2m1(MX_E4M3, scales[b]) * st;
+    for (size_t i = 0; i < 16; i++)
+      codes[16 * b + i] = (uint8_t)((v[16 * b + i] >> 31 ? 8u : 0u) | e2m1_nearest(fabs(f32_of_bits(v[16 * b + i])), den));
+  }
+}
+
+static int mutant_nvfp4_quantize(const uint64_t *in, size_t n, int has_amax, uint64_t amax_bits, uint64_t *tensor_scale,
+                                 uint64_t *scales, uint64_t *codes) {
+  static uint32_t v[4096];
+  static uint8_t sc[256], cd[4096];
+  if (n == 0 || n % 16 || n > 4096) return MXC_ERROR;
+  for (size_t i = 0; i < n; i++) v[i] = (uint32_t)in[i];
+  mx_nvfp4_opts o = MX_NVFP4_OPTS_DEFAULT;
+  if (IS(nvfp4_elem_reciprocal)) o.elem_scale = MX_NVFP4_ELEM_RECIPROCAL;
+  if (IS(nvfp4_tensor_scale_te)) o.tensor_scale = MX_NVFP4_TSCALE_TE;
+  if (IS(nvfp4_block_scale_te)) o.block_scale = MX_NVFP4_BSCALE_TE;
+  uint32_t a = (uint32_t)amax_bits;
+  mx_nvfp4_tensor t = {0, 0, sc, cd};
+  if (mxref_nvfp4_quantize(v, n, has_amax ? &a : NULL, &o, &t)) return MXC_ERROR;
+  if (IS(nvfp4_block_scale_rtz)) nvfp4_scales_toward_zero(v, n, t.tensor_scale, sc, cd);
+  if (IS(nvfp4_zero_amax_scale_zero)) nvfp4_zero_amax(v, n, has_amax, a, &t.tensor_scale, sc, cd);
+  if (IS(nvfp4_elem_ties_away)) nvfp4_recode(v, n, f32_of_bits(t.tensor_scale), sc, cd);
+  *tensor_scale = t.tensor_scale;
+  for (size_t j = 0; j < n / 16; j++) scales[j] = sc[j];
+  for (size_t i = 0; i < n; i++) codes[i] = cd[i];
+  return MXC_OK;
+}
+
+static int mutant_nvfp4_dequantize(uint64_t tensor_scale, uint64_t scale, const uint64_t *codes, size_t k, uint64_t *out) {
+  uint8_t c[16] = {0};
+  uint32_t r[16];
+  if (k < 1 || k > 16) return MXC_ERROR;
+  for (size_t i = 0; i < k; i++) c[i] = (uint8_t)codes[i];
+  mxref_nvfp4_dequantize((uint32_t)tensor_scale, (uint8_t)scale, c, NULL, r);
+  for (size_t i = 0; i < k; i++) out[i] = r[i];
+  return MXC_OK;
+}
+
 static const mxc_target_api mutant_api = {
   .abi_version = MXC_TARGET_ABI_VERSION,
   .struct_size = sizeof(mxc_target_api),
@@ -596,6 +693,8 @@ static const mxc_target_api mutant_api = {
   .dequantize = mutant_dequantize,
   .pack = mutant_pack,
   .dot = mutant_dot,
+  .nvfp4_quantize = mutant_nvfp4_quantize,
+  .nvfp4_dequantize = mutant_nvfp4_dequantize,
 };
 
 __attribute__((visibility("default"))) const mxc_target_api *mxc_target_get(void) { return &mutant_api; }
