@@ -223,8 +223,8 @@ static jv *merge_code_maps(const shard *s, size_t n) {
   return out;
 }
 
-/* detected_profile: each shard fitted its own failures; the diffs are joined by knob and
- * detected value (explains added, evidence from the first shard that has it). */
+/* detected_profile: each shard fitted its own failures; the diffs are joined by knob,
+ * detected value and condition (explains added, evidence from the first shard that has it). */
 static jv *merge_detected(const shard *s, size_t n) {
   jv *out = NULL;
   long long unexplained = 0;
@@ -247,7 +247,8 @@ static jv *merge_detected(const shard *s, size_t n) {
       jv *same = NULL;
       for (size_t k = 0; k < diff->n && !same; k++)
         if (jv_equal(jv_get(diff->items[k], "knob"), jv_get(e, "knob")) &&
-            jv_equal(jv_get(diff->items[k], "detected_value"), jv_get(e, "detected_value")))
+            jv_equal(jv_get(diff->items[k], "detected_value"), jv_get(e, "detected_value")) &&
+            jv_equal(jv_get(diff->items[k], "condition"), jv_get(e, "condition"))) /* a rule's condition */
           same = diff->items[k];
       if (!same) jv_append(diff, jv_clone(e));
       else if (jv_get(same, "explains") && jv_get(e, "explains"))
@@ -267,8 +268,9 @@ static jv *merge_detected(const shard *s, size_t n) {
   for (size_t k = 0; diff && k < diff->n && used < (int)sizeof line - 1; k++) {
     const char *knob = jv_str(jv_get(diff->items[k], "knob"));
     const char *val = jv_str(jv_get(diff->items[k], "detected_value"));
-    used += snprintf(line + used, sizeof line - (size_t)used, "%s%s = %s", k ? ", " : " except: ", knob ? knob : "?",
-                     val ? val : "?");
+    const char *cond = jv_str(jv_get(diff->items[k], "condition"));
+    used += snprintf(line + used, sizeof line - (size_t)used, "%s%s = %s%s%s", k ? ", " : " except: ", knob ? knob : "?",
+                     val ? val : "?", cond ? " when " : "", cond ? cond : "");
   }
   jv_set(out, "summary", jv_new_str(line));
   jv *from = jv_new(JV_BOOL);

@@ -88,12 +88,13 @@ int run_exit_status(run_verdict v); /* 0 pass, 1 fail / flaky, 3 error */
 /* ---- run_detect.c ---- */
 typedef struct finding {
   char knob[48], from[48], to[160];
+  char when[96];    /* a conditional value's condition ("overflow=ovf"; profile.h); "" for every request */
   size_t explains;
   int is_dot;       /* knob "dot_model": the model below explains the dot failures */
   mx_dot_model dot; /* a preset's, or fitted from the dot suites' answers ("to" names it) */
 } finding;
 
-#define RUN_MAX_FINDINGS 12
+#define RUN_MAX_FINDINGS 16
 typedef struct run_detection {
   finding f[RUN_MAX_FINDINGS];
   int n;
@@ -106,6 +107,22 @@ typedef struct run_detection {
 void run_detect(suite_list *L, const mx_profile *profile, const run_totals *t, run_detection *d);
 /* Which single finding explains failing case c of suite r (-1: only their combination). */
 int run_explaining_finding(const suite_run *r, size_t c, const mx_profile *base, const finding *f, int nf);
+
+/* A finding as profile text: "e8m0_zero = nan", "e8m0_zero = nan when overflow=ovf". */
+void run_finding_text(const finding *f, char *buf, size_t len);
+/* Does op `op` depend on knob `knob`? The op's vector-file knobs (op_table), and for cvt
+ * every scalar knob but round and overflow (the knobs added after the vector format's list,
+ * e8m0_tie, ovf_directed, ovf_finite, f64_src, count too). */
+int run_op_depends(vec_op op, const char *knob);
+
+/* ---- run_detect_rules.c ---- */
+/* After the unconditional values: conditional values (profile rules) for the knobs whose
+ * evidence one value cannot explain. Adds rules to *detected, findings to f[nf..maxf),
+ * updates the pass flags; returns the new number of findings. */
+int run_detect_rules(suite_list *L, const mx_profile *base, mx_profile *detected, finding *f, int nf, int maxf);
+/* The request suite s's cases are, for matching rules under profile p; 0 when no rule
+ * applies to its op (decode, dequantize, pack, dot). */
+int run_suite_context(const vec_suite *s, const mx_profile *p, mx_knob_context *c);
 
 /* ---- run_output.c ---- */
 typedef struct run_report {

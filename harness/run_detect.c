@@ -11,6 +11,16 @@
 #include "mxconform/mxref.h"
 #include "run.h"
 
+int run_op_depends(vec_op op, const char *knob) {
+  for (const char *const *k = op_table[op].knobs; *k; k++)
+    if (!strcmp(*k, knob)) return 1;
+  return op == OP_CVT && mx_knob_find(knob) && strcmp(knob, "round") && strcmp(knob, "overflow");
+}
+
+void run_finding_text(const finding *f, char *buf, size_t len) {
+  snprintf(buf, len, "%s = %s%s%s", f->knob, f->to, f->when[0] ? " when " : "", f->when);
+}
+
 /* Switching one knob to the values of profile `cand`: over every suite whose op depends on
  * the knob, the cases that would newly pass (returned) and newly fail (*broken). With
  * apply, the pass flags are updated to the new expectations. */
@@ -20,9 +30,7 @@ static size_t evaluate_knob(suite_list *L, const mx_profile *cand, const char *k
   for (size_t i = 0; i < L->n; i++) {
     suite_run *r = &L->v[i];
     vec_suite *s = &r->s;
-    int depends = 0;
-    for (const char *const *k = op_table[s->op].knobs; *k; k++) depends |= !strcmp(*k, knob);
-    if (!depends) continue;
+    if (!run_op_depends(s->op, knob)) continue;
     for (size_t c = 0; c < s->ncases; c++) {
       if (r->st[c] != T_OK) continue;
       expect_case(s, cand, s->in + c * s->nin, s->rnd[c], exp);
@@ -35,6 +43,34 @@ static size_t evaluate_knob(suite_list *L, const mx_profile *cand, const char *k
   }
   *broken = lost;
   return gained;
+}
+
+/* 1 when case c of suite r passes under profile p. */
+static int passes_under(const suite_run *r, const mx_profile *p, size_t c) {
+  uint64_t exp[1 + MX_BLOCK_MAX];
+  size_t dc = 0;
+  expect_case(&r->s, p, r->s.in + c * r->s.nin, r->s.rnd[c], exp);
+  return expect_equal(&r->s, exp, r->actual + c * r->s.nout, &dc);
+}
+
+/* evaluate_knob's gained - broken, looked at only as far as it can still beat `floor`: the
+ * failing cases first (few), the passing ones (many) only when the gain is above the floor,
+ * stopping once the breaks bring it down to it. Returns a value <= floor when it cannot. */
+static long knob_net_above(suite_list *L, const mx_profile *cand, const char *knob, long floor, size_t *gained) {
+  size_t gain = 0, lost = 0;
+  for (size_t i = 0; i < L->n; i++) /* the failing cases: what the value explains */
+    if (run_op_depends(L->v[i].s.op, knob))
+      for (size_t c = 0; c < L->v[i].s.ncases; c++)
+        if (L->v[i].st[c] == T_OK && !L->v[i].ok[c]) gain += (size_t)passes_under(&L->v[i], cand, c);
+  *gained = gain;
+  if ((long)gain <= floor) return floor;
+  for (size_t i = 0; i < L->n; i++) /* the passing ones: what it breaks */
+    if (run_op_depends(L->v[i].s.op, knob))
+      for (size_t c = 0; c < L->v[i].s.ncases; c++)
+        if (L->v[i].st[c] == T_OK && L->v[i].ok[c] && !passes_under(&L->v[i], cand, c) &&
+            (long)gain - (long)++lost <= floor)
+          return floor;
+  return (long)gain - (long)lost;
 }
 
 /* A cvt suite's requested parameter (round or overflow) replaced by another value: how
@@ -246,10 +282,8 @@ static int detect_profile(suite_list *L, const mx_profile *base, mx_profile *det
     char best_key[48] = "", best_val[48] = "", from[48] = "";
     for (const char *const *k = keys; *k; k++) {
       int relevant = 0; /* only knobs some failing suite's op depends on */
-      for (size_t i = 0; i < L->n && !relevant; i++) {
-        if (!L->v[i].failed) continue;
-        for (const char *const *q = op_table[L->v[i].s.op].knobs; *q; q++) relevant |= !strcmp(*q, *k);
-      }
+      for (size_t i = 0; i < L->n && !relevant; i++)
+        relevant = L->v[i].failed && run_op_depends(L->v[i].s.op, *k);
       if (!relevant) continue;
       char vals[512], cur[64];
       if (!mx_profile_key_values(*k, vals, sizeof vals)) continue;
@@ -259,8 +293,8 @@ static int detect_profile(suite_list *L, const mx_profile *base, mx_profile *det
         if (curv && !strcmp(v, curv)) continue;
         mx_profile cand = *detected;
         if (mx_profile_set(&cand, *k, v)) continue;
-        size_t broken, gain = evaluate_knob(L, &cand, *k, &broken, 0);
-        long net = (long)gain - (long)broken;
+        size_t gain;
+        long net = knob_net_above(L, &cand, *k, best_net, &gain);
         if (net > best_net) { /* the value that explains the most, net of what it breaks */
           best_net = net;
           best_gain = gain;
@@ -280,8 +314,10 @@ static int detect_profile(suite_list *L, const mx_profile *base, mx_profile *det
     f[nf].explains = best_gain;
     nf++;
   }
-  /* then requests the target did not honour (cvt rounding / overflow), then the dot model */
+  /* then requests the target did not honour (cvt rounding / overflow), then values that
+   * depend on the request (run_detect_rules.c), then the dot model */
   nf = detect_params(L, detected, f, nf, maxf);
+  nf = run_detect_rules(L, base, detected, f, nf, maxf);
   return detect_dot_model(L, f, nf, maxf);
 }
 
@@ -307,7 +343,8 @@ int run_explaining_finding(const suite_run *r, size_t c, const mx_profile *base,
       int v = mx_name_index(names, f[q].to);
       if (v < 0) continue;
       if (overflow) s.overflow = (mx_overflow)v; else s.round = (mx_round)v;
-    } else if (mx_profile_set(&p, f[q].knob, f[q].to)) {
+    } else if (f[q].when[0] ? mx_profile_add_rule(&p, f[q].knob, f[q].to, f[q].when, NULL, 0)
+                            : mx_profile_set(&p, f[q].knob, f[q].to)) {
       continue;
     }
     expect_case(&s, &p, s.in + c * s.nin, s.rnd[c], exp);
@@ -325,8 +362,11 @@ static void summarize(const mx_profile *profile, const run_totals *t, run_detect
     size_t o = (size_t)snprintf(summary, len, "%s %s", d->n ? "matches" : "does not match", profile->name);
     if (d->n) {
       o += (size_t)snprintf(summary + o, len - o, " except:");
-      for (int i = 0; i < d->n && o < len - 80; i++)
-        o += (size_t)snprintf(summary + o, len - o, "%s %s = %s", i ? ";" : "", d->f[i].knob, d->f[i].to);
+      for (int i = 0; i < d->n && o + 330 < len; i++) {
+        char text[320];
+        run_finding_text(&d->f[i], text, sizeof text);
+        o += (size_t)snprintf(summary + o, len - o, "%s %s", i ? ";" : "", text);
+      }
     }
     if (d->failed_after && o < len - 80)
       snprintf(summary + o, len - o, "%s(%zu cases still differ under the detected profile)", d->n ? " " : "; ",

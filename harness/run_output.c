@@ -103,6 +103,17 @@ static void json_events(FILE *f, const suite_run *r) {
   fprintf(f, "\n    ]");
 }
 
+/* `, "rules": [...]`: a profile's conditional values as profile lines. */
+static void json_rules(FILE *f, const mx_profile *p) {
+  char rule[512];
+  fprintf(f, ", \"rules\": [");
+  for (int i = 0; i < p->nrules; i++) {
+    mx_knob_rule_format(&p->rules[i], rule, sizeof rule);
+    fprintf(f, "%s\"%s = %s\"", i ? ", " : "", mx_knob_table[p->rules[i].knob].name, rule);
+  }
+  fprintf(f, "]");
+}
+
 /* The run's header fields: tool, target, profile, tier, seed, command, verdict, totals. */
 static void json_head(FILE *f, const run_report *rep) {
   const run_cfg *cfgp = rep->cfg;
@@ -133,7 +144,9 @@ static void json_head(FILE *f, const run_report *rep) {
     json_write_str(f, mx_profile_get(profile, *k, vb, sizeof vb));
     firstk = 0;
   }
-  fprintf(f, "}},\n  \"tier\": \"%s\",\n  \"seed\": %llu,\n  \"started_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n",
+  fprintf(f, "}");
+  if (profile->nrules) json_rules(f, profile);
+  fprintf(f, "},\n  \"tier\": \"%s\",\n  \"seed\": %llu,\n  \"started_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n",
           cfgp->tier, (unsigned long long)cfgp->seed, ts, rep->wall);
   fprintf(f, "  \"command\": ");
   char cl[2048];
@@ -202,8 +215,10 @@ static void json_failure(FILE *f, const run_report *rep, const suite_run *r, siz
      * the run profile, makes the target's output the expected one */
     int which = run_explaining_finding(r, c, profile, findings, nfind);
     fprintf(f, ", \"explained_by\": \"");
-    if (which >= 0) fprintf(f, "%s=%s", findings[which].knob, findings[which].to);
-    else for (int q = 0; q < nfind; q++) fprintf(f, "%s%s=%s", q ? ";" : "", findings[q].knob, findings[q].to);
+    for (int q = 0, shown = 0; q < nfind; q++) /* which < 0: every finding */
+      if (which < 0 || q == which)
+        fprintf(f, "%s%s=%s%s%s", shown++ ? ";" : "", findings[q].knob, findings[q].to,
+                findings[q].when[0] ? " when " : "", findings[q].when);
     fprintf(f, "\"");
   }
   fprintf(f, ", \"reproduce\": ");
@@ -315,6 +330,20 @@ static void json_code_maps(FILE *f, const suite_list *L) {
   fprintf(f, "\n  }");
 }
 
+/* The detected profile as a profile file (mx_profile_write: every key, then the rules), to
+ * run again under with --profile; and its rules as lines ("e8m0_zero = nan when overflow=ovf"). */
+static void json_detected_profile_file(FILE *f, const mx_profile *p) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&text, &len);
+  mx_profile_write(m, p);
+  fclose(m);
+  json_rules(f, p);
+  fprintf(f, ", \"profile_file\": ");
+  json_write_str(f, text);
+  free(text);
+}
+
 static void json_detected(FILE *f, const run_report *rep) {
   const suite_list *L = rep->L;
   const mx_profile *profile = rep->profile;
@@ -326,15 +355,15 @@ static void json_detected(FILE *f, const run_report *rep) {
   json_write_str(f, rep->det->summary);
   fprintf(f, ", \"diff\": [");
   for (int q = 0; q < nfind; q++) {
-    fprintf(f, "%s\n    {\"knob\": \"%s\", \"profile_value\": \"%s\", \"detected_value\": \"%s\", \"explains\": %zu, \"evidence\": [",
-            q ? "," : "", findings[q].knob, findings[q].from, findings[q].to, findings[q].explains);
+    fprintf(f, "%s\n    {\"knob\": \"%s\", \"profile_value\": \"%s\", \"detected_value\": \"%s\", ", q ? "," : "",
+            findings[q].knob, findings[q].from, findings[q].to);
+    if (findings[q].when[0]) fprintf(f, "\"condition\": \"%s\", ", findings[q].when); /* a conditional value */
+    fprintf(f, "\"explains\": %zu, \"evidence\": [", findings[q].explains);
     /* evidence: first cases that fail under the run profile and pass under the detected one */
     int shown = 0;
     for (size_t i = 0; i < L->n && shown < 3; i++) {
       suite_run *r = &L->v[i];
-      int depends = 0;
-      for (const char *const *k = op_table[r->s.op].knobs; *k; k++) depends |= !strcmp(*k, findings[q].knob);
-      if (!depends) continue;
+      if (!run_op_depends(r->s.op, findings[q].knob)) continue;
       for (size_t c = 0; c < r->s.ncases && shown < 3; c++) {
         if (r->st[c] != T_OK || (r->ok[c] & 1) || !(r->ok[c] & 2)) continue;
         if (run_explaining_finding(r, c, profile, findings, nfind) != q) continue; /* this knob's own evidence */
@@ -349,7 +378,9 @@ static void json_detected(FILE *f, const run_report *rep) {
     }
     fprintf(f, "]}");
   }
-  fprintf(f, "%s], \"unexplained_failures\": %zu}", nfind ? "\n  " : "", rep->det->failed_after);
+  fprintf(f, "%s], \"unexplained_failures\": %zu", nfind ? "\n  " : "", rep->det->failed_after);
+  json_detected_profile_file(f, &rep->det->detected);
+  fprintf(f, "}");
 }
 
 char *run_results_json(const run_report *rep, size_t *len) {

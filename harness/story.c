@@ -463,8 +463,9 @@ static void pattern_text(const group *g, const pattern *p, char *buf, size_t len
 
 /* ---- explanations -------------------------------------------------------------------------- */
 
-/* explained_by -> words: "round=rna" (a knob), "cvt round=rne=rna" (a request ignored),
- * "dot_model=NAME" (an accumulation model). */
+/* explained_by -> words: "round=rna" (a knob), "e8m0_zero=nan when overflow=ovf" (a
+ * conditional value), "cvt round=rne=rna" (a request ignored), "dot_model=NAME" (an
+ * accumulation model). */
 static void explanation_text(const char *ex, char *buf, size_t len) {
   char a[64], b[64], c[64];
   if (!ex[0]) snprintf(buf, len, "unexplained: no knob value explains it");
@@ -479,6 +480,8 @@ static void explanation_text(const char *ex, char *buf, size_t len) {
   else if (sscanf(ex, "dot_model=%63s", a) == 1)
     snprintf(buf, len, "the target accumulates like %s; dot suites expect the exact sum rounded once", a);
   else if (strchr(ex, ';')) snprintf(buf, len, "explained by %s together", ex);
+  else if (strstr(ex, " when ") && sscanf(ex, "%63[^=]=%63[^ ] when %63[^\n]", a, b, c) == 3)
+    snprintf(buf, len, "explained by %s = %s when %s (a choice the spec leaves open, made by the request)", a, b, c);
   else if (sscanf(ex, "%63[^=]=%63s", a, b) == 2) snprintf(buf, len, "explained by %s = %s (a choice the spec leaves open)", a, b);
   else snprintf(buf, len, "explained by %s", ex);
 }
@@ -611,14 +614,47 @@ static void print_group(const out *w, const suite *v, size_t n, const group *g, 
 
 /* ---- the way out: the profile that accepts the knob choices ------------------------------ */
 
-/* The run profile from the document (profile.knobs over ocp). */
+/* "knob = value when condition" (a rule line of a profile file) added to p; 0 ok. */
+static int add_rule_line(mx_profile *p, const char *line) {
+  char key[64], value[64], cond[256];
+  if (sscanf(line, "%63s = %63s when %255[^\n]", key, value, cond) != 3) return -1;
+  return mx_profile_add_rule(p, key, value, cond, NULL, 0);
+}
+
+/* The run profile from the document (profile.knobs over ocp, then profile.rules). */
 static void run_profile(const json_value *doc, mx_profile *p) {
-  const json_value *pr = json_get(doc, "profile"), *k = json_get(pr, "knobs");
+  const json_value *pr = json_get(doc, "profile"), *k = json_get(pr, "knobs"), *r = json_get(pr, "rules");
   const char *name = json_get_str(pr, "name", "ocp");
   if (mx_profile_builtin(name, p)) mx_profile_builtin("ocp", p);
   for (size_t i = 0; k && k->type == JSON_OBJECT && i < k->n; i++)
     if (k->items[i].type == JSON_STRING) mx_profile_set(p, k->items[i].key, k->items[i].string);
+  for (size_t i = 0; r && r->type == JSON_ARRAY && i < r->n; i++)
+    if (r->items[i].type == JSON_STRING) add_rule_line(p, r->items[i].string);
   snprintf(p->name, sizeof p->name, "%s", name);
+}
+
+/* The diff's knob values onto *detected, plain values first (setting a knob drops its rules),
+ * then the conditional ones; their profile lines ("k = v\n", "k = v when c\n", escaped for
+ * printf) into lines. Returns how many were knob values; *others counts the rest. */
+static size_t apply_diff(const json_value *diff, mx_profile *detected, char *lines, size_t len, size_t *others) {
+  size_t knobs = 0, used = strlen(lines);
+  *others = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < diff->n; i++) {
+      const json_value *e = &diff->items[i];
+      const char *k = json_get_str(e, "knob", ""), *v = json_get_str(e, "detected_value", "");
+      const char *c = json_get_str(e, "condition", "");
+      if ((c[0] != 0) != pass) continue;
+      int ok = c[0] ? mx_profile_add_rule(detected, k, v, c, NULL, 0) == 0 : mx_profile_set(detected, k, v) == 0;
+      if (!ok) {
+        *others += 1;
+        continue;
+      }
+      knobs++;
+      if (used < len)
+        used += (size_t)snprintf(lines + used, len - used, "%s = %s%s%s\\n", k, v, c[0] ? " when " : "", c);
+    }
+  return knobs;
 }
 
 static void shell_word(FILE *f, const char *s) {
@@ -636,19 +672,10 @@ static void print_way_out(const out *w, const json_value *doc) {
   mx_profile base, detected;
   run_profile(doc, &base);
   detected = base;
-  size_t knobs = 0, others = 0, models = 0;
-  char lines[512] = "";
-  for (size_t i = 0; i < diff->n; i++) {
-    const char *k = json_get_str(&diff->items[i], "knob", ""), *v = json_get_str(&diff->items[i], "detected_value", "");
-    if (mx_profile_set(&detected, k, v) == 0) {
-      knobs++;
-      size_t l = strlen(lines);
-      snprintf(lines + l, sizeof lines - l, "%s = %s\\n", k, v);
-    } else {
-      others++;
-      models += !strcmp(k, "dot_model");
-    }
-  }
+  size_t others = 0, models = 0;
+  char lines[2048] = "";
+  size_t knobs = apply_diff(diff, &detected, lines, sizeof lines, &others);
+  for (size_t i = 0; i < diff->n; i++) models += !strcmp(json_get_str(&diff->items[i], "knob", ""), "dot_model");
   if (models)
     fprintf(w->f, "the dot accumulation model is implementation-defined (MX 6.1) but not a profile knob: dot suites\n"
                   "expect the exact value rounded once; mxconform probe dot --target T fingerprints the model\n");
@@ -662,6 +689,8 @@ static void print_way_out(const out *w, const json_value *doc) {
   fprintf(w->f, "if the knob choice%s above %s intended, run under a profile that says so%s:\n", knobs == 1 ? "" : "s",
           knobs == 1 ? "is" : "are",
           others || unexplained > 0 ? " (the other failures remain: they are not profile choices)" : " and the run passes");
+  if (strstr(lines, " when "))
+    fprintf(w->f, "(a `when` line is a value that depends on the request: spec_notes/profiles.md, \"Conditional values\")\n");
   char same[64] = "";
   for (const char *const *b = mx_profile_builtin_names; *b && !same[0]; b++) {
     mx_profile p;

@@ -12,6 +12,8 @@ standard tier, what `make run` runs, only for what smoke misses). EXPECT is one 
                    name it (a `detected_profile.diff` entry with that knob and detected
                    value) and explain every failure with its findings
                    (e.g. int8_range=symmetric, `cvt round=rne=rtz`, dot_model=fp32-sequential)
+    KNOB=VALUE when COND   a conditional value (profile rule): the diff entry's condition
+                   must be COND (e.g. `e8m0_zero=nan when overflow=ovf`)
     unexplained    the bug is no legitimate choice: detection must leave failures
                    unexplained (`detected_profile.matches` is false), never excuse it
 --expect-from reads the EXPECTs from the mutant's line in mutant_target.c: `[A=B; C=D]`
@@ -95,20 +97,23 @@ def judge(rc, r, expects):
     detected = r.get("detected_profile")
     if detected is None:
         return problems + ["no detected_profile in the results"]
-    diff = [(d["knob"], d["detected_value"]) for d in detected["diff"]]
+    diff = [(d["knob"], d["detected_value"], d.get("condition", "")) for d in detected["diff"]]
     for want in expects:
         if want == "unexplained":
             if detected["matches"] or detected["unexplained_failures"] == 0:
                 problems.append("a bug was explained away as a profile: %s" % detected["summary"])
             continue
+        # "e8m0_zero=nan when overflow=ovf": a conditional value (its diff entry's condition)
+        want, _, condition = want.partition(" when ")
         # "cvt round=rne=rna": the knob is all before the last '='; a dot model's value
         # ("exact-rne with final=rtz") holds '=' itself
         knob, _, value = want.partition("=") if want.startswith("dot_model=") else want.rpartition("=")
-        if (knob, value) not in diff:
-            problems.append("detection did not name %s = %s; it found: %s" % (knob, value, detected["summary"]))
+        said = "%s = %s%s" % (knob, value, " when " + condition if condition else "")
+        if (knob, value, condition) not in diff:
+            problems.append("detection did not name %s; it found: %s" % (said, detected["summary"]))
         elif detected["unexplained_failures"]:
-            problems.append("%s = %s found, but %d failures stay unexplained: %s"
-                            % (knob, value, detected["unexplained_failures"], detected["summary"]))
+            problems.append("%s found, but %d failures stay unexplained: %s"
+                            % (said, detected["unexplained_failures"], detected["summary"]))
     return problems
 
 

@@ -66,7 +66,7 @@ enum {
   M_rtz_floor_negative,           /* [cvt round=rtz=rdn] rtz rounds negative inputs down (floor, not truncation): rdn */
   M_f16_source_subnormals_flushed,  /* f16 subnormal inputs read as zero (f16 only) */
   M_bf16_source_subnormals_flushed, /* bf16 subnormal inputs read as zero (bf16 only) */
-  M_f64_source_subnormals_flushed,  /* f64 subnormal inputs read as zero (f64 only) */
+  M_f64_source_subnormals_flushed,  /* [src_subnormals=flush when src=f64] f64 subnormal inputs read as zero (f64 only, as a path through f32 does) */
   M_e4m3_band_480_saturates,      /* E4M3 ovf: |x| in [480, 496) gives max finite, not NaN */
   M_e5m2_overflow_tie_down,       /* E5M2 rne: the tie at 61440 rounds down to max (overflow test >, not >=) */
   M_e8m0_log_domain_rounding,     /* E8M0 rne: rounds up from sqrt(2) * 2^e (log domain), not 1.5 * 2^e */
@@ -77,6 +77,11 @@ enum {
   M_nan_sign_positive,            /* [nan_sign=positive] every produced E4M3/E5M2 NaN positive */
   M_e8m0_zero_nan,                /* [e8m0_zero=nan] +-0 into E8M0 gives 0xFF */
   M_e8m0_neg_nan,                 /* [e8m0_neg=nan] a negative value into E8M0 gives 0xFF */
+  M_e8m0_tie_up,                  /* [e8m0_tie=up] E8M0 rne: a tie between two powers of two rounds up (ml_dtypes) */
+  M_e8m0_zero_nan_under_ovf,      /* [e8m0_zero=nan when overflow=ovf] +-0 into E8M0: 0xFF under ovf, 0x00 under sat (ml_dtypes) */
+  M_e8m0_neg_by_overflow,         /* [e8m0_neg=min; e8m0_neg=nan when overflow=ovf] a negative value into E8M0: 0xFF under ovf, 0x00 under sat (ml_dtypes) */
+  M_nan_sign_keep_f64_only,       /* [nan_sign=nan-input-positive; nan_sign=keep when src=f64] a NaN input gives +NaN, except an f64 one keeps its sign (CUDA's float and double entry points) */
+  M_cuda_nan_by_source,           /* [nan_sign=nan-input-positive; nan_sign=keep when src=f64; e5m2_nan=allones; e5m2_nan=propagate when src=f64] CUDA's FP8 NaNs: the float entry points give +NaN 0x7F, the double one keeps sign and payload */
   /* ---- quantize: one rule, one position, one source ---- */
   M_rule_ignored,                 /* quantize: the scale rule asked is ignored (always floor) */
   M_even_as_even_tiedown,         /* quantize: rule even computed as even-tiedown */
@@ -246,6 +251,20 @@ static void mutated_scalar_knobs(mx_convert_opts *o) {
   if (IS(nan_sign_positive)) o->nan_sign = MX_NAN_SIGN_POSITIVE;
   if (IS(e8m0_zero_nan)) o->e8m0_zero = MX_E8M0_ZERO_NAN;
   if (IS(e8m0_neg_nan)) o->e8m0_neg = MX_E8M0_NEG_NAN;
+  if (IS(e8m0_tie_up)) o->e8m0_tie = MX_E8M0_TIE_UP;
+}
+
+/* Knob values that depend on the request (a profile's conditional values, profile.h): what
+ * ml_dtypes does by overflow mode and CUDA by source type. Called once round and overflow are
+ * the request's. */
+static void mutated_request_knobs(mx_convert_opts *o, int src) {
+  if (IS(e8m0_zero_nan_under_ovf) && o->overflow == MX_OVF) o->e8m0_zero = MX_E8M0_ZERO_NAN;
+  if (IS(e8m0_neg_by_overflow)) o->e8m0_neg = o->overflow == MX_OVF ? MX_E8M0_NEG_NAN : MX_E8M0_NEG_MIN;
+  if (IS(nan_sign_keep_f64_only)) o->nan_sign = src == MX_F64 ? MX_NAN_SIGN_KEEP : MX_NAN_SIGN_NAN_INPUT_POSITIVE;
+  if (IS(cuda_nan_by_source)) {
+    o->nan_sign = src == MX_F64 ? MX_NAN_SIGN_KEEP : MX_NAN_SIGN_NAN_INPUT_POSITIVE;
+    o->e5m2_nan = src == MX_F64 ? MX_E5M2_NAN_PROPAGATE : MX_E5M2_NAN_ALLONES;
+  }
 }
 
 /* The block knobs of `ocp`, changed where the bug is a knob value. */
@@ -338,6 +357,7 @@ static int mutant_convert(int dst, int src, int round, int overflow, const uint6
   mutated_scalar_knobs(&o);
   o.round = (mx_round)round;
   o.overflow = (mx_overflow)overflow;
+  mutated_request_knobs(&o, src);
   /* OFP8 Table 3 says +-Inf saturates to the largest finite value under sat; this one keeps
    * the format's own special (E5M2 Inf, E4M3 NaN). */
   if (IS(e5m2_inf_not_saturated)) o.inf_sat = MX_INF_SAT_SPECIAL;
@@ -421,6 +441,7 @@ static int mutant_quantize(int fmt, int src, int rule, int round, const uint64_t
   o.rule = (mx_scale_rule)mutated_rule(rule);
   o.elem.round = (mx_round)quantize_round(fmt, round);
   mx_fmt elem = mx_block_element((mx_block_fmt)fmt);
+  mutated_request_knobs(&o.elem, src);
 
   block_values v;
   int from = src;

@@ -9,3 +9,15 @@ foreach(name ${MXC_MUTANTS})
                    --expect-from ${PROJECT_SOURCE_DIR}/tests/mutants/mutant_target.c --tiers smoke,standard)
   set_tests_properties(mutant_${name}_is_caught PROPERTIES TIMEOUT 300 LABELS mutants)
 endforeach()
+
+# Conditional values (profile rules) found by detection are ones a profile holds: the profile
+# file of results.json, and the one `explain` says to write, each make the same run pass.
+# The E8M0 suites only, so each takes a few seconds.
+add_test(NAME detected_rules_profile_makes_the_run_pass_by_overflow
+         COMMAND ${MXC_PY} ${PROJECT_SOURCE_DIR}/tests/mutants/check_detected_rules.py ${MXC}
+                 $<TARGET_FILE:mxmutant_e8m0_neg_by_overflow> "cvt.*.e8m0.*" "e8m0_neg = nan when overflow=ovf")
+add_test(NAME detected_rules_profile_makes_the_run_pass_by_source
+         COMMAND ${MXC_PY} ${PROJECT_SOURCE_DIR}/tests/mutants/check_detected_rules.py ${MXC}
+                 $<TARGET_FILE:mxmutant_nan_sign_keep_f64_only> "cvt.*.e4m3.*,cvt.*.e5m2.*" "nan_sign = keep when src=f64")
+set_tests_properties(detected_rules_profile_makes_the_run_pass_by_overflow
+                     detected_rules_profile_makes_the_run_pass_by_source PROPERTIES TIMEOUT 120 LABELS mutants)
