@@ -26,7 +26,7 @@ not here is skipped with one line. Python 3 standard library only; `make peers` 
   peers.py readme BUILD            rewrite only the sweeps section of reports/peers/README.md
       from sweeps.tsv (runs no peer: after `sweeps`, without a whole `make peers`)
 """
-import fnmatch, json, os, re, shlex, subprocess, sys, tempfile, time
+import fcntl, fnmatch, json, os, re, shlex, subprocess, sys, tempfile, time
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODE, ARGS = "report", sys.argv[1:]
@@ -263,6 +263,12 @@ def save_tsv(path, rows):
 
 
 def record(path, target, src, dst, rnd, ovf, coverage, total, knobs="ocp"):
+    with open(path + ".lock", "w") as lock:  # sweeps of several peers may run at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record_locked(path, target, src, dst, rnd, ovf, coverage, total, knobs)
+
+
+def record_locked(path, target, src, dst, rnd, ovf, coverage, total, knobs):
     rows = [r for r in load_tsv(path) if not (r["target"] == target and r["src"] == src and r["dst"] == dst and
                                                 r["round"] == rnd and r["overflow"] == ovf and r["knobs"] == knobs and
                                                 r["coverage"].split(" ")[0] == coverage.split(" ")[0])]
