@@ -981,6 +981,9 @@ SWEEP_MODELS = {
         (("e4m3ieee",), 0, 2, 0, "", "+-Inf -> +-Inf (inf_sat=special)", 256),
         (("e3m4",), 0, 2, 0, "", "+-Inf -> +-Inf (inf_sat=special)", 16),
     ],
+    "gfloat": [
+        (("e5m2",), "all", 0, 0, "every NaN -> 0xFF whatever its sign (missing knob value nan_sign = always-set: the findings)", ""),
+    ],
     "onnxruntime": [
         (("e4m3fnuz", "e5m2fnuz"), 0, 0, 0, "", ""),
     ],
