@@ -24,7 +24,8 @@ not here is skipped with one line. Python 3 standard library only; `make peers` 
       PATH (= lib:PATH). A cmd: target that does not start here: exit 77 (CTest skip).
   peers.py list BUILD              one line per peer: available or why not
   peers.py readme BUILD            rewrite only the sweeps section of reports/peers/README.md
-      from sweeps.tsv (runs no peer: after `sweeps`, without a whole `make peers`)
+      from sweeps.tsv, and report.html from the <peer>.json files there (runs no peer: after
+      `sweeps`, without a whole `make peers`)
 """
 import fcntl, fnmatch, json, os, re, shlex, struct, subprocess, sys, tempfile, time
 
@@ -927,16 +928,38 @@ def cmd_report(args):
     with open(readme + ".tmp", "w") as f:
         f.write("\n".join(L) + "\n")
     os.replace(readme + ".tmp", readme)
-    jsons = [os.path.join(OUTDIR, p["name"] + ".json") for p in peers]
-    html = os.path.join(OUTDIR, "report.html")
-    mxreport = os.path.join(SRC, "reports", "mxreport.py")
-    if os.path.exists(mxreport):
-        step("all", "report.html")
-        sh([sys.executable, "-B", mxreport] + jsons + ["-o", html])
-        size = os.path.getsize(html)
-        print("%s: %d bytes%s" % (html, size, "" if size < 2 << 20 else "  (over 2 MB: do not commit)"))
+    write_html([p["name"] for p in peers])
     print("wrote %s" % readme)
     return 0
+
+
+# report.html shows the peers side by side from copies of <peer>.json cut to this many failures
+# per suite and without the code maps: whole, the six peers' 11 formats made a 6 MB page (a
+# code map is a 256-cell grid per format and run). `python3 reports/mxreport.py
+# reports/peers/<peer>.json -o X.html` shows one peer whole.
+HTML_FAILURES_PER_SUITE = 1
+
+
+def write_html(names):
+    mxreport = os.path.join(SRC, "reports", "mxreport.py")
+    if not os.path.exists(mxreport):
+        return
+    step("all", "report.html")
+    html = os.path.join(OUTDIR, "report.html")
+    with tempfile.TemporaryDirectory(prefix="mxpeers.") as tmp:
+        cut = []
+        for name in names:
+            with open(os.path.join(OUTDIR, name + ".json")) as f:
+                r = json.load(f)
+            for s in r["suites"]:
+                s["failures"] = s.get("failures", [])[:HTML_FAILURES_PER_SUITE]
+            r.pop("code_maps", None)
+            cut.append(os.path.join(tmp, name + ".json"))
+            with open(cut[-1], "w") as f:
+                json.dump(r, f)
+        sh([sys.executable, "-B", mxreport] + cut + ["-o", html])
+    size = os.path.getsize(html)
+    print("%s: %d bytes%s" % (html, size, "" if size < 2 << 20 else "  (over 2 MB: do not commit)"))
 
 
 # ---- sweeps in the README -------------------------------------------------------------------
@@ -1178,6 +1201,7 @@ def cmd_readme(args):
         f.write(head + "\n" + sweeps_section(os.path.join(OUTDIR, "sweeps.tsv")) + "\n")
     os.replace(readme + ".tmp", readme)
     print("wrote the sweeps section of %s" % readme)
+    write_html([p["name"] for p in PEERS if os.path.exists(os.path.join(OUTDIR, p["name"] + ".json"))])
     return 0
 
 
