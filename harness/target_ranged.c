@@ -38,48 +38,69 @@ static int parse_range_answer(const char *a, const char *end, size_t n, uint16_t
   return 0;
 }
 
+/* The request lines of one exchange: ranges [from[l], to[l]). */
+typedef struct range_batch {
+  uint64_t from[RANGE_LINES], to[RANGE_LINES];
+  size_t lines, len;
+  char req[RANGE_LINES * 160];
+} range_batch;
+
+/* Fills *bt with up to max_lines ranges from b on; returns where the next batch starts. */
+static uint64_t next_batch(const sweep_req *q, uint64_t b, uint64_t hi, size_t max_lines, range_batch *bt) {
+  bt->lines = bt->len = 0;
+  for (; bt->lines < max_lines && b < hi; bt->lines++) {
+    bt->from[bt->lines] = b;
+    bt->to[bt->lines] = hi - b < RANGE_VALUES ? hi : b + RANGE_VALUES;
+    bt->len += (size_t)snprintf(bt->req + bt->len, 160, "cvtrange %s %s %s %s %llx %llx\n", mx_format(q->src)->name,
+                                mx_format(q->dst)->name, mx_round_names[q->round], mx_overflow_names[q->overflow],
+                                (unsigned long long)b, (unsigned long long)(bt->to[bt->lines] - 1));
+    b = bt->to[bt->lines];
+  }
+  return b;
+}
+
+/* Pipelined: once a batch's answers are in and well-formed, the next batch's requests go
+ * out before this one is compared, so that the target converts while the harness compares
+ * (a failed or odd batch sends nothing ahead: its fallback talks to the target alone). */
 int target_sweep_ranged(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, sweep_tally *tally, uint64_t *bad,
                         sweep_range_fn fallback) {
   if (mx_format(q->dst)->bits > 8) return -1; /* codes travel as one hex pair each */
-  uint16_t *codes = malloc(RANGE_VALUES * sizeof *codes);
-  char *req = malloc(RANGE_LINES * 160);
-  int first = 1;
-  for (uint64_t b = lo; b < hi;) {
-    uint64_t from[RANGE_LINES], to[RANGE_LINES];
-    size_t lines = 0, len = 0;
-    for (; lines < RANGE_LINES && b < hi; lines++) {
-      from[lines] = b;
-      to[lines] = hi - b < RANGE_VALUES ? hi : b + RANGE_VALUES;
-      len += (size_t)snprintf(req + len, 160, "cvtrange %s %s %s %s %llx %llx\n", mx_format(q->src)->name,
-                              mx_format(q->dst)->name, mx_round_names[q->round], mx_overflow_names[q->overflow],
-                              (unsigned long long)from[lines], (unsigned long long)(to[lines] - 1));
-      b = to[lines];
-      if (first) { /* ask once alone: a target without cvtrange costs one round trip */
-        lines++;
-        break;
-      }
-    }
-    const char *ans = NULL;
-    size_t alen = 0;
-    tstatus x = target_exchange(t, req, len, lines, &ans, &alen);
+  uint16_t *codes = malloc(RANGE_LINES * RANGE_VALUES * sizeof *codes);
+  range_batch *cur = malloc(sizeof *cur), *nxt = malloc(sizeof *nxt), *tmp;
+  /* the first range alone: a target without cvtrange costs one round trip */
+  uint64_t b = next_batch(q, lo, hi, 1, cur);
+  int first = 1, sent = 0, ret = 0;
+  while (cur->lines) {
+    const char *ans = NULL, *dummy;
+    size_t alen = 0, dlen;
+    tstatus x = target_exchange(t, sent ? "" : cur->req, sent ? 0 : cur->len, cur->lines, &ans, &alen);
     const char *p = ans, *end = ans + alen;
-    for (size_t l = 0; l < lines; l++) {
-      size_t n = (size_t)(to[l] - from[l]);
+    int r[RANGE_LINES], all_ok = x == T_OK;
+    for (size_t l = 0; l < cur->lines; l++) {
       const char *nl = x == T_OK ? memchr(p, '\n', (size_t)(end - p)) : NULL;
-      int r = nl ? parse_range_answer(p, nl > p && nl[-1] == '\r' ? nl - 1 : nl, n, codes, &tally->refused) : -1;
-      if (r == 1 && first) {
-        free(codes);
-        free(req);
-        return -1; /* no cvtrange: the caller sweeps with ordinary batches */
-      }
-      if (r == 0) sweep_compare(q, from[l], n, codes, tally);
-      else if (r == 1) tally->unsupported += n;
-      else *bad += fallback(t, q, from[l], to[l], tally); /* narrows a failure down */
+      r[l] = nl ? parse_range_answer(p, nl > p && nl[-1] == '\r' ? nl - 1 : nl, (size_t)(cur->to[l] - cur->from[l]),
+                                     codes + l * RANGE_VALUES, &tally->refused)
+                : -1;
+      all_ok &= r[l] == 0;
       p = nl ? nl + 1 : end;
     }
+    if (first && r[0] == 1) {
+      ret = -1; /* no cvtrange: the caller sweeps with ordinary batches */
+      break;
+    }
     first = 0;
+    b = next_batch(q, b, hi, RANGE_LINES, nxt);
+    /* lines = 0: send only; the answers are collected by the next exchange */
+    sent = all_ok && nxt->lines && target_exchange(t, nxt->req, nxt->len, 0, &dummy, &dlen) == T_OK;
+    for (size_t l = 0; l < cur->lines; l++) {
+      if (r[l] == 0) sweep_compare(q, cur->from[l], (size_t)(cur->to[l] - cur->from[l]), codes + l * RANGE_VALUES, tally);
+      else if (r[l] == 1) tally->unsupported += cur->to[l] - cur->from[l];
+      else *bad += fallback(t, q, cur->from[l], cur->to[l], tally); /* narrows a failure down */
+    }
+    tmp = cur, cur = nxt, nxt = tmp;
   }
   free(codes);
-  free(req);
-  return 0;
+  free(cur);
+  free(nxt);
+  return ret;
 }

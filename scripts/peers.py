@@ -23,12 +23,15 @@ not here is skipped with one line. Python 3 standard library only; `make peers` 
       unsupported / hold refused cases / are answered. TARGET: lib:PATH, cmd:COMMAND, or a
       PATH (= lib:PATH). A cmd: target that does not start here: exit 77 (CTest skip).
   peers.py list BUILD              one line per peer: available or why not
+  peers.py readme BUILD            rewrite only the sweeps section of reports/peers/README.md
+      from sweeps.tsv, and report.html from the <peer>.json files there (runs no peer: after
+      `sweeps`, without a whole `make peers`)
 """
-import fnmatch, json, os, re, shlex, subprocess, sys, tempfile
+import fcntl, fnmatch, json, os, re, shlex, struct, subprocess, sys, tempfile, time
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODE, ARGS = "report", sys.argv[1:]
-if ARGS and ARGS[0] in ("sweeps", "check", "list", "report"):
+if ARGS and ARGS[0] in ("sweeps", "check", "list", "report", "readme"):
     MODE, ARGS = ARGS[0], ARGS[1:]
 if not ARGS:
     sys.stderr.write(__doc__)
@@ -44,23 +47,24 @@ PEER_PY = os.environ.get("MXC_PEER_PYTHON") or ("/usr/bin/python3" if os.path.ex
 # and binade sweeps (cheap for everything but per-value process targets).
 PEERS = [
     {"name": "llvm-apfloat", "lib": "targets/llvm-apfloat/libmxtarget_llvm_apfloat.so",
-     "library": "LLVM 19 APFloat", "ops": "cvt decode; e4m3 e5m2 e2m3 e3m2 e2m1; rne rna rtz rup rdn; sat (emulated) ovf"},
+     "library": "LLVM 19 APFloat",
+     "ops": "cvt decode; e4m3 e5m2 e2m3 e3m2 e2m1 + FP8 variants e4m3fnuz e5m2fnuz e4m3b11fnuz e4m3ieee; rne rna rtz rup rdn; sat (emulated) ovf"},
     {"name": "cuda-host", "lib": "targets/cuda-host/libmxtarget_cuda_host.so",
      "library": "CUDA host headers (cuda_fp8.h, cuda_fp6.h, cuda_fp4.h)", "ops": "cvt decode; FP8/FP6/FP4 rne, FP6/FP4 rtz, E8M0 rtz/rup; sat ovf"},
     {"name": "ml_dtypes", "lib": "targets/ml-dtypes/libmxtarget_ml_dtypes.so",
      "library": "ml_dtypes 0.6.0 C++ headers (float8.h, mxfloat.h) + Eigen 3.4",
-     "ops": "cvt decode; e4m3 e5m2 e2m3 e3m2 e2m1 e8m0; rne rtz; sat ovf"},
-    {"name": "gfloat", "cmd": "{py} {src}/targets/python/mxtarget_gfloat.py", "stages": ("16bit", "detected"),
-     "why_stages": "a process target: ~10^6-10^7 inputs/s through cvtrange; 2^32 sweeps are `mxconform sweep` runs of their own",
+     "ops": "cvt decode; e4m3 e5m2 e2m3 e3m2 e2m1 e8m0 + FP8 variants e4m3fnuz e5m2fnuz e4m3b11fnuz e4m3ieee e3m4; rne rtz; sat ovf"},
+    {"name": "gfloat", "cmd": "{py} {src}/targets/python/mxtarget_gfloat.py", "stages": ("16bit", "full", "detected"),
+     "why_stages": "a process target: ~4-5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
      "library": "gfloat 0.5.2 (NumPy, ndarray API)",
      "ops": "cvt (rne rna rtz rup rdn sr; sat ovf) decode quantize (floor) dequantize; every element format + E8M0"},
-    {"name": "microxcaling", "cmd": "{py} {src}/targets/python/mxtarget_microxcaling.py", "stages": ("16bit", "detected"),
-     "why_stages": "a process target: ~10^6-10^7 inputs/s through cvtrange; 2^32 sweeps are `mxconform sweep` runs of their own",
+    {"name": "microxcaling", "cmd": "{py} {src}/targets/python/mxtarget_microxcaling.py", "stages": ("16bit", "full", "detected"),
+     "why_stages": "a process target: ~4-5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
      "library": "microxcaling 7bc4195 (torch 1.13 CPU)",
      "ops": "cvt (rne rna rtz; sat ovf) quantize (floor) dot (mx.matmul); FP8/FP6/FP4/INT8 elements"},
-    {"name": "onnxruntime", "cmd": "node {src}/targets/onnxruntime/mxtarget_onnxruntime.js", "stages": ("16bit", "detected"),
-     "why_stages": "a process target: ~10^6-10^7 inputs/s through cvtrange; 2^32 sweeps are `mxconform sweep` runs of their own",
-     "library": "onnxruntime-node 1.30 CPU Cast kernels", "ops": "cvt decode; e4m3 e5m2 (rne) e8m0 (rna rup rdn); sat ovf"},
+    {"name": "onnxruntime", "cmd": "node {src}/targets/onnxruntime/mxtarget_onnxruntime.js", "stages": ("16bit", "full", "detected"),
+     "why_stages": "a process target: ~4-5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
+     "library": "onnxruntime-node 1.30 CPU Cast kernels", "ops": "cvt decode; e4m3 e5m2 e4m3fnuz e5m2fnuz (rne) e8m0 (rna rup rdn); sat ovf"},
 ]
 # seconds per batch: a process peer imports torch/NumPy before its handshake, slow on a busy machine
 TIMEOUT = os.environ.get("PEERS_TIMEOUT", "120")
@@ -83,6 +87,9 @@ def peer_spec(peer, build):
     return "cmd:" + cmd, None
 
 
+SPEC_NAME = {}  # target spec -> peer name (progress lines)
+
+
 def available_peers(build, quiet=False):
     """[(peer, spec)] for the peers that are here; one line for each one that is not."""
     out = []
@@ -92,6 +99,7 @@ def available_peers(build, quiet=False):
         spec, why = peer_spec(peer, build)
         if spec:
             out.append((peer, spec))
+            SPEC_NAME[spec] = peer["name"]
         elif not quiet:
             print("%s: skipped: %s" % (peer["name"], why))
     return out
@@ -103,7 +111,11 @@ def cmd_list(args):
         print("%-14s %s" % (peer["name"], spec or "skipped: " + why))
     return 0
 OUTDIR = os.path.join(SRC, "reports", "peers")
-DSTS = ["e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "e8m0"]
+# the OCP element and scale formats, then the other FP8 variants (formats.h: FNUZ, bias 11,
+# IEEE-like E4M3 / E3M4)
+DSTS = ["e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "e8m0", "e4m3fnuz", "e5m2fnuz", "e4m3b11fnuz", "e4m3ieee", "e3m4"]
+# PEERS_DST=a,b limits the sweeps' destinations (a re-run of the rows of new formats only)
+ONLY_DST = [d for d in os.environ.get("PEERS_DST", "").split(",") if d]
 ROUNDS = ["rne", "rna", "rtz", "rup", "rdn"]
 OVFS = ["sat", "ovf"]
 # f32 binades (biased exponent, both signs) swept whole in the `binades` stage: zero and
@@ -114,23 +126,46 @@ BINADES = {
     "e4m3": [0, 117, 127, 135, 136, 255], "e5m2": [0, 110, 127, 142, 143, 255],
     "e2m3": [0, 123, 127, 129, 130, 255], "e3m2": [0, 122, 127, 131, 132, 255],
     "e2m1": [0, 125, 127, 129, 130, 255], "e8m0": [0, 1, 127, 254, 255],
+    "e4m3fnuz": [0, 116, 127, 134, 135, 255], "e5m2fnuz": [0, 109, 127, 142, 143, 255],
+    "e4m3b11fnuz": [0, 113, 127, 131, 132, 255], "e4m3ieee": [0, 117, 127, 134, 135, 255],
+    "e3m4": [0, 120, 127, 130, 131, 255],
 }
-# All 2^32 f32 inputs: what fitted ~40 minutes of one (shared, niced) core here: every
-# rounding x overflow combination of the CUDA host headers (about 1 min each) and every
-# element format in rne of APFloat (about 4 min each; its other modes get the binades stage).
+# All 2^32 f32 inputs: every rounding x overflow combination of the CUDA host headers (about
+# 1 min each) and of ml_dtypes, its FP8 variants in rne; every element format in rne of
+# APFloat (about 4 min each; its other modes get the binades stage) and its FP8 variants in rne;
+# one conversion of each process target (about 15 min each at 4-5e6 values/s).
+VARIANTS = ["e4m3fnuz", "e5m2fnuz", "e4m3b11fnuz", "e4m3ieee", "e3m4"]
 FULL_PLAN = {
     "cuda-host": [("e4m3", "rne", "sat"), ("e4m3", "rne", "ovf"), ("e5m2", "rne", "sat"), ("e5m2", "rne", "ovf"),
                   ("e2m3", "rne", "sat"), ("e3m2", "rne", "sat"), ("e2m1", "rne", "sat"),
                   ("e2m3", "rtz", "sat"), ("e3m2", "rtz", "sat"), ("e2m1", "rtz", "sat"),
                   ("e8m0", "rtz", "sat"), ("e8m0", "rtz", "ovf"), ("e8m0", "rup", "sat"), ("e8m0", "rup", "ovf")],
     "llvm-apfloat": [("e4m3", "rne", "ovf"), ("e5m2", "rne", "ovf"), ("e2m3", "rne", "ovf"), ("e3m2", "rne", "ovf"),
-                     ("e2m1", "rne", "ovf")],
+                     ("e2m1", "rne", "ovf")] + [(d, "rne", o) for d in VARIANTS[:4] for o in OVFS],  # e3m4: LLVM 20
+    "ml_dtypes": [(d, r, o) for d in VARIANTS for o in OVFS for r in ("rne",)] +
+                 [(d, r, o) for d in DSTS[:6] for r in ("rne", "rtz") for o in OVFS],
+    "gfloat": [("e4m3", "rne", "sat")],
+    "microxcaling": [("e4m3", "rne", "sat")],
+    "onnxruntime": [("e4m3", "rne", "sat")],
 }
 # PEERS_SWEEP_SKIP_DONE=1: leave out the combinations sweeps.tsv already has at that coverage.
 SKIP_DONE = os.environ.get("PEERS_SWEEP_SKIP_DONE") == "1"
 # knobs: what the expected codes follow, `ocp` or `detected` (reports/peers/<target>.profile)
 TSV_COLS = ["target", "src", "dst", "round", "overflow", "coverage", "checked", "mismatches", "zero",
             "subnormal", "normal", "inf", "nan", "crashed", "seconds", "examples", "knobs"]
+
+
+T0 = time.time()
+LAST = {}
+
+
+def step(peer, stage):
+    """One line on stderr per step of a long command (make peers captures each run's output,
+    so without these the user sees nothing for minutes): elapsed in all and in this peer."""
+    now = time.time()
+    LAST.setdefault(peer, now)
+    sys.stderr.write("peers.py [%7.1fs] %-12s %-48s (peer %6.1fs)\n" % (now - T0, peer, stage, now - LAST[peer]))
+    sys.stderr.flush()
 
 
 def die(msg):
@@ -141,6 +176,8 @@ def die(msg):
 # ---- sweeps ---------------------------------------------------------------------------------
 
 def run_sweep(mxc, spec, src, dst, rnd, ovf, shard=None, profile=None):
+    if src == "f32" and not shard:  # a 2^32 sweep: minutes; say which
+        step(SPEC_NAME.get(spec, "?"), "sweep cvt.f32.%s %s %s (2^32)" % (dst, rnd, ovf))
     cmd = [mxc, "sweep", "--op", "cvt.%s.%s" % (src, dst), "--round", rnd, "--overflow", ovf,
            "--target", spec, "--show", "64", "--timeout", TIMEOUT]
     if shard:
@@ -227,6 +264,12 @@ def save_tsv(path, rows):
 
 
 def record(path, target, src, dst, rnd, ovf, coverage, total, knobs="ocp"):
+    with open(path + ".lock", "w") as lock:  # sweeps of several peers may run at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record_locked(path, target, src, dst, rnd, ovf, coverage, total, knobs)
+
+
+def record_locked(path, target, src, dst, rnd, ovf, coverage, total, knobs):
     rows = [r for r in load_tsv(path) if not (r["target"] == target and r["src"] == src and r["dst"] == dst and
                                                 r["round"] == rnd and r["overflow"] == ovf and r["knobs"] == knobs and
                                                 r["coverage"].split(" ")[0] == coverage.split(" ")[0])]
@@ -257,7 +300,10 @@ def cmd_sweeps(args):
         if own != stages:
             print("%s: stages %s only (%s)" % (name, " ".join(own) or "none", peer.get("why_stages", "")))
         supported = []
-        for dst in DSTS:
+        # which combinations the target answers (a bf16 sweep each); the full stage alone
+        # needs no such list: an unsupported combination's sweep checks nothing
+        probe = any(st in own for st in ("16bit", "binades", "detected"))
+        for dst in [d for d in DSTS if probe and (not ONLY_DST or d in ONLY_DST)]:
             for rnd in ROUNDS:
                 for ovf in OVFS:
                     r = run_sweep(mxc, lib, "bf16", dst, rnd, ovf)
@@ -278,8 +324,10 @@ def cmd_sweeps(args):
             done = {(r["dst"], r["round"], r["overflow"]) for r in load_tsv(path)
                     if r["target"] == name and r["src"] == "f32" and r["coverage"] == "all 2^32"} if SKIP_DONE else set()
             for dst, rnd, ovf in FULL_PLAN.get(name, peer.get("full", [])):
-                if (dst, rnd, ovf) in supported and (dst, rnd, ovf) not in done:
-                    record(path, name, "f32", dst, rnd, ovf, "all 2^32", run_sweep(mxc, lib, "f32", dst, rnd, ovf))
+                if (dst, rnd, ovf) not in done and (not ONLY_DST or dst in ONLY_DST):
+                    r = run_sweep(mxc, lib, "f32", dst, rnd, ovf)
+                    if r["checked"]:
+                        record(path, name, "f32", dst, rnd, ovf, "all 2^32", r)
         if "detected" in own:
             # the same conversions compared under the profile detection found: what it claims
             # is that this profile explains every difference, which the counts by class of the
@@ -607,6 +655,11 @@ FINDINGS = [
      "conditional knob (e8m0_zero = nan when ovf, min when sat)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1383"),
     ("ml_dtypes", "E8M0 of a negative: NaN without saturation, 0x00 with it", ("f32", "e8m0", "rtz", "sat", 0xc0400000),
      "conditional knob (e8m0_neg = nan when ovf, min when sat)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1394"),
+    ("ml_dtypes", "FP8 variants: +-Inf under saturation keeps the special, NaN 0x80 in the FNUZ formats (no Inf)",
+     ("f32", "e4m3fnuz", "rne", "sat", 0x7f800000),
+     "knob inf_sat=special (the OCP row above, on float8_e4m3fnuz/e5m2fnuz/e4m3b11fnuz)", TP + "ml_dtypes/ml_dtypes/include/float8.h:1371"),
+    ("ml_dtypes", "IEEE-like E4M3/E3M4: +-Inf under saturation stays +-Inf", ("f32", "e3m4", "rne", "sat", 0xff800000),
+     "knob inf_sat=special", TP + "ml_dtypes/ml_dtypes/include/float8.h:1371"),
     ("gfloat", "every NaN result is code 0xFF (sign bit set), E4M3 and E5M2", ("f32", "e4m3", "rne", "sat", 0x7fc00000),
      "missing knob value (nan_sign = always-set; e5m2_nan=allones covers E5M2 only)", TP + "gfloat/src/gfloat/types.py:309 (code_of_nan = 2^k - 1)"),
     ("gfloat", "non-saturating E4M3 overflow is 0xFF whatever the sign", ("f32", "e4m3", "rne", "ovf", 0x43e80001),
@@ -635,6 +688,11 @@ FINDINGS = [
      "choice (the CPU kernel's summation order; no dot.h model holds a blocked BLAS order)", TP + "microxcaling/mx/matmul.py:86"),
     ("microxcaling", "`out[A == NaN] = NaN` never matches (NaN != NaN): dead code", None,
      "suspected bug (harmless: NaN propagates through the arithmetic)", TP + "microxcaling/mx/elemwise_ops.py:163"),
+    ("llvm-apfloat", "FNUZ formats: +-Inf under (emulated) saturation -> NaN 0x80: an Inf raises no overflow flag",
+     ("f32", "e5m2fnuz", "rne", "sat", 0xff800000), "knob inf_sat=special",
+     "targets/llvm-apfloat/README.md (sat = getLargest when convert reports opOverflow)"),
+    ("llvm-apfloat", "IEEE-like E4M3: a NaN keeps the payload bits below the quiet bit that fit", ("f32", "e4m3ieee", "rne", "ovf", 0x7f900000),
+     "knob e5m2_nan=propagate (as for E5M2)", "llvm/lib/Support/APFloat.cpp, IEEEFloat::convert (the payload shifted right)"),
     ("onnxruntime", "E4M3 without saturation: inputs in [480, 496) (they round to 480, the value E4M3FN spends on NaN) "
      "give the largest finite 448, not NaN; 464 < x < 480 and x >= 496 give NaN as they should", ("f32", "e4m3", "rne", "ovf", 0x43f40000),
      "suspected bug (caught by the overflow-band interior vectors: cvt.f32.e4m3.rne.ovf holds 0x43f3ffff, 0x43f40000, 0x43f40001)",
@@ -705,6 +763,7 @@ def cmd_report(args):
     for peer, lib in available_peers(build):
         name = peer["name"]
         out = os.path.join(OUTDIR, name + ".json")
+        step(name, "standard tier under ocp")
         p = sh([mxc, "run", "--target", lib, "--timeout", TIMEOUT, "--profile", "ocp", "--tier", "standard", "-q",
                 "--max-failures", "5", "-o", out], ok=(0, 1))
         print(p.stdout.strip())
@@ -718,6 +777,7 @@ def cmd_report(args):
             f.write("# %s\nname = %s-detected\nbase = ocp\n" % (dp["summary"], name))
             for k, v in knobs:
                 f.write("%s = %s\n" % (k, v))
+        step(name, "standard tier under %s.profile" % name)
         with tempfile.TemporaryDirectory(prefix="mxpeers.") as tmp:
             again = os.path.join(tmp, "again.json")
             sh([mxc, "run", "--target", lib, "--timeout", TIMEOUT, "--profile", prof, "--tier", "standard", "-q", "--max-failures",
@@ -725,10 +785,15 @@ def cmd_report(args):
             with open(again) as f:
                 r2 = json.load(f)
         peers.append({"name": name, "lib": lib, "peer": peer, "r": r, "dp": dp, "knobs": knobs, "again": r2})
+        step(name, "done")
     if not peers:
         print("no peer is available here: reports/peers/ left as it is")
         return 0
-    answers = {p["name"]: probe_target(mxc, p["lib"], PROBES) for p in peers}
+    answers = {}
+    for p in peers:
+        step(p["name"], "probes (%d requests)" % len(PROBES))
+        answers[p["name"]] = probe_target(mxc, p["lib"], PROBES)
+    step("all", "findings (the oracle and each library, one input each)")
 
     L = []
     w = L.append
@@ -764,9 +829,10 @@ def cmd_report(args):
         w("")
         w("| | rne | rna | rtz | rup | rdn | sr |")
         w("|---|---|---|---|---|---|---|")
-        for dst in ["e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8", "e8m0"]:
+        fmts = ["e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8", "e8m0"] + VARIANTS
+        for dst in fmts:
             w("| cvt -> %s | %s |" % (dst, " | ".join(cell_text(cells.get(("cvt -> " + dst, rd))) for rd in ROUNDS + ["sr"])))
-        dec = [d for d in ["e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8", "e8m0"]]
+        dec = [d for d in fmts if ("decode", d) in cells]
         w("| decode | %s |" % "; ".join("%s %s" % (d, "pass" if cells[("decode", d)][0] else
                                                    ("unsupported" if not cells[("decode", d)][1] else "FAIL")) for d in dec) +
           " | | | | | |")
@@ -862,15 +928,38 @@ def cmd_report(args):
     with open(readme + ".tmp", "w") as f:
         f.write("\n".join(L) + "\n")
     os.replace(readme + ".tmp", readme)
-    jsons = [os.path.join(OUTDIR, p["name"] + ".json") for p in peers]
-    html = os.path.join(OUTDIR, "report.html")
-    mxreport = os.path.join(SRC, "reports", "mxreport.py")
-    if os.path.exists(mxreport):
-        sh([sys.executable, "-B", mxreport] + jsons + ["-o", html])
-        size = os.path.getsize(html)
-        print("%s: %d bytes%s" % (html, size, "" if size < 2 << 20 else "  (over 2 MB: do not commit)"))
+    write_html([p["name"] for p in peers])
     print("wrote %s" % readme)
     return 0
+
+
+# report.html shows the peers side by side from copies of <peer>.json cut to this many failures
+# per suite and without the code maps: whole, the six peers' 11 formats made a 6 MB page (a
+# code map is a 256-cell grid per format and run). `python3 reports/mxreport.py
+# reports/peers/<peer>.json -o X.html` shows one peer whole.
+HTML_FAILURES_PER_SUITE = 1
+
+
+def write_html(names):
+    mxreport = os.path.join(SRC, "reports", "mxreport.py")
+    if not os.path.exists(mxreport):
+        return
+    step("all", "report.html")
+    html = os.path.join(OUTDIR, "report.html")
+    with tempfile.TemporaryDirectory(prefix="mxpeers.") as tmp:
+        cut = []
+        for name in names:
+            with open(os.path.join(OUTDIR, name + ".json")) as f:
+                r = json.load(f)
+            for s in r["suites"]:
+                s["failures"] = s.get("failures", [])[:HTML_FAILURES_PER_SUITE]
+            r.pop("code_maps", None)
+            cut.append(os.path.join(tmp, name + ".json"))
+            with open(cut[-1], "w") as f:
+                json.dump(r, f)
+        sh([sys.executable, "-B", mxreport] + cut + ["-o", html])
+    size = os.path.getsize(html)
+    print("%s: %d bytes%s" % (html, size, "" if size < 2 << 20 else "  (over 2 MB: do not commit)"))
 
 
 # ---- sweeps in the README -------------------------------------------------------------------
@@ -879,37 +968,122 @@ NAN_PER_SIGN = {"f32": 2 ** 23 - 1, "bf16": 2 ** 7 - 1, "f16": 2 ** 10 - 1}
 MANT = {"f32": 23, "bf16": 7, "f16": 10}
 
 
+# What the measured divergences predict for the NaN and Inf mismatches of a sweep under `ocp`
+# by target and destination: (destinations, NaN mismatches, Inf mismatches under sat, under
+# ovf, why under every overflow mode, why under sat only[, T]). NaN counts: "all" every NaN
+# input, "neg" every -NaN, "payload" every NaN with a payload bit below the quiet bit set (as
+# many as the destination keeps: e5m2 1, e4m3ieee 2, e3m4 3), or a dict by source. Finite
+# inputs: 0 mismatches, except with T under rtz ovf: every finite input of magnitude T or more
+# (T = the value of the first code above the largest finite one; ml_dtypes' truncation bug). A
+# (target, destination) without a row has no count model: the findings and the
+# detected-profile sweeps explain it.
+SWEEP_MODELS = {
+    "llvm-apfloat": [
+        (("e2m3", "e3m2", "e2m1"), "all", 2, 2,
+         "every NaN -> signed zero (nan_finite=signed-zero), +-Inf -> signed zero (inf_finite=signed-zero)", ""),
+        (("e5m2", "e4m3ieee"), "payload", 2, 0,
+         "the NaNs with a payload bit below the quiet bit set keep the payload bits the destination has "
+         "(e5m2_nan=propagate: f32 0x7fa00000 -> e5m2 0x7F, 0x7f900000 -> e4m3ieee 0x7D; ocp 0x7E, 0x7C)",
+         "+-Inf -> +-Inf (inf_sat=special)"),
+        (("e4m3",), 0, 2, 0, "", "+-Inf -> NaN (inf_sat=special)"),
+        (("e4m3fnuz", "e5m2fnuz", "e4m3b11fnuz"), 0, 2, 0, "", "+-Inf -> NaN 0x80 (inf_sat=special)"),
+    ],
+    "cuda-host": [
+        (("e4m3",), "neg", 0, 0, "every -NaN -> +NaN 0x7F (NaN input canonicalised; nan_sign=nan-input-positive)", ""),
+        (("e5m2",), "all", 0, 0, "every NaN -> 0x7F (e5m2_nan=allones; -NaN loses its sign: nan_sign=nan-input-positive)", ""),
+        (("e2m3", "e3m2", "e2m1", "e8m0"), 0, 0, 0, "", ""),
+    ],
+    "ml_dtypes": [
+        (("e2m3", "e3m2", "e2m1"), "all", 0, 0, "every NaN -> a zero of the other sign (nan_finite=inverted-zero)", ""),
+        (("e4m3",), 0, 2, 0, "", "+-Inf -> NaN (inf_sat=special)", 480),
+        (("e5m2",), {"f16": "payload"}, 2, 0, "the f16 NaNs keep the payload bit below the quiet bit (e5m2_nan=propagate: "
+         "the direct half -> e5m2 path; f32 and bf16 NaNs do not)", "+-Inf -> +-Inf (inf_sat=special)", 2.0 ** 16),
+        (("e4m3fnuz",), 0, 2, 0, "", "+-Inf -> NaN 0x80 (inf_sat=special)", 256),
+        (("e5m2fnuz",), 0, 2, 0, "", "+-Inf -> NaN 0x80 (inf_sat=special)", 2.0 ** 16),
+        (("e4m3b11fnuz",), 0, 2, 0, "", "+-Inf -> NaN 0x80 (inf_sat=special)", 32),
+        (("e4m3ieee",), 0, 2, 0, "", "+-Inf -> +-Inf (inf_sat=special)", 256),
+        (("e3m4",), 0, 2, 0, "", "+-Inf -> +-Inf (inf_sat=special)", 16),
+    ],
+    "gfloat": [
+        (("e5m2",), "all", 0, 0, "every NaN -> 0xFF whatever its sign (missing knob value nan_sign = always-set: the findings)", ""),
+    ],
+    "onnxruntime": [
+        (("e4m3fnuz", "e5m2fnuz"), 0, 0, 0, "", ""),
+    ],
+}
+DST_MANT = {"e5m2": 2, "e4m3ieee": 3, "e3m4": 4}
+
+
+RTZ_OVF_WHY = ("under rtz ovf every finite input from %g up -> NaN/Inf, not the largest finite value (suspected bug, "
+               "float8.h:1505; the findings: 0x7f7ffffe -> e4m3 0x7F)")
+
+
+def finite_at_least(src, t):
+    """How many finite inputs of src (both signs) have a magnitude of t or more."""
+    if src == "f16":
+        top, bits = 0x7BFF, (struct.unpack("<H", struct.pack("<e", t))[0] if t <= 65504 else 0x7C00)
+    else:
+        top, bits = 0x7F7FFFFF, struct.unpack("<I", struct.pack("<f", t))[0]
+        if src == "bf16":
+            top, bits = 0x7F7F, bits >> 16
+    return 2 * max(0, top - bits + 1)
+
+
 def sweep_model(row):
-    """What the measured divergences predict for (nan, inf) mismatches of a sweep, and why:
-    (nan count, inf count, reason for every overflow mode, extra reason under sat)."""
-    t, src, dst, ovf = row["target"], row["src"], row["dst"], row["overflow"]
-    N = NAN_PER_SIGN[src]
-    sat = ovf == "sat"
-    if t == "llvm-apfloat":
-        if dst in ("e2m3", "e3m2", "e2m1"):
-            return 2 * N, 2, "every NaN -> signed zero (nan_finite=signed-zero), +-Inf -> signed zero (inf_finite=signed-zero)", ""
-        if dst == "e5m2":
-            return 2 ** MANT[src], (2 if sat else 0), \
-                "the NaNs with the payload bit below the quiet bit set -> 0x7F/0xFF (e5m2_nan=propagate)", \
-                "+-Inf -> +-Inf (inf_sat=special)"
-        if dst == "e4m3":
-            return 0, (2 if sat else 0), "", "+-Inf -> NaN (inf_sat=special)"
-    if t == "cuda-host":
-        if dst == "e4m3":
-            return N, 0, "every -NaN -> +NaN 0x7F (NaN input canonicalised; nan_sign=nan-input-positive)", ""
-        if dst == "e5m2":
-            return 2 * N, 0, "every NaN -> 0x7F (e5m2_nan=allones; -NaN loses its sign: nan_sign=nan-input-positive)", ""
-        return 0, 0, "", ""
-    if t in ("llvm-apfloat",):
-        return 0, 0, "", ""
-    return None  # no count model: the findings table and the detected-profile sweeps explain these
+    """(finite count, nan count, inf count, reason for every overflow mode, extra reason under
+    sat, reason under rtz ovf) that SWEEP_MODELS predicts for a sweep row, or None."""
+    src, dst, sat = row["src"], row["dst"], row["overflow"] == "sat"
+    for dsts, nan, inf_sat, inf_ovf, why, why_sat, *above in SWEEP_MODELS.get(row["target"], []):
+        if dst in dsts:
+            m = MANT[src]
+            nan = nan.get(src, 0) if isinstance(nan, dict) else nan
+            nans = {0: 0, "all": 2 * NAN_PER_SIGN[src], "neg": NAN_PER_SIGN[src],
+                    "payload": 2 ** (m + 1) - 2 ** (m + 2 - DST_MANT.get(dst, 2))}[nan]
+            rtz_ovf = above and (row["round"], row["overflow"]) == ("rtz", "ovf")
+            return (finite_at_least(src, above[0]) if rtz_ovf else 0, nans, inf_sat if sat else inf_ovf, why, why_sat,
+                    RTZ_OVF_WHY % above[0] if above else "")
+    return None
 
 
-def model_text(common, sat_extra, any_sat):
+def model_text(common, sat_extra, any_sat, rtz_ovf="", any_rtz_ovf=False):
     parts = [common] if common else []
     if sat_extra and any_sat:
         parts.append("under sat " + sat_extra)
+    if rtz_ovf and any_rtz_ovf:
+        parts.append(rtz_ovf)
     return "; ".join(parts)
+
+
+# Measured `cvtrange` throughput of the process targets (harness/PROTOCOL.md, "How fast cvtrange
+# goes"): (target, command, conversion, inputs, seconds). 2026-12-02, the project's 2-core VM with
+# 5 agents at work (load average 5-12): figures on a quiet machine are higher.
+RATES = [
+    ("numpy-e2m1 (no library: the protocol's ceiling)", "targets/python/mxtarget_numpy_e2m1.py", "cvt.f32.e2m1 rtz sat", 2 ** 32, 199.8),
+    ("gfloat", "targets/python/mxtarget_gfloat.py", "cvt.f32.e4m3 rne sat", 2 ** 24, 4.5),
+    ("microxcaling", "targets/python/mxtarget_microxcaling.py", "cvt.f32.e4m3 rne sat", 2 ** 24, 4.2),
+    ("onnxruntime", "targets/onnxruntime/mxtarget_onnxruntime.js", "cvt.f32.e4m3 rne sat", 2 ** 24, 4.6),
+]
+
+
+def rates_section(full):
+    """The throughput of the process targets, and how long their sweeps not run would take."""
+    out = ["### Process targets: throughput through `cvtrange`", "",
+           "`mxconform sweep --target cmd:...` sends `cvtrange` requests (2^20 inputs each, the next ones sent",
+           "while the harness compares). Measured on the loaded 2-core VM (load average 5-12):", "",
+           "| target | command | conversion | inputs | seconds | values/s | one 2^32 sweep |",
+           "|---|---|---|---|---|---|---|"]
+    for name, cmd, conv, n, sec in RATES:
+        out.append("| %s | `%s` | %s | %d | %.1f | %.1e | %.0f min |" % (name, cmd, conv, n, sec, n / sec, 2 ** 32 / (n / sec) / 60))
+    swept = {(r["target"], r["dst"], r["round"], r["overflow"]) for r in full}
+    planned = ["%s %s.%s.%s" % ((name,) + c) for name, plan in FULL_PLAN.items() for c in plan if (name,) + c not in swept]
+    out += ["", "Every other f32 combination of the process targets is not swept over 2^32 inputs (about the",
+            "minutes above each, on this machine); they ran every bf16 and f16 input and the detected-profile",
+            "sweeps. Swept: %s." % (", ".join("%s %s %s %s" % k for k in sorted(swept) if k[0] in
+                                              ("gfloat", "microxcaling", "onnxruntime")) or "none"), ""]
+    if planned:
+        out += ["Planned (`FULL_PLAN`) but not run yet: %s. `PEERS_SWEEP_SKIP_DONE=1 scripts/peers.py sweeps BUILD "
+                "full` runs them (an ABI target takes 1.5-4 min per 2^32 sweep here)." % ", ".join(planned), ""]
+    return out
 
 
 def sweeps_section(path):
@@ -938,11 +1112,11 @@ def sweeps_section(path):
         if sweep_model(r) is None:
             return True, fin, "no count model: see the findings (%s mismatches%s)" % (
                 r["mismatches"], ", %s refused" % r["refused"] if int(r.get("refused") or 0) else "")
-        nan_m, inf_m, common, sat_extra = sweep_model(r)
-        ok = fin == 0 and int(r["nan"]) == nan_m and int(r["inf"]) == inf_m and int(r["crashed"]) == 0
+        fin_m, nan_m, inf_m, common, sat_extra, rtz_ovf = sweep_model(r)
+        ok = fin == fin_m and int(r["nan"]) == nan_m and int(r["inf"]) == inf_m and int(r["crashed"]) == 0
         if not ok:
             summary_bad.append(r)
-        return ok, fin, model_text(common, sat_extra, r["overflow"] == "sat")
+        return ok, fin, model_text(common, sat_extra, r["overflow"] == "sat", rtz_ovf, (r["round"], r["overflow"]) == ("rtz", "ovf"))
 
     out += ["### Every f32 input (2^32)", "",
             "| target | conversion | round | overflow | inputs | mismatches | finite | Inf | NaN | model | example: input ocp -> target | seconds |",
@@ -957,6 +1131,7 @@ def sweeps_section(path):
     if not full:
         out.append("| (none run) | | | | | | | | | | | |")
     out.append("")
+    out += rates_section(full)
     done = {(r["target"], r["dst"], r["round"], r["overflow"]) for r in full}
     partial = {}
     for r in rows:
@@ -988,10 +1163,11 @@ def sweeps_section(path):
             nanset = sorted({"%s / %s" % (r["nan"], r["inf"]) for r in rs})
             allok = all(o[0] for o in oks)
             if sweep_model(rs[0]) is None:
-                common, sat_extra = "no count model: see the findings", ""
+                common, sat_extra, rtz_ovf = "no count model: see the findings", "", ""
             else:
-                _, _, common, sat_extra = sweep_model(rs[0])
-            whys = [model_text(common, sat_extra, any(r["overflow"] == "sat" for r in rs))] if allok else []
+                _, _, _, common, sat_extra, rtz_ovf = sweep_model(rs[0])
+            whys = [model_text(common, sat_extra, any(r["overflow"] == "sat" for r in rs), rtz_ovf,
+                               any((r["round"], r["overflow"]) == ("rtz", "ovf") for r in rs))] if allok else []
             whys = [x for x in whys if x]
             out.append("| %s | %s | %s | %s | %s | %d | %s | %s | %.0f |" % (
                 t, src, dst, " ".join("%s.%s" % (r["round"], r["overflow"]) for r in rs), rs[0]["checked"], fin,
@@ -1012,6 +1188,21 @@ def sweeps_section(path):
     out.append("")
     out += detected_sweeps_section(detected)
     return "\n".join(out)
+
+
+def cmd_readme(args):
+    """The sweeps section (from its heading to the end) of an existing README, regenerated."""
+    readme = os.path.join(OUTDIR, "README.md")
+    with open(readme) as f:
+        text = f.read()
+    head = text.split("\n## Exhaustive sweeps\n")[0] if "\n## Exhaustive sweeps\n" in text else die(
+        "%s has no sweeps section (run make peers)" % readme)
+    with open(readme + ".tmp", "w") as f:
+        f.write(head + "\n" + sweeps_section(os.path.join(OUTDIR, "sweeps.tsv")) + "\n")
+    os.replace(readme + ".tmp", readme)
+    print("wrote the sweeps section of %s" % readme)
+    write_html([p["name"] for p in PEERS if os.path.exists(os.path.join(OUTDIR, p["name"] + ".json"))])
+    return 0
 
 
 def detected_sweeps_section(rows):
@@ -1046,6 +1237,8 @@ def detected_sweeps_section(rows):
 def main():
     if MODE == "list":
         return cmd_list(ARGS)
+    if MODE == "readme":
+        return cmd_readme(ARGS)
     if MODE == "sweeps":
         return cmd_sweeps(ARGS)
     if MODE == "check":

@@ -7,6 +7,9 @@
 // What it maps (README.md in this directory has the table):
 //   element formats  e4m3 -> float8_e4m3fn, e5m2 -> float8_e5m2, e2m3 -> float6_e2m3fn,
 //                    e3m2 -> float6_e3m2fn, e2m1 -> float4_e2m1fn, e8m0 -> float8_e8m0fnu;
+//                    the FP8 variants e4m3fnuz -> float8_e4m3fnuz, e5m2fnuz -> float8_e5m2fnuz,
+//                    e4m3b11fnuz -> float8_e4m3b11fnuz, e4m3ieee -> float8_e4m3 (IEEE-like,
+//                    bias 7), e3m4 -> float8_e3m4 (IEEE-like, bias 3);
 //                    int8: no MXINT8 element type -> unsupported.
 //   sources          f32 -> float, bf16 -> Eigen::bfloat16, f16 -> Eigen::half, f64 -> double
 //   rounding         rne -> kTruncate = false (the library's round-to-nearest-even),
@@ -49,7 +52,8 @@ namespace {
 
 // ABI enumeration values (formats.h mx_fmt, knobs.h mx_round / mx_overflow); fixed for ABI
 // version 1, repeated here so the shim needs only target.h.
-enum { FMT_E4M3 = 0, FMT_E5M2, FMT_E2M3, FMT_E3M2, FMT_E2M1, FMT_INT8, FMT_E8M0, FMT_F32, FMT_BF16, FMT_F16, FMT_F64 };
+enum { FMT_E4M3 = 0, FMT_E5M2, FMT_E2M3, FMT_E3M2, FMT_E2M1, FMT_INT8, FMT_E8M0, FMT_F32, FMT_BF16, FMT_F16, FMT_F64,
+       FMT_E4M3FNUZ, FMT_E5M2FNUZ, FMT_E4M3B11FNUZ, FMT_E4M3IEEE, FMT_E3M4 };
 enum { ROUND_RNE = 0, ROUND_RNA, ROUND_RTZ, ROUND_RUP, ROUND_RDN, ROUND_SR };
 enum { OVERFLOW_SAT = 0, OVERFLOW_OVF = 1 };
 
@@ -103,6 +107,11 @@ int ml_convert(int dst, int src, int round, int overflow, const uint64_t *in, co
   case FMT_E3M2: return convert_from<float6_e3m2fn>(src, round, overflow, in, n, out);
   case FMT_E2M1: return convert_from<float4_e2m1fn>(src, round, overflow, in, n, out);
   case FMT_E8M0: return convert_from<float8_e8m0fnu>(src, round, overflow, in, n, out);
+  case FMT_E4M3FNUZ: return convert_from<float8_e4m3fnuz>(src, round, overflow, in, n, out);
+  case FMT_E5M2FNUZ: return convert_from<float8_e5m2fnuz>(src, round, overflow, in, n, out);
+  case FMT_E4M3B11FNUZ: return convert_from<float8_e4m3b11fnuz>(src, round, overflow, in, n, out);
+  case FMT_E4M3IEEE: return convert_from<float8_e4m3>(src, round, overflow, in, n, out);
+  case FMT_E3M4: return convert_from<float8_e3m4>(src, round, overflow, in, n, out);
   default: return MXC_UNSUPPORTED;
   }
 }
@@ -123,6 +132,11 @@ int ml_decode(int fmt, const uint64_t *codes, size_t n, uint64_t *out) {
   case FMT_E3M2: decode_n<float6_e3m2fn>(codes, n, out); return MXC_OK;
   case FMT_E2M1: decode_n<float4_e2m1fn>(codes, n, out); return MXC_OK;
   case FMT_E8M0: decode_n<float8_e8m0fnu>(codes, n, out); return MXC_OK;
+  case FMT_E4M3FNUZ: decode_n<float8_e4m3fnuz>(codes, n, out); return MXC_OK;
+  case FMT_E5M2FNUZ: decode_n<float8_e5m2fnuz>(codes, n, out); return MXC_OK;
+  case FMT_E4M3B11FNUZ: decode_n<float8_e4m3b11fnuz>(codes, n, out); return MXC_OK;
+  case FMT_E4M3IEEE: decode_n<float8_e4m3>(codes, n, out); return MXC_OK;
+  case FMT_E3M4: decode_n<float8_e3m4>(codes, n, out); return MXC_OK;
   default: return MXC_UNSUPPORTED;
   }
 }

@@ -17,8 +17,9 @@
 //            tells all 256 codes apart (E5M2 -> FLOAT drops NaN payloads; -> FLOAT16 keeps
 //            them). Where no BACK tells two codes apart, such a result is answered `!` with
 //            that reason on stderr once: never guessed.
-// Destinations: e4m3 -> FLOAT8E4M3FN, e5m2 -> FLOAT8E5M2, e8m0 -> FLOAT8E8M0 (opset 24:
-// round_mode up -> rup, down -> rdn, nearest -> rna, as measured; see ROUND_E8M0).
+// Destinations: e4m3 -> FLOAT8E4M3FN, e5m2 -> FLOAT8E5M2, e4m3fnuz -> FLOAT8E4M3FNUZ, e5m2fnuz ->
+// FLOAT8E5M2FNUZ, e8m0 -> FLOAT8E8M0 (opset 24: round_mode up -> rup, down -> rdn, nearest ->
+// rna, as measured; see ROUND_E8M0). ONNX has no E4M3B11FNUZ, IEEE-like E4M3 or E3M4 type.
 // sat -> saturate=1, ovf -> saturate=0. Rounding: the FP8 casts round to nearest even
 // (the ONNX spec); only `rne` is claimed for e4m3/e5m2. FLOAT4E2M1 has no CPU kernel:
 // e2m1 is unsupported, so are FP6 and INT8 (no such ONNX types), quantize/dequantize/pack/dot.
@@ -55,7 +56,8 @@ const fInt = (field, v) => Buffer.concat([key(field, 0), varint(v)]);
 const fBytes = (field, b) => { b = Buffer.isBuffer(b) ? b : Buffer.from(b); return Buffer.concat([key(field, 2), varint(b.length), b]); };
 const msg = (...parts) => Buffer.concat(parts);
 
-const T = { FLOAT: 1, UINT8: 2, FLOAT16: 10, DOUBLE: 11, BFLOAT16: 16, F8E4M3FN: 17, F8E5M2: 19, F4E2M1: 23, F8E8M0: 24 };
+const T = { FLOAT: 1, UINT8: 2, FLOAT16: 10, DOUBLE: 11, BFLOAT16: 16, F8E4M3FN: 17, F8E4M3FNUZ: 18, F8E5M2: 19, F8E5M2FNUZ: 20,
+  F4E2M1: 23, F8E8M0: 24 };
 const ATTR_INT = 2, ATTR_STRING = 3;
 const attrInt = (name, v) => fBytes(5, msg(fBytes(1, name), fInt(3, v), fInt(20, ATTR_INT)));
 const attrStr = (name, s) => fBytes(5, msg(fBytes(1, name), fBytes(4, s), fInt(20, ATTR_STRING)));
@@ -69,7 +71,7 @@ function model(nodes, inputs, outputs, inits) {
 const tensor = (name, elem, n, raw) => msg(fInt(1, n), fInt(2, elem), fBytes(8, name), fBytes(9, raw));
 
 // ---- formats ----------------------------------------------------------------------------
-const DST = { e4m3: T.F8E4M3FN, e5m2: T.F8E5M2, e8m0: T.F8E8M0 };
+const DST = { e4m3: T.F8E4M3FN, e5m2: T.F8E5M2, e8m0: T.F8E8M0, e4m3fnuz: T.F8E4M3FNUZ, e5m2fnuz: T.F8E5M2FNUZ };
 const SRC = { f32: 'float32', f16: 'float16', f64: 'float64', bf16: 'bf16' };
 // Measured (2.5, 3.0, 3.5, 1.5000001): 'up' is ceil, 'down' floor, 'nearest' nearest with ties
 // away from zero (up; E8M0 has no negatives). float8.h's RoundMode comments say otherwise
@@ -164,7 +166,8 @@ async function convert(src, dst, rnd, ovf, bitsArr) {
 }
 
 // ---- the protocol ---------------------------------------------------------------------------
-const WIDTH = { f32: 32, bf16: 16, f16: 16, f64: 64, e4m3: 8, e5m2: 8, e2m3: 6, e3m2: 6, e2m1: 4, int8: 8, e8m0: 8 };
+const WIDTH = { f32: 32, bf16: 16, f16: 16, f64: 64, e4m3: 8, e5m2: 8, e2m3: 6, e3m2: 6, e2m1: 4, int8: 8, e8m0: 8,
+  e4m3fnuz: 8, e5m2fnuz: 8, e4m3b11fnuz: 8, e4m3ieee: 8, e3m4: 8 };
 function hexv(t, w) {
   if (!/^[0-9a-fA-F]+$/.test(t)) throw new Error(`'${t}' is not hex`);
   const v = BigInt('0x' + t);

@@ -19,4 +19,10 @@ echo "$out" | grep -q '^  1 inputs refused by the target' || fail "the refused i
 echo "$out" | grep -q 'crashed or hung' && fail "a refusal was counted as a crash"
 echo "$out" | grep -q '0x1234: expected 0x[0-9a-f]*, target 0x200' || fail "the refused input is not listed with actual 0x200"
 echo "$out" | grep -q -- '--show 100: only the first 64 mismatches are kept' || fail "--show 100 did not say it capped"
+# 2^23 f32 inputs = 8 ranged lines: the first alone, then 4 and 3 sent ahead while the
+# harness compares (target_ranged.c); a correct NumPy converter gives 0 mismatches
+out=$("$mxc" sweep --op cvt.f32.e2m1 --round rtz --overflow sat --shard 3/512 \
+      --target "cmd:$py $here/../mxtarget_numpy_e2m1.py" 2>&1)
+echo "$out"
+echo "$out" | grep -q '8388608 checked, 0 mismatches' || fail "the pipelined f32 ranges did not all match"
 echo "passed"
