@@ -94,6 +94,34 @@ def scale_one_binade_up(parts, inp, exp, act):
     return act[0] == exp[0] + 1
 
 
+def just_below_power_of_two(v):
+    m, _ = math.frexp(abs(v))  # |v| = m * 2^e, 0.5 <= m < 1
+    return v != 0 and math.isfinite(v) and m > 1 - 2.0 ** -20
+
+
+def magnitude(code, dst):
+    return code & ({"e2m1": 0x7, "e2m3": 0x1F, "e3m2": 0x1F}.get(dst, 0x7F))
+
+
+def fp32_exponent_rounds_up(parts, inp, exp, act):
+    """One code off next to a power of two: the element's exponent from log2 in FP32, which rounds
+    up just below a power of two (rtz truncates at the next binade's quantum; a nearest mode's
+    floor(x + 0.5) rounds the sum up)."""
+    if parts[0] != "cvt" or act == "refused" or exp == "refused":
+        return False
+    v = value_of(parts[1], inp[0])
+    d = magnitude(act[0], parts[2]) - magnitude(exp[0], parts[2])
+    return just_below_power_of_two(v) and ((parts[3] == "rtz" and d == -1) or (parts[3] in ("rne", "rna") and d == 1))
+
+
+def fp32_overflow_near_flt_max(parts, inp, exp, act):
+    """An input near FLT_MAX overflows the emulation's FP32 scaling (x * 2^k is Inf)."""
+    if parts[0] != "cvt":
+        return False
+    v = value_of(parts[1], inp[0])
+    return math.isfinite(v) and abs(v) >= 2.0 ** 127 and act != exp
+
+
 def e4m3_480_to_496_gives_max(parts, inp, exp, act):
     if not cvt(parts, dst=("e4m3",), ovf=("ovf",)) or act == "refused":
         return False
@@ -143,6 +171,16 @@ BUGS = [
      "the shared scale one binade too large: floor(log2(amax)) in FP32 rounds up just below a power of two",
      scale_one_binade_up, "quantize mxint8 f32 block with amax 0x447fffff (1023.99994) -> scale 0x89 (expected 0x88)",
      TP + "microxcaling/mx/mx_ops.py (_shared_exponents: torch.floor(torch.log2(...)))"),
+    ("microxcaling", "exponent-from-fp32-log2",
+     "next to a power of two the result is one code off: the element exponent is floor(log2(|x|)) in FP32, "
+     "which rounds up just below a power of two (rtz truncates at the coarser quantum; rne/rna's "
+     "floor(|x| + 0.5) rounds the sum up)",
+     fp32_exponent_rounds_up, "cvt f32 e2m1 rne sat 0x3e7fffff -> 0x1 (expected 0x0); cvt f32 e4m3 rtz sat 0x3cfffffe -> 0x0e (expected 0x0f)",
+     TP + "microxcaling/mx/elemwise_ops.py:66-68 (_round_mantissa), :40 (_get_max_norm / private exponent)"),
+    ("microxcaling", "fp32-overflow-near-flt-max",
+     "inputs >= 2^127 overflow the emulation's FP32 scaling: FP6/FP4 give no code, E4M3 NaN, E5M2 the other sign",
+     fp32_overflow_near_flt_max, "cvt f32 e2m1 rne sat 0x7f7fffff -> refused (expected 0x7)",
+     TP + "microxcaling/mx/elemwise_ops.py:59-68 (x * 2^k in FP32)"),
     ("onnxruntime", "e4m3-480-496-max",
      "E4M3 without saturation: inputs in [480, 496) give 448, not NaN",
      e4m3_480_to_496_gives_max, "cvt f32 e4m3 rne ovf 0x43f40000 -> 0x7e (expected 0x7f)",
