@@ -23,6 +23,7 @@ static const char *const e8m0_tie_names[] = {"even", "up", NULL};
 static const char *const ovf_finite_names[] = {"max", "refuse", NULL};
 static const char *const f64_src_names[] = {"direct", "via-f32", NULL};
 static const char *const ovf_nan_names[] = {"nan", "refuse", NULL};
+static const char *const e8m0_range_names[] = {"round-first", "check-first", NULL};
 
 #define KNOB(n, s, f, v) {n, s, offsetof(mx_convert_opts, f), v, 0, 0, 0}
 const mx_knob mx_knob_table[] = {
@@ -44,6 +45,7 @@ const mx_knob mx_knob_table[] = {
   KNOB("ovf_finite", "overflow with overflow=ovf into e2m3/e3m2/e2m1/int8 (no Inf/NaN): max finite, or refused", ovf_finite, ovf_finite_names),
   KNOB("f64_src", "f64 source of cvt: converted directly, or rounded to f32 (RNE) first", f64_src, f64_src_names),
   KNOB("ovf_nan", "the NaN that overflow (ovf) or an Inf input makes in e4m3/e4m3fnuz/e5m2fnuz/e4m3b11fnuz (no Inf): the NaN, or refused", ovf_nan, ovf_nan_names),
+  KNOB("e8m0_range", "e8m0 range test on the rounded value, or first: above 2^127 overflows, a positive value below 2^-127 converts as zero", e8m0_range, e8m0_range_names),
   {NULL, NULL, 0, NULL, 0, 0, 0},
 };
 

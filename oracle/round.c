@@ -243,6 +243,10 @@ uint32_t mxo_round_to_element(mx_fmt dst, const mxo_value *v, const mx_convert_o
       return 0x00;
     if (v->cls == MX_CLASS_INF)
       return (o->overflow == MX_SAT && o->inf_sat == MX_INF_SAT_MAX) ? max_finite(dst, 0, o) : 0xFF;
+    if (o->e8m0_range == MX_E8M0_RANGE_CHECK_FIRST) { /* the range test before rounding */
+      if (mpfr_cmp_ui_2exp(v->mag, 1, 127) > 0) return o->overflow == MX_SAT ? max_finite(dst, 0, o) : 0xFF;
+      if (mpfr_cmp_ui_2exp(v->mag, 1, -127) < 0) return o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : 0xFF;
+    }
     return round_magnitude(dst, 0, v->mag, o, rnd); /* |x|, rounded as a positive number */
   }
 

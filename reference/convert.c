@@ -171,6 +171,11 @@ static inline __attribute__((always_inline)) uint32_t to_scale(const mx_format_d
     return (o->overflow == MX_SAT && o->inf_sat == MX_INF_SAT_MAX) ? (uint32_t)d->max_code : nan;
   int lead = mxr_bitlen_minus1(v.sig);
   int e = v.exp + lead;
+  if (o->e8m0_range == MX_E8M0_RANGE_CHECK_FIRST) { /* the range test before rounding */
+    const int above_one = lead > 0 && (v.sig & ((1ull << lead) - 1)) != 0; /* |x| not a power of two */
+    if (e > d->emax || (e == d->emax && above_one)) return o->overflow == MX_SAT ? (uint32_t)d->max_code : nan;
+    if (e < d->emin) return o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : nan;
+  }
   int code = e + d->bias;
   if (lead > 0) /* knob e8m0_tie=up: the parity is that of the implicit bit, always 1 */
     code += mxr_round_increment(mode, 0, v.sig, lead, o->e8m0_tie == MX_E8M0_TIE_UP ? 1 : code & 1, rnd, o->sr_bits);

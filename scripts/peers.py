@@ -494,7 +494,22 @@ def sh(cmd, ok=(0,)):
 
 
 SCALAR_KNOBS = {"round", "sr_bits", "overflow", "nan_sign", "e5m2_nan", "inf_sat", "nan_finite", "inf_finite",
-                "int8_range", "src_subnormals", "e8m0_zero", "e8m0_neg"}
+                "int8_range", "src_subnormals", "e8m0_zero", "e8m0_neg", "fnuz_zero", "ovf_directed", "e8m0_tie",
+                "ovf_finite", "f64_src", "ovf_nan"}
+
+
+def knob_for(k, src, dst, rnd, ovf):
+    """A detected `knob=value` or `knob=value when cond` as the plain --knob it is for one cvt
+    request, or None when the condition does not hold (profile.h: conditional values)."""
+    if " when " not in k:
+        return k
+    kv, cond = k.split(" when ", 1)
+    have = {"op": "cvt", "src": src, "dst": dst, "round": rnd, "overflow": ovf}
+    for term in cond.split():
+        what, vals = term.split("=", 1)
+        if have.get(what) not in vals.split(","):
+            return None
+    return kv
 
 
 class Oracle:
@@ -505,7 +520,8 @@ class Oracle:
 
     def convert(self, src, dst, rnd, ovf, bits, knobs=()):
         # `convert` takes the scalar knobs only: a block knob (inf_block ...) cannot change it
-        knobs = [k for k in knobs if k.split("=")[0] in SCALAR_KNOBS]
+        knobs = [knob_for(k, src, dst, rnd, ovf) for k in knobs if k.split("=")[0] in SCALAR_KNOBS]
+        knobs = [k for k in knobs if k]
         key = (src, dst, rnd, ovf, bits, tuple(knobs))
         if key not in self.cache:
             cmd = [self.mxc, "convert", "--from", src, "--to", dst, "--round", rnd, "--overflow", ovf, "--impl", "oracle"]
@@ -951,8 +967,8 @@ def cmd_report(args):
                       "inf_sat=special"]:
                 if k.split("=")[0] not in dict(p["knobs"]) and oracle.convert(src, dst, rnd, ovf, bits, [k]) == a:
                     whys.append(k + " (not in its detected profile)")
-            fake = {"name": "cvt.%s.%s" % (src, dst), "op": "cvt"}
-            c = classify_failure(fake, {"input": "0x%x" % bits, "actual": "0x%02x" % a, "expected": "0x%02x" % exp})
+            fake = {"name": "cvt.%s.%s.%s.%s" % (src, dst, rnd, ovf), "op": "cvt"}
+            c = classify_failure(fake, {"input": "0x%x" % bits, "actual": "0x%02x" % a, "expected": "0x%02x" % exp}, p["name"])
             if not whys:  # a class only where no knob value reproduces the answer
                 whys.append("class " + c)
             why = " or ".join(whys)

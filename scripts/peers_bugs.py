@@ -200,7 +200,7 @@ def classify(peer, suite, f):
     """The id of the suspected bug that explains failure f of `suite` for `peer`, or None."""
     try:
         parts, inp, exp, act = parse(suite, f)
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, IndexError, TypeError):
         return None
     for p, bug_id, _, pred, _, _ in BUGS:
         if p == peer and pred(parts, inp, exp, act):

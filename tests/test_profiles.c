@@ -19,6 +19,7 @@ static const char *const k_ocp_values[][2] = {
   {"src_subnormals", "exact"}, {"e8m0_zero", "min"},    {"e8m0_neg", "abs"},
   {"fnuz_zero", "positive"}, {"ovf_directed", "max"},  {"e8m0_tie", "even"},
   {"ovf_finite", "max"},    {"f64_src", "direct"},      {"ovf_nan", "nan"},
+  {"e8m0_range", "round-first"},
   {"rule", "floor"},        {"nan_block", "nan-scale"}, {"inf_block", "nan-scale"},
   {"zero_block", "min"},    {"scale_overflow", "nan"},  {"dequant_overflow", "inf"},
   {"fp4_pack", "fp4-low"},  {"fp6_pack", "byte"},

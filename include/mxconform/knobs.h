@@ -125,6 +125,11 @@ typedef enum mx_ovf_finite { MX_OVF_FINITE_MAX = 0, MX_OVF_FINITE_REFUSE } mx_ov
  * emulation that leaves the overflowed value, 480, or the Inf in place: microxcaling). */
 typedef enum mx_ovf_nan { MX_OVF_NAN_NAN = 0, MX_OVF_NAN_REFUSE } mx_ovf_nan;
 
+/* E8M0's range test: on the rounded value (OCP: round first, then range-check), or on the
+ * value itself before rounding: above 2^127 overflows whatever the rounding, a positive value
+ * below 2^-127 converts as zero does (knob e8m0_zero) (ONNX Runtime's Float8E8M0). */
+typedef enum mx_e8m0_range { MX_E8M0_RANGE_ROUND_FIRST = 0, MX_E8M0_RANGE_CHECK_FIRST } mx_e8m0_range;
+
 /* An f64 source: converted directly, or first rounded to f32 (RNE; a NaN keeps its sign and
  * the top 22 bits of its payload below the quiet bit) and then converted — a library whose
  * kernels take float only (torch, ONNX Runtime's Cast). Scalar conversion (cvt) only. */
@@ -154,13 +159,15 @@ typedef struct mx_convert_opts {
   mx_ovf_finite ovf_finite;
   mx_f64_src f64_src;
   mx_ovf_nan ovf_nan;
+  mx_e8m0_range e8m0_range;
 } mx_convert_opts;
 
 /* The defaults (spec_notes/conversion.md): rne, sat, everything else the first value. */
 #define MX_CONVERT_OPTS_DEFAULT \
   {MX_RNE, 16u, MX_SAT, MX_NAN_SIGN_KEEP, MX_E5M2_NAN_QUIET, MX_INF_SAT_MAX, MX_NANF_POS_MAX, \
    MX_INFF_MAX, MX_INT8_TWOS, MX_SUBN_EXACT, MX_E8M0_ZERO_MIN, MX_E8M0_NEG_ABS, MX_FNUZ_ZERO_POSITIVE, \
-   MX_OVF_DIRECTED_MAX, MX_E8M0_TIE_EVEN, MX_OVF_FINITE_MAX, MX_F64_DIRECT, MX_OVF_NAN_NAN}
+   MX_OVF_DIRECTED_MAX, MX_E8M0_TIE_EVEN, MX_OVF_FINITE_MAX, MX_F64_DIRECT, MX_OVF_NAN_NAN, \
+   MX_E8M0_RANGE_ROUND_FIRST}
 
 void mx_convert_opts_default(mx_convert_opts *o);
 
