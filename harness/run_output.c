@@ -244,9 +244,9 @@ static void json_suite(FILE *f, const run_report *rep, const suite_run *r) {
   if (s->op == OP_CVT) fprintf(f, "\"round\": \"%s\", \"overflow\": \"%s\"", mx_round_names[s->round], mx_overflow_names[s->overflow]);
   fprintf(f, "}, \"status\": \"%s\", \"cases\": %zu, \"passed\": %zu, \"failed\": %zu, \"dontcare\": %zu, "
              "\"unsupported\": %zu, \"crashed\": %zu, \"timed_out\": %zu, \"protocol_errors\": %zu, \"refused\": %zu, "
-             "\"seconds\": %.4f",
+             "\"refused_values\": %zu, \"seconds\": %.4f",
           r->status, s->ncases, r->passed, r->failed, r->dontcare, r->counts[T_UNSUPPORTED], r->counts[T_CRASH],
-          r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->counts[T_REFUSED], r->seconds);
+          r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->counts[T_REFUSED], r->refused_values, r->seconds);
   if (r->msg[0]) {
     fprintf(f, ", \"message\": ");
     json_write_str(f, r->msg);

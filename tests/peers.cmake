@@ -78,17 +78,14 @@ if(TARGET mxtarget_cuda_device)
 endif()
 
 # ml_dtypes' C++ headers: NaN/Inf into FP6/FP4 become a zero of the other sign
-# (nan_finite = inverted-zero), a negative into E8M0 is NaN (e8m0_neg = nan), Inf under sat keeps
-# the special (inf_sat = special); what is left needs conditional knob values (issue 15 item 3:
-# reports/peers/README.md lists them) and is counted, not failed (--unexplained any).
+# (nan_finite = inverted-zero), Inf under sat keeps the special (inf_sat = special), a negative
+# into E8M0 is 0x00 under sat and NaN under ovf (a conditional value); what is left are its
+# suspected bugs and one two-condition value (reports/peers/README.md), counted, not failed.
 if(TARGET mxtarget_ml_dtypes)
-  # e8m0_neg: ml_dtypes gives 0x00 (min) under sat and NaN under ovf; one knob value names
-  # whichever the smoke tier weighs more (min since the per-interval vectors) until profiles
-  # hold conditional values (reports/peers/conditional-knobs.md)
   add_test(NAME peer_ml_dtypes_smoke_divergences_are_named
            COMMAND sh ${MXC_PEERS_SH} check $<TARGET_FILE:mxconform> $<TARGET_FILE:mxtarget_ml_dtypes>
                    --tier smoke --unexplained any
-                   --knob e8m0_neg=min --knob nan_finite=inverted-zero --knob inf_sat=special
+                   --knob "e8m0_neg=nan when overflow=ovf" --knob nan_finite=inverted-zero --knob inf_sat=special
                    --pass "decode.e4m3,decode.e5m2,cvt.*.e4m3.rne.ovf"
                    --unsupported "decode.int8,cvt.*.int8.*,cvt.*.rna.*,cvt.*.rup.*,cvt.*.rdn.*,cvt.*.sr.*,quantize.*,dequantize.*,pack.*,dot.*")
   set_tests_properties(peer_ml_dtypes_smoke_divergences_are_named PROPERTIES TIMEOUT 300)

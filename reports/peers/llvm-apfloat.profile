@@ -20,6 +20,7 @@ e8m0_tie = even
 ovf_finite = max
 f64_src = direct
 ovf_nan = nan
+e8m0_range = round-first
 rule = floor
 nan_block = nan-scale
 inf_block = nan-scale

@@ -1,5 +1,5 @@
 # onnxruntime as detected by mxconform on the standard tier (scripts/peers.py; do not edit)
-# matches ocp except: f64_src = via-f32; e8m0_zero = nan when overflow=ovf; e8m0_neg = min; e8m0_neg = nan when overflow=ovf (216 cases still differ under the detected profile)
+# matches ocp except: f64_src = via-f32; e8m0_range = check-first; e8m0_zero = nan when overflow=ovf; e8m0_neg = min; e8m0_neg = nan when overflow=ovf (154 cases still differ under the detected profile)
 # mxconform profile: every key, so the file stands on its own
 name = onnxruntime-detected
 round = rne
@@ -20,6 +20,7 @@ e8m0_tie = even
 ovf_finite = max
 f64_src = via-f32
 ovf_nan = nan
+e8m0_range = check-first
 rule = floor
 nan_block = nan-scale
 inf_block = nan-scale
