@@ -4,13 +4,16 @@
  * One value per knob cannot explain that evidence; a value per condition can.
  *
  * After the unconditional values (run_detect.c), for every knob with failing cases: each
- * value the knob can take, under each condition of one dimension and one value present in the
- * suites (overflow=ovf, src=f64, ...), scored on the suites the condition matches only: the
- * failing cases it explains, provided it breaks none of their passing ones. The best becomes a
- * rule; repeat while something gains. Then each knob's rules are written in their simplest
- * form: the plain value is the one most values of the dimension take (ties: the one its first
- * value takes, so sat and rne keep the plain value), one rule per other value. A knob whose
- * rules need more than one dimension is left as it was (see simplify_all). */
+ * value the knob can take, under each condition present in the suites, scored on the suites
+ * the condition matches only: the failing cases it explains, provided it breaks none of their
+ * passing ones. Conditions are one dimension and one value (overflow=ovf, src=f64), then, when
+ * they gain more, one value in each of two dimensions of k_pairs (src=f16 dst=e5m2: ml_dtypes
+ * keeps a NaN's payload where source and destination share an exponent width). The best
+ * becomes a rule; repeat while something gains. Then each knob's rules are written in their
+ * simplest form: when they are all on one dimension, the plain value is the one most values
+ * of the dimension take (ties: the one its first value takes, so sat and rne keep the plain
+ * value), one rule per other value. Rules that together need `op` and another dimension are
+ * dropped (see simplify_all). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,13 +55,32 @@ typedef struct rsuite {
   int lost;            /* -1 not looked at; 0 no passing case breaks; 1 one does */
 } rsuite;
 
+/* A condition the search proposes: one value in dimension d[0], and in d[1] unless it is -1. */
+typedef struct rule_cond {
+  int d[2];
+  unsigned dv[2];
+} rule_cond;
+
 typedef struct rule_pick {
   int knob;
   unsigned value;
-  int dim;
-  unsigned dv;
+  rule_cond when;
   size_t gained;
 } rule_pick;
+
+/* The pairs of dimensions a two-dimension condition may use. A library picks a conversion
+ * routine by its source and destination, and a routine's behaviour by rounding and overflow;
+ * a condition on `op` and something else describes one code path's departure from the
+ * library's own choice, which is what a bug looks like, so no pair holds `op`. */
+static const int k_pairs[][2] = {
+    {DIM_SRC, DIM_DST}, {DIM_SRC, DIM_OVERFLOW}, {DIM_DST, DIM_OVERFLOW},
+    {DIM_SRC, DIM_ROUND}, {DIM_DST, DIM_ROUND}, {DIM_ROUND, DIM_OVERFLOW},
+};
+#define NPAIRS (sizeof k_pairs / sizeof k_pairs[0])
+
+static int cond_holds(const rule_cond *w, const rsuite *r) {
+  return r->usable && r->dim[w->d[0]] == w->dv[0] && (w->d[1] < 0 || r->dim[w->d[1]] == w->dv[1]);
+}
 
 static int case_passes(const vec_suite *s, const mx_profile *p, const uint64_t *actual, size_t c) {
   uint64_t exp[1 + MX_BLOCK_MAX];
@@ -94,25 +116,37 @@ static int suite_loses(suite_list *L, const mx_profile *cand, rsuite *rs, size_t
   return rs[i].lost;
 }
 
-/* The best condition (one dimension, one value) for knob k at value v: the most gained among
- * those that break nothing, if more than pick->gained; fills *pick. */
-static void best_condition(suite_list *L, const mx_profile *cand, rsuite *rs, int k, unsigned v, rule_pick *pick) {
-  for (int d = 0; d < NDIMS; d++) {
-    for (size_t i = 0; i < L->n; i++) {
-      if (!rs[i].gained) continue;
-      unsigned dv = rs[i].dim[d];
-      int seen = 0; /* each value of the dimension once: at its first suite with gains */
-      for (size_t j = 0; j < i && !seen; j++) seen = rs[j].gained && rs[j].dim[d] == dv;
-      if (seen) continue;
-      size_t gained = 0;
-      for (size_t j = i; j < L->n; j++) gained += rs[j].usable && rs[j].dim[d] == dv ? rs[j].gained : 0;
-      if (gained <= pick->gained) continue;
-      int lost = 0;
-      for (size_t j = 0; j < L->n && !lost; j++)
-        if (rs[j].usable && rs[j].dim[d] == dv) lost = suite_loses(L, cand, rs, j);
-      if (!lost) *pick = (rule_pick){k, v, d, dv, gained};
-    }
+/* Condition w (on d0, and d1 unless -1) as suite i holds it. */
+static rule_cond cond_of_suite(const rsuite *r, int d0, int d1) {
+  return (rule_cond){{d0, d1}, {r->dim[d0], d1 < 0 ? 0 : r->dim[d1]}};
+}
+
+/* Try every condition on dimensions d0 (and d1) that a suite with gains holds: the most
+ * gained among those that break nothing, if more than pick->gained, goes into *pick. */
+static void try_conditions(suite_list *L, const mx_profile *cand, rsuite *rs, int d0, int d1, rule_pick *pick) {
+  for (size_t i = 0; i < L->n; i++) {
+    if (!rs[i].gained) continue;
+    rule_cond w = cond_of_suite(&rs[i], d0, d1);
+    int seen = 0; /* each condition once: at its first suite with gains */
+    for (size_t j = 0; j < i && !seen; j++) seen = rs[j].gained && cond_holds(&w, &rs[j]);
+    if (seen) continue;
+    size_t gained = 0;
+    for (size_t j = i; j < L->n; j++) gained += cond_holds(&w, &rs[j]) ? rs[j].gained : 0;
+    if (gained <= pick->gained) continue;
+    int lost = 0;
+    for (size_t j = 0; j < L->n && !lost; j++)
+      if (cond_holds(&w, &rs[j])) lost = suite_loses(L, cand, rs, j);
+    if (!lost) pick->when = w, pick->gained = gained;
   }
+}
+
+/* The best condition for knob k at value v (see the top): one dimension first, so a pair
+ * wins only by gaining more. */
+static void best_condition(suite_list *L, const mx_profile *cand, rsuite *rs, int k, unsigned v, rule_pick *pick) {
+  rule_pick mine = {k, v, {{-1, -1}, {0, 0}}, pick->gained};
+  for (int d = 0; d < NDIMS; d++) try_conditions(L, cand, rs, d, -1, &mine);
+  for (size_t q = 0; q < NPAIRS; q++) try_conditions(L, cand, rs, k_pairs[q][0], k_pairs[q][1], &mine);
+  if (mine.gained > pick->gained) *pick = mine;
 }
 
 static int is_rule_knob(const mx_knob *k) {
@@ -145,8 +179,10 @@ static void search_rule(suite_list *L, const mx_profile *detected, rsuite *rs, r
   }
 }
 
-static void cond_text(int d, unsigned dv, char *buf, size_t len) {
-  snprintf(buf, len, "%s=%s", k_dim_names[d], dim_value_name(d, dv));
+static void cond_text(const rule_cond *w, char *buf, size_t len) {
+  int o = snprintf(buf, len, "%s=%s", k_dim_names[w->d[0]], dim_value_name(w->d[0], w->dv[0]));
+  if (w->d[1] >= 0 && o > 0 && (size_t)o < len)
+    snprintf(buf + o, len - (size_t)o, " %s=%s", k_dim_names[w->d[1]], dim_value_name(w->d[1], w->dv[1]));
 }
 
 /* Pass flags of every usable suite re-evaluated under p (after a rule was added). */
@@ -276,26 +312,38 @@ static void drop_rules(mx_profile *p, int k, const mx_profile *before) {
   p->nrules = w;
 }
 
-/* Every knob that got rules: its simplest form, and its findings. A knob whose rules need
- * several dimensions (src=f16 but not op=quantize: flushing f16 subnormals in conversion
- * only) describes one code path, not a choice a library makes by the request: its rules are
- * dropped and those failures stay unexplained, as a bug's should. */
+/* The dimensions knob k's rules name, as a mask (bit d: dimension d). */
+static unsigned rules_dims(const mx_profile *p, int k) {
+  unsigned dims = 0;
+  for (int i = 0; i < p->nrules; i++)
+    for (int d = 0; d < NDIMS; d++)
+      if (p->rules[i].knob == k && cond_mask(&p->rules[i].when, d)) dims |= 1u << d;
+  return dims;
+}
+
+/* Every knob that got rules: its simplest form, and its findings. Rules on one dimension are
+ * rewritten (simplify_knob); rules on several, none of them `op`, stay as found. A knob whose
+ * rules need `op` and another dimension (src=f16 but not op=quantize: flushing f16 subnormals
+ * in conversion only) describes one code path, not a choice a library makes by the request:
+ * its rules are dropped and those failures stay unexplained, as a bug's should. */
 static int simplify_all(suite_list *L, const mx_profile *base, const mx_profile *before, mx_profile *detected,
                         rsuite *rs, finding *f, int nf, int maxf) {
   for (int k = 0; mx_knob_table[k].name; k++) {
-    int d = rules_dimension(detected, k), has = 0;
-    for (int i = 0; i < detected->nrules; i++) has |= detected->rules[i].knob == k;
-    if (!has) continue;
+    unsigned dims = rules_dims(detected, k);
+    if (!dims) continue;
     mark_usable(L, detected, &mx_knob_table[k], rs);
-    if (d < 0) {
+    int d = rules_dimension(detected, k);
+    if (d < 0 && (dims & (1u << DIM_OP))) {
       drop_rules(detected, k, before);
       refresh_flags(L, detected, rs);
       continue;
     }
-    uint32_t present = 0;
-    for (size_t i = 0; i < L->n; i++)
-      if (rs[i].usable && rs[i].dim[d] < 32) present |= 1u << rs[i].dim[d];
-    simplify_knob(detected, k, d, present);
+    if (d >= 0) {
+      uint32_t present = 0;
+      for (size_t i = 0; i < L->n; i++)
+        if (rs[i].usable && rs[i].dim[d] < 32) present |= 1u << rs[i].dim[d];
+      simplify_knob(detected, k, d, present);
+    }
     nf = knob_findings(L, rs, base, detected, k, f, nf, maxf);
   }
   return nf;
@@ -310,8 +358,8 @@ int run_detect_rules(suite_list *L, const mx_profile *base, mx_profile *detected
     search_rule(L, detected, rs, &pick);
     if (!pick.gained) break;
     const mx_knob *kn = &mx_knob_table[pick.knob];
-    char when[64];
-    cond_text(pick.dim, pick.dv, when, sizeof when);
+    char when[96];
+    cond_text(&pick.when, when, sizeof when);
     if (mx_profile_add_rule(detected, kn->name, kn->values[pick.value], when, NULL, 0)) break;
     mark_usable(L, detected, kn, rs);
     refresh_flags(L, detected, rs);

@@ -82,6 +82,7 @@ enum {
   M_e8m0_neg_by_overflow,         /* [e8m0_neg=min; e8m0_neg=nan when overflow=ovf] a negative value into E8M0: 0xFF under ovf, 0x00 under sat (ml_dtypes) */
   M_nan_sign_keep_f64_only,       /* [nan_sign=nan-input-positive; nan_sign=keep when src=f64] a NaN input gives +NaN, except an f64 one keeps its sign (CUDA's float and double entry points) */
   M_cuda_nan_by_source,           /* [nan_sign=nan-input-positive; nan_sign=keep when src=f64; e5m2_nan=allones; e5m2_nan=propagate when src=f64] CUDA's FP8 NaNs: the float entry points give +NaN 0x7F, the double one keeps sign and payload */
+  M_e5m2_nan_payload_same_width,  /* [e5m2_nan=propagate when src=f16 dst=e5m2] a NaN keeps its payload from f16 into E5M2 only, the two formats of one exponent width (ml_dtypes: float8.h ConvertImpl<Eigen::half, float8_e5m2> shifts the bits) */
   /* ---- quantize: one rule, one position, one source ---- */
   M_rule_ignored,                 /* quantize: the scale rule asked is ignored (always floor) */
   M_even_as_even_tiedown,         /* quantize: rule even computed as even-tiedown */
@@ -257,7 +258,7 @@ static void mutated_scalar_knobs(mx_convert_opts *o) {
 /* Knob values that depend on the request (a profile's conditional values, profile.h): what
  * ml_dtypes does by overflow mode and CUDA by source type. Called once round and overflow are
  * the request's. */
-static void mutated_request_knobs(mx_convert_opts *o, int src) {
+static void mutated_request_knobs(mx_convert_opts *o, int src, int dst) {
   if (IS(e8m0_zero_nan_under_ovf) && o->overflow == MX_OVF) o->e8m0_zero = MX_E8M0_ZERO_NAN;
   if (IS(e8m0_neg_by_overflow)) o->e8m0_neg = o->overflow == MX_OVF ? MX_E8M0_NEG_NAN : MX_E8M0_NEG_MIN;
   if (IS(nan_sign_keep_f64_only)) o->nan_sign = src == MX_F64 ? MX_NAN_SIGN_KEEP : MX_NAN_SIGN_NAN_INPUT_POSITIVE;
@@ -265,6 +266,7 @@ static void mutated_request_knobs(mx_convert_opts *o, int src) {
     o->nan_sign = src == MX_F64 ? MX_NAN_SIGN_KEEP : MX_NAN_SIGN_NAN_INPUT_POSITIVE;
     o->e5m2_nan = src == MX_F64 ? MX_E5M2_NAN_PROPAGATE : MX_E5M2_NAN_ALLONES;
   }
+  if (IS(e5m2_nan_payload_same_width) && src == MX_F16 && dst == MX_E5M2) o->e5m2_nan = MX_E5M2_NAN_PROPAGATE;
 }
 
 /* The block knobs of `ocp`, changed where the bug is a knob value. */
@@ -357,7 +359,7 @@ static int mutant_convert(int dst, int src, int round, int overflow, const uint6
   mutated_scalar_knobs(&o);
   o.round = (mx_round)round;
   o.overflow = (mx_overflow)overflow;
-  mutated_request_knobs(&o, src);
+  mutated_request_knobs(&o, src, dst);
   /* OFP8 Table 3 says +-Inf saturates to the largest finite value under sat; this one keeps
    * the format's own special (E5M2 Inf, E4M3 NaN). */
   if (IS(e5m2_inf_not_saturated)) o.inf_sat = MX_INF_SAT_SPECIAL;
@@ -441,7 +443,7 @@ static int mutant_quantize(int fmt, int src, int rule, int round, const uint64_t
   o.rule = (mx_scale_rule)mutated_rule(rule);
   o.elem.round = (mx_round)quantize_round(fmt, round);
   mx_fmt elem = mx_block_element((mx_block_fmt)fmt);
-  mutated_request_knobs(&o.elem, src);
+  mutated_request_knobs(&o.elem, src, elem);
 
   block_values v;
   int from = src;
