@@ -15,11 +15,12 @@ not here is skipped with one line. Python 3 standard library only; `make peers` 
       peer's `full` list), detected (16-bit inputs and the f32 Inf/NaN binade under the
       detected profile). Default: 16bit binades full. PEERS_SWEEP_SKIP_DONE=1 leaves out
       full sweeps sweeps.tsv already holds. PEERS_ONLY=a,b limits the peers.
-  peers.py check MXCONFORM TARGET [--tier T] [--knob K=V]... [--unexplained CLASS]...
+  peers.py check MXCONFORM TARGET [--tier T] [--peer NAME] [--knob K=V]... [--unexplained CLASS]...
       [--pass GLOBS] [--unsupported GLOBS] [--refused GLOBS] [--answered GLOBS]   (CTest)
       run the tier under `ocp`; exit 0/1 required, valid JSON, every --knob named by profile
-      detection, every failure explained by a knob or of an allowed CLASS (`any`: counted
-      only, for peers whose divergences need conditional knobs), GLOBS suites pass /
+      detection, every failure explained by a knob or of an allowed CLASS (a suspected bug's
+      id of peers_bugs.py when --peer names the library; `any`: counted only, for peers
+      whose divergences are not all named yet), GLOBS suites pass /
       unsupported / hold refused cases / are answered. TARGET: lib:PATH, cmd:COMMAND, or a
       PATH (= lib:PATH). A cmd: target that does not start here: exit 77 (CTest skip).
   peers.py list BUILD              one line per peer: available or why not
@@ -381,13 +382,14 @@ def unexplained_class(suite, f):
 
 def cmd_check(args):
     if len(args) < 2:
-        die("check MXCONFORM LIB [--tier T] [--knob K=V]... [--unexplained CLASS]... [--pass GLOBS] [--unsupported GLOBS]")
+        die("check MXCONFORM LIB [--tier T] [--peer NAME] [--knob K=V]... [--unexplained CLASS]... [--pass GLOBS] [--unsupported GLOBS]")
     mxc, lib = args[0], args[1] if args[1].startswith(("lib:", "cmd:")) else "lib:" + args[1]
-    tier, knobs, classes, must_pass, must_unsup, must_refuse, answered = "smoke", [], [], [], [], [], []
+    tier, peer, knobs, classes, must_pass, must_unsup, must_refuse, answered = "smoke", None, [], [], [], [], [], []
     i = 2
     while i < len(args):
         opt, val = args[i], args[i + 1] if i + 1 < len(args) else die("%s needs a value" % args[i])
         if opt == "--tier": tier = val
+        elif opt == "--peer": peer = val
         elif opt == "--knob": knobs.append(val)
         elif opt == "--unexplained": classes.append(val)
         elif opt == "--pass": must_pass += val.split(",")
@@ -456,7 +458,7 @@ def cmd_check(args):
                     if part not in named and not part.startswith("cvt "):
                         problems.append("%s %s: explained by %s, which is not a detected knob" % (s["name"], f["input"], part))
                 continue
-            c = unexplained_class(s, f) or "unclassified"
+            c = (peers_bugs.classify(peer, s, f) if peer else None) or unexplained_class(s, f) or "unclassified"
             if c in classes or "any" in classes:
                 counted[c] = counted.get(c, 0) + 1
             else:
