@@ -24,9 +24,10 @@ static double now_s(void) {
 static void usage(void) {
   printf("usage: mxconform run [--target reference | lib:PATH.so | cmd:'COMMAND ARGS'] [--profile ocp|NAME|FILE]\n"
          "         [--suites GLOB[,GLOB...]] [--tier smoke|standard|full] [--vectors DIR] [--seed S]\n"
-         "         [--shard i/n] [-o results.json] [--junit results.xml] [--max-failures N] [--timeout SECONDS]\n"
-         "         [--show N] [-v] [-q]\n"
-         "Runs the golden-vector suites against a target. Exit status: 0 every supported suite passed and\n"
+         "         [--shard i/n] [-o results.json] [--junit results.xml] [--write-profile FILE]\n"
+         "         [--max-failures N] [--timeout SECONDS] [--show N] [-v] [-q]\n"
+         "Runs the golden-vector suites against a target. --write-profile writes the profile detection found\n"
+         "(every key, then its conditional values) as a file to run again under with --profile. Exit status: 0 every supported suite passed and\n"
          "the target never misbehaved, 1 failures or a flaky target, 2 bad usage or bad input files,\n"
          "3 target unusable.\n");
 }
@@ -49,6 +50,7 @@ static void parse_options(int argc, char **argv, run_cfg *cfg) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &cfg->shard_i, &cfg->shard_n);
     else if ((v = cli_opt(cmd, argc, argv, &i, "-o"))) cfg->out_json = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--junit"))) cfg->out_junit = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--write-profile"))) cfg->out_profile = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--max-failures")))
       cfg->max_failures = (unsigned)cli_u64_max(cmd, "--max-failures", v, 1000000);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--show"))) cfg->show = (unsigned)cli_u64_max(cmd, "--show", v, 1000000);
@@ -79,6 +81,17 @@ static int write_output(const char *path, char *text, size_t len) {
   }
   free(text);
   return bad;
+}
+
+/* The detected profile as a profile file (mx_profile_write: every key, then the rules). */
+static int write_detected_profile(const char *path, const mx_profile *p) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&text, &len);
+  if (!m) return 1;
+  mx_profile_write(m, p);
+  fclose(m);
+  return write_output(path, text, len);
 }
 
 /* The target could not be used: say why in both outputs, exit 3. */
@@ -196,6 +209,7 @@ int cmd_run(int argc, char **argv) {
     char *xml = run_junit(&rep, &xlen);
     bad |= write_output(cfg.out_junit, xml, xlen);
   }
+  if (cfg.out_profile) bad |= write_detected_profile(cfg.out_profile, &det.detected);
   target_close(t);
   suite_list_free(&L);
   return bad ? MXC_EXIT_USAGE : run_exit_status(rep.verdict);

@@ -41,6 +41,7 @@ typedef struct suite_list {
 
 typedef struct run_cfg {
   const char *target_spec, *profile_spec, *tier, *vectors, *out_json, *out_junit;
+  const char *out_profile; /* --write-profile: the detected profile as a profile file */
   char suites[1024];
   uint64_t seed;
   unsigned max_failures;

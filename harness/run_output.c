@@ -63,15 +63,18 @@ static void check_output(const char *opt, const char *path) {
   if (access(dir, W_OK) != 0) cli_usage_error("run", "%s: cannot write there: %s", path, strerror(errno));
 }
 
+static int same_file(const char *x, const char *y) {
+  struct stat a, b;
+  return x && y && (!strcmp(x, y) || (stat(x, &a) == 0 && stat(y, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino));
+}
+
 void run_check_outputs(const run_cfg *cfg) {
-  check_output("-o", cfg->out_json);
-  check_output("--junit", cfg->out_junit);
-  if (cfg->out_json && cfg->out_junit) {
-    struct stat a, b;
-    int same = !strcmp(cfg->out_json, cfg->out_junit) ||
-               (stat(cfg->out_json, &a) == 0 && stat(cfg->out_junit, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino);
-    if (same) cli_usage_error("run", "-o and --junit name the same file '%s'", cfg->out_json);
-  }
+  const char *opt[3] = {"-o", "--junit", "--write-profile"};
+  const char *path[3] = {cfg->out_json, cfg->out_junit, cfg->out_profile};
+  for (int i = 0; i < 3; i++) check_output(opt[i], path[i]);
+  for (int i = 0; i < 3; i++)
+    for (int j = i + 1; j < 3; j++)
+      if (same_file(path[i], path[j])) cli_usage_error("run", "%s and %s name the same file '%s'", opt[i], opt[j], path[i]);
 }
 
 /* The format a case's expected output lands on, for the code maps (or -1). */

@@ -5,9 +5,10 @@
 
 Runs the mutant on the smoke tier's SUITES (a --suites list) under ocp and requires: exit 1; every RULE
 ("e8m0_zero = nan when overflow=ovf") among detected_profile.rules and named by the summary;
-nothing unexplained. Then the two ways out it offers must each make the same run pass (exit 0):
-detected_profile.profile_file written to a file, and the profile file that `mxconform explain`
-tells the reader to write (its `printf ... > my.profile` line, run by sh). Standard library only.
+nothing unexplained. Then the three ways out it offers must each make the same run pass (exit 0):
+detected_profile.profile_file written to a file, the file `run --write-profile` wrote, and the
+profile file that `mxconform explain` tells the reader to write (its `printf ... > my.profile`
+line, run by sh). Standard library only.
 """
 import json
 import os
@@ -30,7 +31,8 @@ def main(argv):
     problems = []
     with tempfile.TemporaryDirectory(prefix="mxrules.") as tmp:
         results = os.path.join(tmp, "r.json")
-        rc, out = run(base + ["-o", results])
+        wrote = os.path.join(tmp, "wrote.profile")
+        rc, out = run(base + ["-o", results, "--write-profile", wrote])
         if rc != 1:
             print(out)
             return fail(["the run under ocp exited %d, want 1" % rc])
@@ -50,7 +52,11 @@ def main(argv):
         rc, out = run(base + ["--profile", written])
         if rc != 0:
             problems.append("under detected_profile.profile_file the run exits %d, want 0:\n%s" % (rc, out[-1500:]))
-        # way out 2: the profile file the story says to write
+        # way out 2: run --write-profile
+        rc, out = run(base + ["--profile", wrote])
+        if rc != 0:
+            problems.append("under run --write-profile's file the run exits %d, want 0:\n%s" % (rc, out[-1500:]))
+        # way out 3: the profile file the story says to write
         rc, story = run([mxc, "explain", results])
         line = [l.strip() for l in story.splitlines() if l.strip().startswith("printf ")]
         if not line or " > my.profile" not in line[0]:
