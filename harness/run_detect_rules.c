@@ -12,8 +12,8 @@
  * becomes a rule; repeat while something gains. Then each knob's rules are written in their
  * simplest form: when they are all on one dimension, the plain value is the one most values
  * of the dimension take (ties: the one its first value takes, so sat and rne keep the plain
- * value), one rule per other value. Rules that together need `op` and another dimension are
- * dropped (see simplify_all). */
+ * value), one rule per other value; a knob's single two-dimension rule stays as found. Any
+ * other mix is one code path's behaviour, not a choice, and is dropped (see simplify_all). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,18 +322,22 @@ static unsigned rules_dims(const mx_profile *p, int k) {
 }
 
 /* Every knob that got rules: its simplest form, and its findings. Rules on one dimension are
- * rewritten (simplify_knob); rules on several, none of them `op`, stay as found. A knob whose
- * rules need `op` and another dimension (src=f16 but not op=quantize: flushing f16 subnormals
- * in conversion only) describes one code path, not a choice a library makes by the request:
- * its rules are dropped and those failures stay unexplained, as a bug's should. */
+ * rewritten (simplify_knob); a single rule on two dimensions stays as found (ml_dtypes'
+ * f16 -> E5M2 routine). Anything else describes one code path, not a choice a library makes
+ * by the request: rules that need `op` and another dimension (src=f16 but not op=quantize:
+ * flushing f16 subnormals in conversion only), or several two-dimension rules that patch
+ * around one (bf16 subnormals flushed in conversion only, read as "src=bf16 overflow=ovf",
+ * "src=bf16 round=rup", ... because quantize requests are rne and sat). Such a knob's rules
+ * are dropped and those failures stay unexplained, as a bug's should. */
 static int simplify_all(suite_list *L, const mx_profile *base, const mx_profile *before, mx_profile *detected,
                         rsuite *rs, finding *f, int nf, int maxf) {
   for (int k = 0; mx_knob_table[k].name; k++) {
     unsigned dims = rules_dims(detected, k);
     if (!dims) continue;
     mark_usable(L, detected, &mx_knob_table[k], rs);
-    int d = rules_dimension(detected, k);
-    if (d < 0 && (dims & (1u << DIM_OP))) {
+    int d = rules_dimension(detected, k), n = 0;
+    for (int i = 0; i < detected->nrules; i++) n += detected->rules[i].knob == k;
+    if (d < 0 && (n > 1 || (dims & (1u << DIM_OP)))) {
       drop_rules(detected, k, before);
       refresh_flags(L, detected, rs);
       continue;
