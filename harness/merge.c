@@ -223,6 +223,25 @@ static jv *merge_code_maps(const shard *s, size_t n) {
   return out;
 }
 
+/* The shards' rule lines, each once, in the order first seen; the profile file only where
+ * every shard wrote the same one (shards that saw different failures can fit different plain
+ * values: no one file is then the run's, and `profile_file_differs` says so). */
+static void merge_rules(jv *out, const jv *d) {
+  jv *rules = jv_get(out, "rules");
+  const jv *more = jv_get(d, "rules");
+  for (size_t j = 0; rules && more && j < more->n; j++) {
+    int seen = 0;
+    for (size_t k = 0; k < rules->n && !seen; k++) seen = jv_equal(rules->items[k], more->items[j]);
+    if (!seen) jv_append(rules, jv_clone(more->items[j]));
+  }
+  if (jv_get(out, "profile_file") && !jv_equal(jv_get(out, "profile_file"), jv_get(d, "profile_file"))) {
+    jv_remove(out, "profile_file");
+    jv *differs = jv_new(JV_BOOL);
+    differs->b = 1;
+    jv_set(out, "profile_file_differs", differs);
+  }
+}
+
 /* detected_profile: each shard fitted its own failures; the diffs are joined by knob,
  * detected value and condition (explains added, evidence from the first shard that has it). */
 static jv *merge_detected(const shard *s, size_t n) {
@@ -240,6 +259,7 @@ static jv *merge_detected(const shard *s, size_t n) {
       out = jv_clone(d);
       continue;
     }
+    merge_rules(out, d);
     jv *diff = jv_get(out, "diff");
     const jv *more = jv_get(d, "diff");
     for (size_t j = 0; diff && more && j < more->n; j++) {

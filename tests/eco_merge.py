@@ -79,6 +79,24 @@ def main():
             assert got == doc[key], "merged %s differs from the whole run" % key
         print("merge of 3 shards == the whole run (%d suites, verdict %s)" % (len(m["suites"]), m["verdict"]))
 
+        # shards that fitted their own rules: every rule line once; one profile file only if all agree
+        dp0 = dict(doc["detected_profile"], diff=[], rules=["e8m0_zero = nan when overflow=ovf"], profile_file="A\n")
+        for same_file in (True, False):
+            ruled = copy.deepcopy(shards)
+            ruled[0]["detected_profile"] = copy.deepcopy(dp0)
+            ruled[1]["detected_profile"] = dict(copy.deepcopy(dp0), rules=["nan_sign = keep when src=f64",
+                                                                           "e8m0_zero = nan when overflow=ovf"],
+                                                profile_file="A\n" if same_file else "B\n")
+            for i, sh in enumerate(ruled):
+                json.dump(sh, open(files[i], "w"))
+            assert mxc("merge", *files, "-o", merged_path).returncode == 0
+            dm = json.load(open(merged_path))["detected_profile"]
+            assert dm["rules"] == ["e8m0_zero = nan when overflow=ovf", "nan_sign = keep when src=f64"], dm["rules"]
+            assert (dm.get("profile_file") == "A\n") == same_file and dm.get("profile_file_differs", False) != same_file, dm
+        print("merged rules joined; a profile file only where the shards agree")
+        for i, sh in enumerate(shards):
+            json.dump(sh, open(files[i], "w"), indent=1)
+
         other = copy.deepcopy(shards[1])
         other["seed"] = 1
         json.dump(other, open(os.path.join(d, "other_seed.json"), "w"))
