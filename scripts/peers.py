@@ -708,10 +708,12 @@ FINDINGS = [
      "knob int8_range=symmetric", TP + "microxcaling/mx/elemwise_ops.py:75"),
     ("microxcaling", "mx.matmul raises AssertionError on torch 1.13 (set_matmul_precision reads a torch >= 2 flag)", None,
      "suspected bug (environment: the adapter replaces the CPU no-op)", TP + "microxcaling/mx/matmul_precision.py:44"),
-    ("microxcaling", "mx.matmul is torch.matmul in FP32: `mxconform probe dot` fits group=1 presum=8 accum=f32-rne "
-     "(nearest preset fp32-sequential, 2 parameters differ), which reproduces 787 of 1000 random MXFP8 DotGenerals "
-     "(reports/peers/microxcaling.dot.json)", None,
-     "choice (the CPU kernel's summation order; no dot.h model holds a blocked BLAS order)", TP + "microxcaling/mx/matmul.py:86"),
+    ("microxcaling", "mx.matmul is torch.matmul in FP32, on Debian's torch 1.13 the reference BLAS sgemm (libblas3): "
+     "FP32 products added one by one in index order from +0, the bias C after: the dot model group=1 accum=f32-rne "
+     "c_at=last (+0 start aside); every other dot divergence is the library quantizing its inputs again "
+     "(peers_bugs.py: dot-order-fp32-sequential, dot-requantizes-operands, dot-operand-beyond-fp32)", None,
+     "choice (the order; no SIMD lanes: a plain loop) + suspected bug (re-quantization of MX inputs)",
+     TP + "microxcaling/mx/matmul.py:67-86; lapack 3.11 BLAS/SRC/sgemm.f"),
     ("microxcaling", "`out[A == NaN] = NaN` never matches (NaN != NaN): dead code", None,
      "suspected bug (harmless: NaN propagates through the arithmetic)", TP + "microxcaling/mx/elemwise_ops.py:163"),
     ("llvm-apfloat", "FNUZ formats: +-Inf under (emulated) saturation -> NaN 0x80: an Inf raises no overflow flag",

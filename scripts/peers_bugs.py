@@ -8,6 +8,7 @@ library's source line. peers.py counts the failures each bug explains; what no b
 reported as unexplained, never hidden. Python 3 standard library only.
 """
 import math
+import re
 import struct
 
 TP = "../shared/thirdparty/"
@@ -26,17 +27,145 @@ def value_of(src, bits):
     raise ValueError(src)
 
 
+def f32_round(x):
+    """x rounded to FP32, nearest even (overflow: +-Inf). A sum or product of two FP32 values
+    computed in binary64 and rounded here is the FP32 operation's result: 53 >= 2*24 + 2, so the
+    double rounding is innocuous (Figueroa 1995)."""
+    if x != x or math.isinf(x):
+        return x
+    try:
+        return struct.unpack("<f", struct.pack("<f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+# ---- microxcaling's mx.matmul on the CPU, for the dot suites (all stdlib) ----------------
+# Element formats: (exponent bits, fraction bits, bias) of the codes; int8 is two's complement / 64.
+ELEM_CODE = {"e4m3": (4, 3, 7), "e5m2": (5, 2, 15), "e3m2": (3, 2, 3), "e2m3": (2, 3, 1), "e2m1": (2, 1, 1)}
+# microxcaling's _get_format_params (mx/formats.py): ebits, mbits (sign and implicit bit
+# included), emax, max_norm
+MX_PARAMS = {"e4m3": (4, 5, 8, 448.0), "e5m2": (5, 4, 15, 57344.0), "e3m2": (3, 4, 4, 28.0),
+             "e2m3": (2, 5, 2, 7.5), "e2m1": (2, 3, 2, 6.0), "int8": (0, 8, 0, 127 / 64)}
+
+
+def elem_value(elem, code):
+    """The exact value of an element code (NaN / +-Inf for E4M3 / E5M2 specials)."""
+    if elem == "int8":
+        return (code - 256 if code & 0x80 else code) / 64.0
+    e, m, bias = ELEM_CODE[elem]
+    sign = -1.0 if code >> (e + m) & 1 else 1.0
+    ex, fr = code >> m & ((1 << e) - 1), code & ((1 << m) - 1)
+    if elem == "e4m3" and ex == 15 and fr == 7:
+        return math.nan
+    if elem == "e5m2" and ex == 31:
+        return sign * math.inf if fr == 0 else math.nan
+    if ex == 0:
+        return sign * fr * 2.0 ** (1 - bias - m)
+    return sign * (1 + fr / 2.0 ** m) * 2.0 ** (ex - bias)
+
+
+def dot_operand(elem, scales, codes, k):
+    """What the target hands the library: each MX value as an FP32 tensor element (a NaN scale
+    makes its block NaN; a value >= 2^128 is Inf)."""
+    return [math.nan if scales[i // k] == 0xFF else f32_round(elem_value(elem, c) * 2.0 ** (scales[i // k] - 127))
+            for i, c in enumerate(codes)]
+
+
+def mx_requantize(elem, vals, k):
+    """microxcaling's _quantize_mx(axes, block_size=k, shared_exp_method='max', round='even')
+    (mx/mx_ops.py) on FP32 values, written for values that are MX values already: the shared
+    exponent floor(log2(max|v|)) - emax (max|v| = 0 counts as FP32_MIN_NORMAL), NaN above 127
+    (an Inf or NaN in the block: the whole block NaN), clamped at -127; each v / 2^shared rounded
+    to the element grid (ties to even, _round_mantissa) and clamped to +-max_norm; zeros lose
+    their sign (torch.sign(-0) is 0)."""
+    ebits, mbits, emax, max_norm = MX_PARAMS[elem]
+    out = []
+    for j in range(0, len(vals), k):
+        blk = vals[j:j + k]
+        if any(v != v or math.isinf(v) for v in blk):
+            out += [math.nan] * len(blk)
+            continue
+        amax = max(abs(v) for v in blk) or 2.0 ** -126
+        shared = max(math.frexp(amax)[1] - 1 - emax, -127)
+        for v in blk:
+            x = v / 2.0 ** shared
+            if x == 0:
+                out.append(0.0)
+                continue
+            pexp = max(math.frexp(abs(x))[1] - 1, 2 - 2 ** (ebits - 1)) if ebits else 0
+            a = abs(x) / 2.0 ** (pexp - (mbits - 2))
+            r = math.floor(a + 0.5) - (1 if (a - 0.5) % 2 == 0 else 0)
+            q = min(r * 2.0 ** (pexp - (mbits - 2)), max_norm)
+            out.append(math.copysign(q, x) * 2.0 ** shared if q else 0.0)
+    return out
+
+
+def fp32_sequential(a, b, c):
+    """torch.matmul on the CPU for (1 x K) @ (K x 1): Debian's torch 1.13 calls the reference
+    BLAS sgemm (libblas3, /usr/lib/x86_64-linux-gnu/blas), whose loop is s := +0;
+    s := fl(s + fl(a_i * b_i)) for i = 1..K, in index order, no FMA; mx.matmul adds the bias (C)
+    after, in FP32."""
+    s = 0.0
+    for x, y in zip(a, b):
+        s = f32_round(s + f32_round(x * y))
+    return s if c is None else f32_round(s + c)
+
+
+def dot_operands(f):
+    """(element A, element B, k, scales A, codes A, scales B, codes B, C value or None) of a dot
+    failure, read from its reproduce command (its input field is cut short)."""
+    m = re.search(r"--fmt (\S+) --fmt-b (\S+) (\S+) (\S+) (\S+) (\S+)(?: (\S+))?$", f.get("reproduce", ""))
+    if not m:
+        raise ValueError("no reproduce command")
+    hexes = lambda t: [int(w, 16) for w in t.split(",")]
+    sa, ca, sb, cb = hexes(m.group(3)), hexes(m.group(4)), hexes(m.group(5)), hexes(m.group(6))
+    c = None if m.group(7) in (None, "-") else value_of("f32", hexes(m.group(7))[0])
+    return BLOCK_ELEM[m.group(1)], BLOCK_ELEM[m.group(2)], len(ca) // len(sa), sa, ca, sb, cb, c
+
+
+def same_f32(x, bits):
+    """x (an FP32 value as a float) has the bit pattern bits (any NaN equals any NaN)."""
+    if x != x:
+        return (bits >> 23 & 0xFF) == 0xFF and bits & 0x7FFFFF != 0
+    return struct.unpack("<I", struct.pack("<f", x))[0] == bits
+
+
+def mx_matmul_class(inp, act):
+    """Which of microxcaling's dot classes reproduces a dot failure (inp: dot_operands; act:
+    the library's FP32 bits): 'order' when the FP32 sequential sum of the values given does;
+    else, when the sum of the values the library re-quantized does, 'beyond-fp32' (an MX value
+    >= 2^128 is Inf as an FP32 tensor element: its block becomes NaN) or 'requantized'; else
+    None."""
+    ea, eb, k, sa, ca, sb, cb, c = inp
+    va, vb = dot_operand(ea, sa, ca, k), dot_operand(eb, sb, cb, k)
+    if same_f32(fp32_sequential(va, vb, c), act):
+        return "order"
+    if not same_f32(fp32_sequential(mx_requantize(ea, va, k), mx_requantize(eb, vb, k), c), act):
+        return None
+    inf = lambda e, cs, vs: any(math.isinf(v) and not math.isinf(elem_value(e, x)) for x, v in zip(cs, vs))
+    return "beyond-fp32" if inf(ea, ca, va) or inf(eb, cb, vb) else "requantized"
+
+
+def dot_class(name):
+    def pred(parts, inp, exp, act):
+        return parts[0] == "dot" and act != "refused" and len(act) == 1 and mx_matmul_class(inp, act[0]) == name
+    pred.__name__ = "dot_" + name.replace("-", "_")
+    return pred
+
+
 SIGN_ONLY = {"e4m3": 0x80, "e5m2": 0x80, "e2m3": 0x20, "e3m2": 0x20, "e2m1": 0x8}
 BLOCK_ELEM = {"mxfp8_e4m3": "e4m3", "mxfp8_e5m2": "e5m2", "mxfp6_e2m3": "e2m3", "mxfp6_e3m2": "e3m2",
               "mxfp4_e2m1": "e2m1", "mxint8": "int8"}
 
 
 def parse(suite, f):
-    """(op, src, dst, round, overflow, input words, expected words or 'refused', actual ...)."""
+    """(op, src, dst, round, overflow, input words, expected words or 'refused', actual ...);
+    for a dot suite the input is dot_operands(f)."""
     parts = suite["name"].split(".")
     words = lambda t: t if t in ("refused", "crash", "timeout") else [int(w, 16) for w in t.split(",") if w]
     actual = "refused" if f.get("status") == "refused" else f.get("actual", "")
-    return parts, [int(w, 16) for w in f["input"].split(",") if w], words(f.get("expected", "")), words(actual)
+    inp = dot_operands(f) if parts[0] == "dot" else [int(w, 16) for w in f["input"].split(",") if w]
+    return parts, inp, words(f.get("expected", "")), words(actual)
 
 
 def cvt(parts, dst=None, rnd=None, ovf=None, src=None):
@@ -100,6 +229,8 @@ def just_below_power_of_two(v):
 
 
 def magnitude(code, dst):
+    if dst == "int8":  # two's complement: 0xFF is -1, one step from 0
+        return abs(code - 256 if code & 0x80 else code)
     return code & ({"e2m1": 0x7, "e2m3": 0x1F, "e3m2": 0x1F}.get(dst, 0x7F))
 
 
@@ -128,6 +259,8 @@ def e4m3_480_to_496_gives_max(parts, inp, exp, act):
     if not cvt(parts, dst=("e4m3",), ovf=("ovf",)) or act == "refused":
         return False
     v = abs(value_of(parts[1], inp[0]))
+    if parts[1] == "f64":  # ONNX Runtime casts f64 to f32 first (its detected f64_src = via-f32)
+        v = f32_round(v)
     return 480 <= v < 496 and act[0] & 0x7F == 0x7E
 
 
@@ -188,6 +321,31 @@ BUGS = [
      "inputs >= 2^127 overflow the emulation's FP32 scaling: FP6/FP4 give no code, E4M3 NaN, E5M2 the other sign",
      fp32_overflow_near_flt_max, "cvt f32 e2m1 rne sat 0x7f7fffff -> refused (expected 0x7)",
      TP + "microxcaling/mx/elemwise_ops.py:59-68 (x * 2^k in FP32)"),
+    ("microxcaling", "dot-order-fp32-sequential",
+     "choice, not a bug (MX §6.1/§6.2 leave order and precision open): mx.matmul is torch.matmul in FP32, "
+     "which on Debian's torch 1.13 CPU is the reference BLAS sgemm: each product rounded to FP32 and "
+     "added in index order from +0, the bias C added after; dot.h's model group=1 accum=f32-rne c_at=last "
+     "(frac_bits exact), except that an all -0 sum is +0",
+     dot_class("order"), "dot mxfp8_e4m3 x mxfp8_e4m3, A = 2^24 (block 0 scale 0x97, code 0x38), 1, 1 "
+     "(block 1: 0x38, 0x38), B = ones -> 0x4b800000 (expected 0x4b800001, 2^24 + 2)",
+     TP + "microxcaling/mx/matmul.py:86 (torch_matmul); lapack 3.11 BLAS/SRC/sgemm.f (the dot loop); "
+     "ldd libtorch_cpu.so -> /usr/lib/x86_64-linux-gnu/blas/libblas.so.3 (libblas3)"),
+    ("microxcaling", "dot-requantizes-operands",
+     "mx.matmul quantizes its inputs to MX again (floor(log2(max)) - emax, saturating): an MX block "
+     "whose largest element lies below its format's top binade gets a smaller scale, and an E4M3 "
+     "element 1.875 * 2^e at the block's top (e.g. 240) is clamped to 1.75 * 2^e (224); an MXINT8 "
+     "block holding -2 (0x80) gets a larger scale and loses odd codes; -0 elements become +0",
+     dot_class("requantized"), "dot mxfp8_e4m3 x mxfp8_e4m3 7f 77,0... 7f 38,0... (240 * 1) -> 0x43600000 "
+     "(224; expected 0x43700000); dot mxint8 x mxint8 7f 80,01,0... 7f 40,40,0... -> 0xc0000000 "
+     "(expected 0xbffe0000)",
+     TP + "microxcaling/mx/matmul.py:67-80 (quantize_mx_op of both inputs), mx/mx_ops.py:_quantize_mx"),
+    ("microxcaling", "dot-operand-beyond-fp32",
+     "not the library alone: mx.matmul takes FP32 tensors, and an MX value >= 2^128 (scale 2^127 "
+     "times an element >= 2) is Inf there; the library's quantizer then makes its whole block NaN",
+     dot_class("beyond-fp32"), "dot mxfp4_e2m1 x mxfp4_e2m1 fe 7,0... 70 2,0... (6*2^127 * 2^-15) "
+     "-> NaN (expected 0x78c00000)",
+     "targets/python/mxtarget_microxcaling.py (FP32 tensors); " + TP +
+     "microxcaling/mx/mx_ops.py:_quantize_mx (a NaN shared exponent above scale_emax)"),
     ("onnxruntime", "e4m3-480-496-max",
      "E4M3 without saturation: inputs in [480, 496) give 448, not NaN",
      e4m3_480_to_496_gives_max, "cvt f32 e4m3 rne ovf 0x43f40000 -> 0x7e (expected 0x7f)",

@@ -20,3 +20,12 @@ add_test(NAME dot_reference_equals_oracle_every_preset COMMAND test_dot_random p
 add_test(NAME dot_reference_equals_oracle_random_models COMMAND test_dot_random models 200000)
 add_test(NAME dot_oracle_wide_alignment_cuts_nothing COMMAND test_dot_random alignment 50000)
 add_test(NAME dot_oracle_f32_rounding_equals_mpfr_subnormalize COMMAND test_dot_random round 1000000)
+add_test(NAME dot_model_group1_c_last_is_the_fp32_blas_loop COMMAND test_dot_random blas-loop 20000)
+
+# microxcaling's dot classes (scripts/peers_bugs.py): the stdlib emulation of mx.matmul on the
+# CPU names the answers the real library gave, and not others (no torch needed; < 1 s).
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME dot_peer_classes_name_the_answers_microxcaling_gave
+           COMMAND ${Python3_EXECUTABLE} -B ${CMAKE_CURRENT_SOURCE_DIR}/peers_bugs_dot.py)
+endif()

@@ -13,6 +13,8 @@
  *                       nothing may be cut, against the reference's exact alignment
  *   round N [seed]      mxo_round_f32 (the oracle's own FP32 rounding) against MPFR's
  *                       exponent-range emulation (set_emin/emax, check_range, subnormalize)
+ *   blas-loop N [seed]  the model group=1 accum=f32-rne c_at=last, both implementations,
+ *                       against a plain FP32 C loop (a reference BLAS sgemm's order)
  *
  * Format pairs cycle through all 36 ordered pairs (fp8 x fp8, fp6 x fp4, int8 x fp8, ...).
  * The shapes (see gen_case) aim at: exact cancellation, 32 near-max products (carry-out),
@@ -484,6 +486,74 @@ static void run_models(unsigned long n, int mode) {
   }
 }
 
+/* The model group=1, accum=f32-rne, c_at=last (frac_bits exact) is the plain FP32 loop of a
+ * reference BLAS sgemm/sdot (spec_notes/dot.md "A software target measured"): each product
+ * rounded to FP32, added in index order, C added last. Both implementations against that loop
+ * written in C floats (no FMA: -std=c11 turns contraction off, and the product goes through a
+ * volatile). The loop starts at -0 as the model does (BLAS starts at +0: an all -0 sum differs
+ * there, by design of the comparison). Cases with an operand value >= 2^128, which has no FP32
+ * value to put in the loop, are skipped and counted; so are those where dot.h's special-value
+ * rule 4 (C = +-Inf decides the result before any arithmetic) meets a loop whose finite
+ * products and sums overflowed to NaN or the other Inf (the loop's NaN is IEEE order, the
+ * rule is dot.h's choice). */
+static int loop_has_inf_product(const float *a, const float *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (isinf(a[i]) || isinf(b[i])) return 1;
+  return 0;
+}
+
+static void run_blas_loop(unsigned long n) {
+  unsigned long skipped = 0, c_inf_rule = 0;
+  mx_dot_model m = MX_DOT_MODEL_EXACT_RNE;
+  m.group = 1;
+  m.accum = MX_DOT_ACCUM_F32_RNE;
+  m.c_at = MX_DOT_C_LAST;
+  for (unsigned long t = 0; t < n; t++) {
+    dcase d;
+    gen_case(&d, t);
+    static float va[NMAX * KMAX], vb[NMAX * KMAX];
+    int fits = 1;
+    for (size_t i = 0; i < d.n * d.k && fits; i++) {
+      double x = value_of(d.fa, d.ca[i]) * ldexp(1.0, d.sa[i / d.k] - 127);
+      double y = value_of(d.fb, d.cb[i]) * ldexp(1.0, d.sb[i / d.k] - 127);
+      va[i] = d.sa[i / d.k] == 0xFF ? NAN : (float)x;
+      vb[i] = d.sb[i / d.k] == 0xFF ? NAN : (float)y;
+      fits = (isinf(va[i]) == isinf(x)) && (isinf(vb[i]) == isinf(y));
+    }
+    if (!fits) {
+      skipped++;
+      continue;
+    }
+    float acc = -0.0f, cf;
+    for (size_t i = 0; i < d.n * d.k; i++) {
+      volatile float p = va[i] * vb[i];
+      acc = acc + p;
+    }
+    memcpy(&cf, &d.c, 4);
+    if (d.has_c && isinf(cf) && (isnan(acc) || (isinf(acc) && signbit(cf) != signbit(acc))) &&
+        !loop_has_inf_product(va, vb, d.n * d.k)) {
+      c_inf_rule++; /* dot.h rule 4 decides C = +-Inf before any arithmetic: that Inf, where the
+                       loop's finite products and sums have overflowed (to NaN, or to the other
+                       Inf) and give NaN */
+      continue;
+    }
+    if (d.has_c) acc = acc + cf;
+    uint32_t loop = isnan(acc) ? MX_DOT_F32_NAN : f32_bits(acc);
+    mx_dot_vec a, b;
+    vecs(&d, &a, &b);
+    const uint32_t *c = d.has_c ? &d.c : NULL;
+    uint32_t o = 0, r = 0;
+    if (mxo_dot_general(&a, &b, d.n, d.k, c, &m, &o) != MX_DOT_OK) abort();
+    if (mxref_dot_general(&a, &b, d.n, d.k, c, &m, &r) != MX_DOT_OK) r = 0xDEADBEEFu;
+    report("FP32 loop (want) vs oracle model", &d, &m, loop, (o >> 23 & 0xFF) == 0xFF && o & 0x7FFFFF ? MX_DOT_F32_NAN : o);
+    report("FP32 loop (want) vs reference model", &d, &m, loop,
+           (r >> 23 & 0xFF) == 0xFF && r & 0x7FFFFF ? MX_DOT_F32_NAN : r);
+    count_result(r);
+  }
+  printf("blas-loop: %lu cases skipped (an operand value >= 2^128), %lu left to rule 4 (C = +-Inf against finite "
+         "products that overflowed to NaN or the other Inf)\n", skipped, c_inf_rule);
+}
+
 /* mxo_round_f32 against MPFR's own binary32 emulation, on values of every precision around
  * the overflow threshold, the normal range and the subnormal range. */
 static void run_round(unsigned long n) {
@@ -536,7 +606,7 @@ static void run_round(unsigned long n) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: test_dot_random exact|sequential|models|alignment|presets|round N [seed]\n");
+    fprintf(stderr, "usage: test_dot_random exact|sequential|models|alignment|presets|round|blas-loop N [seed]\n");
     return 2;
   }
   unsigned long n = strtoul(argv[2], NULL, 0);
@@ -548,6 +618,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(argv[1], "alignment")) run_models(n, 2);
   else if (!strcmp(argv[1], "presets")) run_models(n, 3);
   else if (!strcmp(argv[1], "round")) run_round(n);
+  else if (!strcmp(argv[1], "blas-loop")) run_blas_loop(n);
   else {
     fprintf(stderr, "test_dot_random: unknown proof '%s'\n", argv[1]);
     return 2;

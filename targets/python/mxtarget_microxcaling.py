@@ -27,10 +27,16 @@ a value that is no code of the format is answered refused `!`: the library gave 
               value / 2^scale, exact.
   dot         mx.matmul(A, B, mx_specs) with a_elem_format = FA, w_elem_format = FB
               (mode_config "aw"), block_size K, bfloat 0 (no output rounding), C as its bias:
-              A (1 x NK) and B (NK x 1) are the given blocks decoded exactly; the library
-              quantizes them again to MX (identity for values that are already MX blocks)
-              and multiplies with torch.matmul in FP32. `mxconform probe dot` fits an
-              accumulation model to the answers.
+              A (1 x NK) and B (NK x 1) are the given blocks decoded exactly into FP32 (an MX
+              value >= 2^128 becomes Inf there); the library quantizes them again to MX with
+              its floor rule, which is NOT the identity on every MX block (a block whose
+              largest element is below the format's top binade gets a smaller scale: E4M3
+              1.875 * 2^e at the top is clamped; an MXINT8 block holding -2 gets a larger
+              one; -0 becomes +0), then multiplies with torch.matmul in FP32. On Debian's
+              torch 1.13 that is the reference BLAS sgemm (libblas3): FP32 products added
+              in index order from +0, no FMA; the bias C is added after. Measured and
+              explained case by case in scripts/peers_bugs.py (dot-order-fp32-sequential,
+              dot-requantizes-operands, dot-operand-beyond-fp32).
 decode, dequantize and pack are unsupported (the library has no such functions: it never
 stores codes). Exit status 3 with one line on stderr when torch or mx does not import.
 """
