@@ -62,6 +62,13 @@ typedef struct cvt_consts {
   __m256i e8m0_zero;        /* E8M0: the code of a zero (e8m0_zero) */
   __m256i e8m0_neg;         /* E8M0: the code of a negative value, unless e8m0_neg = abs */
   int e8m0_neg_abs;
+  /* core_element's per-format constants, read from here rather than set1 in the kernel:
+   * there gcc ran out of vector registers and rebuilt each one for every 8 values (mov, vmovd,
+   * vpbroadcastd: three instructions, two on the shuffle port), about a fifth of the kernel;
+   * from memory each is one load, or none when it is an instruction's memory operand */
+  __m256i shift0;           /* the shift at the destination's emin (INT8: at e = 0) */
+  __m256i max_code;         /* the largest finite magnitude code */
+  __m256i k31, k33;         /* the shift's cap, and 33 (half a unit minus one is -1 >> (33 - shift)) */
 } cvt_consts;
 
 static void cvt_setup(cvt_consts *c, mx_fmt dst, const mx_convert_opts *o) {
@@ -86,6 +93,10 @@ static void cvt_setup(cvt_consts *c, mx_fmt dst, const mx_convert_opts *o) {
   c->e8m0_zero = _mm256_set1_epi32(o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : 0xFF);
   c->e8m0_neg = _mm256_set1_epi32(o->e8m0_neg == MX_E8M0_NEG_MIN ? 0x00 : 0xFF);
   c->e8m0_neg_abs = o->e8m0_neg == MX_E8M0_NEG_ABS;
+  c->shift0 = _mm256_set1_epi32(d->kind == MX_KIND_INT ? 23 + d->int_scale_log2 : 23 - d->mbits);
+  c->max_code = _mm256_set1_epi32((int)d->max_code);
+  c->k31 = _mm256_set1_epi32(31);
+  c->k33 = _mm256_set1_epi32(33);
 }
 
 /* Does every f32 subnormal, divided by 2^s, lie more than 25 bits below the destination's
@@ -176,8 +187,7 @@ static inline __attribute__((always_inline)) lanes front_f64(const cvt_consts *c
 static inline __attribute__((always_inline)) __m256i core_element(const cvt_consts *c, const mx_format_desc *d, lanes v,
                                                                   mx_round mode) {
   const int is_int = d->kind == MX_KIND_INT;
-  const __m256i shift0 = _mm256_set1_epi32(is_int ? 23 + d->int_scale_log2 : 23 - d->mbits);
-  const __m256i max_code = _mm256_set1_epi32((int)d->max_code);
+  const __m256i shift0 = c->shift0, max_code = c->max_code; /* cvt_setup: from d's row */
   const __m256i one = _mm256_set1_epi32(1);
   const __m256i zero = _mm256_setzero_si256();
   const __m256i sig = v.sig, t = v.t, negative = v.negative, is_zero = v.is_zero;
@@ -187,7 +197,7 @@ static inline __attribute__((always_inline)) __m256i core_element(const cvt_cons
   __m256i above = is_int ? zero : _mm256_max_epi32(t, zero); /* float: binade - emin */
   __m256i shift = _mm256_sub_epi32(shift0, t);
   if (!is_int) shift = _mm256_max_epi32(shift, shift0);
-  shift = _mm256_min_epi32(shift, _mm256_set1_epi32(31));
+  shift = _mm256_min_epi32(shift, c->k31);
   const __m256i e = t; /* INT8 (ebase 0): t is e */
   /* Rounding as one add before the shift (sig + bias < 2^32): the increment that
    * mxr_round_increment decides is exactly the carry the bias produces out of the low bits.
@@ -197,7 +207,7 @@ static inline __attribute__((always_inline)) __m256i core_element(const cvt_cons
   switch (mode) {
   case MX_RNE: {
     __m256i lsb = _mm256_and_si256(_mm256_srlv_epi32(sig, shift), one);
-    __m256i half_m1 = _mm256_srlv_epi32(_mm256_set1_epi32(-1), _mm256_sub_epi32(_mm256_set1_epi32(33), shift));
+    __m256i half_m1 = _mm256_srlv_epi32(_mm256_set1_epi32(-1), _mm256_sub_epi32(c->k33, shift));
     n = _mm256_srlv_epi32(_mm256_add_epi32(sig, _mm256_add_epi32(half_m1, lsb)), shift);
     break;
   }
