@@ -192,12 +192,15 @@ static inline __attribute__((always_inline)) __m256i core_element(const cvt_cons
   const __m256i zero = _mm256_setzero_si256();
   const __m256i sig = v.sig, t = v.t, negative = v.negative, is_zero = v.is_zero;
   /* shift: how many low bits of sig lie below the destination's quantum (>= 10 for every
-   * in-range lane): float 23 - m + max(emin - e, 0), INT8 17 - e; capped at 31, where
-   * every mode below still decides right because sig < 2^24 is below half a unit */
+   * in-range lane): float 23 - m + max(emin - e, 0), INT8 17 - e. rup/rdn cap it at 31,
+   * where sig < 2^24 is below half a unit and unit - 1 still fits in 32 bits. rne, rna and
+   * rtz need no cap: every shift >= 31 gives n = 0 there (vpsrlvd of a count above 31 is
+   * 0; rne's half - 1 is -1 >> (33 - shift), which is 2^31 - 1, -1 or 0 for shift 32, 33,
+   * >= 34, and sig + that + lsb, shifted by >= 32, is 0), as the capped shift did. */
   __m256i above = is_int ? zero : _mm256_max_epi32(t, zero); /* float: binade - emin */
   __m256i shift = _mm256_sub_epi32(shift0, t);
   if (!is_int) shift = _mm256_max_epi32(shift, shift0);
-  shift = _mm256_min_epi32(shift, c->k31);
+  if (mode == MX_RUP || mode == MX_RDN) shift = _mm256_min_epi32(shift, c->k31);
   const __m256i e = t; /* INT8 (ebase 0): t is e */
   /* Rounding as one add before the shift (sig + bias < 2^32): the increment that
    * mxr_round_increment decides is exactly the carry the bias produces out of the low bits.
@@ -233,6 +236,11 @@ static inline __attribute__((always_inline)) __m256i core_element(const cvt_cons
     res = _mm256_andnot_si256(is_zero, res); /* INT8 has one zero */
   } else {
     __m256i mag = _mm256_add_epi32(_mm256_slli_epi32(above, d->mbits), n);
+    /* A zero's code is its sign bit (convert.c float_zero) in every format but the FNUZ
+     * ones: there a zero lane's magnitude is set to 0 before the overflow test, instead of
+     * blending the zero code in at the end (one andnot for an and and a vpblendvb). */
+    const int zero_is_sign = d->specials != MX_SPECIALS_NAN_NEGZERO;
+    if (zero_is_sign) mag = _mm256_andnot_si256(is_zero, mag);
     __m256i sbit = _mm256_and_si256(negative, _mm256_set1_epi32(1 << (d->bits - 1)));
     if (c->ovf_is_max) { /* saturating (or a mode that rounds this sign toward zero) */
       res = _mm256_or_si256(sbit, _mm256_min_epi32(mag, max_code));
@@ -243,7 +251,7 @@ static inline __attribute__((always_inline)) __m256i core_element(const cvt_cons
     }
     if (d->specials == MX_SPECIALS_NAN_NEGZERO) /* no -0: a negative value rounded to zero */
       res = _mm256_blendv_epi8(res, _mm256_and_si256(negative, c->under_neg), _mm256_cmpeq_epi32(mag, zero));
-    res = _mm256_blendv_epi8(res, _mm256_and_si256(negative, c->zero_neg), is_zero); /* signed zero */
+    if (!zero_is_sign) res = _mm256_blendv_epi8(res, _mm256_and_si256(negative, c->zero_neg), is_zero); /* signed zero */
   }
   return res;
 }
