@@ -68,7 +68,7 @@ typedef struct cvt_consts {
    * from memory each is one load, or none when it is an instruction's memory operand */
   __m256i shift0;           /* the shift at the destination's emin (INT8: at e = 0) */
   __m256i max_code;         /* the largest finite magnitude code */
-  __m256i k31, k33;         /* the shift's cap, and 33 (half a unit minus one is -1 >> (33 - shift)) */
+  __m256i k31, k33;         /* rup/rdn's cap on the shift, and 33 (rne: half - 1 = -1 >> (33 - shift)) */
 } cvt_consts;
 
 static void cvt_setup(cvt_consts *c, mx_fmt dst, const mx_convert_opts *o) {
