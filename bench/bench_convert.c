@@ -19,7 +19,10 @@
  * baseline is timed just before it. Ends with the issue's goals as ratios. About 1.5
  * minutes on a quiet 2-core machine (make bench: under 3 with mxbench_peers and mxbench_dot).
  *
- * usage: mxbench [--size-kib N]... [--min-seconds S] [--threads T] [--path scalar|avx2]
+ * --op OP (repeatable: convert, convert-f64, decode, quantize, quantize-f64, dequantize, nvfp4)
+ * times only those rows: an A/B of two builds of one kernel in seconds instead of a minute.
+ *
+ * usage: mxbench [--size-kib N]... [--min-seconds S] [--threads T] [--path scalar|avx2] [--op OP]...
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,7 +39,15 @@
 /* Keeps the compiler from dropping work whose result is never read. */
 static volatile uint8_t g_sink;
 
+/* --op: the ops to time (none given: all). */
+static const char *g_ops[8];
+static int g_nops;
 
+static int op_wanted(const char *op) {
+  for (int i = 0; i < g_nops; i++)
+    if (!strcmp(g_ops[i], op)) return 1;
+  return g_nops == 0;
+}
 
 typedef struct work {
   size_t n;           /* values (f32) or codes */
@@ -155,6 +166,7 @@ static void goal(const char *path, const char *what, const char *fmt, int thread
  * Returns the ratio. */
 static double row(const char *path, const char *op, const char *fmt, size_t size_kib, int threads, kernel_fn fn,
                   work *w, unsigned char *input, size_t input_bytes, double min_seconds) {
+  if (!op_wanted(strncmp(fmt, "nvfp4", 5) ? op : "nvfp4")) return 0; /* --op nvfp4: its four rows */
   w->copy_src = input;
   w->copy_bytes = input_bytes;
   double t_copy = best_pass(k_memcpy, w, min_seconds);
@@ -303,8 +315,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "mxbench: --path %s: unknown or not supported on this CPU\n", argv[i]);
         return 2;
       }
+    } else if (!strcmp(argv[i], "--op") && i + 1 < argc && g_nops < 8) {
+      g_ops[g_nops++] = argv[++i];
     } else {
-      fprintf(stderr, "usage: mxbench [--size-kib N]... [--min-seconds S] [--threads T] [--path scalar|avx2]\n");
+      fprintf(stderr, "usage: mxbench [--size-kib N]... [--min-seconds S] [--threads T] [--path scalar|avx2] "
+                      "[--op OP]...\n");
       return 2;
     }
   }

@@ -62,6 +62,13 @@ typedef struct cvt_consts {
   __m256i e8m0_zero;        /* E8M0: the code of a zero (e8m0_zero) */
   __m256i e8m0_neg;         /* E8M0: the code of a negative value, unless e8m0_neg = abs */
   int e8m0_neg_abs;
+  /* core_element's per-format constants, read from here rather than set1 in the kernel:
+   * there gcc ran out of vector registers and rebuilt each one for every 8 values (mov, vmovd,
+   * vpbroadcastd: three instructions, two on the shuffle port), about a fifth of the kernel;
+   * from memory each is one load, or none when it is an instruction's memory operand */
+  __m256i shift0;           /* the shift at the destination's emin (INT8: at e = 0) */
+  __m256i max_code;         /* the largest finite magnitude code */
+  __m256i k31, k33;         /* rup/rdn's cap on the shift, and 33 (rne: half - 1 = -1 >> (33 - shift)) */
 } cvt_consts;
 
 static void cvt_setup(cvt_consts *c, mx_fmt dst, const mx_convert_opts *o) {
@@ -86,6 +93,10 @@ static void cvt_setup(cvt_consts *c, mx_fmt dst, const mx_convert_opts *o) {
   c->e8m0_zero = _mm256_set1_epi32(o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : 0xFF);
   c->e8m0_neg = _mm256_set1_epi32(o->e8m0_neg == MX_E8M0_NEG_MIN ? 0x00 : 0xFF);
   c->e8m0_neg_abs = o->e8m0_neg == MX_E8M0_NEG_ABS;
+  c->shift0 = _mm256_set1_epi32(d->kind == MX_KIND_INT ? 23 + d->int_scale_log2 : 23 - d->mbits);
+  c->max_code = _mm256_set1_epi32((int)d->max_code);
+  c->k31 = _mm256_set1_epi32(31);
+  c->k33 = _mm256_set1_epi32(33);
 }
 
 /* Does every f32 subnormal, divided by 2^s, lie more than 25 bits below the destination's
@@ -176,18 +187,20 @@ static inline __attribute__((always_inline)) lanes front_f64(const cvt_consts *c
 static inline __attribute__((always_inline)) __m256i core_element(const cvt_consts *c, const mx_format_desc *d, lanes v,
                                                                   mx_round mode) {
   const int is_int = d->kind == MX_KIND_INT;
-  const __m256i shift0 = _mm256_set1_epi32(is_int ? 23 + d->int_scale_log2 : 23 - d->mbits);
-  const __m256i max_code = _mm256_set1_epi32((int)d->max_code);
+  const __m256i shift0 = c->shift0, max_code = c->max_code; /* cvt_setup: from d's row */
   const __m256i one = _mm256_set1_epi32(1);
   const __m256i zero = _mm256_setzero_si256();
   const __m256i sig = v.sig, t = v.t, negative = v.negative, is_zero = v.is_zero;
   /* shift: how many low bits of sig lie below the destination's quantum (>= 10 for every
-   * in-range lane): float 23 - m + max(emin - e, 0), INT8 17 - e; capped at 31, where
-   * every mode below still decides right because sig < 2^24 is below half a unit */
+   * in-range lane): float 23 - m + max(emin - e, 0), INT8 17 - e. rup/rdn cap it at 31,
+   * where sig < 2^24 is below half a unit and unit - 1 still fits in 32 bits. rne, rna and
+   * rtz need no cap: every shift >= 31 gives n = 0 there (vpsrlvd of a count above 31 is
+   * 0; rne's half - 1 is -1 >> (33 - shift), which is 2^31 - 1, -1 or 0 for shift 32, 33,
+   * >= 34, and sig + that + lsb, shifted by >= 32, is 0), as the capped shift did. */
   __m256i above = is_int ? zero : _mm256_max_epi32(t, zero); /* float: binade - emin */
   __m256i shift = _mm256_sub_epi32(shift0, t);
   if (!is_int) shift = _mm256_max_epi32(shift, shift0);
-  shift = _mm256_min_epi32(shift, _mm256_set1_epi32(31));
+  if (mode == MX_RUP || mode == MX_RDN) shift = _mm256_min_epi32(shift, c->k31);
   const __m256i e = t; /* INT8 (ebase 0): t is e */
   /* Rounding as one add before the shift (sig + bias < 2^32): the increment that
    * mxr_round_increment decides is exactly the carry the bias produces out of the low bits.
@@ -197,7 +210,7 @@ static inline __attribute__((always_inline)) __m256i core_element(const cvt_cons
   switch (mode) {
   case MX_RNE: {
     __m256i lsb = _mm256_and_si256(_mm256_srlv_epi32(sig, shift), one);
-    __m256i half_m1 = _mm256_srlv_epi32(_mm256_set1_epi32(-1), _mm256_sub_epi32(_mm256_set1_epi32(33), shift));
+    __m256i half_m1 = _mm256_srlv_epi32(_mm256_set1_epi32(-1), _mm256_sub_epi32(c->k33, shift));
     n = _mm256_srlv_epi32(_mm256_add_epi32(sig, _mm256_add_epi32(half_m1, lsb)), shift);
     break;
   }
@@ -223,6 +236,11 @@ static inline __attribute__((always_inline)) __m256i core_element(const cvt_cons
     res = _mm256_andnot_si256(is_zero, res); /* INT8 has one zero */
   } else {
     __m256i mag = _mm256_add_epi32(_mm256_slli_epi32(above, d->mbits), n);
+    /* A zero's code is its sign bit (convert.c float_zero) in every format but the FNUZ
+     * ones: there a zero lane's magnitude is set to 0 before the overflow test, instead of
+     * blending the zero code in at the end (one andnot for an and and a vpblendvb). */
+    const int zero_is_sign = d->specials != MX_SPECIALS_NAN_NEGZERO;
+    if (zero_is_sign) mag = _mm256_andnot_si256(is_zero, mag);
     __m256i sbit = _mm256_and_si256(negative, _mm256_set1_epi32(1 << (d->bits - 1)));
     if (c->ovf_is_max) { /* saturating (or a mode that rounds this sign toward zero) */
       res = _mm256_or_si256(sbit, _mm256_min_epi32(mag, max_code));
@@ -233,7 +251,7 @@ static inline __attribute__((always_inline)) __m256i core_element(const cvt_cons
     }
     if (d->specials == MX_SPECIALS_NAN_NEGZERO) /* no -0: a negative value rounded to zero */
       res = _mm256_blendv_epi8(res, _mm256_and_si256(negative, c->under_neg), _mm256_cmpeq_epi32(mag, zero));
-    res = _mm256_blendv_epi8(res, _mm256_and_si256(negative, c->zero_neg), is_zero); /* signed zero */
+    if (!zero_is_sign) res = _mm256_blendv_epi8(res, _mm256_and_si256(negative, c->zero_neg), is_zero); /* signed zero */
   }
   return res;
 }
@@ -519,11 +537,106 @@ static inline uint64_t amax_f64(const unsigned char *bp, size_t k) {
   return m;
 }
 
+/* The amax of eight consecutive blocks of 32 f32/bf16/f16 values, lane j holding block j's
+ * (as amax_f32's lanes do): each block's four vectors are maxed to one, and the eight are
+ * reduced together, transpose-style (21 instructions instead of 8 x 6 for per-block
+ * reductions, and one chain instead of eight). */
+static inline __attribute__((always_inline)) __m256i amax8_f32(const cvt_consts *c, mx_fmt src, const unsigned char *bp) {
+  const size_t w = src_width(src);
+  __m256i m[8];
+  for (int j = 0; j < 8; j++) {
+    __m256i mx = _mm256_setzero_si256();
+    for (size_t i = 0; i < 32; i += 8) {
+      raw8 x = load8(src, bp + (j * 32 + i) * w, c->flush);
+      mx = _mm256_max_epi32(mx, _mm256_andnot_si256(x.b, abs_high(x)));
+    }
+    m[j] = mx;
+  }
+  /* per 128-bit half: pairs of blocks interleaved and maxed (lanes 0/2 and 1/3), then
+   * quads (lanes 0/1 and 2/3 of each pair), then the halves of blocks 0-3 and 4-7 */
+  __m256i p[4], q[2];
+  for (int j = 0; j < 4; j++)
+    p[j] = _mm256_max_epi32(_mm256_unpacklo_epi32(m[2 * j], m[2 * j + 1]), _mm256_unpackhi_epi32(m[2 * j], m[2 * j + 1]));
+  for (int j = 0; j < 2; j++)
+    q[j] = _mm256_max_epi32(_mm256_unpacklo_epi64(p[2 * j], p[2 * j + 1]), _mm256_unpackhi_epi64(p[2 * j], p[2 * j + 1]));
+  return _mm256_max_epi32(_mm256_permute2x128_si256(q[0], q[1], 0x20), _mm256_permute2x128_si256(q[0], q[1], 0x31));
+}
+
+/* One block's codes, once its scale exponent sx is known. */
+static inline __attribute__((always_inline)) void quantize_block(const cvt_consts *c, const mx_format_desc *d,
+                                                                 mx_fmt src, const unsigned char *bp, size_t k, int sx,
+                                                                 uint8_t *out, mx_pack_layout l, mx_round mode) {
+  const __m256i s = _mm256_set1_epi32(sx);
+  /* f64 subnormals never need normalising (front_f64); f32 ones only for tiny scales */
+  if (src == MX_F64 || subnormal_shortcut_ok(d, sx))
+    quantize_elements(c, d, src, bp, k, s, out, l, mode, 0);
+  else
+    quantize_elements(c, d, src, bp, k, s, out, l, mode, 1);
+}
+
+/* One block, scale and codes; 0 when it needs the scalar path (a NaN/Inf input, or a NaN
+ * scale). The scale byte comes from mxref_block_scale on the block's |max| (f32 for the
+ * 16-bit sources: the widened amax is the same value), except OCP's floor rule on a normal
+ * f32 amax, which is read off the exponent field. */
+static inline __attribute__((always_inline)) int quantize_one(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
+                                                              const unsigned char *bp, size_t k,
+                                                              const mx_block_opts *o, uint8_t *scale, uint8_t *out,
+                                                              mx_pack_layout l, mx_round mode,
+                                                              const mx_format_desc *d) {
+  int sx;
+  if (src == MX_F64) {
+    uint64_t amax = amax_f64(bp, k);
+    if (amax >= 0x7FF0000000000000ull) return 0;
+    uint8_t byte = mxref_block_scale(f, MX_F64, amax, o);
+    if (byte == 0xFF) return 0;
+    sx = (int)byte - 127;
+  } else {
+    uint32_t amax = (uint32_t)_mm256_cvtsi256_si32(amax_f32(c, src, bp, k));
+    if (o->rule == MX_RULE_FLOOR && amax > 0x007FFFFFu && amax < 0x7F800000u) {
+      /* OCP's floor rule on a normal amax: s = floor(log2 amax) - emax, read off the
+       * exponent field; s <= 127 - emax <= 127, and below -127 it clamps (block.h step 5) */
+      sx = (int)(amax >> 23) - 127 - d->emax;
+      sx = sx < -127 ? -127 : sx;
+    } else {
+      if (amax >= 0x7F800000u) return 0;
+      uint8_t byte = mxref_block_scale(f, MX_F32, amax, o);
+      if (byte == 0xFF) return 0;
+      sx = (int)byte - 127;
+    }
+  }
+  *scale = (uint8_t)(sx + 127);
+  quantize_block(c, d, src, bp, k, sx, out, l, mode);
+  return 1;
+}
+
+/* Eight blocks of 32 f32/bf16/f16 values under the floor rule, when all eight amaxes are
+ * normal and finite (else 0: quantize_one takes them, and stops where the scalar path must
+ * start). The eight scales come from one vector, before any block's codes: the conversions
+ * no longer wait, block by block, for a horizontal max, a compare and an extraction. */
+static inline __attribute__((always_inline)) int quantize_group8(const cvt_consts *c, mx_fmt src,
+                                                                 const unsigned char *bp, uint8_t *scales,
+                                                                 uint8_t *codes, size_t per_block, mx_pack_layout l,
+                                                                 mx_round mode, const mx_format_desc *d) {
+  const __m256i mx = amax8_f32(c, src, bp);
+  const __m256i normal_finite = _mm256_and_si256(_mm256_cmpgt_epi32(mx, _mm256_set1_epi32(0x007FFFFF)),
+                                                 _mm256_cmpgt_epi32(_mm256_set1_epi32(0x7F800000), mx));
+  if (_mm256_movemask_epi8(normal_finite) != -1) return 0;
+  /* quantize_one's floor-rule scale, eight lanes at once */
+  const __m256i s = _mm256_max_epi32(_mm256_sub_epi32(_mm256_srli_epi32(mx, 23), _mm256_set1_epi32(127 + d->emax)),
+                                     _mm256_set1_epi32(-127));
+  store8(scales, _mm256_add_epi32(s, _mm256_set1_epi32(127)));
+  int sx[8];
+  _mm256_storeu_si256((__m256i *)sx, s);
+  const size_t w = src_width(src);
+#pragma GCC unroll 1 /* eight copies of the conversion would only cost code size and compile time */
+  for (int j = 0; j < 8; j++) quantize_block(c, d, src, bp + j * 32 * w, 32, sx[j], codes + j * per_block, l, mode);
+  return 1;
+}
+
 /* Quantize consecutive blocks of k values (k a multiple of 8) until one needs the scalar
- * path (a NaN/Inf input, or a NaN scale); returns the number of blocks done. The scale
- * byte comes from mxref_block_scale on the block's |max| (f32 for the 16-bit sources: the
- * widened amax is the same value), except OCP's floor rule on a normal f32 amax, which is
- * read off the exponent field in vector registers. */
+ * path; returns the number of blocks done. Blocks of 32 from f32/bf16/f16 under the floor
+ * rule go eight at a time (quantize_group8); a group it declines, the last blocks, and every
+ * other case go one at a time (quantize_one). */
 static inline __attribute__((always_inline)) size_t quantize_mode(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
                                                                   const void *values, size_t nblocks, size_t k,
                                                                   const mx_block_opts *o, uint8_t *scales,
@@ -531,44 +644,16 @@ static inline __attribute__((always_inline)) size_t quantize_mode(const cvt_cons
                                                                   const mx_format_desc *d) {
   const unsigned char *in = values;
   const size_t w = src_width(src), per_block = k * (l == MX_PACK_BYTE ? 8 : (size_t)d->bits) / 8;
-  const int floor_rule = o->rule == MX_RULE_FLOOR, emax = d->emax;
-  for (size_t b = 0; b < nblocks; b++) {
-    const unsigned char *bp = in + b * k * w;
-    __m256i s;
-    int sx;
-    if (src == MX_F64) {
-      uint64_t amax = amax_f64(bp, k);
-      if (amax >= 0x7FF0000000000000ull) return b;
-      uint8_t byte = mxref_block_scale(f, MX_F64, amax, o);
-      if (byte == 0xFF) return b;
-      sx = (int)byte - 127;
-      s = _mm256_set1_epi32(sx);
-    } else {
-      __m256i mx = amax_f32(c, src, bp, k);
-      const __m256i normal_finite = _mm256_and_si256(_mm256_cmpgt_epi32(mx, _mm256_set1_epi32(0x007FFFFF)),
-                                                     _mm256_cmpgt_epi32(_mm256_set1_epi32(0x7F800000), mx));
-      if (floor_rule && _mm256_movemask_epi8(normal_finite)) {
-        /* OCP's floor rule on a normal amax: s = floor(log2 amax) - emax, read off the
-         * exponent field; s <= 127 - emax <= 127, and below -127 it clamps (block.h step 5) */
-        s = _mm256_max_epi32(_mm256_sub_epi32(_mm256_srli_epi32(mx, 23), _mm256_set1_epi32(127 + emax)),
-                             _mm256_set1_epi32(-127));
-        sx = _mm256_cvtsi256_si32(s);
-      } else {
-        uint32_t amax = (uint32_t)_mm256_cvtsi256_si32(mx);
-        if (amax >= 0x7F800000u) return b;
-        uint8_t byte = mxref_block_scale(f, MX_F32, amax, o);
-        if (byte == 0xFF) return b;
-        sx = (int)byte - 127;
-        s = _mm256_set1_epi32(sx);
-      }
+  const int groups = src != MX_F64 && k == 32 && o->rule == MX_RULE_FLOOR;
+  for (size_t b = 0; b < nblocks;) {
+    if (groups && nblocks - b >= 8 &&
+        quantize_group8(c, src, in + b * k * w, scales + b, codes + b * per_block, per_block, l, mode, d)) {
+      b += 8;
+      continue;
     }
-    scales[b] = (uint8_t)(sx + 127);
-    uint8_t *out = codes + b * per_block;
-    /* f64 subnormals never need normalising (front_f64); f32 ones only for tiny scales */
-    if (src == MX_F64 || subnormal_shortcut_ok(d, sx))
-      quantize_elements(c, d, src, bp, k, s, out, l, mode, 0);
-    else
-      quantize_elements(c, d, src, bp, k, s, out, l, mode, 1);
+    const size_t end = nblocks - b > 8 ? b + 8 : nblocks;
+    for (; b < end; b++)
+      if (!quantize_one(c, f, src, in + b * k * w, k, o, scales + b, codes + b * per_block, l, mode, d)) return b;
   }
   return nblocks;
 }

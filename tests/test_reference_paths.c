@@ -85,6 +85,31 @@ static void fill(mx_fmt src, void *buf, size_t n, int specials) {
 
 static size_t width(mx_fmt t) { return t == MX_F32 ? 4 : t == MX_F64 ? 8 : 2; }
 
+/* f32 / bf16 blocks of 32 whose magnitudes differ block by block (the AVX2 quantize kernel
+ * takes eight blocks at a time, with one vector of eight scales): exponents anywhere from the
+ * subnormals (amax below 2^-108: the kernel normalises subnormals for such blocks) to the
+ * largest, all-zero blocks, and (when `specials`) a NaN or Inf at any position, which stops
+ * the kernel mid-group and restarts it one block later. Other sources: fill(). */
+static void fill_blocks(mx_fmt src, void *buf, size_t n, int specials) {
+  if (src != MX_F32 && src != MX_BF16) {
+    fill(src, buf, n, specials);
+    return;
+  }
+  for (size_t b = 0; b < n / 32; b++) {
+    uint64_t r = rnd();
+    unsigned kind = (unsigned)(r % 8), top = kind == 2 ? (unsigned)(r >> 8) % 22 : 1 + (unsigned)(r >> 8) % 254;
+    size_t special_at = (r >> 16) % 32;
+    for (size_t i = 0; i < 32; i++) {
+      uint64_t v = rnd();
+      unsigned span = (unsigned)(v >> 40) % 32, ef = top > span ? top - span : 0;
+      uint32_t f = (uint32_t)(v >> 63) << 31 | (kind == 1 ? 0 : ef << 23 | (uint32_t)(v & 0x7FFFFF));
+      if (kind == 3 && specials && i == special_at) f |= 0x7F800000u | (uint32_t)((v >> 8) & 1); /* Inf or NaN */
+      if (src == MX_F32) ((uint32_t *)buf)[b * 32 + i] = f;
+      else ((uint16_t *)buf)[b * 32 + i] = (uint16_t)(f >> 16);
+    }
+  }
+}
+
 static const mx_fmt k_sources[] = {MX_F32, MX_BF16, MX_F16, MX_F64};
 static const mx_round k_rounds[] = {MX_RNE, MX_RNA, MX_RTZ, MX_RUP, MX_RDN, MX_SR};
 
@@ -162,7 +187,7 @@ static mx_pack_layout layouts_of(mx_block_fmt f, mx_pack_layout *out) {
 /* mxref_quantize / mxref_dequantize (tensor API, packed, threads) on the path in use ==
  * per-block mxref_quantize_block + mxref_pack and mxref_unpack + mxref_dequantize_block on
  * the scalar path. */
-static void check_tensor(size_t n, const char *path, int threads) {
+static void check_tensor(size_t n, const char *path, int threads, int blockwise) {
   const size_t k = 32, nb = n / k;
   void *in = malloc(n * 8);
   uint8_t *scales = malloc(nb), *packed = malloc(n), *want_codes = malloc(n), *want_packed = malloc(n);
@@ -184,7 +209,7 @@ static void check_tensor(size_t n, const char *path, int threads) {
           o.inf_block = (mx_inf_block)(ri % 3);
           o.elem.src_subnormals = rule % 2 ? MX_SUBN_FLUSH : MX_SUBN_EXACT;
           mx_pack_layout l = ls[(rule + (int)ri) % nl];
-          fill(src, in, n, rule % 2 == 0);
+          (blockwise ? fill_blocks : fill)(src, in, n, rule % 2 == 0);
           int rc = mxref_quantize((mx_block_fmt)f, src, in, n, k, &o, l, scales, packed);
           mxref_set_path(MXREF_PATH_SCALAR);
           for (size_t b = 0; b < nb; b++)
@@ -364,9 +389,11 @@ int main(int argc, char **argv) {
     check_convert(n + 13, name); /* a tail that is not a multiple of 8 */
     check_decode(name);
     check_nvfp4(name);
-    check_tensor(n, name, 1);
+    check_tensor(n, name, 1, 0);
+    /* blocks of every magnitude, 69 of them: groups of eight and a tail of five */
+    for (int rep = 0; rep < 4; rep++) check_tensor(69 * 32, name, 1, 1);
     /* large enough for the threads to engage (MXREF_THREAD_MIN_VALUES) */
-    check_tensor(MXREF_THREAD_MIN_VALUES + 64 * 32, name, 2);
+    check_tensor(MXREF_THREAD_MIN_VALUES + 64 * 32, name, 2, 0);
   }
   return CHECK_DONE();
 }
