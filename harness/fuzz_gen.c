@@ -600,10 +600,14 @@ static uint32_t nv_value(fuzz_src *r, int e) {
 }
 
 /* Blocks whose elements sit on, or one f32 step beside, the E2M1 midpoints of the block's
- * largest value 6 * 2^e: the element rounding and its ties (nvfp4_elem_scale). */
+ * largest value 6 * 2^e: the element rounding and its ties (nvfp4_elem_scale). Mostly under a
+ * calibrated amax 2688 * 2^(te - 4), whose s_t = 2^(te - 4) makes s_b = 2^(e - te + 4) exact,
+ * so the midpoints are exact ties of x / (s_b s_t). */
 static void nvq_midpoints(fuzz_src *r, const vec_suite *s, uint64_t *in, uint32_t *rnd) {
   (void)rnd;
   int te = (int)fuzz_below(r, 40) - 20;
+  size_t nv = s->nblocks * MX_NVFP4_BLOCK;
+  if (!coin(r, 4)) in[nv] = 1, in[nv + 1] = f32_from(ldexp(2688.0, te - 4));
   for (size_t b = 0; b < s->nblocks; b++) {
     int e = te - (int)fuzz_below(r, 10);
     for (size_t i = 0; i < MX_NVFP4_BLOCK; i++) {
