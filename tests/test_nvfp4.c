@@ -370,6 +370,46 @@ static void model_exact_rne_is_the_exact_dot(void) {
         "an invalid model is refused");
 }
 
+static void expect_model_dot(const char *what, uint32_t sta, const uint8_t *sa, const uint8_t *ca, uint32_t stb,
+                             const uint8_t *sb, const uint8_t *cb, const mx_dot_model *m, uint32_t want) {
+  uint32_t r = 1, q = 2;
+  int rr = mxref_nvfp4_dot_general(1, sta, sa, ca, stb, sb, cb, NULL, m, NULL, &r);
+  int qq = mxo_nvfp4_dot_general(1, sta, sa, ca, stb, sb, cb, NULL, m, NULL, &q);
+  CHECK(rr == 0 && qq == 0 && r == want && q == want, "%s: reference 0x%08x (%d), oracle 0x%08x (%d), want 0x%08x", what,
+        r, rr, q, qq, want);
+}
+
+/* §7 worked by hand: products 6 x 6 and 0.5 x 0.5, block scales 1, s_t(a) = 1.5, so s_j = 1.5
+ * and the terms are 54 and 0.375 (exact sum 54.375 = 0x42598000). Model: frac_bits 3, trunc,
+ * an FP32 accumulator. scale_at = product aligns the scaled terms: E = floor(log2 54) = 5, grid
+ * 2^(5-3) = 4: 54 -> 52, 0.375 -> 0, result 52 (0x42500000). scale_at = group aligns 36 and
+ * 0.25 (grid 4: 36, 0), then 36 x 1.5 = 54 (0x42580000). With a power-of-two s_j the two would
+ * agree (dot.md §3); here the scale's significand moves the grid. */
+static void model_alignment_sees_the_non_power_of_two_scale(void) {
+  uint8_t a[16] = {0x7, 0x1}, b[16] = {0x7, 0x1}, one[1] = {0x38};
+  mx_dot_model m = MX_DOT_MODEL_EXACT_RNE;
+  expect_model_dot("exact-rne 54.375", 0x3FC00000u, one, a, 0x3F800000u, one, b, &m, 0x42598000u);
+  m.frac_bits = 3;
+  m.align = MX_DOT_ALIGN_TRUNC;
+  m.accum = MX_DOT_ACCUM_F32_RNE;
+  expect_model_dot("scale_at=product: 54 cut to 52", 0x3FC00000u, one, a, 0x3F800000u, one, b, &m, 0x42500000u);
+  m.scale_at = MX_DOT_SCALE_GROUP;
+  expect_model_dot("scale_at=group: 36 x 1.5 = 54", 0x3FC00000u, one, a, 0x3F800000u, one, b, &m, 0x42580000u);
+}
+
+/* §7: a zero block scale makes every product a zero with the xor of all signs: 6 x -3 x (+0)
+ * sixteen times is -0 (exact-rne and fp32-sequential alike); a tensor scale of -1 flips them to
+ * +0. */
+static void model_zero_block_scale_keeps_each_products_sign(void) {
+  uint8_t a[16], b[16], one[1] = {0x38}, zero[1] = {0x00};
+  memset(a, 0x7, sizeof a);
+  memset(b, 0xD, sizeof b);
+  const mx_dot_model *seq = &mx_dot_preset_find("fp32-sequential")->model;
+  expect_model_dot("6 x -3 x 0 = -0", 0x3F800000u, one, a, 0x3F800000u, zero, b, NULL, 0x80000000u);
+  expect_model_dot("6 x -3 x 0 = -0 (fp32-sequential)", 0x3F800000u, one, a, 0x3F800000u, zero, b, seq, 0x80000000u);
+  expect_model_dot("6 x -3 x 0 x -1 = +0", 0xBF800000u, one, a, 0x3F800000u, zero, b, seq, 0x00000000u);
+}
+
 int main(int argc, char **argv) {
   worked_amax_6();
   worked_small_blocks();
@@ -380,6 +420,8 @@ int main(int argc, char **argv) {
   worked_dot();
   random_dot(seed, argc > 2 ? atoi(argv[2]) * 10 : 4000);
   model_exact_rne_is_the_exact_dot();
+  model_alignment_sees_the_non_power_of_two_scale();
+  model_zero_block_scale_keeps_each_products_sign();
   random_dot_models(seed, argc > 2 ? atoi(argv[2]) * 10 : 4000);
   return CHECK_DONE();
 }
