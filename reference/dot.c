@@ -609,15 +609,15 @@ static uint32_t dot_stepwise(const dot_ctx *x, const uint32_t *c, const mx_dot_m
       if (group && (r & 0x7FFFFFFFu) && !f32_is_inf(r)) {
         /* d := R(s_j * R(R_step(Align_f({chunk})))); r != 0, so the rounding sees a nonzero value */
         wide_clear(&w);
-        if (smul == 1) {
+        if (!x->smul) {
           wide_add_f32(&w, r, sexp);
-        } else { /* r * smul in two halves of smul (< 2^56), each product < 2^56 */
-          uint32_t ef = (r >> 23) & 0xFF;
-          i128 sig = ef ? (i128)((r & 0x7FFFFFu) | 0x800000u) : (i128)(r & 0x7FFFFFu);
-          int e = (ef ? (int)ef - 150 : -149) + sexp;
-          if (r >> 31) sig = -sig;
-          wide_add(&w, sig * (smul & 0xFFFFFFFF), e);
-          wide_add(&w, sig * (smul >> 32), e + 32);
+        } else { /* r * smul in two halves of smul (< 2^56), each product < 2^56; r without its
+                    trailing zeros (a multiple of 2^-qsum), so that the lowest bit stays in range */
+          uint32_t ef = (r >> 23) & 0xFF, sig = ef ? (r & 0x7FFFFFu) | 0x800000u : r & 0x7FFFFFu;
+          int tz = __builtin_ctz(sig), e = (ef ? (int)ef - 150 : -149) + tz + sexp;
+          i128 v = (r >> 31) ? -(i128)(sig >> tz) : (i128)(sig >> tz);
+          wide_add(&w, v * (smul & 0xFFFFFFFF), e);
+          wide_add(&w, v * (smul >> 32), e + 32);
         }
         d = wide_round(&w, racc, sub, &zero);
       }

@@ -314,9 +314,11 @@ static void random_operands(int c, size_t nb, uint8_t *sa, uint8_t *sb, uint8_t 
   }
   *sta = (uint32_t)next() & 0xFF7FFFFFu;
   *stb = (uint32_t)next() & 0xFF7FFFFFu;
-  switch (c % 4) {
-  case 0: *sta = (*sta & 0x807FFFFFu) | 0x3A000000u; *stb = (*stb & 0x807FFFFFu) | 0x3B000000u; break;
-  case 1: *sta = (*sta & 0x807FFFFFu) | 0x1F000000u; *stb = (*stb & 0x807FFFFFu) | 0x1F000000u; break; /* ~2^-128 */
+  switch (c % 8) {
+  case 0: case 4: *sta = (*sta & 0x807FFFFFu) | 0x3A000000u; *stb = (*stb & 0x807FFFFFu) | 0x3B000000u; break;
+  case 1: *sta = (*sta & 0x807FFFFFu) | 0x1F000000u; *stb = (*stb & 0x807FFFFFu) | 0x1F000000u; break; /* ~2^-65 each */
+  case 5: *sta &= 0x807FFFFFu; *stb = (*stb & 0x807FFFFFu) | 0x72000000u; break; /* subnormal x 2^101 */
+  case 3: *sta &= 0x807FFFFFu; *stb &= 0x807FFFFFu; break; /* both subnormal: the lowest bits, 2^-318 */
   default: break;
   }
 }
