@@ -206,16 +206,17 @@ static int example_nvfp4_dequantize(uint64_t tensor_scale, uint64_t scale, const
  * so the final cast is the one rounding. Zero: -0 only if every product is -0 and C is -0 or
  * absent (IEEE 754 §6.3); a product's zero sign is the xor of its factors' (double arithmetic
  * gets that right). */
-typedef __float128 quad;
+typedef __float128 quad; /* GCC and Clang on x86-64 (and other targets with IEEE binary128) */
 
 static quad sum_round_to_odd(quad a, quad b) {
   quad s = a + b, bv = s - a, err = (a - (s - bv)) + (b - bv); /* s + err = a + b exactly */
   if (err == 0) return s;
-  unsigned __int128 u;
-  memcpy(&u, &s, sizeof u);
-  if (u & 1) return s;                /* already odd */
-  u += ((err > 0) == (s > 0)) ? 1 : -1; /* the odd neighbour on the side of the true sum */
-  memcpy(&s, &u, sizeof s);
+  uint64_t w[2]; /* the bits, low word first (x86-64 and the other little-endian targets) */
+  memcpy(w, &s, sizeof w);
+  if (w[0] & 1) return s; /* already odd */
+  if ((err > 0) == (s > 0)) w[1] += ++w[0] == 0; /* away from zero: the next magnitude */
+  else w[1] -= w[0]-- == 0;                       /* toward zero: the previous one (s != 0) */
+  memcpy(&s, w, sizeof s);
   return s;
 }
 
