@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "nvfp4_cli.h"
 #include "single.h"
 
 /* A comma list of hex words ("7f,80" or "0x7f,0x80"), each below 2^bits, into out[max];
@@ -56,6 +57,7 @@ static void dot_input(const char *cmd, vec_suite *s, char **args, size_t nargs, 
 }
 
 int cmd_dot(int argc, char **argv) {
+  if (nvfp4_cli_wanted(argc, argv)) return nvfp4_cli_dot(argc, argv); /* two scales, models: nvfp4_cli.c */
   const char *cmd = "dot";
   const char *target_spec = "reference";
   int fa = -1, fb = -1;
@@ -73,7 +75,8 @@ int cmd_dot(int argc, char **argv) {
              "n*k element codes, comma lists of hex words (7f,80 and 3c,0,1f,...), as in a dot vector file;\n"
              "C is the f32 bits added (hex) or '-'. Prints the target's f32 (default: the built-in reference)\n"
              "beside the expected one: the exact value rounded once (exact-rne), as `run` expects.\n"
-             "Exit status: 0 same, 1 different, 2 bad usage, 3 target unusable.\n");
+             "Exit status: 0 same, 1 different, 2 bad usage, 3 target unusable.\n"
+             "NVFP4 (E4M3 block scales, f32 tensor scales, accumulation models): mxconform dot --fmt nvfp4 --help.\n");
       return 0;
     } else if (argv[i][0] == '-' && argv[i][1] == '-') cli_usage_error(cmd, "unknown option '%s'", argv[i]);
     else {

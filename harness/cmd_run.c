@@ -133,6 +133,9 @@ static void print_summary(const run_report *rep) {
 /* Suites by family (op): how many passed, failed, were unsupported or misbehaved — the
  * passes too, so a reader sees what was checked, not only what broke. */
 static void print_families(const suite_list *L) {
+  int w = 0; /* the name column: as wide as the longest op name (nvfp4_dequantize) */
+  for (int op = 0; op < OP_COUNT; op++)
+    if ((int)strlen(op_table[op].name) > w) w = (int)strlen(op_table[op].name);
   for (int op = 0; op < OP_COUNT; op++) {
     size_t n = 0, pass = 0, fail = 0, unsup = 0, cases = 0, failed = 0;
     for (size_t i = 0; i < L->n; i++) {
@@ -146,8 +149,8 @@ static void print_families(const suite_list *L) {
       else fail++;
     }
     if (n)
-      printf("    %-10s %4zu suites: %4zu pass, %4zu not pass, %4zu unsupported; %8zu cases, %6zu failed\n",
-             op_table[op].name, n, pass, fail, unsup, cases, failed);
+      printf("    %-*s %4zu suites: %4zu pass, %4zu not pass, %4zu unsupported; %8zu cases, %6zu failed\n",
+             w, op_table[op].name, n, pass, fail, unsup, cases, failed);
   }
 }
 

@@ -121,6 +121,45 @@ static void serve_nvfp4_dequantize(serve_ctx *sv, char **f, int n, uint64_t *in,
   reply_values(out, k);
 }
 
+/* nvfp4_dot N C TA SA1 .. SAN A1 .. A16N TB SB1 .. SBN B1 .. B16N (PROTOCOL.md): the library's
+ * entry, or libmxref under the --dot-preset model and the profile's nvfp4_scale_sign. */
+static void serve_nvfp4_dot(serve_ctx *sv, char **f, int n) {
+  enum { NB_MAX = 64 };
+  static uint64_t w[2][1 + NB_MAX + NB_MAX * MX_NVFP4_BLOCK];
+  size_t nb = strtoul(f[1], NULL, 10), half = 1 + nb + nb * MX_NVFP4_BLOCK;
+  uint64_t c = 0;
+  int has_c = strcmp(f[2], "-") != 0;
+  if (nb < 1 || nb > NB_MAX || (size_t)n != 3 + 2 * half || (has_c && (parse_hex(f[2], &c) || c > 0xFFFFFFFFu))) {
+    puts("error bad nvfp4_dot request");
+    return;
+  }
+  for (int o = 0; o < 2; o++)
+    for (size_t i = 0; i < half; i++) {
+      uint64_t lim = i == 0 ? 0xFFFFFFFFu : i <= nb ? 0xFF : 0xF; /* tensor scale, block scales, codes */
+      if (parse_hex(f[3 + (size_t)o * half + i], &w[o][i]) || w[o][i] > lim) { puts("error bad value"); return; }
+    }
+  uint64_t r;
+  if (sv->api) {
+    if (!MXC_TARGET_HAS(sv->api, nvfp4_dot)) { puts("unsupported"); return; }
+    if (reply_status(sv->api->nvfp4_dot(nb, w[0][0], w[0] + 1, w[0] + 1 + nb, w[1][0], w[1] + 1, w[1] + 1 + nb, has_c, c,
+                                        &r)))
+      return;
+  } else {
+    static uint8_t s8[2][NB_MAX], c8[2][NB_MAX * MX_NVFP4_BLOCK];
+    for (int o = 0; o < 2; o++) {
+      for (size_t j = 0; j < nb; j++) s8[o][j] = (uint8_t)w[o][1 + j];
+      for (size_t i = 0; i < nb * MX_NVFP4_BLOCK; i++) c8[o][i] = (uint8_t)w[o][1 + nb + i];
+    }
+    uint32_t c32 = (uint32_t)c, o32;
+    int rc = mxref_nvfp4_dot_general(nb, (uint32_t)w[0][0], s8[0], c8[0], (uint32_t)w[1][0], s8[1], c8[1],
+                                     has_c ? &c32 : NULL, &sv->dot_model, &sv->profile.nvfp4, &o32);
+    if (rc == -2) { puts("unsupported"); return; }
+    if (rc) { puts("error nvfp4_dot: a tensor scale is not finite"); return; }
+    r = o32;
+  }
+  reply_values(&r, 1);
+}
+
 void serve_handle_line(serve_ctx *sv, char *line) {
   static char *f[MAXV + 16];
   static uint64_t in[MAXV], out[MAXV + MAXV / 16 + 1]; /* nvfp4_quantize: tensor scale, block scales, codes */
@@ -345,6 +384,8 @@ void serve_handle_line(serve_ctx *sv, char *line) {
     serve_nvfp4_quantize(sv, f, n, in, out);
   } else if (!strcmp(op, "nvfp4_dequantize") && n >= 4) {
     serve_nvfp4_dequantize(sv, f, n, in, out);
+  } else if (!strcmp(op, "nvfp4_dot") && n >= 3) {
+    serve_nvfp4_dot(sv, f, n);
   } else {
     printf("error unknown request '%s'\n", op);
   }
@@ -400,8 +441,9 @@ int cmd_serve(int argc, char **argv) {
       printf("usage: mxconform serve --lib PATH.so | --reference [--profile P] [--dot-preset NAME]\n"
              "Answers harness/PROTOCOL.md requests on stdin/stdout. With --reference, libmxref configured\n"
              "by profile P (default ocp) answers: cvt requests as asked, quantize with P's rounding (other rules: unsupported),\n"
-             "dot requests with the accumulation model of preset NAME (default exact-rne; include/mxconform/dot.h),\n"
-             "nvfp4_quantize/nvfp4_dequantize requests under P's nvfp4_* knobs (spec_notes/nvfp4.md).\n");
+             "dot and nvfp4_dot requests with the accumulation model of preset NAME (default exact-rne;\n"
+             "include/mxconform/dot.h), nvfp4_quantize/nvfp4_dequantize/nvfp4_dot requests under P's nvfp4_* knobs\n"
+             "(spec_notes/nvfp4.md).\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
   }

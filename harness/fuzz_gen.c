@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mxconform/mxref.h"
+#include "mxconform/nvfp4.h"
 
 /* ---- choices ------------------------------------------------------------------------------ */
 
@@ -576,6 +577,156 @@ static void dot_random(fuzz_src *r, const vec_suite *s, uint64_t *in, uint32_t *
       if (!coin(r, 4)) v.ca[i] = 0; /* sparse */
 }
 
+/* NVFP4 ----------------------------------------------------------------------------------------
+ * quantize: [16n f32 values, has_amax, amax], all finite (no NVFP4 flow is defined for NaN/Inf);
+ * dequantize: [tensor scale, block scale, 16 codes]; dot: [A: tensor scale, n scales, 16n
+ * codes; B: the same; has_c, c]. */
+
+static const double k_e2m1_mid[] = {0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5.0}; /* E2M1 midpoints */
+
+static uint32_t f32_from(double v) {
+  float f = (float)v;
+  uint32_t b;
+  memcpy(&b, &f, 4);
+  return b;
+}
+
+/* a finite f32 of binade e (clamped to f32's normal range) with a random significand and sign */
+static uint32_t nv_value(fuzz_src *r, int e) {
+  if (e < -126) e = -126;
+  if (e > 127) e = 127;
+  uint64_t w = fuzz_word(r);
+  return (uint32_t)(w >> 63) << 31 | (uint32_t)(e + 127) << 23 | (uint32_t)(w & 0x7FFFFF);
+}
+
+/* Blocks whose elements sit on, or one f32 step beside, the E2M1 midpoints of the block's
+ * largest value 6 * 2^e: the element rounding and its ties (nvfp4_elem_scale). Mostly under a
+ * calibrated amax 2688 * 2^(te - 4), whose s_t = 2^(te - 4) makes s_b = 2^(e - te + 4) exact,
+ * so the midpoints are exact ties of x / (s_b s_t). */
+static void nvq_midpoints(fuzz_src *r, const vec_suite *s, uint64_t *in, uint32_t *rnd) {
+  (void)rnd;
+  int te = (int)fuzz_below(r, 40) - 20;
+  size_t nv = s->nblocks * MX_NVFP4_BLOCK;
+  if (!coin(r, 4)) in[nv] = 1, in[nv + 1] = f32_from(ldexp(2688.0, te - 4));
+  for (size_t b = 0; b < s->nblocks; b++) {
+    int e = te - (int)fuzz_below(r, 10);
+    for (size_t i = 0; i < MX_NVFP4_BLOCK; i++) {
+      double v = i == 0 ? 6.0 : k_e2m1_mid[fuzz_below(r, 7)];
+      uint32_t x = f32_from(ldexp(v, e));
+      if (i && coin(r, 3)) x += coin(r, 2) ? 1u : (uint32_t)-1; /* one step beside */
+      in[b * MX_NVFP4_BLOCK + i] = x | (coin(r, 2) ? 0x80000000u : 0);
+    }
+  }
+}
+
+/* Tensors whose block amaxes put amax_b / (6 s_t) on E4M3 midpoints, around subnormal block
+ * scales, or beyond 448 under a calibrated amax below the tensor's (nvfp4_block_scale). */
+static void nvq_block_scales(fuzz_src *r, const vec_suite *s, uint64_t *in, uint32_t *rnd) {
+  (void)rnd;
+  size_t nv = s->nblocks * MX_NVFP4_BLOCK;
+  int te = (int)fuzz_below(r, 60) - 30;
+  for (size_t b = 0; b < s->nblocks; b++) {
+    int e = te - (int)fuzz_below(r, 20); /* down to 2^-20 of the tensor: subnormal and zero scales */
+    for (size_t i = 0; i < MX_NVFP4_BLOCK; i++) in[b * MX_NVFP4_BLOCK + i] = nv_value(r, e - (int)fuzz_below(r, 4));
+  }
+  if (coin(r, 3)) { /* a calibrated amax, up to 4x below or above the tensor's */
+    in[nv] = 1;
+    in[nv + 1] = nv_value(r, te + 2 - (int)fuzz_below(r, 4)) & 0x7FFFFFFFu;
+  }
+}
+
+/* Zeros of both signs, subnormal f32 values, an all-zero tensor, a tiny or huge amax. */
+static void nvq_edges(fuzz_src *r, const vec_suite *s, uint64_t *in, uint32_t *rnd) {
+  (void)rnd;
+  size_t nv = s->nblocks * MX_NVFP4_BLOCK;
+  int big = coin(r, 3) ? 120 : -140;
+  for (size_t i = 0; i < nv; i++) {
+    unsigned k = fuzz_below(r, 4);
+    uint32_t sign = coin(r, 2) ? 0x80000000u : 0;
+    in[i] = k == 0 ? sign : k == 1 ? sign | (uint32_t)(fuzz_word(r) & 0x7FFFFF) : nv_value(r, big + (int)fuzz_below(r, 8));
+  }
+  if (coin(r, 2)) in[nv] = 1, in[nv + 1] = coin(r, 2) ? 0 : nv_value(r, big) & 0x7FFFFFFFu;
+}
+
+static void nvdq_random(fuzz_src *r, const vec_suite *s, uint64_t *in, uint32_t *rnd) {
+  (void)s, (void)rnd;
+  static const uint32_t edges[] = {0x3B124925u, 0x7F7FFFFFu, 0x00000001u, 0x00000000u, 0x80000000u,
+                                   0x7F800000u, 0x7FC00000u, 0xBF800000u};
+  in[0] = coin(r, 3) ? edges[fuzz_below(r, 8)] : nv_value(r, (int)fuzz_below(r, 100) - 60);
+  in[1] = fuzz_below(r, 256); /* every block scale code: NaN, sign bit, subnormal, 448 */
+  uint64_t w = fuzz_word(r);
+  for (size_t i = 0; i < MX_NVFP4_BLOCK; i++) in[2 + i] = w >> (4 * i) & 0xF;
+}
+
+typedef struct nvd_view {
+  uint64_t *ts[2], *sc[2], *co[2], *has_c, *c;
+  size_t nb;
+} nvd_view;
+
+static nvd_view nvd_split(const vec_suite *s, uint64_t *in) {
+  nvd_view v;
+  size_t nb = s->nblocks, half = 1 + nb + nb * MX_NVFP4_BLOCK;
+  for (int o = 0; o < 2; o++) v.ts[o] = in + o * half, v.sc[o] = in + o * half + 1, v.co[o] = in + o * half + 1 + nb;
+  v.has_c = in + 2 * half;
+  v.c = in + 2 * half + 1;
+  v.nb = nb;
+  return v;
+}
+
+/* uniform codes and block scales (now and then with the sign bit, subnormal or 0), tensor
+ * scales around 2^(te), C one time in three */
+static void nvd_fill(fuzz_src *r, nvd_view *v, int te) {
+  for (int o = 0; o < 2; o++) {
+    *v->ts[o] = nv_value(r, te + (int)fuzz_below(r, 8) - 4);
+    for (size_t j = 0; j < v->nb; j++) {
+      uint64_t c = fuzz_below(r, 0x7F);
+      if (coin(r, 8)) c |= 0x80;
+      v->sc[o][j] = c;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < v->nb * MX_NVFP4_BLOCK; i++) {
+      if (i % 16 == 0) w = fuzz_word(r);
+      v->co[o][i] = w >> (4 * (i % 16)) & 0xF;
+    }
+  }
+  *v->has_c = coin(r, 3);
+  *v->c = *v->has_c ? nv_value(r, te) : 0;
+}
+
+static void nvd_random(fuzz_src *r, const vec_suite *s, uint64_t *in, uint32_t *rnd) {
+  (void)rnd;
+  nvd_view v = nvd_split(s, in);
+  nvd_fill(r, &v, (int)fuzz_below(r, 30) - 15);
+}
+
+/* B's codes the negation of A's in one block, or C the negation of the sum's leading part:
+ * exact cancellation, the signed-zero rule, and a tiny remainder that must round once. */
+static void nvd_cancel(fuzz_src *r, const vec_suite *s, uint64_t *in, uint32_t *rnd) {
+  (void)rnd;
+  nvd_view v = nvd_split(s, in);
+  nvd_fill(r, &v, 0);
+  size_t j = fuzz_below(r, (unsigned)v.nb);
+  for (size_t i = 0; i < 8; i++) { /* the second half of block j undoes the first */
+    v.co[0][j * 16 + 8 + i] = v.co[0][j * 16 + i] ^ 0x8;
+    v.co[1][j * 16 + 8 + i] = v.co[1][j * 16 + i];
+  }
+  if (coin(r, 2)) v.co[0][j * 16] = 0x1; /* one small product left over */
+}
+
+/* Tensor scales at the ends of f32 (results that overflow or are subnormal), zero and negative
+ * tensor scales, NaN block scales, NaN / Inf C. */
+static void nvd_extremes(fuzz_src *r, const vec_suite *s, uint64_t *in, uint32_t *rnd) {
+  (void)rnd;
+  static const int tes[] = {-149, -140, -126, -75, 40, 60, 100, 127};
+  nvd_view v = nvd_split(s, in);
+  nvd_fill(r, &v, tes[fuzz_below(r, 8)]);
+  unsigned k = fuzz_below(r, 6);
+  if (k == 0) *v.ts[fuzz_below(r, 2)] = coin(r, 2) ? 0x80000000u : 0;
+  else if (k == 1) v.sc[fuzz_below(r, 2)][fuzz_below(r, (unsigned)v.nb)] = coin(r, 2) ? 0x7F : 0xFF;
+  else if (k == 2) *v.has_c = 1, *v.c = coin(r, 2) ? 0x7FC00000u : coin(r, 2) ? 0x7F800000u : 0xFF800000u;
+  else if (k == 3) *v.ts[0] = 0x00000001u, *v.ts[1] = 0x00000001u | (uint32_t)(fuzz_word(r) & 0x7FFFFF); /* 2^-298 */
+}
+
 /* The table: op, name, base weight, what it aims at, generator. */
 static const strategy k_strategies[] = {
   {OP_CVT, "code-value", 3, {"e8m0_zero", "e8m0_neg", "int8_range", NULL}, cvt_code},
@@ -605,6 +756,13 @@ static const strategy k_strategies[] = {
   {OP_DOT, "signed-zero-result", 1, {NULL}, dot_zero_result},
   {OP_DOT, "subnormal-result", 1, {NULL}, dot_subnormal_result},
   {OP_DOT, "random", 2, {NULL}, dot_random},
+  {OP_NVFP4_QUANTIZE, "element-midpoints", 3, {"nvfp4_elem_scale", NULL}, nvq_midpoints},
+  {OP_NVFP4_QUANTIZE, "block-scales", 3, {"nvfp4_block_scale", "nvfp4_tensor_scale", NULL}, nvq_block_scales},
+  {OP_NVFP4_QUANTIZE, "zeros-subnormals-extremes", 1, {"nvfp4_tensor_scale", NULL}, nvq_edges},
+  {OP_NVFP4_DEQUANTIZE, "scale-codes", 1, {"nvfp4_dequant", "nvfp4_scale_sign", NULL}, nvdq_random},
+  {OP_NVFP4_DOT, "random", 2, {NULL}, nvd_random},
+  {OP_NVFP4_DOT, "cancellation", 2, {NULL}, nvd_cancel},
+  {OP_NVFP4_DOT, "extremes-specials", 2, {"nvfp4_scale_sign", NULL}, nvd_extremes},
 };
 #define NSTRAT (sizeof k_strategies / sizeof k_strategies[0])
 
@@ -709,6 +867,8 @@ void fuzz_shape(fuzz_src *r, vec_op op, vec_suite *s) {
     s->bfmt_b = coin(r, 2) ? s->bfmt : (mx_block_fmt)fuzz_below(r, MX_BLOCK_FMT_COUNT); /* mixed formats */
     s->nblocks = 1 + fuzz_below(r, 4);
     break;
+  case OP_NVFP4_QUANTIZE:
+  case OP_NVFP4_DOT: s->nblocks = 1 + fuzz_below(r, 4); break; /* a tensor scale shared by 1..4 blocks */
   default: break;
   }
   vec_suite_shape(s);

@@ -1138,6 +1138,233 @@ void gen_nvfp4_dequantize(vec_suite *s, const gen_tier *t, uint64_t seed) {
   }
 }
 
+/* ---- NVFP4 dot (spec_notes/nvfp4.md §7) --------------------------------------------------------
+ * A case is [A tensor scale, A block scales, A codes, B ..., has_c, c] (vectors.h). Each
+ * family puts what it tests in the LAST block too, so a loop that misses a block fails. */
+
+typedef struct nd_case {
+  vec_suite *s;
+  size_t nb, half;
+  uint64_t in[2 * (1 + 4 + 4 * MX_NVFP4_BLOCK) + 2];
+} nd_case;
+
+static void nd_begin(nd_case *c, vec_suite *s) {
+  c->s = s;
+  c->nb = s->nblocks;
+  c->half = 1 + c->nb + c->nb * MX_NVFP4_BLOCK;
+  memset(c->in, 0, sizeof c->in);
+}
+/* operand o (0 = A, 1 = B): its tensor scale, block scale j, element i of block j */
+static uint64_t *nd_ts(nd_case *c, int o) { return &c->in[(size_t)o * c->half]; }
+static uint64_t *nd_sc(nd_case *c, int o, size_t j) { return &c->in[(size_t)o * c->half + 1 + j]; }
+static uint64_t *nd_el(nd_case *c, int o, size_t j, size_t i) {
+  return &c->in[(size_t)o * c->half + 1 + c->nb + j * MX_NVFP4_BLOCK + i];
+}
+/* every block: scale codes sa / sb, every element code a / b; tensor scales ta / tb; no C */
+static void nd_fill(nd_case *c, uint32_t ta, uint8_t sa, uint8_t a, uint32_t tb, uint8_t sb, uint8_t b) {
+  *nd_ts(c, 0) = ta;
+  *nd_ts(c, 1) = tb;
+  for (size_t j = 0; j < c->nb; j++) {
+    *nd_sc(c, 0, j) = sa;
+    *nd_sc(c, 1, j) = sb;
+    for (size_t i = 0; i < MX_NVFP4_BLOCK; i++) *nd_el(c, 0, j, i) = a, *nd_el(c, 1, j, i) = b;
+  }
+  c->in[2 * c->half] = c->in[2 * c->half + 1] = 0;
+}
+static void nd_emit(nd_case *c, int has_c, uint32_t cv) {
+  c->in[2 * c->half] = (uint64_t)has_c;
+  c->in[2 * c->half + 1] = has_c ? cv : 0;
+  emit(c->s, c->in, 0);
+}
+
+/* The hand-checked examples of tests/test_nvfp4.c `worked_dot`, placed in the last block(s):
+ * 6 x 6 x 448 x 448 x 2^-10 x 2^-10 = 6.890625; 1 + 2^-24 ties to even; + 2^-26 rounds up. */
+static void nd_worked(vec_suite *s) {
+  nd_case c;
+  nd_begin(&c, s);
+  size_t L = c.nb - 1;
+  nd_fill(&c, 0x3A800000u, 0x7E, 0, 0x3A800000u, 0x7E, 0);
+  *nd_el(&c, 0, L, 0) = *nd_el(&c, 1, L, 0) = 0x7;
+  nd_emit(&c, 0, 0);
+  nd_emit(&c, 1, 0xC0DC8000u); /* C = -6.890625: an exact cancellation, +0 */
+  /* 1 (scale 16 x 2^-4 each) and 2^-24 (scale 2^-8 x 2^-8 = 0x02 x 0x02 at tensor 2^-4 each) */
+  nd_fill(&c, 0x3D800000u, 0x02, 0, 0x3D800000u, 0x02, 0);
+  *nd_sc(&c, 0, 0) = *nd_sc(&c, 1, 0) = 0x58;
+  *nd_el(&c, 0, 0, 0) = *nd_el(&c, 1, 0, 0) = 0x2;
+  if (c.nb == 1) { /* one block: the tie comes from C instead */
+    nd_emit(&c, 1, 0x33800000u); /* 1 + 2^-24: ties to even, 1.0 */
+    nd_emit(&c, 1, 0x33C00000u); /* 1 + 1.5 x 2^-24: up */
+    return;
+  }
+  *nd_el(&c, 0, L, 0) = *nd_el(&c, 1, L, 0) = 0x2;
+  nd_emit(&c, 0, 0);
+  *nd_el(&c, 0, L, 1) = *nd_el(&c, 1, L, 1) = 0x1;
+  nd_emit(&c, 0, 0);
+}
+
+/* Zeros and cancellation: all -0 products (-0), one +0 among them, zero scales and zero tensor
+ * scales of either sign (products +-0 by the xor of every sign), C = +-0, and blocks that
+ * cancel exactly (x and -x in one block, or block against block, or against C). */
+static void nd_zeros(vec_suite *s) {
+  static const uint32_t ts[] = {0x3F800000u, 0xBF800000u, 0x00000000u, 0x80000000u};
+  nd_case c;
+  nd_begin(&c, s);
+  size_t L = c.nb - 1;
+  for (unsigned t = 0; t < 4; t++) {
+    nd_fill(&c, ts[t], 0x38, 0x8, 0x3F800000u, 0x38, 0x0); /* -0 x +0 */
+    nd_emit(&c, 0, 0);
+    nd_emit(&c, 1, 0x80000000u);
+    nd_emit(&c, 1, 0x00000000u);
+    *nd_el(&c, 1, L, 5) = 0x8; /* one (-0)(-0) = +0 */
+    nd_emit(&c, 0, 0);
+    nd_fill(&c, ts[t], 0x38, 0x7, 0x3F800000u, 0x00, 0xD); /* block scale 0 of B: 6 x -3 x 0 */
+    nd_emit(&c, 0, 0);
+    *nd_sc(&c, 1, L) = 0x80; /* the sign bit of a zero scale: a zero of the other sign when signed */
+    nd_emit(&c, 0, 0);
+  }
+  nd_fill(&c, 0x3B124925u, 0x7E, 0x0, 0x3C000000u, 0x35, 0x0);
+  for (size_t j = 0; j < c.nb; j++) {
+    *nd_el(&c, 0, j, 3) = 0x6, *nd_el(&c, 1, j, 3) = 0x5;  /* 4 x 3 */
+    *nd_el(&c, 0, j, 9) = 0xE, *nd_el(&c, 1, j, 9) = 0x5;  /* -4 x 3 */
+    *nd_el(&c, 0, j, 15) = 0x3, *nd_el(&c, 1, j, 15) = 0x3; /* 1.5 x 1.5 */
+    *nd_el(&c, 0, j, 0) = 0xB, *nd_el(&c, 1, j, 0) = 0x3;  /* -1.5 x 1.5 */
+  }
+  nd_emit(&c, 0, 0);
+  nd_emit(&c, 1, 0x80000000u);
+  if (c.nb > 1) { /* the first block against the last */
+    nd_fill(&c, 0x3B124925u, 0x7E, 0x0, 0x3C000000u, 0x35, 0x0);
+    *nd_el(&c, 0, 0, 2) = 0x7, *nd_el(&c, 1, 0, 2) = 0x7;
+    *nd_el(&c, 0, L, 7) = 0xF, *nd_el(&c, 1, L, 7) = 0x7;
+    nd_emit(&c, 0, 0);
+    *nd_el(&c, 0, L, 8) = 0x1, *nd_el(&c, 1, L, 8) = 0x1; /* what is left: 0.25 s */
+    nd_emit(&c, 0, 0);
+  }
+}
+
+/* NaN: a NaN block scale (0x7F; 0xFF, NaN whether its sign is read or ignored) in A or B, in
+ * the last block, among finite blocks, with or without C; C = NaN; C = +-Inf. */
+static void nd_specials(vec_suite *s) {
+  static const uint8_t nans[] = {0x7F, 0xFF};
+  nd_case c;
+  nd_begin(&c, s);
+  size_t L = c.nb - 1;
+  for (int o = 0; o < 2; o++)
+    for (unsigned k = 0; k < 2; k++) {
+      nd_fill(&c, 0x3F800000u, 0x38, 0x2, 0x3F800000u, 0x38, 0x3);
+      *nd_sc(&c, o, L) = nans[k];
+      nd_emit(&c, 0, 0);
+      nd_emit(&c, 1, 0xFF800000u); /* NaN beats -Inf */
+      nd_fill(&c, 0x3F800000u, 0x38, 0x0, 0x3F800000u, 0x38, 0x0); /* every element zero: still NaN */
+      *nd_sc(&c, o, L) = nans[k];
+      nd_emit(&c, 0, 0);
+    }
+  nd_fill(&c, 0x3F800000u, 0x38, 0x2, 0x3F800000u, 0x38, 0x3);
+  nd_emit(&c, 1, 0x7FC00000u);
+  nd_emit(&c, 1, 0x7F800001u); /* a signalling NaN C */
+  nd_emit(&c, 1, 0x7F800000u);
+  nd_emit(&c, 1, 0xFF800000u);
+}
+
+/* Magnitude: the largest products (6 x 6 x 448 x 448) under tensor scales that put the result
+ * just below FLT_MAX, on the rounding edge to Inf, and above it; both signs; C = FLT_MAX
+ * added; an overflow cancelled by C would be a finite value (exact-rne sees it whole). */
+static void nd_extremes(vec_suite *s) {
+  /* 16 n products 6 x 6 x 448 x 448 (2^26.8 n) under s_t(a) = 2^62: 2^88.8 n s_t(b), so s_t(b)
+   * from 2^37 to 2^40 crosses FLT_MAX for n = 1, 2 and 4; FLT_MAX overflows any n; tiny ones don't */
+  static const uint32_t tb[] = {0x52000000u, 0x52800000u, 0x52FFFFFFu, 0x53000000u, 0x537FFFFFu, 0x53800000u,
+                                0x7F7FFFFFu, 0x00000001u, 0x00800000u, 0x0D000000u};
+  nd_case c;
+  nd_begin(&c, s);
+  for (unsigned t = 0; t < sizeof tb / sizeof tb[0]; t++) {
+    nd_fill(&c, 0x5E800000u, 0x7E, 0x7, tb[t], 0x7E, 0x7);
+    nd_emit(&c, 0, 0);
+    nd_emit(&c, 1, 0xFF7FFFFFu);
+    *nd_el(&c, 1, c.nb - 1, 15) = 0xF; /* one product negative */
+    nd_emit(&c, 0, 0);
+  }
+  /* FLT_MAX itself: one product 1 x 1 under scales whose product is FLT_MAX-ish */
+  nd_fill(&c, 0x7F7FFFFFu, 0x38, 0x0, 0x3F800000u, 0x38, 0x0);
+  *nd_el(&c, 0, c.nb - 1, 0) = *nd_el(&c, 1, c.nb - 1, 0) = 0x2;
+  nd_emit(&c, 0, 0);
+  nd_emit(&c, 1, 0x73800000u); /* + 2^104, one ulp of FLT_MAX: 2^128 is Inf */
+  nd_emit(&c, 1, 0x73000000u); /* + 2^103, half an ulp: a tie, to even (Inf) */
+  nd_emit(&c, 1, 0xF3800000u);
+}
+
+/* Subnormal results: tiny tensor scales put single products and sums on FP32's subnormal
+ * grid, on ties of it (2^-150 + 2^-149 steps), and below half of 2^-149 (to +-0). */
+static void nd_subnormal(vec_suite *s) {
+  static const uint32_t ta[] = {0x00000001u, 0x00000003u, 0x00400000u, 0x007FFFFFu, 0x0C000000u, 0x0B800000u, 0x01000000u};
+  static const uint8_t sc[] = {0x01, 0x08, 0x30, 0x38};
+  nd_case c;
+  nd_begin(&c, s);
+  for (unsigned t = 0; t < sizeof ta / sizeof ta[0]; t++)
+    for (unsigned k = 0; k < sizeof sc / sizeof sc[0]; k++) {
+      nd_fill(&c, ta[t], sc[k], 0x0, 0x3F800000u, 0x38, 0x0);
+      *nd_el(&c, 0, c.nb - 1, 0) = 0x1, *nd_el(&c, 1, c.nb - 1, 0) = 0x1;  /* 0.25 */
+      *nd_el(&c, 0, c.nb - 1, 7) = 0x3, *nd_el(&c, 1, c.nb - 1, 7) = 0xA;  /* -1.5 */
+      nd_emit(&c, 0, 0);
+      *nd_el(&c, 0, 0, 4) = 0x5, *nd_el(&c, 1, 0, 4) = 0x2; /* + 3 */
+      nd_emit(&c, 0, 0);
+      nd_emit(&c, 1, 0x80000001u);
+    }
+}
+
+/* Scales: every block scale code (sign bit set or not) against tensor scales that are not
+ * powers of two (RN(1/448) = 0x3B124925, 0.1, -1), so that the product rounds. */
+static void nd_scales(vec_suite *s) {
+  static const uint32_t ts[] = {0x3B124925u, 0x3DCCCCCDu, 0xBF800000u, 0x3A800000u};
+  nd_case c;
+  nd_begin(&c, s);
+  for (unsigned sc = 0; sc < 256; sc += 3) {
+    if ((sc & 0x7F) == 0x7F) continue; /* NaN: nd_specials */
+    nd_fill(&c, ts[sc % 4], (uint8_t)sc, 0x0, ts[(sc / 4) % 4], (uint8_t)(0x7E - (sc & 0x3F)), 0x0);
+    for (size_t j = 0; j < c.nb; j++)
+      for (size_t i = 0; i < MX_NVFP4_BLOCK; i++) {
+        *nd_el(&c, 0, j, i) = (i * 5 + sc + j) & 0xF;
+        *nd_el(&c, 1, j, i) = (i * 3 + 7 * j) & 0xF;
+      }
+    nd_emit(&c, 0, 0);
+  }
+}
+
+/* Random: codes uniform, block scales mostly 0x20..0x7E (some with the sign bit), tensor
+ * scales random in 2^-20 .. 2^5 of either sign, now and then a C of the result's size. */
+static void nd_random(vec_suite *s, unsigned count, uint64_t *rng) {
+  nd_case c;
+  nd_begin(&c, s);
+  for (unsigned r = 0; r < count; r++) {
+    uint64_t q = splitmix64(rng);
+    for (int o = 0; o < 2; o++) {
+      uint64_t x = splitmix64(rng);
+      *nd_ts(&c, o) = (uint32_t)(x & 0x807FFFFFu) | (uint32_t)((107 + (x >> 32) % 26) << 23);
+      for (size_t j = 0; j < c.nb; j++) {
+        uint64_t y = splitmix64(rng);
+        uint8_t code = (uint8_t)(0x20 + y % 0x5F);
+        if ((y >> 8) % 11 == 0) code |= 0x80;
+        if ((y >> 12) % 17 == 0) code = (uint8_t)((y >> 20) % 8); /* subnormal block scale */
+        *nd_sc(&c, o, j) = code;
+        uint64_t z = splitmix64(rng);
+        for (size_t i = 0; i < MX_NVFP4_BLOCK; i++) *nd_el(&c, o, j, i) = z >> (4 * i) & 0xF;
+      }
+    }
+    int has_c = (q & 3) == 0;
+    nd_emit(&c, has_c, has_c ? (uint32_t)(q >> 8 & 0x807FFFFFu) | (uint32_t)((100 + (q >> 40) % 30) << 23) : 0);
+  }
+}
+
+void gen_nvfp4_dot(vec_suite *s, const gen_tier *t, uint64_t seed) {
+  vec_suite_shape(s);
+  uint64_t rng = suite_seed(seed, s->name);
+  nd_worked(s);
+  nd_zeros(s);
+  nd_specials(s);
+  nd_extremes(s);
+  nd_subnormal(s);
+  nd_scales(s);
+  nd_random(s, t->dot_cases, &rng);
+}
+
 /* ---- the whole tier ------------------------------------------------------------------------ */
 
 int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_suite_fn fn, void *ctx) {
@@ -1258,6 +1485,15 @@ int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_s
     s.op = OP_NVFP4_DEQUANTIZE;
     vec_suite_make_name(&s);
     gen_nvfp4_dequantize(&s, t, seed);
+    FINISH(s);
+  }
+  /* NVFP4 dot: 1, 2 and 4 blocks per operand */
+  for (size_t ni = 0; ni < sizeof nvfp4_n / sizeof nvfp4_n[0]; ni++) {
+    START(s);
+    s.op = OP_NVFP4_DOT;
+    s.nblocks = nvfp4_n[ni];
+    vec_suite_make_name(&s);
+    gen_nvfp4_dot(&s, t, seed);
     FINISH(s);
   }
 #undef START

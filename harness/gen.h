@@ -41,6 +41,7 @@ void gen_pack(vec_suite *s, const gen_tier *t, uint64_t seed);
 void gen_dot(vec_suite *s, const gen_tier *t, uint64_t seed);
 void gen_nvfp4_quantize(vec_suite *s, const gen_tier *t, uint64_t seed);
 void gen_nvfp4_dequantize(vec_suite *s, const gen_tier *t, uint64_t seed);
+void gen_nvfp4_dot(vec_suite *s, const gen_tier *t, uint64_t seed);
 
 #define MXC_DEFAULT_SEED 20261123ull
 

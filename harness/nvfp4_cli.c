@@ -2,12 +2,14 @@
  *   quantize --fmt nvfp4 [--profile P] [--knob K=V]... [--amax A] [--impl reference|oracle|both]
  *            [--pack fp4-low|fp4-high] VALUE...            (a multiple of 16 f32 values)
  *   dequantize --fmt nvfp4 --tensor-scale S [--profile P] [--knob K=V]... [--impl ...] SCALE CODE...
+ *   dot --fmt nvfp4 [--model PRESET] [--param K=V]... [--impl ...] TA SA CA TB SB CB [C]
  * --impl both compares the reference with the oracle and exits 1 on any difference.
  * --target T (reference, lib:PATH.so, cmd:'COMMAND'): the target's answer beside the oracle's
  * under the profile, as `run` compares them; this is the reproduce line of a failing NVFP4
  * case (harness/reproduce.c). */
 #include "nvfp4_cli.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "cli.h"
 #include "expect.h"
 #include "mxconform/block.h"
+#include "mxconform/dot.h"
 #include "mxconform/mxref.h"
 #include "mxconform/profile.h"
 #include "oracle_nvfp4.h"
@@ -113,7 +116,11 @@ static int against_target(const char *cmd, const char *spec, vec_suite *s, const
     for (size_t i = 0; i < shown; i++) {
       int q = s->op == OP_NVFP4_QUANTIZE;
       mx_fmt f = !q || i == 0 ? MX_F32 : i <= s->nblocks ? MX_E4M3 : MX_E2M1;
-      const char *what = !q ? "value" : i == 0 ? "tensor scale" : i <= s->nblocks ? "block scale" : "code";
+      const char *what = s->op == OP_NVFP4_DOT ? "result"
+                         : !q                    ? "value"
+                         : i == 0                ? "tensor scale"
+                         : i <= s->nblocks       ? "block scale"
+                                                 : "code";
       char e[700], a[700];
       single_code_text(f, r.expected[i], e, sizeof e);
       single_code_text(f, r.actual[i], a, sizeof a);
@@ -305,5 +312,172 @@ int nvfp4_cli_dequantize(int argc, char **argv) {
     printf("  %-14s -> %s%s\n", e, d, differ ? "   MISMATCH" : "");
   }
   if (c.impl == IMPL_BOTH) printf(mismatch ? "MISMATCH: reference and oracle differ\n" : "reference == oracle\n");
+  return mismatch;
+}
+
+/* ---- dot --fmt nvfp4 ------------------------------------------------------------------------ */
+
+/* The accumulation model's parameters by name (include/mxconform/dot.h), for --param. */
+typedef struct model_param {
+  const char *name;
+  const char *const *values; /* enum value names, or NULL: a number (frac_bits also "exact") */
+  size_t offset;             /* of the field in mx_dot_model */
+} model_param;
+
+#define MP(field, names) {#field, names, offsetof(mx_dot_model, field)}
+static const model_param k_model_params[] = {
+  MP(group, NULL), MP(presum, NULL), MP(frac_bits, NULL), MP(align, mx_dot_align_names),
+  MP(scale_at, mx_dot_scale_at_names), MP(acc, mx_dot_acc_names), MP(c_at, mx_dot_c_at_names),
+  MP(final_round, mx_dot_round_names), MP(accum, mx_dot_accum_names), MP(subnormal, mx_dot_subnormal_names),
+  MP(assign, mx_dot_assign_names), MP(step_frac, NULL), MP(step_round, mx_dot_round_names), {NULL, NULL, 0}};
+#undef MP
+
+/* --param KEY=VALUE onto m (every field is an int or an enum: int-sized). */
+static void set_model_param(const char *cmd, mx_dot_model *m, const char *assignment) {
+  char key[64];
+  const char *v = cli_split_assignment(cmd, assignment, key, sizeof key);
+  for (const model_param *p = k_model_params; p->name; p++) {
+    if (strcmp(p->name, key)) continue;
+    int x;
+    if (p->values) x = named(cmd, key, p->values, v);
+    else if (!strcmp(key, "frac_bits") && !strcmp(v, "exact")) x = MX_DOT_FRAC_EXACT;
+    else x = (int)cli_u64_max(cmd, key, v, MX_DOT_FRAC_MAX);
+    memcpy((char *)m + p->offset, &x, sizeof x);
+    return;
+  }
+  cli_usage_error(cmd, "--param: unknown parameter '%s' (group presum frac_bits align scale_at acc c_at "
+                       "final_round accum subnormal assign step_frac step_round)", key);
+}
+
+/* A comma list of hex words ("7e,38" or "0x7e,0x38"), each below 2^bits, into out[max]. */
+static size_t hex_list(const char *cmd, const char *what, const char *text, int bits, uint64_t *out, size_t max) {
+  size_t n = 0;
+  for (const char *p = text;;) {
+    const char *e = strchr(p, ',');
+    if (!e) e = p + strlen(p);
+    const char *a = p + ((e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? 2 : 0);
+    if (n == max) cli_usage_error(cmd, "%s: more than %zu values", what, max);
+    if (vec_hex_word(a, e, bits, &out[n]))
+      cli_usage_error(cmd, "%s: '%.*s' is not a hex word of at most %d bits", what, (int)(e - p), p, bits);
+    n++;
+    if (!*e) return n;
+    p = e + 1;
+  }
+}
+
+enum { DOT_NB_MAX = 64 };
+
+/* The operands TSCALE_A SCALES_A CODES_A TSCALE_B SCALES_B CODES_B [C] into an nvfp4_dot case
+ * (vectors.h order); sets s->nblocks. */
+static void dot_operands(const char *cmd, vec_suite *s, char **args, int nargs, uint64_t *in) {
+  static uint64_t sc[2][DOT_NB_MAX], co[2][DOT_NB_MAX * 16];
+  uint64_t ts[2];
+  size_t ns[2], nc[2];
+  for (int o = 0; o < 2; o++) {
+    int r;
+    ts[o] = cli_parse_value(cmd, MX_F32, args[3 * o], &r);
+    if ((ts[o] & 0x7F800000u) == 0x7F800000u) cli_usage_error(cmd, "a tensor scale must be finite");
+    ns[o] = hex_list(cmd, o ? "SCALES_B" : "SCALES_A", args[3 * o + 1], 8, sc[o], DOT_NB_MAX);
+    nc[o] = hex_list(cmd, o ? "CODES_B" : "CODES_A", args[3 * o + 2], 4, co[o], DOT_NB_MAX * 16);
+  }
+  if (ns[0] != ns[1] || nc[0] != 16 * ns[0] || nc[1] != 16 * ns[1])
+    cli_usage_error(cmd, "operands: %zu and %zu block scales, %zu and %zu codes (want n scales and 16 n codes on each side)",
+                    ns[0], ns[1], nc[0], nc[1]);
+  s->nblocks = ns[0];
+  vec_suite_shape(s);
+  size_t half = 1 + ns[0] + nc[0];
+  for (int o = 0; o < 2; o++) {
+    in[(size_t)o * half] = ts[o];
+    memcpy(in + (size_t)o * half + 1, sc[o], ns[0] * sizeof *in);
+    memcpy(in + (size_t)o * half + 1 + ns[0], co[o], nc[0] * sizeof *in);
+  }
+  in[2 * half] = in[2 * half + 1] = 0;
+  if (nargs > 6 && strcmp(args[6], "-")) {
+    int r;
+    in[2 * half] = 1;
+    in[2 * half + 1] = cli_parse_value(cmd, MX_F32, args[6], &r);
+  }
+}
+
+int nvfp4_cli_dot(int argc, char **argv) {
+  const char *cmd = "dot";
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--help")) {
+      printf("usage: mxconform dot --fmt nvfp4 [--profile NAME|FILE] [--knob nvfp4_scale_sign=V] [--model PRESET]\n"
+             "         [--param KEY=VALUE]... [--impl reference|oracle|both] [--target T]\n"
+             "         TSCALE_A SCALES_A CODES_A TSCALE_B SCALES_B CODES_B [C]\n"
+             "One NVFP4 DotGeneral (spec_notes/nvfp4.md section 7) of n blocks of 16: TSCALE_* the f32 tensor\n"
+             "scales (a number or f32 bits), SCALES_* n E4M3 block scale codes, CODES_* 16 n E2M1 codes, comma\n"
+             "lists of hex words (7e,38 and 7,0,f,...); C the f32 accumulator input or '-'. Prints the result\n"
+             "under the accumulation model (--model: a preset of include/mxconform/dot.h, default exact-rne;\n"
+             "--param changes one parameter: group presum frac_bits align scale_at acc c_at final_round accum\n"
+             "subnormal assign step_frac step_round) beside the exact value rounded once. --impl both: libmxref\n"
+             "and the oracle, exit 1 if they differ. --target reference|lib:PATH.so|cmd:'COMMAND': the target's\n"
+             "answer beside the expected exact-rne value, as `run` compares them (exit 1 different, 3 unusable).\n");
+      return 0;
+    }
+  common_opts c;
+  load(cmd, argc, argv, &c);
+  mx_dot_model m = MX_DOT_MODEL_EXACT_RNE;
+  const char *model_name = "exact-rne";
+  int changed = 0, nargs = 0;
+  char *args[7];
+  for (int i = 1; i < argc; i++) {
+    const char *v;
+    if (common_option(cmd, argc, argv, &i, &c)) continue;
+    if ((v = cli_opt(cmd, argc, argv, &i, "--model"))) {
+      const mx_dot_preset *p = mx_dot_preset_find(v);
+      if (!p) cli_usage_error(cmd, "--model: unknown preset '%s'", v);
+      m = p->model;
+      model_name = p->name;
+    } else if ((v = cli_opt(cmd, argc, argv, &i, "--param"))) {
+      set_model_param(cmd, &m, v);
+      changed = 1;
+    } else if (argv[i][0] == '-' && argv[i][1] == '-') {
+      cli_usage_error(cmd, "unknown option '%s'", argv[i]);
+    } else {
+      if (nargs == 7) cli_usage_error(cmd, "too many operands (TSCALE_A SCALES_A CODES_A TSCALE_B SCALES_B CODES_B [C])");
+      args[nargs++] = argv[i];
+    }
+  }
+  if (nargs < 6) cli_usage_error(cmd, "give TSCALE_A SCALES_A CODES_A TSCALE_B SCALES_B CODES_B [C]");
+  const char *why = mx_dot_model_check(&m);
+  if (why) cli_usage_error(cmd, "model: %s", why);
+  vec_suite s;
+  vec_suite_init(&s);
+  s.op = OP_NVFP4_DOT;
+  s.knobs = c.prof;
+  static uint64_t in[2 * (1 + DOT_NB_MAX + DOT_NB_MAX * 16) + 2];
+  dot_operands(cmd, &s, args, nargs, in);
+  vec_suite_make_name(&s);
+  if (c.target) {
+    if (c.impl != IMPL_REFERENCE || changed || strcmp(model_name, "exact-rne"))
+      cli_usage_error(cmd, "--target takes neither --impl nor a model (the target computes as it computes)");
+    return against_target(cmd, c.target, &s, in, 1);
+  }
+  static uint8_t sa[DOT_NB_MAX], sb[DOT_NB_MAX], ca[DOT_NB_MAX * 16], cb[DOT_NB_MAX * 16];
+  uint32_t sta, stb, cv, r = 0, o = 0, e = 0;
+  int has_c = vec_nvfp4_dot_operands(&s, in, &sta, sa, ca, &stb, sb, cb, &cv);
+  const uint32_t *cp = has_c ? &cv : NULL;
+  size_t nb = s.nblocks;
+  int rr = c.impl != IMPL_ORACLE ? mxref_nvfp4_dot_general(nb, sta, sa, ca, stb, sb, cb, cp, &m, &c.prof.nvfp4, &r) : 0;
+  int orr = c.impl != IMPL_REFERENCE ? mxo_nvfp4_dot_general(nb, sta, sa, ca, stb, sb, cb, cp, &m, &c.prof.nvfp4, &o) : 0;
+  mxo_nvfp4_dot_general(nb, sta, sa, ca, stb, sb, cb, cp, NULL, &c.prof.nvfp4, &e);
+  vec_suite_free(&s);
+  if (rr == -2) {
+    fprintf(stderr, "mxconform dot: libmxref does not do finite frac_bits with accum=exact (try --impl oracle)\n");
+    return 2;
+  }
+  print_knobs(&c.prof);
+  printf("nvfp4 dot: %zu block%s of 16, C %s", nb, nb == 1 ? "" : "s", has_c ? "" : "none");
+  if (has_c) printf("0x%08x", cv);
+  printf("\nmodel %s%s\n", model_name, changed ? " (with --param changes)" : "");
+  print_f32("exact-rne  ", e);
+  if (c.impl != IMPL_ORACLE) print_f32("reference  ", r);
+  if (c.impl != IMPL_REFERENCE) print_f32("oracle     ", o);
+  if (c.impl != IMPL_BOTH) return 0;
+  int nan_r = mx_classify(MX_F32, r) == MX_CLASS_NAN, nan_o = mx_classify(MX_F32, o) == MX_CLASS_NAN;
+  int mismatch = rr != orr || (nan_r || nan_o ? nan_r != nan_o : r != o);
+  printf(mismatch ? "MISMATCH: reference and oracle differ\n" : "reference == oracle\n");
   return mismatch;
 }

@@ -145,6 +145,20 @@ void reproduce_command(const char *target_spec, const char *profile_spec, const 
     put(&l, " --tensor-scale 0x%llx", (unsigned long long)in[0]);
     put_words(&l, in + 1, 17);
     break;
+  case OP_NVFP4_DOT: { /* harness/nvfp4_cli.c: TA SA CA TB SB CB [C] */
+    size_t nb = s->nblocks, half = 1 + nb + 16 * nb;
+    put_head(&l, "dot", target_spec, profile_spec);
+    put(&l, " --fmt nvfp4");
+    put_knobs(&l, s, profile_spec, no_skip);
+    for (size_t o = 0; o < 2 * half; o += half) {
+      put(&l, " 0x%llx ", (unsigned long long)in[o]);
+      put_list(&l, in + o + 1, nb);
+      put(&l, " ");
+      put_list(&l, in + o + 1 + nb, 16 * nb);
+    }
+    if (in[2 * half]) put(&l, " 0x%llx", (unsigned long long)in[2 * half + 1]);
+    break;
+  }
   default: put(&l, "# no reproduce command for suite %s", s->name);
   }
 }

@@ -241,6 +241,7 @@ static void json_suite(FILE *f, const run_report *rep, const suite_run *r) {
   case OP_DOT: fprintf(f, "\"fmt\": \"%s\", \"fmt_b\": \"%s\"", mx_block_fmt_names[s->bfmt], mx_block_fmt_names[s->bfmt_b]); break;
   case OP_NVFP4_QUANTIZE: fprintf(f, "\"fmt\": \"nvfp4\", \"src\": \"f32\""); break;
   case OP_NVFP4_DEQUANTIZE: fprintf(f, "\"fmt\": \"nvfp4\", \"dst\": \"f32\""); break;
+  case OP_NVFP4_DOT: fprintf(f, "\"fmt\": \"nvfp4\", \"fmt_b\": \"nvfp4\""); break;
   default: break;
   }
   fprintf(f, "}, \"params\": {");

@@ -376,6 +376,15 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
     }
     case OP_NVFP4_QUANTIZE:
     case OP_NVFP4_DEQUANTIZE: st[c] = reference_nvfp4(s, p, in, out); break;
+    case OP_NVFP4_DOT: { /* exact-rne, as the MX dot above */
+      static uint8_t sa[64], sb[64], ca[64 * MX_NVFP4_BLOCK], cb[64 * MX_NVFP4_BLOCK];
+      uint32_t sta, stb, cc, r = 0;
+      int has_c = vec_nvfp4_dot_operands(s, in, &sta, sa, ca, &stb, sb, cb, &cc);
+      if (mxref_nvfp4_dot_general(s->nblocks, sta, sa, ca, stb, sb, cb, has_c ? &cc : NULL, NULL, &p->nvfp4, &r))
+        st[c] = T_ERROR;
+      out[0] = r;
+      break;
+    }
     default: st[c] = T_UNSUPPORTED;
     }
   }
@@ -394,6 +403,7 @@ static size_t request_words(const vec_suite *s) {
   case OP_DEQUANTIZE: return s->nin - 1;
   case OP_NVFP4_DEQUANTIZE:
   case OP_DOT:
+  case OP_NVFP4_DOT:
   case OP_NVFP4_QUANTIZE: return s->nin - 2;
   default: return s->nin;
   }
@@ -445,6 +455,13 @@ static size_t build_requests(const vec_suite *s, size_t first, size_t n, char **
       fprintf(f, "nvfp4_dequantize %d %llx %llx", MX_NVFP4_BLOCK, (unsigned long long)in[0], (unsigned long long)in[1]);
       in += 2;
       break;
+    case OP_NVFP4_DOT: { /* nvfp4_dot N C TA SA.. A.. TB SB.. B.. (C `-`: none) */
+      size_t m = 2 * (1 + s->nblocks + s->nblocks * MX_NVFP4_BLOCK);
+      fprintf(f, "nvfp4_dot %zu ", s->nblocks);
+      if (in[m]) fprintf(f, "%llx", (unsigned long long)in[m + 1]);
+      else fputc('-', f);
+      break;
+    }
     default: break;
     }
     if (s->op == OP_CVT || s->op == OP_DECODE) {
@@ -484,6 +501,7 @@ static int out_bits(const vec_suite *s) {
   case OP_QUANTIZE: return mx_format(mx_block_element(s->bfmt))->bits;
   case OP_DEQUANTIZE: return mx_format(s->dst)->bits;
   case OP_DOT: return 32;
+  case OP_NVFP4_DOT: return 32;
   case OP_NVFP4_DEQUANTIZE: return 32;
   default: return 8;
   }
@@ -523,7 +541,8 @@ tstatus target_parse_answer_st(const vec_suite *s, const char *a, const char *en
   case OP_CVT: want = sp->n; break;
   case OP_QUANTIZE: want = 1 + s->k; break;
   case OP_DEQUANTIZE: want = s->k; break;
-  case OP_DOT: want = 1; break;
+  case OP_DOT:
+  case OP_NVFP4_DOT: want = 1; break;
   case OP_NVFP4_QUANTIZE:
   case OP_NVFP4_DEQUANTIZE: want = s->nout; break;
   case OP_PACK: {

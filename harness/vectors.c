@@ -21,6 +21,9 @@ static const char *const k_dequantize_knobs[] = {"dequant_overflow", NULL};
 static const char *const k_nvfp4_quantize_knobs[] = {"nvfp4_tensor_scale", "nvfp4_block_scale", "nvfp4_elem_scale",
                                                     NULL};
 static const char *const k_nvfp4_dequantize_knobs[] = {"nvfp4_dequant", "nvfp4_scale_sign", NULL};
+/* the dot's expected value is exact-rne, as the MX dot's; only the reading of a scale code's
+ * sign bit changes it */
+static const char *const k_nvfp4_dot_knobs[] = {"nvfp4_scale_sign", NULL};
 
 const op_info op_table[OP_COUNT] = {
   {OP_DECODE, "decode", "code f64", k_no_knobs, "exact value of every code of a format"},
@@ -34,6 +37,8 @@ const op_info op_table[OP_COUNT] = {
    "an NVFP4 tensor of n blocks of 16 f32 values -> FP32 tensor scale, E4M3 block scales, E2M1 codes"},
   {OP_NVFP4_DEQUANTIZE, "nvfp4_dequantize", "tscale scale codes values", k_nvfp4_dequantize_knobs,
    "one NVFP4 block (FP32 tensor scale, E4M3 block scale, 16 E2M1 codes) -> 16 f32 values"},
+  {OP_NVFP4_DOT, "nvfp4_dot", "tscale_a scales_a codes_a tscale_b scales_b codes_b c expected", k_nvfp4_dot_knobs,
+   "DotGeneral of two NVFP4 vectors (+ C) -> f32: the exact value rounded once (exact-rne)"},
 };
 
 const op_info *op_find(const char *name) {
@@ -83,6 +88,12 @@ void vec_suite_shape(vec_suite *s) {
     s->nin = 2 + MX_NVFP4_BLOCK;
     s->nout = MX_NVFP4_BLOCK;
     break;
+  case OP_NVFP4_DOT:
+    s->src = s->dst = MX_F32;
+    s->k = MX_NVFP4_BLOCK;
+    s->nin = 2 * (1 + s->nblocks + s->nblocks * MX_NVFP4_BLOCK) + 2;
+    s->nout = 1;
+    break;
   default: s->nin = s->nout = 0;
   }
 }
@@ -111,6 +122,7 @@ void vec_suite_make_name(vec_suite *s) {
     break;
   case OP_NVFP4_QUANTIZE: snprintf(s->name, sizeof s->name, "nvfp4_quantize.f32.n%zu", s->nblocks); break;
   case OP_NVFP4_DEQUANTIZE: snprintf(s->name, sizeof s->name, "nvfp4_dequantize.f32"); break;
+  case OP_NVFP4_DOT: snprintf(s->name, sizeof s->name, "nvfp4_dot.n%zu", s->nblocks); break;
   default: snprintf(s->name, sizeof s->name, "unknown");
   }
 }
@@ -186,6 +198,7 @@ int vec_write(FILE *f, const vec_suite *s) {
     break;
   case OP_NVFP4_QUANTIZE: fprintf(f, "# src: f32\n# k: %d\n# n: %zu\n", MX_NVFP4_BLOCK, s->nblocks); break;
   case OP_NVFP4_DEQUANTIZE: fprintf(f, "# dst: f32\n# k: %d\n", MX_NVFP4_BLOCK); break;
+  case OP_NVFP4_DOT: fprintf(f, "# k: %d\n# n: %zu\n", MX_NVFP4_BLOCK, s->nblocks); break;
   default: break;
   }
   char buf[64];
@@ -256,6 +269,20 @@ int vec_write(FILE *f, const vec_suite *s) {
       fputc(' ', f);
       put_list(f, out, MX_NVFP4_BLOCK, 8, ',');
       break;
+    case OP_NVFP4_DOT: {
+      size_t nb = s->nblocks, nk = nb * MX_NVFP4_BLOCK, half = 1 + nb + nk;
+      for (size_t o = 0; o < 2 * half; o += half) {
+        fprintf(f, "%08llx ", (unsigned long long)in[o]);
+        put_list(f, in + o + 1, nb, 2, ',');
+        fputc(' ', f);
+        put_list(f, in + o + 1 + nb, nk, 1, ',');
+        fputc(' ', f);
+      }
+      if (in[2 * half]) fprintf(f, "%08llx ", (unsigned long long)in[2 * half + 1]);
+      else fputs("- ", f);
+      put_list(f, out, 1, 8, 0);
+      break;
+    }
     default: break;
     }
     fputc('\n', f);
@@ -312,6 +339,17 @@ int vec_dot_operands(const vec_suite *s, const uint64_t *in, uint8_t *sa, uint8_
   b->codes = cb;
   *c = (uint32_t)in[2 * (nb + nk) + 1];
   return in[2 * (nb + nk)] != 0;
+}
+
+int vec_nvfp4_dot_operands(const vec_suite *s, const uint64_t *in, uint32_t *st_a, uint8_t *sa, uint8_t *ca,
+                           uint32_t *st_b, uint8_t *sb, uint8_t *cb, uint32_t *c) {
+  size_t nb = s->nblocks, nk = nb * MX_NVFP4_BLOCK, half = 1 + nb + nk;
+  *st_a = (uint32_t)in[0];
+  *st_b = (uint32_t)in[half];
+  for (size_t i = 0; i < nb; i++) sa[i] = (uint8_t)in[1 + i], sb[i] = (uint8_t)in[half + 1 + i];
+  for (size_t i = 0; i < nk; i++) ca[i] = (uint8_t)in[1 + nb + i], cb[i] = (uint8_t)in[half + 1 + nb + i];
+  *c = (uint32_t)in[2 * half + 1];
+  return in[2 * half] != 0;
 }
 
 /* A comma list of exactly n hex words within [a, b), each < 2^bits. */
@@ -413,7 +451,7 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
       if (!strcmp(key, "suite")) snprintf(s->name, sizeof s->name, "%s", val);
       else if (!strcmp(key, "op")) {
         const op_info *op = op_find(val);
-        if (!op) { rc = fail(p, "unknown op '%s' (decode cvt quantize dequantize pack dot nvfp4_quantize nvfp4_dequantize)", val); goto out; }
+        if (!op) { rc = fail(p, "unknown op '%s' (decode cvt quantize dequantize pack dot nvfp4_quantize nvfp4_dequantize nvfp4_dot)", val); goto out; }
         s->op = op->op;
         have_op = 1;
       } else if (!have_op) {
@@ -423,7 +461,7 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         int b = mx_block_fmt_by_name(val);
         if (b < 0) { rc = fail(p, "unknown block format '%s'", val); goto out; }
         s->bfmt_b = (mx_block_fmt)b;
-      } else if (!strcmp(key, "n") && (s->op == OP_DOT || s->op == OP_NVFP4_QUANTIZE)) {
+      } else if (!strcmp(key, "n") && (s->op == OP_DOT || s->op == OP_NVFP4_QUANTIZE || s->op == OP_NVFP4_DOT)) {
         char *e;
         unsigned long nb = strtoul(val, &e, 10);
         if (!*val || *e || nb < 1 || nb > 64) { rc = fail(p, "bad n '%s' (1..64 blocks)", val); goto out; }
@@ -474,7 +512,7 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         static const char *const need[OP_COUNT][5] = {
           {"fmt", NULL}, {"src", "dst", "param round", "param overflow", NULL}, {"fmt", "src", "k", NULL},
           {"fmt", "dst", "k", NULL}, {"fmt", "layout", "k", NULL}, {"fmt", "fmt_b", "k", "n", NULL},
-          {"src", "k", "n", NULL}, {"dst", "k", NULL}};
+          {"src", "k", "n", NULL}, {"dst", "k", NULL}, {"k", "n", NULL}};
         for (int r = 0; need[s->op][r]; r++) {
           int found = 0;
           for (int i = 0; i < nseen; i++) found |= !strcmp(seen[i], need[s->op][r]);
@@ -490,6 +528,10 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
           goto out;
         }
         if (s->op == OP_DOT && s->nblocks * s->k > 4096) { rc = fail(p, "n * k must be at most 4096"); goto out; }
+        if (s->op == OP_NVFP4_DOT && s->k != MX_NVFP4_BLOCK) {
+          rc = fail(p, "nvfp4_dot takes k %d", MX_NVFP4_BLOCK);
+          goto out;
+        }
         if ((s->op == OP_NVFP4_QUANTIZE || s->op == OP_NVFP4_DEQUANTIZE) &&
             (s->k != MX_NVFP4_BLOCK || (s->op == OP_NVFP4_QUANTIZE ? s->src : s->dst) != MX_F32)) {
           rc = fail(p, "%s takes src/dst f32 and k %d", op_table[s->op].name, MX_NVFP4_BLOCK);
@@ -505,11 +547,11 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
       } else { rc = fail(p, "unknown header '%s'", key); goto out; }
     } else {
       /* data: fields separated by single spaces */
-      const char *f[6];
-      const char *fe[6];
+      const char *f[8];
+      const char *fe[8];
       int nf = 0;
       const char *q = cur, *lend = cur + ll;
-      while (q <= lend && nf < 6) {
+      while (q <= lend && nf < 8) {
         const char *e = memchr(q, ' ', (size_t)(lend - q));
         if (!e) e = lend;
         f[nf] = q;
@@ -518,7 +560,7 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         q = e + 1;
         if (e == lend) break;
       }
-      static const int fields[OP_COUNT] = {2, 2, 3, 3, 2, 6, 5, 4}; /* per op, data rows */
+      static const int fields[OP_COUNT] = {2, 2, 3, 3, 2, 6, 5, 4, 8}; /* per op, data rows */
       int want = s->nrand ? 3 : fields[s->op];
       if (nf != want || q <= lend) { rc = fail(p, "expected %d space-separated fields (%s)", want, s->nrand ? "input random expected" : op_table[s->op].columns); goto out; }
       uint32_t rnd = 0;
@@ -574,6 +616,21 @@ int vec_parse(const char *text, size_t len, const char *origin, vec_suite *s, ch
         if ((rc = parse_list(p, f[2], fe[2], MX_NVFP4_BLOCK, 4, inbuf + 2, "codes"))) goto out;
         if ((rc = parse_list(p, f[3], fe[3], MX_NVFP4_BLOCK, 32, outbuf, "values"))) goto out;
         break;
+      case OP_NVFP4_DOT: {
+        size_t nb = s->nblocks, nk = nb * MX_NVFP4_BLOCK, half = 1 + nb + nk;
+        for (int o = 0; o < 2; o++) {
+          uint64_t *w = inbuf + (size_t)o * half;
+          if ((rc = parse_list(p, f[3 * o], fe[3 * o], 1, 32, w, o ? "tscale_b" : "tscale_a"))) goto out;
+          if ((rc = parse_list(p, f[3 * o + 1], fe[3 * o + 1], nb, 8, w + 1, o ? "scales_b" : "scales_a"))) goto out;
+          if ((rc = parse_list(p, f[3 * o + 2], fe[3 * o + 2], nk, 4, w + 1 + nb, o ? "codes_b" : "codes_a"))) goto out;
+          if (((uint32_t)w[0] & 0x7F800000u) == 0x7F800000u) { rc = fail(p, "a tensor scale must be finite"); goto out; }
+        }
+        inbuf[2 * half] = !(fe[6] - f[6] == 1 && f[6][0] == '-');
+        inbuf[2 * half + 1] = 0;
+        if (inbuf[2 * half] && (rc = parse_list(p, f[6], fe[6], 1, 32, inbuf + 2 * half + 1, "c"))) goto out;
+        if ((rc = parse_list(p, f[7], fe[7], 1, 32, outbuf, "expected"))) goto out;
+        break;
+      }
       default: break;
       }
       vec_suite_add(s, inbuf, outbuf, rnd);

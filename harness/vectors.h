@@ -17,6 +17,7 @@ typedef enum vec_op {
   OP_DECODE = 0, OP_CVT, OP_QUANTIZE, OP_DEQUANTIZE, OP_PACK, OP_DOT,
   OP_NVFP4_QUANTIZE,   /* a tensor of n blocks of 16 f32 -> tensor scale, E4M3 block scales, E2M1 codes */
   OP_NVFP4_DEQUANTIZE, /* one NVFP4 block (tensor scale, block scale, 16 codes) -> 16 f32 */
+  OP_NVFP4_DOT,        /* DotGeneral of two NVFP4 vectors of n blocks (+ C) -> f32, exact-rne */
   OP_COUNT
 } vec_op;
 
@@ -36,7 +37,9 @@ const op_info *op_find(const char *name);
  * expected words (bit patterns; for pack, the expected words are bytes). A dot case's inputs
  * are [A scales (n), A codes (n*k), B scales (n), B codes (n*k), has_c, c]. An nvfp4_quantize
  * case's inputs are [16n f32 values, has_amax, amax], its outputs [tensor scale, n block
- * scales, 16n codes]; an nvfp4_dequantize case's inputs [tensor scale, block scale, 16 codes]. */
+ * scales, 16n codes]; an nvfp4_dequantize case's inputs [tensor scale, block scale, 16 codes];
+ * an nvfp4_dot case's inputs [A tensor scale, A block scales (n), A codes (16n), the same for
+ * B, has_c, c]. */
 typedef struct vec_suite {
   char name[128]; /* e.g. "cvt.f32.e4m3.rne.sat" */
   char origin[512]; /* file path for messages */
@@ -44,7 +47,7 @@ typedef struct vec_suite {
   mx_fmt src, dst, fmt;   /* cvt: src/dst; decode: fmt; dequantize: dst */
   mx_block_fmt bfmt;      /* quantize, dequantize, pack; dot: operand A */
   mx_block_fmt bfmt_b;    /* dot: operand B */
-  size_t nblocks;         /* dot: blocks per operand; nvfp4_quantize: blocks per tensor */
+  size_t nblocks;         /* dot, nvfp4_dot: blocks per operand; nvfp4_quantize: blocks per tensor */
   mx_pack_layout layout;  /* pack */
   mx_round round;         /* cvt param */
   mx_overflow overflow;   /* cvt param */
@@ -76,6 +79,11 @@ int vec_hex_word(const char *a, const char *b, int bits, uint64_t *v);
  * points a and b at them, and returns 1 with C's bits in *c when the case has a C. */
 int vec_dot_operands(const vec_suite *s, const uint64_t *in, uint8_t *sa, uint8_t *ca, uint8_t *sb, uint8_t *cb,
                      mx_dot_vec *a, mx_dot_vec *b, uint32_t *c);
+
+/* The operands of nvfp4_dot case `in`: the tensor scales' bits, sa/sb (n block scale codes)
+ * and ca/cb (16n codes); returns 1 with C's bits in *c when the case has a C. */
+int vec_nvfp4_dot_operands(const vec_suite *s, const uint64_t *in, uint32_t *st_a, uint8_t *sa, uint8_t *ca,
+                           uint32_t *st_b, uint8_t *sb, uint8_t *cb, uint32_t *c);
 
 /* Write the suite in the documented text format. Returns 0, or -1 on a write error. */
 int vec_write(FILE *f, const vec_suite *s);

@@ -369,8 +369,9 @@ int mxo_dot_exact(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k, 
 
 /* ---- the models ---------------------------------------------------------------------------- */
 
-int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k, const uint32_t *c,
-                    const mx_dot_model *mp, uint32_t *out) {
+/* so: NULL, or the exact block scales s_j that replace the E8M0 products (NVFP4) */
+static int dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k, const uint32_t *c,
+                       const mx_dot_model *mp, mpfr_srcptr const *so, uint32_t *out) {
   mx_dot_model def = MX_DOT_MODEL_EXACT_RNE;
   const mx_dot_model *m = mp ? mp : &def;
   if (!args_ok(a, b, n, k) || !out || !model_ok(m)) return MX_DOT_EINVAL;
@@ -411,7 +412,12 @@ int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k
   mpfr_inits2(64, s, v, d, (mpfr_ptr)0);
 
   for (size_t j = 0; j < n; j++) {
-    block_scale(s, a, b, j);
+    if (so) {
+      mpfr_set_prec(s, mpfr_get_prec(so[j]));
+      mpfr_set(s, so[j], MPFR_RNDN);
+    } else {
+      block_scale(s, a, b, j);
+    }
     for (size_t t = 0; t < steps_per_block; t++) {
       /* the step's products, in order (dot.h "Steps") */
       size_t cnt = 0;
@@ -426,7 +432,11 @@ int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k
         size_t ce = ch + h < cnt ? ch + h : cnt;
         for (size_t i = ch; i < ce; i++) product(prod[i - ch], a, b, j, k, idx[i]);
         exact_sum(term[nt], pp, ce - ch);
-        if (m->scale_at == MX_DOT_SCALE_PRODUCT) exact_or_die(mpfr_mul(term[nt], term[nt], s, MPFR_RNDN));
+        if (m->scale_at == MX_DOT_SCALE_PRODUCT) {
+          /* room for the product: s need not be a power of two (NVFP4) */
+          exact_or_die(mpfr_prec_round(term[nt], mpfr_get_prec(term[nt]) + mpfr_get_prec(s), MPFR_RNDN));
+          exact_or_die(mpfr_mul(term[nt], term[nt], s, MPFR_RNDN));
+        }
         tp[nt] = term[nt];
       }
       if (m->acc == MX_DOT_ACC_FUSED) {
@@ -446,7 +456,7 @@ int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k
         if (m->scale_at == MX_DOT_SCALE_GROUP) {
           /* d := R_acc(s_j * R_acc(R_step(Align_f({chunk})))) */
           round_acc(v, m);
-          mpfr_set_prec(d, mpfr_get_prec(v) + 2);
+          mpfr_set_prec(d, mpfr_get_prec(v) + mpfr_get_prec(s));
           exact_or_die(mpfr_mul(d, v, s, MPFR_RNDN));
         } else {
           /* d := R_acc(Align_f({s_j * chunk})) */
@@ -474,4 +484,15 @@ int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k
   free(pp);
   free(tp);
   return MX_DOT_OK;
+}
+
+int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k, const uint32_t *c,
+                    const mx_dot_model *m, uint32_t *out) {
+  return dot_general(a, b, n, k, c, m, NULL, out);
+}
+
+int mxo_dot_general_scaled(const mx_dot_vec *a, const mx_dot_vec *b, size_t n_blocks, size_t k, const uint32_t *c,
+                           const mx_dot_model *m, mpfr_srcptr const *s, uint32_t *out) {
+  if (n_blocks && !s) return MX_DOT_EINVAL;
+  return dot_general(a, b, n_blocks, k, c, m, s, out);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "oracle.h"
+#include "oracle_dot.h"
 #include "oracle_nvfp4.h"
 
 #define P 256
@@ -288,4 +289,68 @@ int mxo_nvfp4_dot(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const
   *out = f32_bits(r);
   mpfr_clears(sum, t, u, sa, sb, ta, tb, r, (mpfr_ptr)0);
   return 0;
+}
+
+/* ---- dot product under an accumulation model --------------------------------------------
+ * The oracle's MX model loop (oracle/dot.c, mxo_dot_general_scaled) with E2M1 blocks of 16
+ * and s_j = s_b(a) s_b(b) s_t(a) s_t(b), decoded and multiplied exactly (<= 56 significant
+ * bits). That loop wants s_j > 0: a negative s_j becomes |s_j| with block j's codes of a
+ * negated, a zero one a block of zeros that carry each product's sign (e_a e_b s_j). */
+int mxo_nvfp4_dot_general(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const uint8_t *codes_a,
+                          uint32_t st_b, const uint8_t *scales_b, const uint8_t *codes_b, const uint32_t *c,
+                          const struct mx_dot_model *m, const mx_nvfp4_opts *o, uint32_t *out) {
+  static const mx_nvfp4_opts def = MX_NVFP4_OPTS_DEFAULT;
+  if (!o) o = &def;
+  if (n_blocks == 0 || n_blocks > 65536 || !out) return -1;
+  uint8_t none = 127;
+  mx_dot_vec v0 = {MX_MXFP4_E2M1, &none, &none};
+  uint32_t tmp;
+  if (mxo_dot_general_scaled(&v0, &v0, 0, MX_NVFP4_BLOCK, NULL, m, NULL, &tmp) != MX_DOT_OK) return -1; /* the model */
+  mx_class ka = mx_classify(MX_F32, st_a), kb = mx_classify(MX_F32, st_b);
+  if (ka == MX_CLASS_NAN || ka == MX_CLASS_INF || kb == MX_CLASS_NAN || kb == MX_CLASS_INF) return -1;
+  uint8_t mask = o->scale_sign == MX_NVFP4_SIGN_IGNORE ? 0x7F : 0xFF;
+  for (size_t j = 0; j < n_blocks; j++)
+    if (mx_classify(MX_E4M3, scales_a[j] & mask) == MX_CLASS_NAN || mx_classify(MX_E4M3, scales_b[j] & mask) == MX_CLASS_NAN) {
+      *out = MX_DOT_F32_NAN;
+      return 0;
+    }
+  const size_t n = n_blocks * MX_NVFP4_BLOCK;
+  uint8_t *ca = malloc(n), *cb = malloc(n), *ones = malloc(n_blocks);
+  mpfr_t *s = malloc(n_blocks * sizeof *s);
+  mpfr_srcptr *sp = malloc(n_blocks * sizeof *sp);
+  if (!ca || !cb || !ones || !s || !sp) abort();
+  mpfr_t ta, tb, x;
+  mpfr_inits2(64, ta, tb, x, (mpfr_ptr)0);
+  mxo_decode_signed(MX_F32, st_a, ta);
+  mxo_decode_signed(MX_F32, st_b, tb);
+  for (size_t j = 0; j < n_blocks; j++) {
+    mpfr_init2(s[j], 64);
+    mxo_decode_signed(MX_E4M3, scales_a[j] & mask, s[j]);
+    mxo_decode_signed(MX_E4M3, scales_b[j] & mask, x);
+    if (mpfr_mul(s[j], s[j], x, MPFR_RNDN) || mpfr_mul(s[j], s[j], ta, MPFR_RNDN) ||
+        mpfr_mul(s[j], s[j], tb, MPFR_RNDN))
+      abort(); /* 4 + 4 + 24 + 24 bits: exact at 64 */
+    int zero = mpfr_zero_p(s[j]), neg = mpfr_signbit(s[j]) != 0;
+    ones[j] = 127;
+    for (size_t i = j * MX_NVFP4_BLOCK; i < (j + 1) * MX_NVFP4_BLOCK; i++) {
+      uint8_t ea = codes_a[i] & 0xFu, eb = codes_b[i] & 0xFu;
+      /* the sign of e_a e_b s_j, by the sign bits (a zero element has one too) */
+      uint8_t sign = (uint8_t)(((ea ^ eb) >> 3) ^ (unsigned)neg);
+      ca[i] = zero ? (uint8_t)(sign << 3) : (uint8_t)(neg ? ea ^ 8u : ea);
+      cb[i] = zero ? 0 : eb;
+    }
+    if (zero) mpfr_set_ui(s[j], 1, MPFR_RNDN);
+    else mpfr_abs(s[j], s[j], MPFR_RNDN);
+    sp[j] = s[j];
+  }
+  mx_dot_vec va = {MX_MXFP4_E2M1, ones, ca}, vb = {MX_MXFP4_E2M1, ones, cb};
+  int r = mxo_dot_general_scaled(&va, &vb, n_blocks, MX_NVFP4_BLOCK, c, m, sp, out);
+  for (size_t j = 0; j < n_blocks; j++) mpfr_clear(s[j]);
+  mpfr_clears(ta, tb, x, (mpfr_ptr)0);
+  free(ca);
+  free(cb);
+  free(ones);
+  free(s);
+  free(sp);
+  return r == MX_DOT_OK ? 0 : -1;
 }

@@ -12,6 +12,12 @@
 int mxo_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n_blocks, size_t k, const uint32_t *c,
                     const mx_dot_model *m, uint32_t *out);
 
+/* mxo_dot_general with block j's scale s_j = s[j] (an exact, positive value) in place of the
+ * E8M0 product; the vectors' scale codes are not read. For NVFP4 (oracle/nvfp4.c), whose
+ * E4M3 x FP32 scales are not powers of two. */
+int mxo_dot_general_scaled(const mx_dot_vec *a, const mx_dot_vec *b, size_t n_blocks, size_t k, const uint32_t *c,
+                           const mx_dot_model *m, mpfr_srcptr const *s, uint32_t *out);
+
 /* The exact value of DotGeneral + C (C may be NULL): NaN or +-Inf by the special-value
  * rules, else the exact sum with the signed-zero rule. `out` is resized to hold it exactly.
  * Returns MX_DOT_OK or MX_DOT_EINVAL. Reports measure deviations against this value. */

@@ -18,6 +18,11 @@ void mxo_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t *c
 int mxo_nvfp4_dot(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const uint8_t *codes_a, uint32_t st_b,
                   const uint8_t *scales_b, const uint8_t *codes_b, const mx_nvfp4_opts *o, uint32_t *out);
 
+/* Same contract as mxref_nvfp4_dot_general, every valid model (never returns -2). */
+int mxo_nvfp4_dot_general(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const uint8_t *codes_a,
+                          uint32_t st_b, const uint8_t *scales_b, const uint8_t *codes_b, const uint32_t *c,
+                          const struct mx_dot_model *m, const mx_nvfp4_opts *o, uint32_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -364,7 +364,16 @@ typedef struct dot_ctx {
   size_t n, k;
   const elem_tab *ta, *tb;
   int wide_pair, qsum;
+  const uint64_t *smul; /* NULL: s_j is the E8M0 product; else s_j = smul[j] * 2^sexp[j] (NVFP4) */
+  const int *sexp;
 } dot_ctx;
+
+/* s_j = block_mul * 2^block_exp: a power of two from the E8M0 codes, or the caller's scale
+ * (mxr_dot_general_scaled: NVFP4's E4M3 x FP32 scales, not powers of two). */
+static inline int block_exp(const dot_ctx *x, size_t j) {
+  return x->sexp ? x->sexp[j] : (int)(x->a->scales[j] + x->b->scales[j]) - 254;
+}
+static inline i128 block_mul(const dot_ctx *x, size_t j) { return x->smul ? (i128)x->smul[j] : 1; }
 
 /* Rules 1-4 of dot.h over block j's elements (called only for blocks holding NaN/Inf codes). */
 static void block_specials(const dot_ctx *x, size_t j, int *nan, int *pinf, int *ninf) {
@@ -429,7 +438,7 @@ static uint32_t dot_exact(const dot_ctx *x, const uint32_t *c, mx_dot_round mode
     else
 #endif
       s = range_sum(x->ta, x->tb, x->wide_pair, ca, cb, 0, k);
-    wide_add(&w, s, (int)(sa + sb) - 254 - x->qsum);
+    wide_add(&w, s * block_mul(x, j), block_exp(x, j) - x->qsum);
   }
   uint32_t out;
   if (specials_decide(nan, pinf, ninf, c, &out)) return out;
@@ -515,7 +524,7 @@ static int step_all_neg_zero(const dot_ctx *x, const uint8_t *ca, const uint8_t 
  * finite FP32 accumulator. Two passes over the chunks (the largest exponent first, then the
  * cuts) so that no term list has to be stored. */
 static void step_align(const dot_ctx *x, const mx_dot_model *m, wide *w, const uint8_t *ca, const uint8_t *cb,
-                       const step_set *ss, int texp, int fused, uint32_t acc) {
+                       const step_set *ss, i128 tmul, int texp, int fused, uint32_t acc) {
   wide_clear(w);
   i128 av = 0;
   int ae = 0;
@@ -528,13 +537,13 @@ static void step_align(const dot_ctx *x, const mx_dot_model *m, wide *w, const u
   }
   if (m->frac_bits == MX_DOT_FRAC_EXACT) {
     wide_add(w, av, ae);
-    wide_add(w, chunk_sum(x, ca, cb, ss, 0, n), texp);
+    wide_add(w, chunk_sum(x, ca, cb, ss, 0, n) * tmul, texp);
     return;
   }
   size_t h = m->presum <= 1 ? 1 : m->presum;
   int have = av != 0, E = have ? i128_bitlen(av) - 1 + ae : 0; /* floor(log2|t|) of the largest */
   for (size_t c = 0; c < n; c += h) {
-    i128 v = chunk_sum(x, ca, cb, ss, c, c + h < n ? c + h : n);
+    i128 v = chunk_sum(x, ca, cb, ss, c, c + h < n ? c + h : n) * tmul;
     if (!v) continue;
     int l = i128_bitlen(v) - 1 + texp;
     if (!have || l > E) E = l;
@@ -544,7 +553,7 @@ static void step_align(const dot_ctx *x, const mx_dot_model *m, wide *w, const u
   int U = E - m->frac_bits; /* the grid 2^U; a term with lsb at or above it is kept whole */
   if (av) wide_add(w, ae >= U ? av : cut(av, U - ae, m->align), ae >= U ? ae : U);
   for (size_t c = 0; c < n; c += h) {
-    i128 v = chunk_sum(x, ca, cb, ss, c, c + h < n ? c + h : n);
+    i128 v = chunk_sum(x, ca, cb, ss, c, c + h < n ? c + h : n) * tmul;
     if (v) wide_add(w, texp >= U ? v : cut(v, U - texp, m->align), texp >= U ? texp : U);
   }
 }
@@ -575,13 +584,14 @@ static uint32_t dot_stepwise(const dot_ctx *x, const uint32_t *c, const mx_dot_m
 
   for (size_t j = 0; j < x->n; j++) {
     const uint8_t *ca = x->a->codes + j * k, *cb = x->b->codes + j * k;
-    int sexp = (int)(x->a->scales[j] + x->b->scales[j]) - 254;
+    int sexp = block_exp(x, j);
+    i128 smul = block_mul(x, j);
     for (size_t t = 0; t < steps; t++) {
       const step_set ss = step_of(m, k, g, t);
       /* the last update is rounded once, by final_round (dot.h) */
       mx_dot_round rm = ++u == updates ? m->final_round : racc;
       if (fused && (f32_is_nan(acc) || f32_is_inf(acc))) continue; /* passes through */
-      step_align(x, m, &w, ca, cb, &ss, group ? -x->qsum : sexp - x->qsum, fused, acc);
+      step_align(x, m, &w, ca, cb, &ss, group ? 1 : smul, group ? -x->qsum : sexp - x->qsum, fused, acc);
       int zero;
       /* R_acc(Align) or R_fin(Align) for plain FP32 steps; else R_step, whose value is an
        * FP32 value, so that the R_acc / R_fin after it can only flush */
@@ -599,7 +609,16 @@ static uint32_t dot_stepwise(const dot_ctx *x, const uint32_t *c, const mx_dot_m
       if (group && (r & 0x7FFFFFFFu) && !f32_is_inf(r)) {
         /* d := R(s_j * R(R_step(Align_f({chunk})))); r != 0, so the rounding sees a nonzero value */
         wide_clear(&w);
-        wide_add_f32(&w, r, sexp);
+        if (!x->smul) {
+          wide_add_f32(&w, r, sexp);
+        } else { /* r * smul in two halves of smul (< 2^56), each product < 2^56; r without its
+                    trailing zeros (a multiple of 2^-qsum), so that the lowest bit stays in range */
+          uint32_t ef = (r >> 23) & 0xFF, sig = ef ? (r & 0x7FFFFFu) | 0x800000u : r & 0x7FFFFFu;
+          int tz = __builtin_ctz(sig), e = (ef ? (int)ef - 150 : -149) + tz + sexp;
+          i128 v = (r >> 31) ? -(i128)(sig >> tz) : (i128)(sig >> tz);
+          wide_add(&w, v * (smul & 0xFFFFFFFF), e);
+          wide_add(&w, v * (smul >> 32), e + 32);
+        }
         d = wide_round(&w, racc, sub, &zero);
       }
       acc = add_f32(&w, acc, d, rm, sub);
@@ -613,8 +632,8 @@ static uint32_t dot_stepwise(const dot_ctx *x, const uint32_t *c, const mx_dot_m
   return acc;
 }
 
-int mxref_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k, const uint32_t *c,
-                      const mx_dot_model *mp, uint32_t *out) {
+static int dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k, const uint32_t *c,
+                       const mx_dot_model *mp, const uint64_t *smul, const int *sexp, uint32_t *out) {
   const mx_dot_model def = MX_DOT_MODEL_EXACT_RNE;
   const mx_dot_model *m = mp ? mp : &def;
   if (!a || !b || !out || k < 1 || k > MX_BLOCK_MAX || mx_dot_model_check(m)) return MX_DOT_EINVAL;
@@ -622,11 +641,22 @@ int mxref_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t
   if (n && (!a->scales || !b->scales || !a->codes || !b->codes)) return MX_DOT_EINVAL;
   if (m->frac_bits != MX_DOT_FRAC_EXACT && m->accum == MX_DOT_ACCUM_EXACT) return MX_DOT_EUNSUPPORTED;
   pthread_once(&g_tab_once, build_tables);
-  dot_ctx x = {a, b, n, k, &g_tab[a->fmt], &g_tab[b->fmt], 0, 0};
+  dot_ctx x = {a, b, n, k, &g_tab[a->fmt], &g_tab[b->fmt], 0, 0, smul, sexp};
   x.wide_pair = x.ta->wide && x.tb->wide;
   x.qsum = x.ta->q + x.tb->q;
   *out = m->accum == MX_DOT_ACCUM_EXACT ? dot_exact(&x, c, m->final_round, m->subnormal) : dot_stepwise(&x, c, m);
   return MX_DOT_OK;
+}
+
+int mxref_dot_general(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k, const uint32_t *c,
+                      const mx_dot_model *m, uint32_t *out) {
+  return dot_general(a, b, n, k, c, m, NULL, NULL, out);
+}
+
+int mxr_dot_general_scaled(const mx_dot_vec *a, const mx_dot_vec *b, size_t n, size_t k, const uint32_t *c,
+                           const mx_dot_model *m, const uint64_t *smul, const int *sexp, uint32_t *out) {
+  if (n && (!smul || !sexp)) return MX_DOT_EINVAL;
+  return dot_general(a, b, n, k, c, m, smul, sexp, out);
 }
 
 uint32_t mxref_dot(mx_block_fmt fa, uint8_t scale_a, const uint8_t *codes_a, mx_block_fmt fb, uint8_t scale_b,

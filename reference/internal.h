@@ -117,4 +117,15 @@ static inline uint64_t mxr_f64_bits_to_f32(uint64_t bits) {
   return fb;
 }
 
+/* DotGeneral (reference/dot.c) whose block j has the scale s_j = smul[j] * 2^sexp[j] in place
+ * of the E8M0 product (the vectors' scale codes are not read): NVFP4's E4M3 x FP32 scales
+ * (reference/nvfp4.c). smul[j] in 1 .. 2^56 - 1 (a positive scale: the caller folds a
+ * negative or zero one into the element signs); sexp[j] >= -316 and the scaled products below
+ * 2^400. Otherwise the contract of mxref_dot_general. */
+struct mx_dot_vec;
+struct mx_dot_model;
+int mxr_dot_general_scaled(const struct mx_dot_vec *a, const struct mx_dot_vec *b, size_t n, size_t k,
+                           const uint32_t *c, const struct mx_dot_model *m, const uint64_t *smul, const int *sexp,
+                           uint32_t *out);
+
 #endif

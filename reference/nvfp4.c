@@ -8,6 +8,7 @@
  * at most 28 significant bits, a midpoint at most 5, and no exponent leaves binary64's
  * normal range), so no quotient is ever formed. */
 #include <float.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "avx2.h"
@@ -15,6 +16,7 @@
 #include "internal.h"
 #include "mxconform/mxref.h"
 #include "mxconform/nvfp4.h"
+#include "mxconform/dot.h"
 
 static float f32_of(uint32_t b) {
   float f;
@@ -273,4 +275,60 @@ int mxref_nvfp4_dot(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, con
   }
   *out = round_to_f32(neg ^ ta.sign ^ tb.sign, mag, ta.x + tb.x - 20);
   return 0;
+}
+
+/* ---- dot product under an accumulation model --------------------------------------------
+ * The MX model loop of reference/dot.c (mxr_dot_general_scaled), fed E2M1 blocks of 16 and
+ * each block's scale s_j = M * 2^x with M = M_a M_b m_a m_b (E4M3 and f32 significands: < 2^56)
+ * and x the sum of their last-place exponents (>= -316). The loop wants a positive s_j: a
+ * negative one flips the sign bits of block j's codes of a (the same products, zeros
+ * included); a zero one replaces the block by zeros that carry each product's sign. */
+int mxref_nvfp4_dot_general(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const uint8_t *codes_a,
+                            uint32_t st_b, const uint8_t *scales_b, const uint8_t *codes_b, const uint32_t *c,
+                            const struct mx_dot_model *m, const mx_nvfp4_opts *o, uint32_t *out) {
+  static const mx_nvfp4_opts def = MX_NVFP4_OPTS_DEFAULT;
+  static const mx_dot_model exact = MX_DOT_MODEL_EXACT_RNE;
+  if (!o) o = &def;
+  if (!m) m = &exact;
+  if (n_blocks == 0 || n_blocks > 65536 || !out || mx_dot_model_check(m)) return -1;
+  if ((st_a & 0x7F800000u) == 0x7F800000u || (st_b & 0x7F800000u) == 0x7F800000u) return -1;
+  if (m->frac_bits != MX_DOT_FRAC_EXACT && m->accum == MX_DOT_ACCUM_EXACT) return -2;
+  const uint8_t mask = o->scale_sign == MX_NVFP4_SIGN_IGNORE ? 0x7F : 0xFF;
+  for (size_t j = 0; j < n_blocks; j++)
+    if (e4m3_parts(scales_a[j] & mask).nan || e4m3_parts(scales_b[j] & mask).nan) {
+      *out = MX_DOT_F32_NAN; /* a NaN block scale: every value of the block is NaN */
+      return 0;
+    }
+  const size_t n = n_blocks * MX_NVFP4_BLOCK;
+  uint8_t *ca = malloc(n), *cb = malloc(n), *ones = malloc(n_blocks);
+  uint64_t *mul = malloc(n_blocks * sizeof *mul);
+  int *ex = malloc(n_blocks * sizeof *ex);
+  if (!ca || !cb || !ones || !mul || !ex) abort();
+  scale_parts ta = f32_parts(st_a), tb = f32_parts(st_b);
+  for (size_t j = 0; j < n_blocks; j++) {
+    scale_parts sa = e4m3_parts(scales_a[j] & mask), sb = e4m3_parts(scales_b[j] & mask);
+    uint64_t M = (uint64_t)sa.m * sb.m * ta.m * tb.m;
+    unsigned flip = (unsigned)(sa.sign ^ sb.sign ^ ta.sign ^ tb.sign) << 3;
+    ones[j] = 127; /* E8M0 1.0: not read by the scaled loop */
+    mul[j] = M ? M : 1;
+    ex[j] = M ? sa.x + sb.x + ta.x + tb.x : 0;
+    for (size_t i = j * MX_NVFP4_BLOCK; i < (j + 1) * MX_NVFP4_BLOCK; i++) {
+      uint8_t x = codes_a[i] & 0xFu, y = codes_b[i] & 0xFu;
+      if (M) {
+        ca[i] = x ^ flip;
+        cb[i] = y;
+      } else { /* (+-e_a)(+-e_b) * (+-0): a zero with the xor of the three signs */
+        ca[i] = ((x ^ y) & 8u) ^ flip;
+        cb[i] = 0;
+      }
+    }
+  }
+  mx_dot_vec va = {MX_MXFP4_E2M1, ones, ca}, vb = {MX_MXFP4_E2M1, ones, cb};
+  int r = mxr_dot_general_scaled(&va, &vb, n_blocks, MX_NVFP4_BLOCK, c, m, mul, ex, out);
+  free(ca);
+  free(cb);
+  free(ones);
+  free(mul);
+  free(ex);
+  return r == MX_DOT_OK ? 0 : r == MX_DOT_EUNSUPPORTED ? -2 : -1;
 }

@@ -13,7 +13,10 @@ add_test(NAME nvfp4_cli_dequantize_ignores_the_scale_sign_like_cublas
          COMMAND sh -c "\"$0\" dequantize --fmt nvfp4 --tensor-scale 0x3A800000 --impl both 0xFE 0x7 | grep -q '(2.625)'" ${MXC})
 # Bad input: one line, exit status 2.
 foreach(case "partial_block;quantize --fmt nvfp4 1 2 3" "nan_value;quantize --fmt nvfp4 nan 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"
-             "missing_tensor_scale;dequantize --fmt nvfp4 0x7e 0x1" "code_too_wide;dequantize --fmt nvfp4 --tensor-scale 1 0x7e 0x10")
+             "missing_tensor_scale;dequantize --fmt nvfp4 0x7e 0x1" "code_too_wide;dequantize --fmt nvfp4 --tensor-scale 1 0x7e 0x10"
+             "dot_infinite_tensor_scale;dot --fmt nvfp4 inf 7e 7,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 1 7e 7,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0"
+             "dot_block_counts_differ;dot --fmt nvfp4 1 7e,7e 7,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 1 7e 7,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0"
+             "dot_unknown_model_parameter;dot --fmt nvfp4 --param bogus=1 1 7e 7,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 1 7e 7,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0")
   list(GET case 0 name)
   list(GET case 1 args)
   separate_arguments(args)

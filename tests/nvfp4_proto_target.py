@@ -99,6 +99,34 @@ class ExactNvfp4(mxproto.Backend):
                 out.append(rn32(abs(e * sb * st)) | ((neg ^ st_sign) << 31))
         return out
 
+    def nvfp4_dot(self, n_blocks, c, ta, sa, ca, tb, sb, cb):
+        """The exact sum of e_a e_b s_b(a) s_b(b) s_t(a) s_t(b) (+ C) rounded once (exact-rne);
+        a NaN block scale or C NaN, an Inf C; the zero's sign by IEEE 754 §6.3."""
+        if any(E4M3.value(s & 0x7F)[0] == "nan" for s in sa + sb):
+            return 0x7FC00000
+        if c is not None:
+            kind, cv, c_neg = mxproto.source_value("f32", c)
+            if kind == "nan":
+                return 0x7FC00000
+            if kind == "inf":
+                return c
+        kta, vta, nta = mxproto.source_value("f32", ta)
+        ktb, vtb, ntb = mxproto.source_value("f32", tb)
+        total, all_neg_zero = Fraction(0), c is None or (cv == 0 and c_neg)
+        for j in range(n_blocks):
+            s = E4M3.value(sa[j] & 0x7F)[1] * E4M3.value(sb[j] & 0x7F)[1] * vta * vtb
+            for i in range(16 * j, 16 * j + 16):
+                p = E2M1.value(ca[i] & 7)[1] * E2M1.value(cb[i] & 7)[1] * abs(s)
+                neg = bool(ca[i] & 8) ^ bool(cb[i] & 8) ^ nta ^ ntb
+                if p or not neg:
+                    all_neg_zero = False
+                total += -p if neg else p
+        if c is not None:
+            total += -abs(cv) if c_neg else abs(cv)
+        if total == 0:
+            return 0x80000000 if all_neg_zero else 0
+        return rn32(abs(total)) | (0x80000000 if total < 0 else 0)
+
 
 if __name__ == "__main__":
     bug = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--bug" else None

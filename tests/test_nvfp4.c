@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "mxconform/dot.h"
 #include "mxconform/nvfp4.h"
 #include "oracle_nvfp4.h"
 
@@ -268,6 +269,149 @@ static void random_dot(uint64_t seed, int cases) {
   CHECK(diffs == 0, "%d dot differences between reference and oracle", diffs);
 }
 
+/* ---- dot under an accumulation model (§7) --------------------------------------------------- */
+
+/* A random valid model: every parameter of dot.h, values that matter for blocks of 16. */
+static mx_dot_model random_model(void) {
+  mx_dot_model m = MX_DOT_MODEL_EXACT_RNE;
+  static const unsigned groups[] = {0, 1, 2, 3, 4, 5, 8, 16};
+  static const int fracs[] = {MX_DOT_FRAC_EXACT, 0, 3, 8, 13, 24, 25, 35, 60};
+  uint64_t r = next();
+  m.group = groups[r % 8];
+  m.presum = (unsigned)((r >> 3) % 3 == 0 ? (r >> 5) % 17 : 0);
+  m.frac_bits = fracs[(r >> 10) % 9];
+  m.align = (mx_dot_align)((r >> 14) % 3);
+  m.scale_at = (mx_dot_scale_at)((r >> 16) % 2);
+  m.acc = m.scale_at == MX_DOT_SCALE_PRODUCT ? (mx_dot_acc)((r >> 17) % 2) : MX_DOT_ACC_SEPARATE;
+  m.c_at = (mx_dot_c_at)((r >> 18) % 2);
+  m.final_round = (mx_dot_round)((r >> 19) % 2);
+  m.accum = (mx_dot_accum)((r >> 20) % 3);
+  m.subnormal = (mx_dot_subnormal)((r >> 22) % 4 == 0);
+  m.assign = (mx_dot_assign)((r >> 24) % 2);
+  if (m.accum != MX_DOT_ACCUM_EXACT && (r >> 25) % 3 == 0) {
+    m.step_frac = 1 + (int)((r >> 27) % 23);
+    m.step_round = (mx_dot_round)((r >> 32) % 2);
+  }
+  return m;
+}
+
+/* Random NVFP4 operands: scale codes of every kind (NaN only through the sign knob), zeros of
+ * both signs, tensor scales finite and often typical, sometimes tiny (subnormal results) or
+ * huge (overflow). */
+static void random_operands(int c, size_t nb, uint8_t *sa, uint8_t *sb, uint8_t *ca, uint8_t *cb, uint32_t *sta,
+                            uint32_t *stb) {
+  for (size_t j = 0; j < nb; j++) {
+    uint64_t r = next();
+    sa[j] = (uint8_t)(r % 127) | (uint8_t)(r % 9 == 0 ? 0x80 : 0);
+    sb[j] = (uint8_t)((r >> 8) % 127) | (uint8_t)((r >> 16) % 9 == 0 ? 0x80 : 0);
+  }
+  for (size_t i = 0; i < nb * 16; i++) {
+    uint64_t r = next();
+    ca[i] = (uint8_t)(r & 0xF);
+    cb[i] = (uint8_t)((r >> 4) & 0xF);
+    if ((r >> 8) % 3 == 0) ca[i] &= 0x8;
+    if (c % 5 == 1 && i % 16 >= 8) ca[i] = ca[i - 8] ^ 0x8, cb[i] = cb[i - 8]; /* cancelling halves */
+  }
+  *sta = (uint32_t)next() & 0xFF7FFFFFu;
+  *stb = (uint32_t)next() & 0xFF7FFFFFu;
+  switch (c % 8) {
+  case 0: case 4: *sta = (*sta & 0x807FFFFFu) | 0x3A000000u; *stb = (*stb & 0x807FFFFFu) | 0x3B000000u; break;
+  case 1: *sta = (*sta & 0x807FFFFFu) | 0x1F000000u; *stb = (*stb & 0x807FFFFFu) | 0x1F000000u; break; /* ~2^-65 each */
+  case 5: *sta &= 0x807FFFFFu; *stb = (*stb & 0x807FFFFFu) | 0x72000000u; break; /* subnormal x 2^101 */
+  case 3: *sta &= 0x807FFFFFu; *stb &= 0x807FFFFFu; break; /* both subnormal: the lowest bits, 2^-318 */
+  default: break;
+  }
+}
+
+/* libmxref == oracle under every preset and random models, with and without C; and under
+ * exact-rne without C, both equal the plain exact-rne functions (mxref_nvfp4_dot). */
+static void random_dot_models(uint64_t seed, int cases) {
+  g_rng = seed ^ 0xD07D07u;
+  int diffs = 0, compared = 0, nonexact = 0;
+  for (int c = 0; c < cases; c++) {
+    uint8_t sa[6], sb[6], ca[96], cb[96];
+    uint32_t sta, stb;
+    size_t nb = 1 + next() % 6;
+    random_operands(c, nb, sa, sb, ca, cb, &sta, &stb);
+    mx_dot_model m = c % 3 == 0 ? random_model() : mx_dot_presets[(c / 3) % 6].model;
+    uint32_t cv = (uint32_t)next(), *cp = c % 2 ? &cv : NULL;
+    if ((cv & 0x7F800000u) == 0x7F800000u && c % 7) cv &= 0xBFFFFFFFu; /* mostly finite C */
+    mx_nvfp4_opts o = k_exact;
+    o.scale_sign = (mx_nvfp4_scale_sign)((c >> 1) & 1);
+    uint32_t r = 0, q = 0;
+    int rr = mxref_nvfp4_dot_general(nb, sta, sa, ca, stb, sb, cb, cp, &m, &o, &r);
+    int qq = mxo_nvfp4_dot_general(nb, sta, sa, ca, stb, sb, cb, cp, &m, &o, &q);
+    if (rr == -2) continue; /* libmxref: finite frac_bits with an exact accumulator */
+    compared++;
+    uint32_t e = 0;
+    if (!cp && mxref_nvfp4_dot(nb, sta, sa, ca, stb, sb, cb, &o, &e) == 0 && !same(e, q)) nonexact++;
+    if ((rr != qq || !same(r, q)) && diffs++ < 5)
+      printf("  DIFF model dot case %d (%zu blocks, st 0x%08x 0x%08x, C %s): reference 0x%08x, oracle 0x%08x\n", c, nb,
+             sta, stb, cp ? "yes" : "no", r, q);
+  }
+  printf("  model dot: %d compared, %d differ from exact-rne\n", compared, nonexact);
+  CHECK(compared > cases / 2, "only %d of %d model dot cases compared", compared, cases);
+  CHECK(diffs == 0, "%d model dot differences between reference and oracle", diffs);
+  CHECK(nonexact > 0, "no model ever differed from exact-rne: the random models test nothing");
+}
+
+/* Under exact-rne (no C) the model entry points are the exact-rne functions (§7). */
+static void model_exact_rne_is_the_exact_dot(void) {
+  uint8_t a[32] = {0}, b[32] = {0}, s1[2] = {0x7E, 0x7E};
+  a[0] = b[0] = 0x7;
+  uint32_t r = 0, q = 0;
+  CHECK(mxref_nvfp4_dot_general(1, 0x3A800000u, s1, a, 0x3A800000u, s1, b, NULL, NULL, NULL, &r) == 0 &&
+            mxo_nvfp4_dot_general(1, 0x3A800000u, s1, a, 0x3A800000u, s1, b, NULL, NULL, NULL, &q) == 0 &&
+            r == f32_bits(6.890625f) && q == r,
+        "model dot exact-rne: 0x%08x 0x%08x", r, q);
+  mx_dot_model bad = MX_DOT_MODEL_EXACT_RNE;
+  bad.acc = MX_DOT_ACC_FUSED;
+  bad.scale_at = MX_DOT_SCALE_GROUP;
+  CHECK(mxref_nvfp4_dot_general(1, 0x3A800000u, s1, a, 0x3A800000u, s1, b, NULL, &bad, NULL, &r) == -1 &&
+            mxo_nvfp4_dot_general(1, 0x3A800000u, s1, a, 0x3A800000u, s1, b, NULL, &bad, NULL, &q) == -1,
+        "an invalid model is refused");
+}
+
+static void expect_model_dot(const char *what, uint32_t sta, const uint8_t *sa, const uint8_t *ca, uint32_t stb,
+                             const uint8_t *sb, const uint8_t *cb, const mx_dot_model *m, uint32_t want) {
+  uint32_t r = 1, q = 2;
+  int rr = mxref_nvfp4_dot_general(1, sta, sa, ca, stb, sb, cb, NULL, m, NULL, &r);
+  int qq = mxo_nvfp4_dot_general(1, sta, sa, ca, stb, sb, cb, NULL, m, NULL, &q);
+  CHECK(rr == 0 && qq == 0 && r == want && q == want, "%s: reference 0x%08x (%d), oracle 0x%08x (%d), want 0x%08x", what,
+        r, rr, q, qq, want);
+}
+
+/* §7 worked by hand: products 6 x 6 and 0.5 x 0.5, block scales 1, s_t(a) = 1.5, so s_j = 1.5
+ * and the terms are 54 and 0.375 (exact sum 54.375 = 0x42598000). Model: frac_bits 3, trunc,
+ * an FP32 accumulator. scale_at = product aligns the scaled terms: E = floor(log2 54) = 5, grid
+ * 2^(5-3) = 4: 54 -> 52, 0.375 -> 0, result 52 (0x42500000). scale_at = group aligns 36 and
+ * 0.25 (grid 4: 36, 0), then 36 x 1.5 = 54 (0x42580000). With a power-of-two s_j the two would
+ * agree (dot.md §3); here the scale's significand moves the grid. */
+static void model_alignment_sees_the_non_power_of_two_scale(void) {
+  uint8_t a[16] = {0x7, 0x1}, b[16] = {0x7, 0x1}, one[1] = {0x38};
+  mx_dot_model m = MX_DOT_MODEL_EXACT_RNE;
+  expect_model_dot("exact-rne 54.375", 0x3FC00000u, one, a, 0x3F800000u, one, b, &m, 0x42598000u);
+  m.frac_bits = 3;
+  m.align = MX_DOT_ALIGN_TRUNC;
+  m.accum = MX_DOT_ACCUM_F32_RNE;
+  expect_model_dot("scale_at=product: 54 cut to 52", 0x3FC00000u, one, a, 0x3F800000u, one, b, &m, 0x42500000u);
+  m.scale_at = MX_DOT_SCALE_GROUP;
+  expect_model_dot("scale_at=group: 36 x 1.5 = 54", 0x3FC00000u, one, a, 0x3F800000u, one, b, &m, 0x42580000u);
+}
+
+/* §7: a zero block scale makes every product a zero with the xor of all signs: 6 x -3 x (+0)
+ * sixteen times is -0 (exact-rne and fp32-sequential alike); a tensor scale of -1 flips them to
+ * +0. */
+static void model_zero_block_scale_keeps_each_products_sign(void) {
+  uint8_t a[16], b[16], one[1] = {0x38}, zero[1] = {0x00};
+  memset(a, 0x7, sizeof a);
+  memset(b, 0xD, sizeof b);
+  const mx_dot_model *seq = &mx_dot_preset_find("fp32-sequential")->model;
+  expect_model_dot("6 x -3 x 0 = -0", 0x3F800000u, one, a, 0x3F800000u, zero, b, NULL, 0x80000000u);
+  expect_model_dot("6 x -3 x 0 = -0 (fp32-sequential)", 0x3F800000u, one, a, 0x3F800000u, zero, b, seq, 0x80000000u);
+  expect_model_dot("6 x -3 x 0 x -1 = +0", 0xBF800000u, one, a, 0x3F800000u, zero, b, seq, 0x00000000u);
+}
+
 int main(int argc, char **argv) {
   worked_amax_6();
   worked_small_blocks();
@@ -277,5 +421,9 @@ int main(int argc, char **argv) {
   random_equality(seed, argc > 2 ? atoi(argv[2]) : 400);
   worked_dot();
   random_dot(seed, argc > 2 ? atoi(argv[2]) * 10 : 4000);
+  model_exact_rne_is_the_exact_dot();
+  model_alignment_sees_the_non_power_of_two_scale();
+  model_zero_block_scale_keeps_each_products_sign();
+  random_dot_models(seed, argc > 2 ? atoi(argv[2]) * 10 : 4000);
   return CHECK_DONE();
 }

@@ -97,6 +97,24 @@ void mxref_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t 
 int mxref_nvfp4_dot(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const uint8_t *codes_a, uint32_t st_b,
                     const uint8_t *scales_b, const uint8_t *codes_b, const mx_nvfp4_opts *o, uint32_t *out);
 
+/* NVFP4 DotGeneral under an accumulation model (spec_notes/nvfp4.md §7): the loop of
+ * include/mxconform/dot.h with k = 16 E2M1 products per block and the block scale
+ *   s_j = s_b(a)_j * s_b(b)_j * s_t(a) * s_t(b)
+ * (exact; not a power of two) wherever dot.h writes s_j. scale_at = product: every term is
+ * s_j times a chunk of element products, aligned by its value; scale_at = group: a step sums
+ * the unscaled element products and its FP32 result is multiplied by s_j with one rounding.
+ * c: NULL, or the f32 bits of an accumulator input C (c_at). m: NULL = exact-rne, where
+ * this equals mxref_nvfp4_dot (plus C). Special values: a NaN block scale or a NaN C -> NaN,
+ * an Inf C -> that Inf (E2M1 has no NaN/Inf). A zero or negative s_j gives products whose
+ * zeros carry the xor of every sign, as in mxref_nvfp4_dot.
+ * Returns 0; -1 (nothing written) for n_blocks 0 or above 2^16, a tensor scale that is not
+ * finite, or an invalid model (mx_dot_model_check); -2 (libmxref only, as
+ * MX_DOT_EUNSUPPORTED) for finite frac_bits with accum = exact. */
+struct mx_dot_model;
+int mxref_nvfp4_dot_general(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const uint8_t *codes_a,
+                            uint32_t st_b, const uint8_t *scales_b, const uint8_t *codes_b, const uint32_t *c,
+                            const struct mx_dot_model *m, const mx_nvfp4_opts *o, uint32_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -108,7 +108,20 @@ typedef struct mxc_target_api {
                         uint64_t *scales_e4m3, uint64_t *codes_e2m1);
   int (*nvfp4_dequantize)(uint64_t tensor_scale_f32, uint64_t scale_e4m3, const uint64_t *codes_e2m1, size_t k,
                           uint64_t *out_f32);
-  void *reserved[5]; /* later operations; NULL */
+
+  /* nvfp4_dot: DotGeneral of two NVFP4 vectors of n_blocks (1..64) blocks of 16 elements:
+   * for each operand its f32 tensor scale, n_blocks E4M3 block scale codes and 16 n_blocks
+   * E2M1 codes (block j is codes[16 j .. 16 j + 15]); has_c != 0: c is the FP32 bits of an
+   * accumulator input C. Writes the FP32 result bits to *out. The harness's vectors expect
+   * the exact value rounded once (spec_notes/nvfp4.md §7: sum of e_a e_b s_b(a) s_b(b)
+   * s_t(a) s_t(b), + C); a Blackwell kernel that truncates or aligns differently fails
+   * them, as an MX dot would (its accumulation is what `mxconform probe dot` measures for
+   * MX). Tensor scales are finite; a block scale code may have its sign bit set (UE4M3:
+   * cuBLAS ignores it). Added within version 1 in place of the third reserved slot. */
+  int (*nvfp4_dot)(size_t n_blocks, uint64_t tensor_scale_a_f32, const uint64_t *scales_a_e4m3,
+                   const uint64_t *codes_a_e2m1, uint64_t tensor_scale_b_f32, const uint64_t *scales_b_e4m3,
+                   const uint64_t *codes_b_e2m1, int has_c, uint64_t c, uint64_t *out);
+  void *reserved[4]; /* later operations; NULL */
 } mxc_target_api;
 
 /* Does table `api` have operation `field`? Its struct_size covers the entry (a table compiled

@@ -6,7 +6,8 @@
  *             overflow mode (E2M1 has no Inf or NaN, so "ovf" saturates like "sat")
  *   nvfp4   : NVIDIA's NVFP4 (E2M1 elements, an E4M3 scale per 16, an f32 tensor scale),
  *             quantize and dequantize, as NVIDIA's formulas say, each evaluated exactly
- *             (the `ocp` profile's nvfp4_* knobs: spec_notes/nvfp4.md)
+ *             (the `ocp` profile's nvfp4_* knobs: spec_notes/nvfp4.md), and the NVFP4 dot
+ *             product: its exact value (+ C) rounded once to f32 (exact-rne)
  * Everything else answers MXC_UNSUPPORTED (another format, another rounding mode) or is a
  * NULL entry in the table (quantize, dequantize, pack): `mxconform run` then reports those
  * suites as "unsupported", which is not a failure.
@@ -197,6 +198,56 @@ static int example_nvfp4_dequantize(uint64_t tensor_scale, uint64_t scale, const
   return MXC_OK;
 }
 
+/* NVFP4 dot: S = sum of e_a e_b s_b(a) s_b(b) over every block is exact in binary128 (each
+ * product has at most 14 significant bits between 2^-20 and 2^18; 64 blocks of 16 add 10
+ * more), and S x (s_t(a) s_t(b)) (a 48-bit double) has at most 62 + 48 < 113 bits: exact.
+ * Adding C rounds at most once; we round that sum to odd (TwoSum gives its exact error), and a
+ * value rounded to odd with 113 bits rounds to f32 exactly as the true sum would (113 >= 24 + 2),
+ * so the final cast is the one rounding. Zero: -0 only if every product is -0 and C is -0 or
+ * absent (IEEE 754 §6.3); a product's zero sign is the xor of its factors' (double arithmetic
+ * gets that right). */
+typedef __float128 quad; /* GCC and Clang on x86-64 (and other targets with IEEE binary128) */
+
+static quad sum_round_to_odd(quad a, quad b) {
+  quad s = a + b, bv = s - a, err = (a - (s - bv)) + (b - bv); /* s + err = a + b exactly */
+  if (err == 0) return s;
+  uint64_t w[2]; /* the bits, low word first (x86-64 and the other little-endian targets) */
+  memcpy(w, &s, sizeof w);
+  if (w[0] & 1) return s; /* already odd */
+  if ((err > 0) == (s > 0)) w[1] += ++w[0] == 0; /* away from zero: the next magnitude */
+  else w[1] -= w[0]-- == 0;                       /* toward zero: the previous one (s != 0) */
+  memcpy(&s, w, sizeof s);
+  return s;
+}
+
+static int example_nvfp4_dot(size_t nb, uint64_t ta_bits, const uint64_t *sa, const uint64_t *ca, uint64_t tb_bits,
+                             const uint64_t *sb, const uint64_t *cb, int has_c, uint64_t c_bits, uint64_t *out) {
+  double ta = f32_of(ta_bits), tb = f32_of(tb_bits), c = has_c ? f32_of(c_bits) : -0.0;
+  if (nb == 0 || nb > 64 || !isfinite(ta) || !isfinite(tb)) return MXC_ERROR;
+  quad S = 0;
+  int all_negative_zero = !has_c || (c == 0 && signbit(c));
+  for (size_t j = 0; j < nb; j++) {
+    double s = nvfp4_scale_value(sa[j]) * nvfp4_scale_value(sb[j]); /* exact: 8 bits */
+    if (isnan(s)) { /* a NaN block scale: the whole result */
+      *out = 0x7FC00000u;
+      return MXC_OK;
+    }
+    for (size_t i = 16 * j; i < 16 * j + 16; i++) {
+      double ea = e2m1_magnitude[ca[i] & 7], eb = e2m1_magnitude[cb[i] & 7];
+      double p = (ca[i] & E2M1_SIGN ? -ea : ea) * (cb[i] & E2M1_SIGN ? -eb : eb) * s; /* exact: 14 bits */
+      double v = p * ta * tb; /* only its sign and zeroness are used (no underflow: >= 2^-318) */
+      if (!(v == 0 && signbit(v))) all_negative_zero = 0;
+      S += (quad)p;
+    }
+  }
+  if (isnan(c)) { *out = 0x7FC00000u; return MXC_OK; }
+  if (isinf(c)) { *out = f32_bits((float)c); return MXC_OK; }
+  quad x = sum_round_to_odd(S * (quad)(ta * tb), (quad)c); /* ta * tb: 48 bits, exact in double */
+  if (x == 0) *out = all_negative_zero ? 0x80000000u : 0u;
+  else *out = f32_bits((float)x);
+  return MXC_OK;
+}
+
 /* ---- the one exported symbol ----------------------------------------------------------- */
 
 static const mxc_target_api example_api = {
@@ -211,6 +262,7 @@ static const mxc_target_api example_api = {
   .pack = NULL,
   .nvfp4_quantize = example_nvfp4_quantize,
   .nvfp4_dequantize = example_nvfp4_dequantize,
+  .nvfp4_dot = example_nvfp4_dot,
 };
 
 /* Exported with default visibility even when the library is built with

@@ -309,6 +309,12 @@ class Backend:
         f32 bit patterns."""
         raise Unsupported()
 
+    def nvfp4_dot(self, n_blocks, c, tensor_scale_a, scales_a, codes_a, tensor_scale_b, scales_b, codes_b):
+        """NVFP4 DotGeneral (PROTOCOL.md `nvfp4_dot`): n_blocks blocks of 16 per operand, each
+        operand an f32 tensor scale, n_blocks E4M3 block scale codes and 16 * n_blocks E2M1
+        codes; c the FP32 accumulator bits or None -> FP32 result bits."""
+        raise Unsupported()
+
     def cvt_array(self, src, dst, rounding, overflow, bits):
         """`bits`: a NumPy uint64 array of source bit patterns -> (codes: an integer array,
         refused: a bool array or None). Backends with a vectorised library override this; it
@@ -424,6 +430,20 @@ def answer(backend, line):
         if not 1 <= len(codes) <= 16:
             raise BadRequest("nvfp4_dequantize takes 1 to 16 codes")
         out = backend.nvfp4_dequantize(tensor_scale, scale, codes)
+    elif op == "nvfp4_dot" and len(f) >= 3:
+        try:
+            n = int(f[1])
+        except ValueError:
+            raise BadRequest("bad nvfp4_dot block count")
+        half = 1 + n + 16 * n
+        if n < 1 or len(f) != 3 + 2 * half:
+            raise BadRequest("nvfp4_dot: %d fields, %s blocks need %d" % (len(f), f[1], 3 + 2 * max(half, 0)))
+        c = None if f[2] == "-" else hex_value(f[2], 32)
+        ops = []
+        for p in (3, 3 + half):
+            ops += [hex_value(f[p], 32), [hex_value(x, 8) for x in f[p + 1:p + 1 + n]],
+                    [hex_value(x, 4) for x in f[p + 1 + n:p + half]]]
+        out = [backend.nvfp4_dot(n, c, *ops)]
     elif op == "cvtrange" and len(f) == 7:
         return answer_range(backend, f)
     else:

@@ -4,7 +4,7 @@
     check_example_target.py MXCONFORM libmxtarget_example.so
 
 It implements E2M1 decode and f32/bf16/f16/f64 -> E2M1 conversion under rne (sat, ovf), and
-NVFP4 quantize and dequantize: on the standard tier exactly those 13 suites must pass, every other suite must be
+NVFP4 quantize, dequantize and dot: on the standard tier exactly those 16 suites must pass, every other suite must be
 unsupported (not failed), and the run must exit 0. Standard library only.
 """
 import fnmatch
@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-SUPPORTED = ["decode.e2m1", "cvt.*.e2m1.rne.*", "nvfp4_quantize.*", "nvfp4_dequantize.*"]
+SUPPORTED = ["decode.e2m1", "cvt.*.e2m1.rne.*", "nvfp4_quantize.*", "nvfp4_dequantize.*", "nvfp4_dot.*"]
 
 
 def main(argv):
@@ -40,8 +40,8 @@ def main(argv):
             problems.append("%s: %s, want %s" % (s["name"], s["status"], want))
         elif supported:
             passed.append(s["name"])
-    if len(passed) != 13:
-        problems.append("%d suites passed, want 13 (decode.e2m1 + 4 sources x sat/ovf + 4 NVFP4): %s"
+    if len(passed) != 16:
+        problems.append("%d suites passed, want 16 (decode.e2m1 + 4 sources x sat/ovf + 7 NVFP4): %s"
                         % (len(passed), passed))
     if r["target"]["name"] != "mxtarget-example":
         problems.append("target name %r, want the library's own 'mxtarget-example'" % r["target"]["name"])

@@ -130,7 +130,8 @@ enum {
   M_nvfp4_tensor_scale_te,        /* [nvfp4_tensor_scale=te] nvfp4: s_t = RN(1 / RN(2688 / amax)) (Transformer Engine) */
   M_nvfp4_block_scale_te,         /* [nvfp4_block_scale=te] nvfp4: s_b = RN8(RN(amax_b * RN(S_enc * RN(1/6)))) (Transformer Engine) */
   M_nvfp4_zero_amax_scale_zero,   /* nvfp4: amax 0 (an all-zero tensor, a calibrated 0) gives s_t = 0 / 2688 = 0, not 1 */
-  M_nvfp4_elem_ties_away          /* nvfp4: E2M1 element ties go away from zero (NVFP4 only) */
+  M_nvfp4_elem_ties_away,         /* nvfp4: E2M1 element ties go away from zero (NVFP4 only) */
+  M_nvfp4_dot_tensor_scales_f32   /* nvfp4 dot: the two tensor scales multiplied in FP32 first (a cuBLAS-style alpha = RN(s_t(a) s_t(b))), then the exact sum times that rounded once */
 };
 
 #ifndef MUTANT
@@ -684,6 +685,28 @@ static int mutant_nvfp4_dequantize(uint64_t tensor_scale, uint64_t scale, const 
   return MXC_OK;
 }
 
+/* NVFP4 dot: libmxref's exact-rne; the mutant folds the tensor scales into one FP32 factor
+ * first, so only cases whose s_t(a) s_t(b) is not an FP32 value (48-bit products, underflow)
+ * change. */
+static int mutant_nvfp4_dot(size_t nb, uint64_t ta, const uint64_t *sa, const uint64_t *ca, uint64_t tb,
+                            const uint64_t *sb, const uint64_t *cb, int has_c, uint64_t c, uint64_t *out) {
+  uint8_t s8[2][64], c8[2][64 * 16];
+  if (nb < 1 || nb > 64) return MXC_ERROR;
+  for (size_t j = 0; j < nb; j++) s8[0][j] = (uint8_t)sa[j], s8[1][j] = (uint8_t)sb[j];
+  for (size_t i = 0; i < nb * 16; i++) c8[0][i] = (uint8_t)ca[i], c8[1][i] = (uint8_t)cb[i];
+  uint32_t sta = (uint32_t)ta, stb = (uint32_t)tb, c32 = (uint32_t)c, r;
+  if (IS(nvfp4_dot_tensor_scales_f32)) {
+    float alpha = f32_of_bits(sta) * f32_of_bits(stb); /* one binary32 rounding */
+    uint32_t ab;
+    memcpy(&ab, &alpha, 4);
+    if ((ab & 0x7F800000u) != 0x7F800000u) sta = ab, stb = 0x3F800000u; /* an Inf alpha: left exact */
+  }
+  if (mxref_nvfp4_dot_general(nb, sta, s8[0], c8[0], stb, s8[1], c8[1], has_c ? &c32 : NULL, NULL, NULL, &r))
+    return MXC_ERROR;
+  *out = r;
+  return MXC_OK;
+}
+
 static const mxc_target_api mutant_api = {
   .abi_version = MXC_TARGET_ABI_VERSION,
   .struct_size = sizeof(mxc_target_api),
@@ -697,6 +720,7 @@ static const mxc_target_api mutant_api = {
   .dot = mutant_dot,
   .nvfp4_quantize = mutant_nvfp4_quantize,
   .nvfp4_dequantize = mutant_nvfp4_dequantize,
+  .nvfp4_dot = mutant_nvfp4_dot,
 };
 
 __attribute__((visibility("default"))) const mxc_target_api *mxc_target_get(void) { return &mutant_api; }
