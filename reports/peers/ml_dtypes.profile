@@ -1,5 +1,5 @@
 # ml_dtypes as detected by mxconform on the standard tier (scripts/peers.py; do not edit)
-# matches ocp except: ovf_directed = special; e8m0_tie = up; nan_finite = inverted-zero; inf_sat = special; e8m0_zero = nan when overflow=ovf; e8m0_neg = min-finite; e8m0_neg = nan when overflow=ovf (44 cases still differ under the detected profile)
+# matches ocp except: ovf_directed = special; e8m0_tie = up; nan_finite = inverted-zero; inf_sat = special; e5m2_nan = propagate when src=f16 dst=e5m2; e8m0_zero = nan when overflow=ovf; e8m0_neg = min-finite; e8m0_neg = nan when overflow=ovf (22 cases still differ under the detected profile)
 # mxconform profile: every key, so the file stands on its own
 name = ml_dtypes-detected
 round = rne
@@ -35,5 +35,6 @@ nvfp4_elem_scale = exact
 nvfp4_dequant = exact
 nvfp4_scale_sign = ignore
 # conditional values: the last rule whose condition holds wins
+e5m2_nan = propagate when src=f16 dst=e5m2
 e8m0_zero = nan when overflow=ovf
 e8m0_neg = nan when overflow=ovf
