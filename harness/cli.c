@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../oracle/oracle_print.h"
+#include "vectors.h"
 
 void cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
@@ -195,4 +196,21 @@ uint64_t cli_parse_value(const char *cmd, mx_fmt src, const char *text, int *rou
   /* MPFR's NaN has no sign: "-nan" is the quiet NaN with the sign bit set, as typed */
   if (nan && neg) bits |= (uint64_t)1 << (d->bits - 1);
   return bits;
+}
+
+/* A comma list of hex words ("7f,80" or "0x7f,0x80"), each below 2^bits, into out[max];
+ * returns the count. Exits 2 on bad text. */
+size_t cli_hex_list(const char *cmd, const char *what, const char *text, int bits, uint64_t *out, size_t max) {
+  size_t n = 0;
+  for (const char *p = text;;) {
+    const char *e = strchr(p, ',');
+    if (!e) e = p + strlen(p);
+    const char *a = p + ((e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? 2 : 0);
+    if (n == max) cli_usage_error(cmd, "%s: more than %zu values", what, max);
+    if (vec_hex_word(a, e, bits, &out[n]))
+      cli_usage_error(cmd, "%s: '%.*s' is not a hex word of at most %d bits", what, (int)(e - p), p, bits);
+    n++;
+    if (!*e) return n;
+    p = e + 1;
+  }
 }

@@ -69,4 +69,8 @@ int cmd_export(int argc, char **argv);     /* harness/cmd_export.c */
 uint64_t prove_blocks(const char *op, int exhaustive, uint64_t sample, uint64_t seed, unsigned jobs,
                       uint64_t *checked);
 
+/* A comma list of hex words ("7f,80" or "0x7f,0x80"), each below 2^bits, into out[max];
+ * returns the count. Bad text: "mxconform CMD: WHAT: ..." and exit 2. */
+size_t cli_hex_list(const char *cmd, const char *what, const char *text, int bits, uint64_t *out, size_t max);
+
 #endif

@@ -10,33 +10,16 @@
 #include "nvfp4_cli.h"
 #include "single.h"
 
-/* A comma list of hex words ("7f,80" or "0x7f,0x80"), each below 2^bits, into out[max];
- * returns the count. Exits 2 on bad text. */
-static size_t parse_hex_list(const char *cmd, const char *what, const char *text, int bits, uint64_t *out, size_t max) {
-  size_t n = 0;
-  for (const char *p = text;;) {
-    const char *e = strchr(p, ',');
-    if (!e) e = p + strlen(p);
-    const char *a = p + ((e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? 2 : 0);
-    if (n == max) cli_usage_error(cmd, "%s: more than %zu values", what, max);
-    if (vec_hex_word(a, e, bits, &out[n]))
-      cli_usage_error(cmd, "%s: '%.*s' is not a hex word of at most %d bits", what, (int)(e - p), p, bits);
-    n++;
-    if (!*e) return n;
-    p = e + 1;
-  }
-}
-
 /* Words in the suite's input order: [A scales, A codes, B scales, B codes, has_c, c]. */
 static void dot_input(const char *cmd, vec_suite *s, char **args, size_t nargs, uint64_t *in, size_t max) {
   int ea = mx_format(mx_block_element(s->bfmt))->bits, eb = mx_format(mx_block_element(s->bfmt_b))->bits;
   static uint64_t tmp[4 * MX_BLOCK_MAX]; /* static: a usage error exits with nothing to free */
   uint64_t *sa = in;
   if (max > MX_BLOCK_MAX) max = MX_BLOCK_MAX;
-  size_t nsa = parse_hex_list(cmd, "SCALES_A", args[0], 8, tmp, max);
-  size_t nca = parse_hex_list(cmd, "CODES_A", args[1], ea, tmp + max, max);
-  size_t nsb = parse_hex_list(cmd, "SCALES_B", args[2], 8, tmp + 2 * max, max);
-  size_t ncb = parse_hex_list(cmd, "CODES_B", args[3], eb, tmp + 3 * max, max);
+  size_t nsa = cli_hex_list(cmd, "SCALES_A", args[0], 8, tmp, max);
+  size_t nca = cli_hex_list(cmd, "CODES_A", args[1], ea, tmp + max, max);
+  size_t nsb = cli_hex_list(cmd, "SCALES_B", args[2], 8, tmp + 2 * max, max);
+  size_t ncb = cli_hex_list(cmd, "CODES_B", args[3], eb, tmp + 3 * max, max);
   if (nsa != nsb || nca != ncb || nca % nsa || nca / nsa == 0) {
     cli_usage_error(cmd, "operands: %zu and %zu scales, %zu and %zu codes (want n scales and n*k codes on each side)",
                     nsa, nsb, nca, ncb);
@@ -52,7 +35,7 @@ static void dot_input(const char *cmd, vec_suite *s, char **args, size_t nargs, 
   c[0] = c[1] = 0;
   if (nargs > 4 && strcmp(args[4], "-")) {
     c[0] = 1;
-    parse_hex_list(cmd, "C", args[4], 32, &c[1], 1);
+    cli_hex_list(cmd, "C", args[4], 32, &c[1], 1);
   }
 }
 

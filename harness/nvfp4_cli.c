@@ -349,22 +349,6 @@ static void set_model_param(const char *cmd, mx_dot_model *m, const char *assign
                        "final_round accum subnormal assign step_frac step_round)", key);
 }
 
-/* A comma list of hex words ("7e,38" or "0x7e,0x38"), each below 2^bits, into out[max]. */
-static size_t hex_list(const char *cmd, const char *what, const char *text, int bits, uint64_t *out, size_t max) {
-  size_t n = 0;
-  for (const char *p = text;;) {
-    const char *e = strchr(p, ',');
-    if (!e) e = p + strlen(p);
-    const char *a = p + ((e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? 2 : 0);
-    if (n == max) cli_usage_error(cmd, "%s: more than %zu values", what, max);
-    if (vec_hex_word(a, e, bits, &out[n]))
-      cli_usage_error(cmd, "%s: '%.*s' is not a hex word of at most %d bits", what, (int)(e - p), p, bits);
-    n++;
-    if (!*e) return n;
-    p = e + 1;
-  }
-}
-
 enum { DOT_NB_MAX = 64 };
 
 /* The operands TSCALE_A SCALES_A CODES_A TSCALE_B SCALES_B CODES_B [C] into an nvfp4_dot case
@@ -377,8 +361,8 @@ static void dot_operands(const char *cmd, vec_suite *s, char **args, int nargs, 
     int r;
     ts[o] = cli_parse_value(cmd, MX_F32, args[3 * o], &r);
     if ((ts[o] & 0x7F800000u) == 0x7F800000u) cli_usage_error(cmd, "a tensor scale must be finite");
-    ns[o] = hex_list(cmd, o ? "SCALES_B" : "SCALES_A", args[3 * o + 1], 8, sc[o], DOT_NB_MAX);
-    nc[o] = hex_list(cmd, o ? "CODES_B" : "CODES_A", args[3 * o + 2], 4, co[o], DOT_NB_MAX * 16);
+    ns[o] = cli_hex_list(cmd, o ? "SCALES_B" : "SCALES_A", args[3 * o + 1], 8, sc[o], DOT_NB_MAX);
+    nc[o] = cli_hex_list(cmd, o ? "CODES_B" : "CODES_A", args[3 * o + 2], 4, co[o], DOT_NB_MAX * 16);
   }
   if (ns[0] != ns[1] || nc[0] != 16 * ns[0] || nc[1] != 16 * ns[1])
     cli_usage_error(cmd, "operands: %zu and %zu block scales, %zu and %zu codes (want n scales and 16 n codes on each side)",
