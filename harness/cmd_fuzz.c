@@ -14,12 +14,14 @@
 
 static const char *const k_usage =
   "usage: mxconform fuzz --target reference|lib:PATH.so|cmd:'COMMAND' [--profile ocp|NAME|FILE]\n"
-  "         [--ops cvt,quantize,dequantize,pack,dot] [--seconds N [--cpu] | --cases N] [--seed S]\n"
+  "         [--ops OP,...] [--seconds N [--cpu] | --cases N] [--seed S]\n"
   "         [--max-findings N] [--shrink-budget N] [--timeout SECONDS] [-o results.json] [--save DIR] [-q]\n"
   "Structured random cases of each op against the target, every answer compared with the oracle\n"
   "under the profile; each finding (wrong answer, crash, hang, malformed or error answer, flaky\n"
   "answer) is shrunk to a minimal case and printed with its bits, decoded values and reproduce\n"
   "lines. Deterministic for a seed (without --seed a new one is drawn and printed).\n"
+  "--ops: cvt quantize dequantize pack dot (the default: the MX ops) and nvfp4_quantize\n"
+  "nvfp4_dequantize nvfp4_dot (NVFP4, spec_notes/nvfp4.md; only when named).\n"
   "--seconds counts wall-clock seconds, or with --cpu CPU seconds of mxconform and the target's\n"
   "processes (default: --seconds 60). Exit status: 0 no findings, 1 findings, 2 bad usage,\n"
   "3 target unusable. --save DIR writes the shrunk findings as vector files (with a MANIFEST):\n"
@@ -59,7 +61,9 @@ int cmd_fuzz(int argc, char **argv) {
     if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) c.target_spec = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--profile"))) c.profile_spec = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--ops"))) {
-      if (fuzz_ops_parse(v, &c.ops)) cli_usage_error(cmd, "bad --ops '%s' (a comma list of cvt quantize dequantize pack dot)", v);
+      if (fuzz_ops_parse(v, &c.ops))
+        cli_usage_error(cmd, "bad --ops '%s' (a comma list of cvt quantize dequantize pack dot nvfp4_quantize "
+                             "nvfp4_dequantize nvfp4_dot)", v);
       c.ops_text = v;
     } else if ((v = cli_opt(cmd, argc, argv, &i, "--seconds"))) c.seconds = parse_seconds(cmd, v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--cases"))) {

@@ -23,6 +23,24 @@ typedef struct wdesc {
   mx_fmt fmt;
 } wdesc;
 
+/* NVFP4 dot's inputs: per operand the f32 tensor scale, n E4M3 block scales and 16n E2M1
+ * codes (A, then B); then the has-C flag and C. */
+static void nvfp4_dot_input_word(size_t nb, size_t i, wdesc *w) {
+  size_t half = 1 + nb + 16 * nb;
+  const char *op = i < half ? "a" : "b";
+  size_t j = i % half;
+  if (i >= 2 * half) {
+    if (i == 2 * half) snprintf(w->label, sizeof w->label, "has_c"), w->kind = K_FLAG;
+    else snprintf(w->label, sizeof w->label, "c"), w->kind = K_SOURCE, w->fmt = MX_F32;
+  } else if (j == 0) {
+    snprintf(w->label, sizeof w->label, "tscale_%s", op), w->kind = K_SOURCE, w->fmt = MX_F32;
+  } else if (j <= nb) {
+    snprintf(w->label, sizeof w->label, "scale_%s[%zu]", op, j - 1), w->fmt = MX_E4M3;
+  } else {
+    snprintf(w->label, sizeof w->label, "%s[%zu]", op, j - 1 - nb), w->fmt = MX_E2M1;
+  }
+}
+
 static wdesc input_word(const vec_suite *s, size_t i) {
   wdesc w = {"", K_CODE, MX_E8M0};
   size_t nb = s->nblocks, nk = s->nblocks * s->k;
@@ -42,6 +60,17 @@ static wdesc input_word(const vec_suite *s, size_t i) {
     else if (i == 2 * (nb + nk)) snprintf(w.label, sizeof w.label, "has_c"), w.kind = K_FLAG;
     else snprintf(w.label, sizeof w.label, "c"), w.kind = K_SOURCE, w.fmt = MX_F32;
     break;
+  case OP_NVFP4_QUANTIZE: /* 16n f32 values, the has-amax flag, the amax */
+    if (i < 16 * nb) snprintf(w.label, sizeof w.label, "v[%zu]", i), w.kind = K_SOURCE, w.fmt = MX_F32;
+    else if (i == 16 * nb) snprintf(w.label, sizeof w.label, "has_amax"), w.kind = K_FLAG;
+    else snprintf(w.label, sizeof w.label, "amax"), w.kind = K_SOURCE, w.fmt = MX_F32;
+    break;
+  case OP_NVFP4_DEQUANTIZE: /* f32 tensor scale, E4M3 block scale, 16 E2M1 codes */
+    if (i == 0) snprintf(w.label, sizeof w.label, "tscale"), w.kind = K_SOURCE, w.fmt = MX_F32;
+    else if (i == 1) snprintf(w.label, sizeof w.label, "scale"), w.fmt = MX_E4M3;
+    else snprintf(w.label, sizeof w.label, "P[%zu]", i - 2), w.fmt = MX_E2M1;
+    break;
+  case OP_NVFP4_DOT: nvfp4_dot_input_word(nb, i, &w); break;
   default: break;
   }
   return w;
@@ -57,7 +86,14 @@ static wdesc output_word(const vec_suite *s, size_t i) {
     break;
   case OP_DEQUANTIZE: snprintf(w.label, sizeof w.label, "v[%zu]", i), w.kind = K_SOURCE, w.fmt = s->dst; break;
   case OP_PACK: snprintf(w.label, sizeof w.label, "byte[%zu]", i), w.kind = K_BYTE; break;
-  case OP_DOT: snprintf(w.label, sizeof w.label, "result"), w.kind = K_SOURCE, w.fmt = MX_F32; break;
+  case OP_DOT:
+  case OP_NVFP4_DOT: snprintf(w.label, sizeof w.label, "result"), w.kind = K_SOURCE, w.fmt = MX_F32; break;
+  case OP_NVFP4_QUANTIZE: /* f32 tensor scale, n E4M3 block scales, 16n E2M1 codes */
+    if (i == 0) snprintf(w.label, sizeof w.label, "tscale"), w.kind = K_SOURCE, w.fmt = MX_F32;
+    else if (i <= s->nblocks) snprintf(w.label, sizeof w.label, "scale[%zu]", i - 1), w.fmt = MX_E4M3;
+    else snprintf(w.label, sizeof w.label, "P[%zu]", i - 1 - s->nblocks), w.fmt = MX_E2M1;
+    break;
+  case OP_NVFP4_DEQUANTIZE: snprintf(w.label, sizeof w.label, "v[%zu]", i), w.kind = K_SOURCE, w.fmt = MX_F32; break;
   default: break;
   }
   return w;
