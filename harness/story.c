@@ -713,11 +713,14 @@ static void print_way_out(const out *w, const json_value *doc) {
 static void print_summary(const out *w, const group *g, int ng, size_t nsuites, size_t failed) {
   fprintf(w->f, "%s%d failure class%s in %zu suite%s (%zu cases):%s\n", BOLD(w), ng, ng == 1 ? "" : "es", nsuites,
           nsuites == 1 ? "" : "s", failed, OFF(w));
+  int width = 10; /* the op column fits the longest name shown (nvfp4_dequantize) */
+  for (int i = 0; i < ng; i++)
+    if ((int)strlen(g[i].op) > width) width = (int)strlen(g[i].op);
   for (int i = 0; i < ng; i++) {
     char ex[256];
     group_text(&g[i], ex, sizeof ex);
-    fprintf(w->f, "  %-10s %4zu suite%s %7zu cases  %s\n", g[i].op, g[i].nsuites, g[i].nsuites == 1 ? " " : "s",
-            g[i].failed, ex);
+    fprintf(w->f, "  %-*s %4zu suite%s %7zu cases  %s\n", width, g[i].op, g[i].nsuites,
+            g[i].nsuites == 1 ? " " : "s", g[i].failed, ex);
   }
 }
 
