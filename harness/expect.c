@@ -107,7 +107,7 @@ void expect_case(const vec_suite *s, const mx_profile *p, const uint64_t *in, ui
 
 int expect_knobs_agree(vec_op op, const mx_profile *a, const mx_profile *b) {
   char va[64], vb[64];
-  for (const char *const *k = op_table[op].knobs; *k; k++) {
+  for (const char *const *k = vec_op_knobs(op); *k; k++) {
     const char *x = mx_profile_get(a, *k, va, sizeof va), *y = mx_profile_get(b, *k, vb, sizeof vb);
     if (!x || !y || strcmp(x, y)) return 0;
   }

@@ -772,7 +772,7 @@ static const char *const k_op_params[OP_COUNT][3] = {
 };
 
 static int op_depends_on(vec_op op, const char *name) {
-  for (const char *const *k = op_table[op].knobs; *k; k++)
+  for (const char *const *k = vec_op_knobs(op); *k; k++)
     if (!strcmp(*k, name)) return 1;
   for (int i = 0; k_op_params[op][i]; i++)
     if (!strcmp(k_op_params[op][i], name)) return 1;

@@ -55,7 +55,7 @@ static void put_knobs(line *l, const vec_suite *s, const char *profile_spec, con
   mx_profile base;
   char err[256];
   if (mx_profile_load(profile_spec, &base, err, sizeof err)) mx_profile_builtin("ocp", &base);
-  for (const char *const *k = op_table[s->op].knobs; *k; k++) {
+  for (const char *const *k = vec_op_knobs(s->op); *k; k++) {
     int skipped = 0;
     for (const char *const *q = skip; *q; q++) skipped |= !strcmp(*q, *k);
     char a[64], b[64];

@@ -12,7 +12,7 @@
 #include "run.h"
 
 int run_op_depends(vec_op op, const char *knob) {
-  for (const char *const *k = op_table[op].knobs; *k; k++)
+  for (const char *const *k = vec_op_knobs(op); *k; k++)
     if (!strcmp(*k, knob)) return 1;
   return op == OP_CVT && mx_knob_find(knob) && strcmp(knob, "round") && strcmp(knob, "overflow");
 }

@@ -5,16 +5,20 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const k_no_knobs[] = {NULL};
-static const char *const k_cvt_knobs[] = {"sr_bits", "nan_sign", "e5m2_nan", "inf_sat", "nan_finite", "inf_finite",
-                                         "int8_range", "src_subnormals", "e8m0_zero", "e8m0_neg", "fnuz_zero", NULL};
+/* cvt's knobs: every knob of mx_knob_table but the request's own round and overflow, filled
+ * from the table (vec_op_knobs) so that a knob added there is in every cvt file's header and
+ * reproduce line from then on; this list was written by hand once and fell six knobs behind. */
+static const char *k_cvt_knobs[64];
 static const char *const k_quantize_knobs[] = {"round", "sr_bits", "overflow", "nan_sign", "e5m2_nan", "inf_sat",
                                               "nan_finite", "inf_finite", "int8_range", "src_subnormals",
-                                              "rule", "nan_block", "inf_block", "zero_block", "scale_overflow", NULL};
+                                              "ovf_directed", "rule", "nan_block", "inf_block", "zero_block",
+                                              "scale_overflow", NULL};
 static const char *const k_dequantize_knobs[] = {"dequant_overflow", NULL};
 /* NVFP4 (include/mxconform/nvfp4.h): quantize writes a positive block scale, so the scale
  * sign knob only matters on the way back */
@@ -45,6 +49,19 @@ const op_info *op_find(const char *name) {
   for (int i = 0; i < OP_COUNT; i++)
     if (!strcmp(op_table[i].name, name)) return &op_table[i];
   return NULL;
+}
+
+static void fill_cvt_knobs(void) {
+  size_t n = 0;
+  for (const mx_knob *k = mx_knob_table; k->name && n + 1 < sizeof k_cvt_knobs / sizeof *k_cvt_knobs; k++)
+    if (strcmp(k->name, "round") && strcmp(k->name, "overflow")) k_cvt_knobs[n++] = k->name;
+  k_cvt_knobs[n] = NULL;
+}
+
+const char *const *vec_op_knobs(vec_op op) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, fill_cvt_knobs);
+  return op_table[op].knobs;
 }
 
 void vec_suite_init(vec_suite *s) {
@@ -202,7 +219,7 @@ int vec_write(FILE *f, const vec_suite *s) {
   default: break;
   }
   char buf[64];
-  for (const char *const *k = op->knobs; *k; k++)
+  for (const char *const *k = vec_op_knobs(s->op); *k; k++)
     if (s->rule < 0 || strcmp(*k, "rule")) /* a `param rule` replaces the knob */
       fprintf(f, "# knob %s: %s\n", *k, mx_profile_get(&s->knobs, *k, buf, sizeof buf));
   if (s->generator[0]) fprintf(f, "# generator: %s\n", s->generator);

@@ -25,12 +25,15 @@ typedef struct op_info {
   vec_op op;
   const char *name;          /* "cvt" */
   const char *columns;       /* the columns line, e.g. "input expected" */
-  const char *const *knobs;  /* profile keys the expected values depend on, NULL-terminated */
+  const char *const *knobs;  /* profile keys the expected values depend on, NULL-terminated: read
+                              * them through vec_op_knobs (cvt's list is filled on first use) */
   const char *summary;
 } op_info;
 
 extern const op_info op_table[OP_COUNT];
 const op_info *op_find(const char *name);
+/* The knobs op's expected values depend on (op_table's list, NULL-terminated; thread-safe). */
+const char *const *vec_op_knobs(vec_op op);
 
 /* One suite = one vector file: the operation, its parameters, the knob values under which
  * the expected values were computed, and the cases. A case is `nin` input words and `nout`

@@ -22,7 +22,7 @@
 #define MXC_PROTOCOL_VERSION 1
 #define MXC_RESULTS_SCHEMA "mxconform-results/1"
 #define MXC_VECTORS_FORMAT 1
-#define MXC_VECTOR_SET "1.3"
+#define MXC_VECTOR_SET "1.4"
 
 /* The vectors root (holding smoke/, standard/): $MXCONFORM_VECTORS when set, else
  * share/mxconform/vectors beside an installed binary (EXE/../share/mxconform/vectors),
