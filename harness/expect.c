@@ -112,7 +112,7 @@ int expect_knobs_agree(vec_op op, const mx_profile *a, const mx_profile *b) {
     if (!x || !y || strcmp(x, y)) return 0;
   }
   if (op != OP_CVT && op != OP_QUANTIZE) return 1;
-  /* the scalar knobs the vector format's lists predate (e8m0_tie, ovf_directed, ...) and the
+  /* every scalar knob (also those an op's list leaves out, quantize's e8m0_*) and the
    * conditional values: a file's expected values hold only where these agree too */
   for (const mx_knob *k = mx_knob_table; k->name; k++) {
     if (op == OP_CVT && (!strcmp(k->name, "round") || !strcmp(k->name, "overflow"))) continue;
