@@ -245,6 +245,18 @@ void mxo_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t *c
   mpfr_clears(sb, st, e, r, (mpfr_ptr)0);
 }
 
+/* What both dot products check first: a tensor scale that is Inf or NaN is refused (-1); a
+ * NaN block scale anywhere (its sign bit read as `mask` says) makes the result NaN (1). */
+static int dot_operands_check(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, uint32_t st_b,
+                              const uint8_t *scales_b, uint8_t mask) {
+  mx_class ka = mx_classify(MX_F32, st_a), kb = mx_classify(MX_F32, st_b);
+  if (ka == MX_CLASS_NAN || ka == MX_CLASS_INF || kb == MX_CLASS_NAN || kb == MX_CLASS_INF) return -1;
+  for (size_t j = 0; j < n_blocks; j++)
+    if (mx_classify(MX_E4M3, scales_a[j] & mask) == MX_CLASS_NAN || mx_classify(MX_E4M3, scales_b[j] & mask) == MX_CLASS_NAN)
+      return 1;
+  return 0;
+}
+
 /* The dot product by its definition: every element product e_a e_b s_b(a) s_b(b) s_t(a) s_t(b)
  * exactly (each needs at most 2 + 2 + 4 + 4 + 24 + 24 bits), summed exactly with IEEE's signed
  * zeros (512 bits hold the sum: every product is s_t(a) s_t(b) times a multiple of 2^-20 below
@@ -254,14 +266,12 @@ int mxo_nvfp4_dot(size_t n_blocks, uint32_t st_a, const uint8_t *scales_a, const
   static const mx_nvfp4_opts def = MX_NVFP4_OPTS_DEFAULT;
   if (!o) o = &def;
   if (n_blocks == 0 || n_blocks > 65536) return -1;
-  mx_class ka = mx_classify(MX_F32, st_a), kb = mx_classify(MX_F32, st_b);
-  if (ka == MX_CLASS_NAN || ka == MX_CLASS_INF || kb == MX_CLASS_NAN || kb == MX_CLASS_INF) return -1;
   uint8_t mask = o->scale_sign == MX_NVFP4_SIGN_IGNORE ? 0x7F : 0xFF;
-  for (size_t j = 0; j < n_blocks; j++)
-    if (mx_classify(MX_E4M3, scales_a[j] & mask) == MX_CLASS_NAN || mx_classify(MX_E4M3, scales_b[j] & mask) == MX_CLASS_NAN) {
-      *out = 0x7FC00000u;
-      return 0;
-    }
+  int k = dot_operands_check(n_blocks, st_a, scales_a, st_b, scales_b, mask);
+  if (k) {
+    if (k > 0) *out = MX_DOT_F32_NAN;
+    return k > 0 ? 0 : -1;
+  }
   mpfr_t sum, t, u, sa, sb, ta, tb;
   mpfr_inits2(512, sum, t, u, (mpfr_ptr)0);
   mpfr_inits2(64, sa, sb, ta, tb, (mpfr_ptr)0);
@@ -306,14 +316,12 @@ int mxo_nvfp4_dot_general(size_t n_blocks, uint32_t st_a, const uint8_t *scales_
   mx_dot_vec v0 = {MX_MXFP4_E2M1, &none, &none};
   uint32_t tmp;
   if (mxo_dot_general_scaled(&v0, &v0, 0, MX_NVFP4_BLOCK, NULL, m, NULL, &tmp) != MX_DOT_OK) return -1; /* the model */
-  mx_class ka = mx_classify(MX_F32, st_a), kb = mx_classify(MX_F32, st_b);
-  if (ka == MX_CLASS_NAN || ka == MX_CLASS_INF || kb == MX_CLASS_NAN || kb == MX_CLASS_INF) return -1;
   uint8_t mask = o->scale_sign == MX_NVFP4_SIGN_IGNORE ? 0x7F : 0xFF;
-  for (size_t j = 0; j < n_blocks; j++)
-    if (mx_classify(MX_E4M3, scales_a[j] & mask) == MX_CLASS_NAN || mx_classify(MX_E4M3, scales_b[j] & mask) == MX_CLASS_NAN) {
-      *out = MX_DOT_F32_NAN;
-      return 0;
-    }
+  int k = dot_operands_check(n_blocks, st_a, scales_a, st_b, scales_b, mask);
+  if (k) {
+    if (k > 0) *out = MX_DOT_F32_NAN;
+    return k > 0 ? 0 : -1;
+  }
   const size_t n = n_blocks * MX_NVFP4_BLOCK;
   uint8_t *ca = malloc(n), *cb = malloc(n), *ones = malloc(n_blocks);
   mpfr_t *s = malloc(n_blocks * sizeof *s);
