@@ -1470,32 +1470,24 @@ int gen_tier_suites(const gen_tier *t, uint64_t seed, const mx_profile *p, gen_s
       gen_dot(&s, t, seed);
       FINISH(s);
     }
-  /* NVFP4: tensors of 1, 2 and 4 blocks (a tensor scale shared across blocks), and decoding */
-  static const size_t nvfp4_n[] = {1, 2, 4};
-  for (size_t ni = 0; ni < sizeof nvfp4_n / sizeof nvfp4_n[0]; ni++) {
-    START(s);
-    s.op = OP_NVFP4_QUANTIZE;
-    s.nblocks = nvfp4_n[ni];
-    vec_suite_make_name(&s);
-    gen_nvfp4_quantize(&s, t, seed);
-    FINISH(s);
-  }
-  {
-    START(s);
-    s.op = OP_NVFP4_DEQUANTIZE;
-    vec_suite_make_name(&s);
-    gen_nvfp4_dequantize(&s, t, seed);
-    FINISH(s);
-  }
-  /* NVFP4 dot: 1, 2 and 4 blocks per operand */
-  for (size_t ni = 0; ni < sizeof nvfp4_n / sizeof nvfp4_n[0]; ni++) {
-    START(s);
-    s.op = OP_NVFP4_DOT;
-    s.nblocks = nvfp4_n[ni];
-    vec_suite_make_name(&s);
-    gen_nvfp4_dot(&s, t, seed);
-    FINISH(s);
-  }
+  /* NVFP4: tensors and dot operands of 1, 2 and 4 blocks of 16 (a tensor scale shared across
+   * blocks); dequantize decodes one block (no count) */
+  static const struct {
+    vec_op op;
+    void (*gen)(vec_suite *, const gen_tier *, uint64_t);
+    size_t nblocks[3]; /* 0: the suite has no block count */
+  } nvfp4_suites[] = {{OP_NVFP4_QUANTIZE, gen_nvfp4_quantize, {1, 2, 4}},
+                      {OP_NVFP4_DEQUANTIZE, gen_nvfp4_dequantize, {0}},
+                      {OP_NVFP4_DOT, gen_nvfp4_dot, {1, 2, 4}}};
+  for (size_t i = 0; i < sizeof nvfp4_suites / sizeof nvfp4_suites[0]; i++)
+    for (size_t ni = 0; ni < 3 && (ni == 0 || nvfp4_suites[i].nblocks[ni]); ni++) {
+      START(s);
+      s.op = nvfp4_suites[i].op;
+      if (nvfp4_suites[i].nblocks[ni]) s.nblocks = nvfp4_suites[i].nblocks[ni];
+      vec_suite_make_name(&s);
+      nvfp4_suites[i].gen(&s, t, seed);
+      FINISH(s);
+    }
 #undef START
 #undef FINISH
   return 0;
