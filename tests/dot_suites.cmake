@@ -15,3 +15,7 @@ add_test(NAME profile_dot_line_makes_a_dot_run_under_that_model_pass
 add_test(NAME profile_dot_line_malformed_is_a_file_line_error
          COMMAND sh -c "out=$(\"$0\" run --tier smoke --suites 'dot.*' --profile \"$1\" -q 2>&1); st=$?; echo \"$out\"; [ $st = 2 ] && echo \"$out\" | grep -q \"bad-dot-model.profile:3: bad value 'group=1 accum=f32 c_at=last' for dot: bad value 'f32' for accum\""
                  ${MXC} ${CMAKE_CURRENT_SOURCE_DIR}/data/profiles/bad-dot-model.profile)
+# run --write-profile carries the dot model detection named, and the run under that file passes
+add_test(NAME detected_dot_model_profile_makes_the_run_pass
+         COMMAND sh -c "t=\"cmd:$0 serve --reference --dot-preset amd-cdna3\"; \"$0\" run --tier smoke --suites 'dot.*' --target \"$t\" -q --write-profile \"$1\" > /dev/null; grep -q '^dot = group=16 presum=0 frac_bits=24 align=floor ' \"$1\" && \"$0\" run --tier smoke --suites 'dot.*' --target \"$t\" -q --profile \"$1\""
+                 ${MXC} ${CMAKE_CURRENT_BINARY_DIR}/detected_dot.profile)
