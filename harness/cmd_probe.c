@@ -2,7 +2,7 @@
  * (harness/probe.c does the probing; spec_notes/dot.md "Probes" the long form).
  *
  *   mxconform probe dot [--target reference|lib:PATH|cmd:'...'] [--preset NAME]
- *                       [--fmt A[,B]] [--confirm N] [--seed S] [-o probe.json] [-v]
+ *                       [--fmt A[,B]] [--confirm N] [--seed S] [--timeout S] [-o probe.json] [-v]
  *
  * Targets: `reference` is libmxref's exact-rne DotGeneral in process; --preset NAME emulates
  * that preset in process; `cmd:` starts `sh -c COMMAND` and `lib:` starts `mxconform serve
@@ -101,10 +101,10 @@ static int read_line(proc_target *p, char *line, size_t linelen) {
   }
 }
 
-static int proc_open(proc_target *p, char *const argv[], char *err, size_t errlen) {
+static int proc_open(proc_target *p, char *const argv[], double timeout, char *err, size_t errlen) {
   int in[2], out[2];
   memset(p, 0, sizeof *p);
-  p->timeout = 30;
+  p->timeout = timeout;
   if (pipe(in) || pipe(out)) {
     snprintf(err, errlen, "pipe: %s", strerror(errno));
     return -1;
@@ -298,14 +298,17 @@ static void print_misses(const char *what, const probe_fit *fit, const probe_cas
 
 static void usage(void) {
   printf("usage: mxconform probe dot [--target reference|lib:PATH|cmd:'COMMAND'] [--preset NAME]\n"
-         "                           [--fmt A[,B]] [--confirm N] [--seed S] [-o probe.json] [-v] [-q]\n"
+         "                           [--fmt A[,B]] [--confirm N] [--seed S] [--timeout S] [-o probe.json] [-v] [-q]\n"
          "Fits the dot-product accumulation model of include/mxconform/dot.h to a target with\n"
          "feature-targeted probes, names the nearest preset, and confirms the fit on N random\n"
          "DotGenerals (default 100000) evaluated by libmxref under the fitted model.\n"
          "Probes and confirmation cases the model does not reproduce are counted by caveat: an operand\n"
          "that is no FP32 value, or a block that quantizing again changes (a target that takes FP32\n"
-         "tensors and re-quantizes them sees other operands); the others are listed as dot commands.\n"
+         "tensors and re-quantizes them sees other operands), or a zero of the other sign (a loop\n"
+         "that starts from +0); the others are listed as dot commands.\n"
          "The fit is printed as a profile's `dot` line too (spec_notes/profiles.md).\n"
+         "--timeout S: seconds a process target may take per answer and to start (default 30; a Python\n"
+         "library that imports torch on a loaded machine needs more).\n"
          "--preset NAME emulates a preset as the target, in process. The confirmation shows progress\n"
          "on standard error when it runs long; -q: none. Exit 0 when every\n"
          "confirmation case agrees bit for bit, 1 otherwise, 2 bad usage, 3 unusable target.\n");
@@ -321,6 +324,7 @@ int cmd_probe(int argc, char **argv) {
   if (strcmp(argv[1], "dot")) cli_usage_error(cmd, "unknown probe '%s' (only 'dot' exists)", argv[1]);
   const char *tspec = NULL, *preset = NULL, *fmt = "mxfp8_e4m3", *outpath = NULL;
   uint64_t confirm = 100000, seed = 20260101;
+  double timeout = 30; /* seconds per answer (and for the handshake) */
   int verbose = 0, quiet = 0;
   for (int i = 2; i < argc; i++) {
     const char *v;
@@ -330,6 +334,11 @@ int cmd_probe(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--confirm"))) confirm = cli_u64(cmd, "--confirm", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--seed"))) seed = cli_u64(cmd, "--seed", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "-o"))) outpath = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) {
+      char *e;
+      timeout = strtod(v, &e);
+      if (*e || !(timeout > 0 && timeout <= 86400)) cli_usage_error(cmd, "--timeout: expected seconds in (0, 86400], got '%s'", v);
+    }
     else if (!strcmp(argv[i], "-v")) verbose = 1;
     else if (!strcmp(argv[i], "-q")) quiet = 1; /* no progress lines */
     else if (!strcmp(argv[i], "--help")) {
@@ -383,7 +392,7 @@ int cmd_probe(int argc, char **argv) {
       av[3] = (char *)(tspec + 4);
       av[4] = NULL;
     }
-    if (proc_open(&pt, av, err, sizeof err)) {
+    if (proc_open(&pt, av, timeout, err, sizeof err)) {
       fprintf(stderr, "mxconform probe: %s: %s\n", tspec, err);
       return 3;
     }
@@ -442,11 +451,11 @@ int cmd_probe(int argc, char **argv) {
       break;
     }
     for (size_t i = 0; i < cnt; i++) {
-      uint32_t r = 0;
+      uint32_t r = MX_DOT_F32_NAN;
       int ok = probe_eval(&cs[i], &fit.model, &r) == MX_DOT_OK && probe_same(r, got[i]);
       agree += (uint64_t)ok;
       if (!ok) {
-        int why = probe_case_caveat(&cs[i]);
+        int why = probe_miss_why(&cs[i], r, got[i]);
         cf.miss_caveat[why]++;
         if (why == PROBE_CAVEAT_NONE && cf.nmiss_shown < PROBE_MISS_SHOWN) {
           shown[cf.nmiss_shown] = cs[i];

@@ -658,7 +658,8 @@ void probe_random_case(mx_block_fmt fa, mx_block_fmt fb, uint64_t *rng, probe_ca
 
 /* ---- caveats: operands a target may not see as given ------------------------------------ */
 
-const char *const probe_caveat_names[PROBE_CAVEAT_COUNT] = {"", "operand-beyond-fp32", "operand-requantized"};
+const char *const probe_caveat_names[PROBE_CAVEAT_COUNT] = {"", "operand-beyond-fp32", "operand-requantized",
+                                                            "zero-sign"};
 
 /* The values of operand block j (scale 2^(s-127) times each element, exact in a double);
  * 0 when the block holds a NaN scale or a NaN/Inf element (no caveat applies: the special
@@ -709,6 +710,11 @@ void probe_requantize(const probe_case *pc, probe_case *out) {
       if (!fp32) *sc = 0xFF; /* an Inf (or a rounded value) in an FP32 tensor: the quantizer's NaN block */
       else mxref_quantize_block(f, MX_F32, bits, out->k, NULL, NULL, sc, co);
     }
+}
+
+int probe_miss_why(const probe_case *pc, uint32_t model, uint32_t got) {
+  if (!((model | got) & 0x7FFFFFFFu)) return PROBE_CAVEAT_ZERO_SIGN; /* two zeros, of other signs */
+  return probe_case_caveat(pc);
 }
 
 int probe_case_caveat(const probe_case *pc) {
@@ -1022,33 +1028,34 @@ static size_t fit_clean_first(const fitctx *F, mx_dot_model *m, int verbose, int
     }
   fitctx C = {cc, cg, nc};
   mx_dot_model clean = *m;
-  size_t miss = nc < F->n ? fit_from(&C, &clean, verbose) : 1;
+  size_t clean_miss = fit_from(&C, &clean, verbose);
   free(cc);
   free(cg);
-  if (miss == 0) {
-    /* every miss has a caveat (the clean probes all agree); the shortcut holds when each is
-     * the model's answer on the operands quantized again (probe_requantize): the target
-     * demonstrably changes them. A target that sees its operands as given (MXINT8's -2 is a
-     * caveat, and the window probes need it) fails this and gets the search on every probe. */
-    size_t all = 0, requantized = 0;
-    for (size_t i = 0; i < F->n; i++) {
-      uint32_t r;
-      if (probe_eval(&F->cases[i], &clean, &r) == MX_DOT_OK && probe_same(r, F->got[i])) continue;
+  /* The shortcut holds when every miss is set apart: the sign of an exact zero (probe_miss_why),
+   * or an operand caveat whose probe gets the model's answer on the operands quantized again
+   * (probe_requantize): the target demonstrably changes them. A target that sees its operands
+   * as given (MXINT8's -2 is a caveat, and the window probes need it) fails this and gets the
+   * search on every probe. */
+  size_t all = 0, apart = 0;
+  for (size_t i = 0; i < F->n; i++) {
+    uint32_t r = MX_DOT_F32_NAN;
+    if (probe_eval(&F->cases[i], &clean, &r) == MX_DOT_OK && probe_same(r, F->got[i])) continue;
+    all++;
+    int why = probe_miss_why(&F->cases[i], r, F->got[i]);
+    if (why == PROBE_CAVEAT_ZERO_SIGN) apart++;
+    else if (why != PROBE_CAVEAT_NONE) {
       probe_case q;
       probe_requantize(&F->cases[i], &q);
-      all++;
-      requantized += probe_eval(&q, &clean, &r) == MX_DOT_OK && probe_same(r, F->got[i]);
-    }
-    if (verbose)
-      fprintf(stderr, "probe: %zu probes without a caveat all reproduced; of %zu missed with one, %zu are the model "
-                      "on re-quantized operands\n", nc, all, requantized);
-    if (requantized == all) {
-      *m = clean;
-      *settled = 1;
-      return all;
+      apart += probe_eval(&q, &clean, &r) == MX_DOT_OK && probe_same(r, F->got[i]);
     }
   }
-  *settled = 0;
+  if (verbose)
+    fprintf(stderr, "probe: %zu of %zu probes without an operand caveat missed; of the %zu misses in all, %zu are set "
+                    "apart (zero sign, or the model on re-quantized operands)\n", clean_miss, nc, all, apart);
+  *m = clean;
+  *settled = apart == all;
+  if (*settled || nc == F->n) return all; /* no caveats: that fit was on every probe already */
+  mx_dot_model_default(m);
   return fit_from(F, m, verbose);
 }
 
@@ -1094,14 +1101,14 @@ void probe_fit_answers(const probe_case *cases, const uint32_t *got, size_t n, i
   fit->probes = n;
   fit->agree = n - best_miss;
   for (size_t i = 0; i < n; i++) {
-    uint32_t r;
+    uint32_t r = MX_DOT_F32_NAN; /* what a failed evaluation counts as */
     int f = cases[i].family < PROBE_FAM_COUNT ? cases[i].family : PROBE_FAM_MIXED;
     fit->fam_cases[f]++;
     if (probe_eval(&cases[i], &fit->model, &r) == MX_DOT_OK && probe_same(r, got[i])) {
       fit->fam_agree[f]++;
       continue;
     }
-    int why = probe_case_caveat(&cases[i]);
+    int why = probe_miss_why(&cases[i], r, got[i]);
     fit->miss_caveat[why]++;
     if (why == PROBE_CAVEAT_NONE && fit->nmiss_shown < PROBE_MISS_SHOWN) fit->miss_shown[fit->nmiss_shown++] = i;
   }

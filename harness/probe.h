@@ -66,10 +66,15 @@ void probe_random_case(mx_block_fmt fa, mx_block_fmt fb, uint64_t *rng, probe_ca
  * quantization (OCP: floor rule, RNE, saturating), e.g. an E4M3 block whose largest element
  * 240 lies below the top binade (re-quantized it saturates to 224) or an MXINT8 block with
  * -2. The fit does not explain such a miss by the model; it counts and names them. */
-enum { PROBE_CAVEAT_NONE = 0, PROBE_CAVEAT_BEYOND_FP32, PROBE_CAVEAT_REQUANTIZED, PROBE_CAVEAT_COUNT };
+enum { PROBE_CAVEAT_NONE = 0, PROBE_CAVEAT_BEYOND_FP32, PROBE_CAVEAT_REQUANTIZED, PROBE_CAVEAT_ZERO_SIGN, PROBE_CAVEAT_COUNT };
 extern const char *const probe_caveat_names[PROBE_CAVEAT_COUNT]; /* "", "operand-beyond-fp32", ... */
-/* The first caveat of pc (in enum order), or PROBE_CAVEAT_NONE. */
+/* The first operand caveat of pc (in enum order), or PROBE_CAVEAT_NONE. */
 int probe_case_caveat(const probe_case *pc);
+/* Why the model's answer `model` and the target's `got` to pc differ: PROBE_CAVEAT_ZERO_SIGN
+ * when both are zeros (of other signs: dot.h counts an absent C as -0, so an all -0 sum is
+ * -0, where a loop that starts from +0, the reference BLAS one, gives +0 — a difference no
+ * model parameter says), else pc's operand caveat. */
+int probe_miss_why(const probe_case *pc, uint32_t model, uint32_t got);
 /* pc as such a target sees it: each block's values as FP32 (one that is no FP32 value makes
  * the block NaN, as an Inf does in an FP32 tensor) quantized to MX again (OCP: floor rule,
  * RNE, saturating); blocks with a NaN scale or NaN/Inf elements stay as given. */
