@@ -422,7 +422,7 @@ int cmd_probe(int argc, char **argv) {
     printf("  %-11s %5zu / %zu\n", probe_family_names[f], fit.fam_agree[f], fit.fam_cases[f]);
   print_misses("probes", &fit, cases_for_report((mx_block_fmt)fa, (mx_block_fmt)fb), fit.probes - fit.agree);
   printf("model:    %s\n", mtext);
-  printf("profile:  dot = %s   (the line a profile file takes, spec_notes/profiles.md)\n", mtext);
+  printf("profile:  dot = %s   # a profile file's line (spec_notes/profiles.md)\n", mtext);
   printf("nearest:  %s (%d parameter%s differ%s)\n", fit.nearest, fit.nearest_distance,
          fit.nearest_distance == 1 ? "" : "s", fit.nearest_distance == 1 ? "s" : "");
   printf("unobservable on these probes: %s\n", fit.unobservable[0] ? fit.unobservable : "none");
