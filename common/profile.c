@@ -107,6 +107,7 @@ static void profile_defaults(mx_profile *p, const char *name) {
   p->fp6_layout = MX_PACK_BYTE;
   mx_nvfp4_opts nv = MX_NVFP4_OPTS_DEFAULT;
   p->nvfp4 = nv;
+  mx_dot_model_default(&p->dot); /* has_dot 0: no dot line, the model is exact-rne */
 }
 
 /* Each built-in starts from `ocp` and changes only what its source documents; the values
@@ -236,12 +237,28 @@ const char *mx_profile_key_values(const char *key, char *buf, size_t len) {
   return buf;
 }
 
+const mx_dot_model *mx_profile_dot_model(const mx_profile *p) {
+  static const mx_dot_model exact = MX_DOT_MODEL_EXACT_RNE;
+  return p && p->has_dot ? &p->dot : &exact;
+}
+
+void mx_profile_set_dot_model(mx_profile *p, const mx_dot_model *m) {
+  p->has_dot = m != NULL;
+  if (m) p->dot = *m;
+  else mx_dot_model_default(&p->dot);
+}
+
 void mx_profile_write(FILE *f, const mx_profile *p) {
   char buf[64];
   fprintf(f, "# mxconform profile: every key, so the file stands on its own\n");
   fprintf(f, "name = %s\n", p->name);
   for (const char *const *k = mx_profile_keys(); *k; k++)
     fprintf(f, "%s = %s\n", *k, mx_profile_get(p, *k, buf, sizeof buf));
+  if (p->has_dot) {
+    char model[256];
+    mx_dot_model_format(&p->dot, model, sizeof model);
+    fprintf(f, "dot = %s\n", model);
+  }
   if (p->nrules) fprintf(f, "# conditional values: the last rule whose condition holds wins\n");
   char rule[512];
   for (int i = 0; i < p->nrules; i++) {
@@ -267,6 +284,13 @@ int mx_profile_diff(const mx_profile *a, const mx_profile *b, char *buf, size_t 
     const char *x = mx_profile_get(a, *k, va, sizeof va), *y = mx_profile_get(b, *k, vb, sizeof vb);
     if (strcmp(x, y) == 0) continue;
     append(buf, len, &used, "%s%s: %s -> %s", n ? "; " : "", *k, x, y);
+    n++;
+  }
+  if (!mx_dot_model_equal(mx_profile_dot_model(a), mx_profile_dot_model(b))) {
+    char ma[256], mb[256];
+    mx_dot_model_format(mx_profile_dot_model(a), ma, sizeof ma);
+    mx_dot_model_format(mx_profile_dot_model(b), mb, sizeof mb);
+    append(buf, len, &used, "%sdot: %s -> %s", n ? "; " : "", ma, mb);
     n++;
   }
   char rule[512];
@@ -351,7 +375,7 @@ static void name_from_origin(const char *origin, char *name, size_t len) {
 static void valid_keys_text(char *buf, size_t len) {
   size_t used = 0;
   buf[0] = 0;
-  append(buf, len, &used, "name base");
+  append(buf, len, &used, "name base dot");
   for (const char *const *k = mx_profile_keys(); *k; k++) append(buf, len, &used, " %s", *k);
 }
 
@@ -359,7 +383,7 @@ static void valid_keys_text(char *buf, size_t len) {
  * and base at the end. */
 typedef struct seen_lines {
   int key[MAX_KEYS];
-  int name, base;
+  int name, base, dot;
 } seen_lines;
 
 static int key_index(const char *key) {
@@ -395,6 +419,26 @@ static int parse_rule(parse_state *ps, mx_profile *p, const char *key, const cha
     return fail(ps, "bad value '%s' for %s (allowed: %s)", value, key, allowed);
   }
   if (rc) return fail(ps, "%s", why);
+  return 0;
+}
+
+/* `dot = MODEL`: the dot model in its text form, read by mx_dot_model_parse (dot.h), the
+ * one parser of that form. A knob like the others: after `base`, once per file. */
+static int parse_dot(parse_state *ps, mx_profile *p, const char *v, size_t vn, seen_lines *seen, int *knobs_set) {
+  if (seen->dot) return fail(ps, "duplicate key 'dot' (first set on line %d)", seen->dot);
+  char text[1024], why[256];
+  if (vn >= sizeof text) return fail(ps, "bad value for dot: longer than %zu characters", sizeof text - 1);
+  memcpy(text, v, vn);
+  text[vn] = 0;
+  mx_dot_model m;
+  if (mx_dot_model_parse(text, &m, why, sizeof why)) {
+    char shown[TOKEN_MAX];
+    copy_token(shown, v, vn);
+    return fail(ps, "bad value '%s' for dot: %s", shown, why);
+  }
+  mx_profile_set_dot_model(p, &m);
+  seen->dot = ps->line;
+  *knobs_set = 1;
   return 0;
 }
 
@@ -456,6 +500,8 @@ static int parse_line(parse_state *ps, const char *s, size_t n, mx_profile *p, s
     seen->base = ps->line;
     return 0;
   }
+
+  if (strcmp(key, "dot") == 0) return parse_dot(ps, p, v, vn, seen, knobs_set);
 
   const char *when = find_when(v, vn);
   if (when) return parse_rule(ps, p, key, v, (size_t)(when - v), when + 4, (size_t)(v + vn - (when + 4)));

@@ -2,7 +2,7 @@
  * (harness/probe.c does the probing; spec_notes/dot.md "Probes" the long form).
  *
  *   mxconform probe dot [--target reference|lib:PATH|cmd:'...'] [--preset NAME]
- *                       [--fmt A[,B]] [--confirm N] [--seed S] [-o probe.json] [-v]
+ *                       [--fmt A[,B]] [--confirm N] [--seed S] [--timeout S] [-o probe.json] [-v]
  *
  * Targets: `reference` is libmxref's exact-rne DotGeneral in process; --preset NAME emulates
  * that preset in process; `cmd:` starts `sh -c COMMAND` and `lib:` starts `mxconform serve
@@ -101,10 +101,10 @@ static int read_line(proc_target *p, char *line, size_t linelen) {
   }
 }
 
-static int proc_open(proc_target *p, char *const argv[], char *err, size_t errlen) {
+static int proc_open(proc_target *p, char *const argv[], double timeout, char *err, size_t errlen) {
   int in[2], out[2];
   memset(p, 0, sizeof *p);
-  p->timeout = 30;
+  p->timeout = timeout;
   if (pipe(in) || pipe(out)) {
     snprintf(err, errlen, "pipe: %s", strerror(errno));
     return -1;
@@ -255,12 +255,60 @@ static int error_ulps(const probe_case *pc, uint32_t got, double *exact_d, doubl
   return ok ? 0 : -1;
 }
 
+/* The probe set again, for naming the probes the fit could not explain (it is built
+ * deterministically, so indices into it are stable). */
+static probe_case *cases_for_report(mx_block_fmt fa, mx_block_fmt fb) {
+  static probe_case *cs;
+  static mx_block_fmt have_a = MX_BLOCK_FMT_COUNT, have_b = MX_BLOCK_FMT_COUNT;
+  if (!cs || have_a != fa || have_b != fb) {
+    free(cs);
+    probe_build(fa, fb, &cs);
+    have_a = fa;
+    have_b = fb;
+  }
+  return cs;
+}
+
+static void print_case(const char *lead, const probe_case *pc) {
+  printf("%s%s, %u block%s, C %s", lead, pc->family < PROBE_FAM_COUNT ? probe_family_names[pc->family] : "random",
+         pc->n, pc->n == 1 ? "" : "s", pc->has_c ? "" : "none");
+  if (pc->has_c) printf("%08x", pc->c);
+  printf(": mxconform dot --fmt %s --fmt-b %s ", mx_block_fmt_names[pc->fa], mx_block_fmt_names[pc->fb]);
+  for (int o = 0; o < 2; o++) {
+    const uint8_t *sc = o ? pc->sb : pc->sa, *co = o ? pc->cb : pc->ca;
+    for (unsigned j = 0; j < pc->n; j++) printf("%s%02x", j ? "," : "", sc[j]);
+    printf(" ");
+    for (unsigned i = 0; i < pc->n * pc->k; i++) printf("%s%x", i ? "," : "", co[i]);
+    printf(" ");
+  }
+  if (pc->has_c) printf("%x\n", pc->c);
+  else printf("-\n");
+}
+
+/* The misses of the fitted model: how many have an operand the target may not see as given
+ * (probe_case_caveat: not the accumulation model's doing), and the others, named. */
+static void print_misses(const char *what, const probe_fit *fit, const probe_case *cases, size_t misses) {
+  if (!misses) return;
+  printf("unexplained: %zu %s the model does not reproduce:", misses, what);
+  for (int c = PROBE_CAVEAT_NONE + 1; c < PROBE_CAVEAT_COUNT; c++)
+    if (fit->miss_caveat[c]) printf(" %zu with %s,", fit->miss_caveat[c], probe_caveat_names[c]);
+  printf(" %zu other%s\n", fit->miss_caveat[PROBE_CAVEAT_NONE], fit->miss_caveat[PROBE_CAVEAT_NONE] == 1 ? "" : "s");
+  for (int i = 0; i < fit->nmiss_shown; i++) print_case("  other: ", &cases[fit->miss_shown[i]]);
+}
+
 static void usage(void) {
   printf("usage: mxconform probe dot [--target reference|lib:PATH|cmd:'COMMAND'] [--preset NAME]\n"
-         "                           [--fmt A[,B]] [--confirm N] [--seed S] [-o probe.json] [-v] [-q]\n"
+         "                           [--fmt A[,B]] [--confirm N] [--seed S] [--timeout S] [-o probe.json] [-v] [-q]\n"
          "Fits the dot-product accumulation model of include/mxconform/dot.h to a target with\n"
          "feature-targeted probes, names the nearest preset, and confirms the fit on N random\n"
          "DotGenerals (default 100000) evaluated by libmxref under the fitted model.\n"
+         "Probes and confirmation cases the model does not reproduce are counted by caveat: an operand\n"
+         "that is no FP32 value, or a block that quantizing again changes (a target that takes FP32\n"
+         "tensors and re-quantizes them sees other operands), or a zero of the other sign (a loop\n"
+         "that starts from +0); the others are listed as dot commands.\n"
+         "The fit is printed as a profile's `dot` line too (spec_notes/profiles.md).\n"
+         "--timeout S: seconds a process target may take per answer and to start (default 30; a Python\n"
+         "library that imports torch on a loaded machine needs more).\n"
          "--preset NAME emulates a preset as the target, in process. The confirmation shows progress\n"
          "on standard error when it runs long; -q: none. Exit 0 when every\n"
          "confirmation case agrees bit for bit, 1 otherwise, 2 bad usage, 3 unusable target.\n");
@@ -276,6 +324,7 @@ int cmd_probe(int argc, char **argv) {
   if (strcmp(argv[1], "dot")) cli_usage_error(cmd, "unknown probe '%s' (only 'dot' exists)", argv[1]);
   const char *tspec = NULL, *preset = NULL, *fmt = "mxfp8_e4m3", *outpath = NULL;
   uint64_t confirm = 100000, seed = 20260101;
+  double timeout = 30; /* seconds per answer (and for the handshake) */
   int verbose = 0, quiet = 0;
   for (int i = 2; i < argc; i++) {
     const char *v;
@@ -285,6 +334,11 @@ int cmd_probe(int argc, char **argv) {
     else if ((v = cli_opt(cmd, argc, argv, &i, "--confirm"))) confirm = cli_u64(cmd, "--confirm", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--seed"))) seed = cli_u64(cmd, "--seed", v);
     else if ((v = cli_opt(cmd, argc, argv, &i, "-o"))) outpath = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) {
+      char *e;
+      timeout = strtod(v, &e);
+      if (*e || !(timeout > 0 && timeout <= 86400)) cli_usage_error(cmd, "--timeout: expected seconds in (0, 86400], got '%s'", v);
+    }
     else if (!strcmp(argv[i], "-v")) verbose = 1;
     else if (!strcmp(argv[i], "-q")) quiet = 1; /* no progress lines */
     else if (!strcmp(argv[i], "--help")) {
@@ -338,7 +392,7 @@ int cmd_probe(int argc, char **argv) {
       av[3] = (char *)(tspec + 4);
       av[4] = NULL;
     }
-    if (proc_open(&pt, av, err, sizeof err)) {
+    if (proc_open(&pt, av, timeout, err, sizeof err)) {
       fprintf(stderr, "mxconform probe: %s: %s\n", tspec, err);
       return 3;
     }
@@ -366,7 +420,9 @@ int cmd_probe(int argc, char **argv) {
          fit.starts, fit.starts == 1 ? "" : "s", t_fit);
   for (int f = 0; f < PROBE_FAM_COUNT; f++)
     printf("  %-11s %5zu / %zu\n", probe_family_names[f], fit.fam_agree[f], fit.fam_cases[f]);
+  print_misses("probes", &fit, cases_for_report((mx_block_fmt)fa, (mx_block_fmt)fb), fit.probes - fit.agree);
   printf("model:    %s\n", mtext);
+  printf("profile:  dot = %s   # a profile file's line (spec_notes/profiles.md)\n", mtext);
   printf("nearest:  %s (%d parameter%s differ%s)\n", fit.nearest, fit.nearest_distance,
          fit.nearest_distance == 1 ? "" : "s", fit.nearest_distance == 1 ? "s" : "");
   printf("unobservable on these probes: %s\n", fit.unobservable[0] ? fit.unobservable : "none");
@@ -377,6 +433,9 @@ int cmd_probe(int argc, char **argv) {
   uint32_t *got = malloc(BATCH * sizeof(uint32_t));
   if (!cs || !got) abort();
   uint64_t rng = seed, agree = 0, done = 0;
+  probe_fit cf; /* the confirmation's misses, by caveat */
+  memset(&cf, 0, sizeof cf);
+  static probe_case shown[PROBE_MISS_SHOWN];
   enum { MAXERR = 2000 };
   static double errs[MAXERR][2];
   size_t nerr = 0;
@@ -392,9 +451,18 @@ int cmd_probe(int argc, char **argv) {
       break;
     }
     for (size_t i = 0; i < cnt; i++) {
-      uint32_t r = 0;
+      uint32_t r = MX_DOT_F32_NAN;
       int ok = probe_eval(&cs[i], &fit.model, &r) == MX_DOT_OK && probe_same(r, got[i]);
       agree += (uint64_t)ok;
+      if (!ok) {
+        int why = probe_miss_why(&cs[i], r, got[i]);
+        cf.miss_caveat[why]++;
+        if (why == PROBE_CAVEAT_NONE && cf.nmiss_shown < PROBE_MISS_SHOWN) {
+          shown[cf.nmiss_shown] = cs[i];
+          cf.miss_shown[cf.nmiss_shown] = (size_t)cf.nmiss_shown;
+          cf.nmiss_shown++;
+        }
+      }
       if (!ok && done + i - agree < 5) {
         progress_hide(&pr);
         char cb[16] = "none";
@@ -412,6 +480,7 @@ int cmd_probe(int argc, char **argv) {
   printf("confirm:  %llu of %llu random DotGenerals agree bit for bit (%.4f%%), %.1f s\n",
          (unsigned long long)agree, (unsigned long long)done, done ? 100.0 * (double)agree / (double)done : 0.0,
          now_s() - t0 - t_fit);
+  print_misses("random DotGenerals", &cf, shown, (size_t)(done - agree));
   if (fn == proc_dot) proc_close(&pt);
 
   if (outpath) {
@@ -432,6 +501,14 @@ int cmd_probe(int argc, char **argv) {
     fprintf(f, "\",\n  \"formats\": \"%s x %s\",\n", mx_block_fmt_names[fa], mx_block_fmt_names[fb]);
     fprintf(f, "  \"probes\": %zu,\n  \"probes_agree\": %zu,\n", fit.probes, fit.agree);
     fprintf(f, "  \"unobservable\": \"%s\",\n", fit.unobservable);
+    fprintf(f, "  \"profile_line\": \"dot = %s\",\n", mtext);
+    for (int pass = 0; pass < 2; pass++) { /* misses by caveat: of the probes, of the confirmation */
+      const probe_fit *m = pass ? &cf : &fit;
+      fprintf(f, "  \"%s\": {", pass ? "confirm_misses" : "probe_misses");
+      for (int c = 0; c < PROBE_CAVEAT_COUNT; c++)
+        fprintf(f, "%s\"%s\": %zu", c ? ", " : "", c ? probe_caveat_names[c] : "other", m->miss_caveat[c]);
+      fprintf(f, "},\n");
+    }
     fprintf(f, "  \"nearest_preset\": {\"name\": \"%s\", \"distance\": %d},\n", fit.nearest, fit.nearest_distance);
     fprintf(f, "  \"presets\": [");
     int first = 1;

@@ -429,20 +429,22 @@ static void start_watcher(void) {
 
 int cmd_serve(int argc, char **argv) {
   const char *cmd = "serve";
-  const char *lib = NULL, *profile = "ocp", *dot_preset = "exact-rne";
+  const char *lib = NULL, *profile = "ocp", *dot_preset = NULL, *dot_text = NULL;
   int reference = 0;
   for (int i = 1; i < argc; i++) {
     const char *v;
     if ((v = cli_opt(cmd, argc, argv, &i, "--lib"))) lib = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--profile"))) profile = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--dot-preset"))) dot_preset = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--dot-model"))) dot_text = v;
     else if (!strcmp(argv[i], "--reference")) reference = 1;
     else if (!strcmp(argv[i], "--help")) {
-      printf("usage: mxconform serve --lib PATH.so | --reference [--profile P] [--dot-preset NAME]\n"
+      printf("usage: mxconform serve --lib PATH.so | --reference [--profile P] [--dot-preset NAME | --dot-model TEXT]\n"
              "Answers harness/PROTOCOL.md requests on stdin/stdout. With --reference, libmxref configured\n"
              "by profile P (default ocp) answers: cvt requests as asked, quantize with P's rounding (other rules: unsupported),\n"
-             "dot and nvfp4_dot requests with the accumulation model of preset NAME (default exact-rne;\n"
-             "include/mxconform/dot.h), nvfp4_quantize/nvfp4_dequantize/nvfp4_dot requests under P's nvfp4_* knobs\n"
+             "dot and nvfp4_dot requests with the accumulation model of preset NAME, or of TEXT (the model's text\n"
+             "form, 'group=1 accum=f32-rne c_at=last'; include/mxconform/dot.h), else P's `dot` line, else exact-rne;\n"
+             "nvfp4_quantize/nvfp4_dequantize/nvfp4_dot requests under P's nvfp4_* knobs\n"
              "(spec_notes/nvfp4.md).\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
@@ -451,9 +453,15 @@ int cmd_serve(int argc, char **argv) {
   serve_ctx sv = {0};
   char err[512];
   if (mx_profile_load(profile, &sv.profile, err, sizeof err)) cli_usage_error(cmd, "%s", err);
-  const mx_dot_preset *dp = mx_dot_preset_find(dot_preset);
-  if (!dp) cli_usage_error(cmd, "--dot-preset: unknown preset '%s'", dot_preset);
-  sv.dot_model = dp->model;
+  if (dot_preset && dot_text) cli_usage_error(cmd, "give at most one of --dot-preset and --dot-model");
+  sv.dot_model = *mx_profile_dot_model(&sv.profile);
+  if (dot_preset) {
+    const mx_dot_preset *dp = mx_dot_preset_find(dot_preset);
+    if (!dp) cli_usage_error(cmd, "--dot-preset: unknown preset '%s'", dot_preset);
+    sv.dot_model = dp->model;
+  }
+  if (dot_text && mx_dot_model_parse(dot_text, &sv.dot_model, err, sizeof err))
+    cli_usage_error(cmd, "--dot-model: %s", err);
   const char *name = "libmxref", *version = mxref_version();
   if (lib) {
     void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);

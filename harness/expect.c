@@ -72,14 +72,14 @@ void expect_case(const vec_suite *s, const mx_profile *p, const uint64_t *in, ui
     break;
   }
   case OP_DOT: {
-    /* the ideal: the exact DotGeneral rounded once to f32 (exact-rne); a target with another
-     * accumulation model fails and run names the model that explains it */
+    /* the profile's dot model (profile.h); without a `dot` line the ideal, the exact
+     * DotGeneral rounded once to f32 (exact-rne): a target with another accumulation model
+     * fails and run names the model that explains it */
     static uint8_t sa[64], sb[64], ca[MX_BLOCK_MAX], cb[MX_BLOCK_MAX];
     mx_dot_vec a, b;
     uint32_t c, r = 0;
     int has_c = vec_dot_operands(s, in, sa, ca, sb, cb, &a, &b, &c);
-    const mx_dot_preset *m = mx_dot_preset_find("exact-rne");
-    mxo_dot_general(&a, &b, s->nblocks, s->k, has_c ? &c : NULL, &m->model, &r);
+    mxo_dot_general(&a, &b, s->nblocks, s->k, has_c ? &c : NULL, mx_profile_dot_model(p), &r);
     out[0] = r;
     break;
   }
@@ -93,11 +93,12 @@ void expect_case(const vec_suite *s, const mx_profile *p, const uint64_t *in, ui
     break;
   }
   case OP_NVFP4_DOT: {
-    /* exact-rne, as the MX dot: a target with another accumulation model fails these */
+    /* the profile's dot model, as the MX dot (exact-rne without a `dot` line) */
     static uint8_t sa[64], sb[64], ca[64 * MX_NVFP4_BLOCK], cb[64 * MX_NVFP4_BLOCK];
     uint32_t sta, stb, c, r = 0;
     int has_c = vec_nvfp4_dot_operands(s, in, &sta, sa, ca, &stb, sb, cb, &c);
-    mxo_nvfp4_dot_general(s->nblocks, sta, sa, ca, stb, sb, cb, has_c ? &c : NULL, NULL, &p->nvfp4, &r);
+    mxo_nvfp4_dot_general(s->nblocks, sta, sa, ca, stb, sb, cb, has_c ? &c : NULL, mx_profile_dot_model(p), &p->nvfp4,
+                          &r);
     out[0] = r;
     break;
   }
@@ -111,6 +112,9 @@ int expect_knobs_agree(vec_op op, const mx_profile *a, const mx_profile *b) {
     const char *x = mx_profile_get(a, *k, va, sizeof va), *y = mx_profile_get(b, *k, vb, sizeof vb);
     if (!x || !y || strcmp(x, y)) return 0;
   }
+  /* a file's dot values hold for its dot model (exact-rne: vector files have none) */
+  if ((op == OP_DOT || op == OP_NVFP4_DOT) && !mx_dot_model_equal(mx_profile_dot_model(a), mx_profile_dot_model(b)))
+    return 0;
   if (op != OP_CVT && op != OP_QUANTIZE) return 1;
   /* every scalar knob (also those an op's list leaves out, quantize's e8m0_*) and the
    * conditional values: a file's expected values hold only where these agree too */

@@ -317,36 +317,11 @@ int nvfp4_cli_dequantize(int argc, char **argv) {
 
 /* ---- dot --fmt nvfp4 ------------------------------------------------------------------------ */
 
-/* The accumulation model's parameters by name (include/mxconform/dot.h), for --param. */
-typedef struct model_param {
-  const char *name;
-  const char *const *values; /* enum value names, or NULL: a number (frac_bits also "exact") */
-  size_t offset;             /* of the field in mx_dot_model */
-} model_param;
-
-#define MP(field, names) {#field, names, offsetof(mx_dot_model, field)}
-static const model_param k_model_params[] = {
-  MP(group, NULL), MP(presum, NULL), MP(frac_bits, NULL), MP(align, mx_dot_align_names),
-  MP(scale_at, mx_dot_scale_at_names), MP(acc, mx_dot_acc_names), MP(c_at, mx_dot_c_at_names),
-  MP(final_round, mx_dot_round_names), MP(accum, mx_dot_accum_names), MP(subnormal, mx_dot_subnormal_names),
-  MP(assign, mx_dot_assign_names), MP(step_frac, NULL), MP(step_round, mx_dot_round_names), {NULL, NULL, 0}};
-#undef MP
-
-/* --param KEY=VALUE onto m (every field is an int or an enum: int-sized). */
+/* --param KEY=VALUE onto m: the model text's parser, one parameter (include/mxconform/dot.h). */
 static void set_model_param(const char *cmd, mx_dot_model *m, const char *assignment) {
-  char key[64];
+  char key[64], why[256];
   const char *v = cli_split_assignment(cmd, assignment, key, sizeof key);
-  for (const model_param *p = k_model_params; p->name; p++) {
-    if (strcmp(p->name, key)) continue;
-    int x;
-    if (p->values) x = named(cmd, key, p->values, v);
-    else if (!strcmp(key, "frac_bits") && !strcmp(v, "exact")) x = MX_DOT_FRAC_EXACT;
-    else x = (int)cli_u64_max(cmd, key, v, MX_DOT_FRAC_MAX);
-    memcpy((char *)m + p->offset, &x, sizeof x);
-    return;
-  }
-  cli_usage_error(cmd, "--param: unknown parameter '%s' (group presum frac_bits align scale_at acc c_at "
-                       "final_round accum subnormal assign step_frac step_round)", key);
+  if (mx_dot_model_set(m, key, v, why, sizeof why)) cli_usage_error(cmd, "--param: %s", why);
 }
 
 enum { DOT_NB_MAX = 64 };

@@ -12,6 +12,7 @@
 #include "probe.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -655,6 +656,78 @@ void probe_random_case(mx_block_fmt fa, mx_block_fmt fb, uint64_t *rng, probe_ca
   }
 }
 
+/* ---- caveats: operands a target may not see as given ------------------------------------ */
+
+const char *const probe_caveat_names[PROBE_CAVEAT_COUNT] = {"", "operand-beyond-fp32", "operand-requantized",
+                                                            "zero-sign"};
+
+/* The values of operand block j (scale 2^(s-127) times each element, exact in a double);
+ * 0 when the block holds a NaN scale or a NaN/Inf element (no caveat applies: the special
+ * value rules decide those cases). */
+static int block_values(mx_block_fmt f, uint8_t scale, const uint8_t *codes, unsigned k, double *v) {
+  if (scale == 0xFF) return 0;
+  for (unsigned i = 0; i < k; i++) {
+    double e = code_value(f, codes[i]);
+    if (!isfinite(e)) return 0;
+    v[i] = ldexp(e, (int)scale - 127); /* exact: at most 2^-159 below the element's own bits */
+  }
+  return 1;
+}
+
+static int block_caveat(mx_block_fmt f, uint8_t scale, const uint8_t *codes, unsigned k) {
+  double v[PROBE_K];
+  uint32_t bits[PROBE_K] = {0};
+  if (k > PROBE_K || !block_values(f, scale, codes, k, v)) return PROBE_CAVEAT_NONE;
+  for (unsigned i = 0; i < k; i++) {
+    float x = (float)v[i];
+    if ((double)x != v[i]) return PROBE_CAVEAT_BEYOND_FP32;
+    memcpy(&bits[i], &x, sizeof x);
+  }
+  uint8_t s2, c2[PROBE_K];
+  mxref_quantize_block(f, MX_F32, bits, k, NULL, NULL, &s2, c2);
+  double w[PROBE_K];
+  if (!block_values(f, s2, c2, k, w)) return PROBE_CAVEAT_REQUANTIZED;
+  for (unsigned i = 0; i < k; i++)
+    if (w[i] != v[i]) return PROBE_CAVEAT_REQUANTIZED;
+  return PROBE_CAVEAT_NONE;
+}
+
+void probe_requantize(const probe_case *pc, probe_case *out) {
+  *out = *pc;
+  for (int o = 0; o < 2; o++)
+    for (unsigned j = 0; j < out->n; j++) {
+      mx_block_fmt f = o ? out->fb : out->fa;
+      uint8_t *sc = o ? &out->sb[j] : &out->sa[j], *co = (o ? out->cb : out->ca) + j * out->k;
+      double v[PROBE_K];
+      uint32_t bits[PROBE_K] = {0};
+      if (out->k > PROBE_K || !block_values(f, *sc, co, out->k, v)) continue; /* NaN/Inf: as given */
+      int fp32 = 1;
+      for (unsigned i = 0; i < out->k; i++) {
+        float x = (float)v[i];
+        fp32 &= (double)x == v[i];
+        memcpy(&bits[i], &x, sizeof x);
+      }
+      if (!fp32) *sc = 0xFF; /* an Inf (or a rounded value) in an FP32 tensor: the quantizer's NaN block */
+      else mxref_quantize_block(f, MX_F32, bits, out->k, NULL, NULL, sc, co);
+    }
+}
+
+int probe_miss_why(const probe_case *pc, uint32_t model, uint32_t got) {
+  if (!((model | got) & 0x7FFFFFFFu)) return PROBE_CAVEAT_ZERO_SIGN; /* two zeros, of other signs */
+  return probe_case_caveat(pc);
+}
+
+int probe_case_caveat(const probe_case *pc) {
+  int worst = PROBE_CAVEAT_NONE;
+  for (unsigned j = 0; j < pc->n; j++) {
+    int a = block_caveat(pc->fa, pc->sa[j], pc->ca + j * pc->k, pc->k);
+    int b = block_caveat(pc->fb, pc->sb[j], pc->cb + j * pc->k, pc->k);
+    if (a && (!worst || a < worst)) worst = a;
+    if (b && (!worst || b < worst)) worst = b;
+  }
+  return worst;
+}
+
 /* ---- model evaluation and comparison --------------------------------------------------- */
 
 int probe_eval(const probe_case *pc, const mx_dot_model *m, uint32_t *out) {
@@ -730,6 +803,27 @@ static mx_dot_model normalise(const mx_dot_model *in) {
   return m;
 }
 
+/* The simplest of the models the definition makes equal to m (dot.h "Consequences",
+ * probe_model_distance 0): each parameter back at its exact-rne value where that changes no
+ * result by definition. A search leaves such parameters where it last moved them (presum 8
+ * where every step holds one product, group = 1); the report names the model, not the path. */
+static mx_dot_model simplest(const mx_dot_model *m) {
+  static const size_t fields[] = {
+      offsetof(mx_dot_model, presum),   offsetof(mx_dot_model, align),      offsetof(mx_dot_model, assign),
+      offsetof(mx_dot_model, step_round), offsetof(mx_dot_model, step_frac), offsetof(mx_dot_model, scale_at),
+      offsetof(mx_dot_model, frac_bits), offsetof(mx_dot_model, group),     offsetof(mx_dot_model, acc),
+      offsetof(mx_dot_model, c_at),      offsetof(mx_dot_model, final_round), offsetof(mx_dot_model, accum),
+      offsetof(mx_dot_model, subnormal)};
+  const mx_dot_model ideal = MX_DOT_MODEL_EXACT_RNE;
+  mx_dot_model best = *m;
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    mx_dot_model c = best;
+    memcpy((char *)&c + fields[i], (const char *)&ideal + fields[i], sizeof(int)); /* int-sized fields */
+    if (!mx_dot_model_check(&c) && probe_model_distance(&c, m) == 0) best = c;
+  }
+  return best;
+}
+
 int probe_model_distance(const mx_dot_model *a, const mx_dot_model *b) {
   mx_dot_model x = normalise(a), y = normalise(b);
   return (x.group != y.group) + (x.presum != y.presum) + (x.frac_bits != y.frac_bits) + (x.align != y.align) +
@@ -738,18 +832,7 @@ int probe_model_distance(const mx_dot_model *a, const mx_dot_model *b) {
          (x.step_frac != y.step_frac) + (x.step_round != y.step_round);
 }
 
-void probe_model_text(const mx_dot_model *m, char *buf, size_t len) {
-  char fb[16];
-  if (m->frac_bits == MX_DOT_FRAC_EXACT) snprintf(fb, sizeof fb, "exact");
-  else snprintf(fb, sizeof fb, "%d", m->frac_bits);
-  snprintf(buf, len,
-           "group=%u presum=%u frac_bits=%s align=%s scale_at=%s acc=%s c_at=%s final=%s accum=%s subnormal=%s "
-           "assign=%s step_frac=%d step_round=%s",
-           m->group, m->presum, fb, mx_dot_align_names[m->align], mx_dot_scale_at_names[m->scale_at],
-           mx_dot_acc_names[m->acc], mx_dot_c_at_names[m->c_at], mx_dot_round_names[m->final_round],
-           mx_dot_accum_names[m->accum], mx_dot_subnormal_names[m->subnormal], mx_dot_assign_names[m->assign],
-           m->step_frac ? m->step_frac : MX_DOT_STEP_FRAC_F32, mx_dot_round_names[m->step_round]);
-}
+void probe_model_text(const mx_dot_model *m, char *buf, size_t len) { mx_dot_model_format(m, buf, len); }
 
 /* ---- the fit ------------------------------------------------------------------------------ */
 
@@ -925,6 +1008,57 @@ static void unobservable(const fitctx *F, const mx_dot_model *m, char *out, size
 #undef ALT
 }
 
+/* The first fit. The probes whose operands every target sees as given (no caveat) first: a
+ * model that reproduces all of them, and the others on their re-quantized operands, is the
+ * answer for a target that changes its operands (an emulation that re-quantizes FP32
+ * tensors), and the
+ * search over the rest would only chase those operands (restarts from every preset, hours of
+ * evaluations, for nothing the model could explain): *settled = 1. Otherwise the plain fit
+ * on every probe (*settled = 0: the caller's restarts decide). Returns the misses over every
+ * probe. */
+static size_t fit_clean_first(const fitctx *F, mx_dot_model *m, int verbose, int *settled) {
+  probe_case *cc = malloc(F->n * sizeof *cc + 1);
+  uint32_t *cg = malloc(F->n * sizeof *cg + 1);
+  if (!cc || !cg) abort();
+  size_t nc = 0;
+  for (size_t i = 0; i < F->n; i++)
+    if (probe_case_caveat(&F->cases[i]) == PROBE_CAVEAT_NONE) {
+      cc[nc] = F->cases[i];
+      cg[nc++] = F->got[i];
+    }
+  fitctx C = {cc, cg, nc};
+  mx_dot_model clean = *m;
+  size_t clean_miss = fit_from(&C, &clean, verbose);
+  free(cc);
+  free(cg);
+  /* The shortcut holds when every miss is set apart: the sign of an exact zero (probe_miss_why),
+   * or an operand caveat whose probe gets the model's answer on the operands quantized again
+   * (probe_requantize): the target demonstrably changes them. A target that sees its operands
+   * as given (MXINT8's -2 is a caveat, and the window probes need it) fails this and gets the
+   * search on every probe. */
+  size_t all = 0, apart = 0;
+  for (size_t i = 0; i < F->n; i++) {
+    uint32_t r = MX_DOT_F32_NAN;
+    if (probe_eval(&F->cases[i], &clean, &r) == MX_DOT_OK && probe_same(r, F->got[i])) continue;
+    all++;
+    int why = probe_miss_why(&F->cases[i], r, F->got[i]);
+    if (why == PROBE_CAVEAT_ZERO_SIGN) apart++;
+    else if (why != PROBE_CAVEAT_NONE) {
+      probe_case q;
+      probe_requantize(&F->cases[i], &q);
+      apart += probe_eval(&q, &clean, &r) == MX_DOT_OK && probe_same(r, F->got[i]);
+    }
+  }
+  if (verbose)
+    fprintf(stderr, "probe: %zu of %zu probes without an operand caveat missed; of the %zu misses in all, %zu are set "
+                    "apart (zero sign, or the model on re-quantized operands)\n", clean_miss, nc, all, apart);
+  *m = clean;
+  *settled = apart == all;
+  if (*settled || nc == F->n) return all; /* no caveats: that fit was on every probe already */
+  mx_dot_model_default(m);
+  return fit_from(F, m, verbose);
+}
+
 int probe_fit_target(mx_block_fmt fa, mx_block_fmt fb, probe_dot_fn fn, void *ctx, int verbose, probe_fit *fit,
                      char *msg, size_t msglen) {
   memset(fit, 0, sizeof *fit);
@@ -948,10 +1082,12 @@ void probe_fit_answers(const probe_case *cases, const uint32_t *got, size_t n, i
   fitctx F = {cases, got, n};
   mx_dot_model best;
   mx_dot_model_default(&best);
-  size_t best_miss = fit_from(&F, &best, verbose);
+  int settled;
+  size_t best_miss = fit_clean_first(&F, &best, verbose, &settled);
   fit->starts = 1;
-  /* not every probe reproduced: start again from every preset and keep the best fit */
-  for (const mx_dot_preset *p = mx_dot_presets; p->name && best_miss > 0; p++) {
+  /* not every probe reproduced (nor every one without a caveat): start again from every
+   * preset and keep the best fit */
+  for (const mx_dot_preset *p = mx_dot_presets; p->name && best_miss > 0 && !settled; p++) {
     mx_dot_model m = p->model;
     if (verbose) fprintf(stderr, "probe: restart from %s\n", p->name);
     size_t mm = fit_from(&F, &m, verbose);
@@ -961,16 +1097,22 @@ void probe_fit_answers(const probe_case *cases, const uint32_t *got, size_t n, i
       best_miss = mm;
     }
   }
-  fit->model = best;
+  fit->model = simplest(&best);
   fit->probes = n;
   fit->agree = n - best_miss;
   for (size_t i = 0; i < n; i++) {
-    uint32_t r;
+    uint32_t r = MX_DOT_F32_NAN; /* what a failed evaluation counts as */
     int f = cases[i].family < PROBE_FAM_COUNT ? cases[i].family : PROBE_FAM_MIXED;
     fit->fam_cases[f]++;
-    if (probe_eval(&cases[i], &best, &r) == MX_DOT_OK && probe_same(r, got[i])) fit->fam_agree[f]++;
+    if (probe_eval(&cases[i], &fit->model, &r) == MX_DOT_OK && probe_same(r, got[i])) {
+      fit->fam_agree[f]++;
+      continue;
+    }
+    int why = probe_miss_why(&cases[i], r, got[i]);
+    fit->miss_caveat[why]++;
+    if (why == PROBE_CAVEAT_NONE && fit->nmiss_shown < PROBE_MISS_SHOWN) fit->miss_shown[fit->nmiss_shown++] = i;
   }
-  unobservable(&F, &best, fit->unobservable, sizeof fit->unobservable);
+  unobservable(&F, &fit->model, fit->unobservable, sizeof fit->unobservable);
   fit->nearest = NULL;
   fit->nearest_distance = 99;
   for (const mx_dot_preset *p = mx_dot_presets; p->name; p++) {

@@ -59,6 +59,29 @@ size_t probe_build(mx_block_fmt fa, mx_block_fmt fb, probe_case **cases);
  * cancellation, wide exponent spread, tiny scales, C of every size, a few specials). */
 void probe_random_case(mx_block_fmt fa, mx_block_fmt fb, uint64_t *rng, probe_case *pc);
 
+/* Why a target may see other operands than a case gives, whatever its accumulation model:
+ * software that takes FP32 tensors (an emulation's matmul) cannot hold an element value that
+ * is no FP32 value (scale times element >= 2^128, or below FP32's precision near 2^-149),
+ * and one that quantizes its inputs to MX again changes a block that is no fixed point of
+ * quantization (OCP: floor rule, RNE, saturating), e.g. an E4M3 block whose largest element
+ * 240 lies below the top binade (re-quantized it saturates to 224) or an MXINT8 block with
+ * -2. The fit does not explain such a miss by the model; it counts and names them. */
+enum { PROBE_CAVEAT_NONE = 0, PROBE_CAVEAT_BEYOND_FP32, PROBE_CAVEAT_REQUANTIZED, PROBE_CAVEAT_ZERO_SIGN, PROBE_CAVEAT_COUNT };
+extern const char *const probe_caveat_names[PROBE_CAVEAT_COUNT]; /* "", "operand-beyond-fp32", ... */
+/* The first operand caveat of pc (in enum order), or PROBE_CAVEAT_NONE. */
+int probe_case_caveat(const probe_case *pc);
+/* Why the model's answer `model` and the target's `got` to pc differ: PROBE_CAVEAT_ZERO_SIGN
+ * when both are zeros (of other signs: dot.h counts an absent C as -0, so an all -0 sum is
+ * -0, where a loop that starts from +0, the reference BLAS one, gives +0 — a difference no
+ * model parameter says), else pc's operand caveat. */
+int probe_miss_why(const probe_case *pc, uint32_t model, uint32_t got);
+/* pc as such a target sees it: each block's values as FP32 (one that is no FP32 value makes
+ * the block NaN, as an Inf does in an FP32 tensor) quantized to MX again (OCP: floor rule,
+ * RNE, saturating); blocks with a NaN scale or NaN/Inf elements stay as given. */
+void probe_requantize(const probe_case *pc, probe_case *out);
+
+#define PROBE_MISS_SHOWN 8 /* misses without a caveat kept for the report */
+
 typedef struct probe_fit {
   mx_dot_model model;
   size_t probes, agree;            /* probe set size, how many the fitted model reproduces */
@@ -67,6 +90,12 @@ typedef struct probe_fit {
   int nearest_distance;            /* parameters that differ from it (after equivalences) */
   int starts;                      /* fit starts used (1: from exact-rne alone) */
   char unobservable[512];          /* parameters the probe set cannot see, comma separated */
+  /* The probes the model does not reproduce, by caveat (probe_case_caveat); the first
+   * PROBE_MISS_SHOWN without one (indices into the probe set): those the model leaves
+   * unexplained. */
+  size_t miss_caveat[PROBE_CAVEAT_COUNT];
+  size_t miss_shown[PROBE_MISS_SHOWN];
+  int nmiss_shown;
 } probe_fit;
 
 /* Run the probe set on the target and fit the model. Returns 0, or nonzero when the target
@@ -82,7 +111,8 @@ void probe_fit_answers(const probe_case *cases, const uint32_t *got, size_t n, i
  * model definition makes irrelevant (dot.h "Consequences") as equal. */
 int probe_model_distance(const mx_dot_model *a, const mx_dot_model *b);
 
-/* One-line text of a model: "group=0 presum=0 frac_bits=13 align=trunc ..." */
+/* One-line text of a model: "group=0 presum=0 frac_bits=13 align=trunc ..." (the text form
+ * of dot.h, mx_dot_model_format: a profile file's `dot` line reads it back). */
 void probe_model_text(const mx_dot_model *m, char *buf, size_t len);
 
 #endif

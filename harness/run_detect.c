@@ -330,7 +330,9 @@ static int detect_profile(suite_list *L, const mx_profile *base, mx_profile *det
    * depend on the request (run_detect_rules.c), then the dot model */
   nf = detect_params(L, detected, f, nf, maxf);
   nf = run_detect_rules(L, base, detected, f, nf, maxf);
-  return detect_dot_model(L, f, nf, maxf);
+  int n = detect_dot_model(L, f, nf, maxf);
+  if (n > nf && f[nf].is_dot) mx_profile_set_dot_model(detected, &f[nf].dot); /* a `dot` line of --write-profile */
+  return n;
 }
 
 /* Which single finding explains failing case c of suite r (-1: only their combination). */

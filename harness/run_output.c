@@ -149,6 +149,12 @@ static void json_head(FILE *f, const run_report *rep) {
   }
   fprintf(f, "}");
   if (profile->nrules) json_rules(f, profile);
+  if (profile->has_dot) { /* the profile's dot line: what the dot suites expected */
+    char model[256];
+    mx_dot_model_format(&profile->dot, model, sizeof model);
+    fprintf(f, ", \"dot\": ");
+    json_write_str(f, model);
+  }
   fprintf(f, "},\n  \"tier\": \"%s\",\n  \"seed\": %llu,\n  \"started_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n",
           cfgp->tier, (unsigned long long)cfgp->seed, ts, rep->wall);
   fprintf(f, "  \"command\": ");

@@ -368,20 +368,21 @@ static void run_reference(const vec_suite *s, const mx_profile *p, size_t first,
       mx_dot_vec a, b;
       uint32_t cc, r = 0;
       int has_c = vec_dot_operands(s, in, sa, ca, sb, cb, &a, &b, &cc);
-      const mx_dot_preset *m = mx_dot_preset_find("exact-rne");
-      if (mxref_dot_general(&a, &b, s->nblocks, s->k, has_c ? &cc : NULL, &m->model, &r) != MX_DOT_OK)
+      /* under the profile's dot model, as the expected values (exact-rne without one) */
+      if (mxref_dot_general(&a, &b, s->nblocks, s->k, has_c ? &cc : NULL, mx_profile_dot_model(p), &r) != MX_DOT_OK)
         st[c] = T_UNSUPPORTED;
       out[0] = r;
       break;
     }
     case OP_NVFP4_QUANTIZE:
     case OP_NVFP4_DEQUANTIZE: st[c] = reference_nvfp4(s, p, in, out); break;
-    case OP_NVFP4_DOT: { /* exact-rne, as the MX dot above */
+    case OP_NVFP4_DOT: { /* the profile's dot model, as the MX dot above */
       static uint8_t sa[64], sb[64], ca[64 * MX_NVFP4_BLOCK], cb[64 * MX_NVFP4_BLOCK];
       uint32_t sta, stb, cc, r = 0;
       int has_c = vec_nvfp4_dot_operands(s, in, &sta, sa, ca, &stb, sb, cb, &cc);
-      if (mxref_nvfp4_dot_general(s->nblocks, sta, sa, ca, stb, sb, cb, has_c ? &cc : NULL, NULL, &p->nvfp4, &r))
-        st[c] = T_ERROR;
+      int rc = mxref_nvfp4_dot_general(s->nblocks, sta, sa, ca, stb, sb, cb, has_c ? &cc : NULL,
+                                       mx_profile_dot_model(p), &p->nvfp4, &r);
+      if (rc) st[c] = rc == MX_DOT_EUNSUPPORTED ? T_UNSUPPORTED : T_ERROR;
       out[0] = r;
       break;
     }

@@ -65,7 +65,10 @@ PEERS = [
     {"name": "microxcaling", "cmd": "{py} {src}/targets/python/mxtarget_microxcaling.py", "stages": ("16bit", "full", "detected"),
      "why_stages": "a process target: ~4-5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
      "library": "microxcaling 7bc4195 (torch 1.13 CPU)",
-     "ops": "cvt (rne rna rtz; sat ovf) quantize (floor) dot (mx.matmul); FP8/FP6/FP4/INT8 elements"},
+     "ops": "cvt (rne rna rtz; sat ovf) quantize (floor) dot (mx.matmul); FP8/FP6/FP4/INT8 elements",
+     # its dot model as measured (the reference BLAS sgemm_ loop; test dot_model_group1_c_last_is_the_fp32_blas_loop):
+     # run's detection cannot name it while re-quantized operands also fail, so the profile gets it from here
+     "dot": "group=1 presum=0 frac_bits=exact accum=f32-rne c_at=last"},
     {"name": "onnxruntime", "cmd": "node {src}/targets/onnxruntime/mxtarget_onnxruntime.js", "stages": ("16bit", "full", "detected"),
      "why_stages": "a process target: ~4-5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
      "library": "onnxruntime-node 1.30 CPU Cast kernels", "ops": "cvt decode; e4m3 e5m2 e4m3fnuz e5m2fnuz (rne) e8m0 (rna rup rdn); sat ovf"},
@@ -874,6 +877,9 @@ def cmd_report(args):
                 f.write("name = %s-detected\nbase = ocp\n" % name)
                 for k, v in knobs:
                     f.write("%s = %s\n" % (k, v))
+            if peer.get("dot") and not re.search(r"(?m)^dot = ", dp.get("profile_file") or ""):
+                f.write("# the dot model measured for this library (scripts/peers.py PEERS; spec_notes/profiles.md)\n")
+                f.write("dot = %s\n" % peer["dot"])
         step(name, "standard tier under %s.profile" % name)
         with tempfile.TemporaryDirectory(prefix="mxpeers.") as tmp:
             again = os.path.join(tmp, "again.json")

@@ -15,5 +15,6 @@ target_link_libraries(test_profiles PRIVATE mxoracle)
 add_test(NAME profile_builtins_have_documented_values COMMAND test_profiles builtins)
 add_test(NAME profile_write_parse_round_trip_every_builtin COMMAND test_profiles roundtrip)
 add_test(NAME profile_conditional_values_resolve_by_request COMMAND test_profiles conditional)
+add_test(NAME profile_dot_line_parses_and_round_trips COMMAND test_profiles dot)
 add_test(NAME profile_files_parse_and_reject_bad_lines
          COMMAND test_profiles files ${CMAKE_CURRENT_SOURCE_DIR}/data/profiles)

@@ -7,6 +7,10 @@ add_executable(test_probe ${CMAKE_CURRENT_SOURCE_DIR}/test_probe.c ${PROJECT_SOU
 target_link_libraries(test_probe PRIVATE mxref m)
 add_test(NAME probe_recovers_every_preset_exactly COMMAND test_probe 20000 100000)
 set_tests_properties(probe_recovers_every_preset_exactly PROPERTIES TIMEOUT 400)
+# microxcaling's mx.matmul emulated without torch (operands re-quantized, then the FP32 BLAS
+# loop): the fit names group=1 accum=f32-rne c_at=last exactly and every probe it misses has a
+# caveat (an operand the target does not see as given), none is left unexplained.
+add_test(NAME probe_names_the_fp32_loop_behind_requantized_operands COMMAND test_probe requantized)
 
 # A preset served by `mxconform serve --reference --dot-preset` through the process protocol
 # (`dot` requests): the fit names it and 10^5 random DotGenerals agree (exit 0).

@@ -113,7 +113,46 @@ static const synth synths[] = {
     {"cdna3-interleaved-e8m16", "amd-cdna3", 8, MX_DOT_ASSIGN_INTERLEAVED, 16, MX_DOT_RNE, 1},
 };
 
+/* ---- a target that re-quantizes its operands ------------------------------------------------ */
+
+/* microxcaling's mx.matmul without torch (targets/python/mxtarget_microxcaling.py): the
+ * operands as FP32 tensors quantized to MX again (probe_requantize), then the reference BLAS
+ * loop, dot.h's group=1 accum=f32-rne c_at=last. */
+static int requantizing_loop(void *ctx, const probe_case *cs, size_t cnt, uint32_t *out, char *msg, size_t msglen) {
+  const mx_dot_model *m = ctx;
+  for (size_t i = 0; i < cnt; i++) {
+    probe_case q;
+    probe_requantize(&cs[i], &q);
+    if (probe_eval(&q, m, &out[i]) != MX_DOT_OK) {
+      snprintf(msg, msglen, "libmxref cannot evaluate the model");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* probe_names_the_fp32_loop_behind_requantized_operands: the fit names the loop's model in its
+ * simplest form (no leftover presum), and every probe it misses is one whose operands the
+ * target does not see as given (a caveat), none unexplained. */
+static int requantized(void) {
+  mx_dot_model loop = MX_DOT_MODEL_EXACT_RNE;
+  char err[256], text[256], msg[256];
+  if (mx_dot_model_parse("group=1 accum=f32-rne c_at=last", &loop, err, sizeof err)) return 1;
+  probe_fit fit;
+  if (probe_fit_target(MX_MXFP8_E4M3, MX_MXFP8_E4M3, requantizing_loop, &loop, 0, &fit, msg, sizeof msg)) return 1;
+  probe_model_text(&fit.model, text, sizeof text);
+  size_t misses = fit.probes - fit.agree;
+  int ok = mx_dot_model_equal(&fit.model, &loop) && fit.miss_caveat[PROBE_CAVEAT_NONE] == 0 && misses > 0 &&
+           fit.miss_caveat[PROBE_CAVEAT_REQUANTIZED] > 0;
+  printf("%s requantizing FP32 loop: fit = %s; %zu of %zu probes missed: %zu %s, %zu %s, %zu other\n",
+         ok ? "ok  " : "FAIL", text, misses, fit.probes, fit.miss_caveat[PROBE_CAVEAT_BEYOND_FP32],
+         probe_caveat_names[PROBE_CAVEAT_BEYOND_FP32], fit.miss_caveat[PROBE_CAVEAT_REQUANTIZED],
+         probe_caveat_names[PROBE_CAVEAT_REQUANTIZED], fit.miss_caveat[PROBE_CAVEAT_NONE]);
+  return !ok;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "requantized")) return requantized();
   unsigned long confirm = argc > 1 ? strtoul(argv[1], NULL, 10) : 20000;
   unsigned long confirm2 = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
   unsigned long most = confirm > confirm2 ? confirm : confirm2;

@@ -1,7 +1,7 @@
 /* Profiles: the built-ins hold the values spec_notes/profiles.md documents, every built-in
  * survives write -> parse, and every kind of bad line is reported as "origin:line: reason".
  *
- * Usage: test_profiles builtins | roundtrip | files DIR */
+ * Usage: test_profiles builtins | roundtrip | conditional | dot | files DIR */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,7 +239,7 @@ static void expect_error(const char *what, const char *text, size_t len, int lin
 #define EXPECT_ERROR(what, text, line, phrase) expect_error(what, text, sizeof(text) - 1, line, phrase)
 
 static void bad_lines_are_reported(void) {
-  EXPECT_ERROR("unknown key", "round = rne\nfoo = 1\n", 2, "unknown key 'foo' (valid keys: name base round sr_bits");
+  EXPECT_ERROR("unknown key", "round = rne\nfoo = 1\n", 2, "unknown key 'foo' (valid keys: name base dot round sr_bits");
   EXPECT_ERROR("unknown key lists the block keys", "foo = 1", 1, "fp4_pack fp6_pack nvfp4_tensor_scale nvfp4_block_scale nvfp4_elem_scale nvfp4_dequant nvfp4_scale_sign)");
   EXPECT_ERROR("bad value", "rule = sideways\n", 1,
                "bad value 'sideways' for rule (allowed: floor ceil rceil even even-tiedown)");
@@ -258,6 +258,19 @@ static void bad_lines_are_reported(void) {
   EXPECT_ERROR("NUL byte", "round = rne\nrule = floor\0ceil\n", 2, "control byte 0x00");
   EXPECT_ERROR("escape byte", "rule = \x1b[31mfloor\n", 1, "control byte 0x1b");
   EXPECT_ERROR("values are case-sensitive", "rule = FLOOR", 1, "bad value 'FLOOR'");
+  /* the dot model's line: its parser's reason after the line number */
+  EXPECT_ERROR("dot: bad number", "round = rne\ndot = group=x c_at=last\n", 2,
+               "bad value 'group=x c_at=last' for dot: bad value 'x' for group (allowed: 0..1000)");
+  EXPECT_ERROR("dot: unknown parameter", "dot = groups=1", 1, "for dot: unknown parameter 'groups'");
+  EXPECT_ERROR("dot: bad enum value", "dot = c_at=end", 1, "bad value 'end' for c_at (allowed: first last)");
+  EXPECT_ERROR("dot: unknown preset", "dot = blas", 1, "for dot: unknown preset 'blas'");
+  EXPECT_ERROR("dot: preset not first", "dot = group=1 fp32-sequential", 1, "is not parameter=value");
+  EXPECT_ERROR("dot: parameter twice", "dot = c_at=last accum=f32-rne c_at=first", 1, "parameter c_at given twice");
+  EXPECT_ERROR("dot: empty", "dot =\n", 1, "for dot: empty model");
+  EXPECT_ERROR("dot: invalid model", "dot = acc=fused scale_at=group", 1, "for dot: not a valid model: acc=fused");
+  EXPECT_ERROR("dot: duplicate", "dot = exact-rne\ndot = fp32-sequential\n", 2,
+               "duplicate key 'dot' (first set on line 1)");
+  EXPECT_ERROR("dot: base after it", "dot = fp32-sequential\nbase = ocp\n", 2, "base must come before any knob");
   EXPECT_ERROR("key with spaces", "in f_block = ignore", 1, "unknown key 'in f_block'");
   /* a 5000-byte key and value: messages are cut, nothing overflows */
   static char long_line[12000];
@@ -407,16 +420,67 @@ static void conditional_values(void) {
   }
 }
 
+/* ---- the dot model ------------------------------------------------------------------------------ */
+
+/* A `dot` line (profile.h): parsed by the model's own parser, the model in force for dot
+ * expectations, written back with all thirteen parameters and read again unchanged; no line
+ * means exact-rne. */
+static void dot_line(void) {
+  const char text[] = "base = microxcaling\ndot = group=1 presum=0 frac_bits=exact accum=f32-rne c_at=last\n";
+  mx_profile p, q, o;
+  char err[512], diff[1024];
+  CHECK(parse_text(text, sizeof text - 1, &p, err, sizeof err) == 0, "dot line: %s", err);
+  const mx_dot_model *m = mx_profile_dot_model(&p);
+  CHECK(p.has_dot && m->group == 1 && m->presum == 0 && m->frac_bits == MX_DOT_FRAC_EXACT &&
+            m->accum == MX_DOT_ACCUM_F32_RNE && m->c_at == MX_DOT_C_LAST && m->acc == MX_DOT_ACC_SEPARATE &&
+            m->final_round == MX_DOT_RNE && m->scale_at == MX_DOT_SCALE_PRODUCT,
+        "dot line: model not group=1 accum=f32-rne c_at=last over exact-rne");
+  CHECK(p.o.elem.round == MX_RNA, "dot line: the base's knobs stay");
+  /* the same model from a preset and `with`, as run names fitted models */
+  const char alt[] = "dot = fp32-sequential with group=1,c_at=last\n";
+  CHECK(parse_text(alt, sizeof alt - 1, &q, err, sizeof err) == 0, "preset with: %s", err);
+  CHECK(mx_dot_model_equal(mx_profile_dot_model(&q), m), "preset with: another model");
+  /* written and read back */
+  char *out = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&out, &len);
+  mx_profile_write(f, &p);
+  fclose(f);
+  CHECK(strstr(out, "\ndot = group=1 presum=0 frac_bits=exact align=trunc scale_at=product acc=separate c_at=last "
+                    "final=rne accum=f32-rne subnormal=keep assign=contiguous step_frac=23 step_round=rne\n") != NULL,
+        "written dot line: %s", out);
+  CHECK(parse_text(out, len, &q, err, sizeof err) == 0, "written profile: %s", err);
+  CHECK(mx_profile_diff(&p, &q, diff, sizeof diff) == 0 && q.has_dot, "round trip changed %s", diff);
+  free(out);
+  /* no line: exact-rne; a diff names the model */
+  mx_profile_builtin("microxcaling", &o);
+  const mx_dot_model ideal = MX_DOT_MODEL_EXACT_RNE;
+  CHECK(!o.has_dot && mx_dot_model_equal(mx_profile_dot_model(&o), &ideal), "built-in: not exact-rne");
+  CHECK(mx_profile_diff(&o, &p, diff, sizeof diff) == 1 && strstr(diff, "dot: group=0 ") && strstr(diff, "-> group=1 "),
+        "diff: '%s'", diff);
+  /* every preset's text form reads back as the preset */
+  for (const mx_dot_preset *pr = mx_dot_presets; pr->name; pr++) {
+    char t[256];
+    mx_dot_model r;
+    mx_dot_model_format(&pr->model, t, sizeof t);
+    CHECK(mx_dot_model_parse(t, &r, err, sizeof err) == 0 && mx_dot_model_equal(&r, &pr->model), "%s: '%s' %s",
+          pr->name, t, err);
+    CHECK(mx_dot_model_parse(pr->name, &r, err, sizeof err) == 0 && mx_dot_model_equal(&r, &pr->model), "%s by name",
+          pr->name);
+  }
+}
+
 int main(int argc, char **argv) {
   const char *group = argc > 1 ? argv[1] : "builtins";
   if (!strcmp(group, "builtins")) builtins_have_documented_values();
   else if (!strcmp(group, "roundtrip")) write_parse_round_trip();
   else if (!strcmp(group, "conditional")) conditional_values();
+  else if (!strcmp(group, "dot")) dot_line();
   else if (!strcmp(group, "files")) {
     bad_lines_are_reported();
     profile_files(argc > 2 ? argv[2] : "tests/data/profiles");
   } else {
-    fprintf(stderr, "usage: test_profiles builtins|roundtrip|files DIR\n");
+    fprintf(stderr, "usage: test_profiles builtins|roundtrip|conditional|dot|files DIR\n");
     return 2;
   }
   return CHECK_DONE();

@@ -207,6 +207,25 @@ void mx_dot_model_default(mx_dot_model *m);                 /* exact-rne */
 /* NULL when m is a valid model, else a one-line reason. */
 const char *mx_dot_model_check(const mx_dot_model *m);
 
+/* ---- the model as text (common/dot_model.c) ----------------------------------------------
+ * One form everywhere (`probe dot`, a profile file's `dot` line, run's findings):
+ *   group=1 presum=0 frac_bits=exact align=trunc scale_at=product acc=separate c_at=last
+ *   final=rne accum=f32-rne subnormal=keep assign=contiguous step_frac=23 step_round=rne
+ * mx_dot_model_parse reads words separated by blanks or commas: optionally a preset name first
+ * (the start; default exact-rne) and then `with` (run names models "PRESET with p=v,p=v"),
+ * then parameter=value words that change it. Numbers are decimal digits (frac_bits also
+ * "exact"); `final_round` is read as `final`. A parameter given twice, an unknown word and a
+ * model mx_dot_model_check rejects are errors. 0 ok (*m set); -1 with a one-line reason in
+ * err (*m untouched). */
+int mx_dot_model_parse(const char *text, mx_dot_model *m, char *err, size_t errlen);
+/* One parameter by name from its text (the words of mx_dot_model_parse); 0 or -1 with a
+ * reason. Does not check the whole model (a later parameter may make it valid). */
+int mx_dot_model_set(mx_dot_model *m, const char *key, const char *value, char *err, size_t errlen);
+/* All thirteen parameters in the form above (step_frac 0 written as 23); 200 bytes suffice. */
+void mx_dot_model_format(const mx_dot_model *m, char *buf, size_t len);
+/* 1 when a and b have the same text form (step_frac 0 and 23 are the same). */
+int mx_dot_model_equal(const mx_dot_model *a, const mx_dot_model *b);
+
 /* Value names, indexed by the enums, NULL-terminated (CLI, vector headers, reports). */
 extern const char *const mx_dot_align_names[];     /* "trunc" "floor" "rne" */
 extern const char *const mx_dot_scale_at_names[];  /* "product" "group" */

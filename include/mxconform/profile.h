@@ -13,6 +13,7 @@
  *     round = rne
  *     nan_finite = signed-zero
  *     e8m0_zero = nan when overflow=ovf   (a conditional value: see mx_knob_rule below)
+ *     dot = group=1 accum=f32-rne c_at=last  (the dot model: see mx_profile_dot_model below)
  * Keys are the knob names (mx_profile_keys()); values as in the knob tables. Unknown keys,
  * bad values, duplicate keys and malformed lines are errors reported as "file:line: reason".
  */
@@ -25,6 +26,7 @@
 #include <stdint.h>
 
 #include "mxconform/block.h"
+#include "mxconform/dot.h"
 #include "mxconform/formats.h"
 #include "mxconform/nvfp4.h"
 
@@ -77,7 +79,21 @@ typedef struct mx_profile {
   mx_nvfp4_opts nvfp4;       /* NVFP4 quantize/dequantize choices (keys nvfp4_*) */
   int nrules;                /* conditional knob values, in order */
   mx_knob_rule rules[MX_PROFILE_MAX_RULES];
+  int has_dot;               /* the file has a `dot` line: dot below is the dot model */
+  mx_dot_model dot;          /* read through mx_profile_dot_model */
 } mx_profile;
+
+/* ---- the dot model --------------------------------------------------------------------
+ * How the implementation accumulates a DotGeneral (include/mxconform/dot.h): the MX spec
+ * leaves order and internal precision open, so a profile may name the model its
+ * implementation chose, in a `dot` line holding the model's text form (mx_dot_model_parse:
+ * a preset name and/or parameter=value words):
+ *     dot = group=1 presum=0 frac_bits=exact accum=f32-rne c_at=last
+ * Every expected value of a dot or nvfp4_dot case (oracle and libmxref) is computed under
+ * it. Without a `dot` line the model is exact-rne, the ideal; built-ins have none. */
+const mx_dot_model *mx_profile_dot_model(const mx_profile *p);
+/* Give p dot model m (NULL: none, i.e. exact-rne). */
+void mx_profile_set_dot_model(mx_profile *p, const mx_dot_model *m);
 
 /* The scalar knobs in force for request c: p->o.elem with c's round and overflow, then the
  * rules that match c. Every place that computes expected values goes through this (or
@@ -133,7 +149,8 @@ int mx_profile_parse(const char *text, size_t len, const char *origin, mx_profil
 /* A built-in name or a file path. 0 ok; nonzero with "path:line: reason" in err. */
 int mx_profile_load(const char *name_or_path, mx_profile *p, char *err, size_t errlen);
 
-/* Write every key = value, then every rule (a complete profile file). */
+/* Write every key = value, the dot model when the profile has one, then every rule (a
+ * complete profile file). */
 void mx_profile_write(FILE *f, const mx_profile *p);
 
 /* Keys whose values differ between a and b, written as "key: a-value -> b-value; ..." into

@@ -36,3 +36,5 @@ nvfp4_dequant = exact
 nvfp4_scale_sign = ignore
 # conditional values: the last rule whose condition holds wins
 ovf_finite = max when dst=int8
+# the dot model measured for this library (scripts/peers.py PEERS; spec_notes/profiles.md)
+dot = group=1 presum=0 frac_bits=exact accum=f32-rne c_at=last
