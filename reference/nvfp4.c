@@ -76,11 +76,14 @@ static tensor_scales tensor_scale(float amax, mx_nvfp4_tensor_scale mode) {
   return t;
 }
 
+/* te's block-scale factor RN(S_enc * RN(1/6)) */
+static float te_factor(tensor_scales t) {
+  const float inv6 = 1.0f / 6.0f;
+  return t.senc * inv6;
+}
+
 static uint8_t block_scale(float amax_b, tensor_scales t, mx_nvfp4_block_scale mode, int avx2) {
-  if (mode == MX_NVFP4_BSCALE_TE) {
-    const float inv6 = 1.0f / 6.0f;
-    return to_elem(MX_E4M3, amax_b * (t.senc * inv6));
-  }
+  if (mode == MX_NVFP4_BSCALE_TE) return to_elem(MX_E4M3, amax_b * te_factor(t));
 #if MXR_HAVE_AVX2
   if (avx2) return (uint8_t)mxr_avx2_nvfp4_scale_exact(amax_b, 6.0 * (double)t.st);
 #endif
@@ -135,7 +138,15 @@ int mxref_nvfp4_quantize(const uint32_t *values, size_t n, const uint32_t *amax_
   tensor_scales t = tensor_scale(amax, o->tensor_scale);
   out->tensor_scale = bits_of(t.st);
   out->s_enc = bits_of(t.senc);
-  for (size_t b = 0; b < n / MX_NVFP4_BLOCK; b++) {
+  size_t b = 0;
+#if MXR_HAVE_AVX2
+  if (avx2) { /* eight blocks at a time; the per-block loop below finishes */
+    mxr_nvfp4_plan p = {t.st, te_factor(t), o->block_scale == MX_NVFP4_BSCALE_TE,
+                        o->elem_scale == MX_NVFP4_ELEM_RECIPROCAL};
+    b = mxr_avx2_nvfp4_quantize_blocks(values, n / MX_NVFP4_BLOCK, &p, out->scales, out->codes);
+  }
+#endif
+  for (; b < n / MX_NVFP4_BLOCK; b++) {
     const uint32_t *v = values + b * MX_NVFP4_BLOCK;
     float amax_b = f32_of(abs_max_bits(v, MX_NVFP4_BLOCK, avx2));
     uint8_t s = block_scale(amax_b, t, o->block_scale, avx2);
@@ -173,6 +184,21 @@ void mxref_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t 
     float r = o->dequant == MX_NVFP4_DEQ_SCALE_FIRST ? e * (sb * st) : (e * sb) * st;
     out[i] = bits_of(r);
   }
+}
+
+int mxref_nvfp4_dequantize_tensor(const mx_nvfp4_tensor *t, size_t n, const mx_nvfp4_opts *o, uint32_t *out) {
+  static const mx_nvfp4_opts def = MX_NVFP4_OPTS_DEFAULT;
+  if (!o) o = &def;
+  if (!t || n == 0 || n % MX_NVFP4_BLOCK) return -1;
+  size_t b = 0;
+#if MXR_HAVE_AVX2
+  if (nvfp4_avx2())
+    b = mxr_avx2_nvfp4_dequantize_blocks(t->scales, t->codes, n / MX_NVFP4_BLOCK, f32_of(t->tensor_scale),
+                                         o->dequant == MX_NVFP4_DEQ_SCALE_FIRST, o->scale_sign == MX_NVFP4_SIGN_SIGNED, out);
+#endif
+  for (; b < n / MX_NVFP4_BLOCK; b++)
+    mxref_nvfp4_dequantize(t->tensor_scale, t->scales[b], t->codes + b * MX_NVFP4_BLOCK, o, out + b * MX_NVFP4_BLOCK);
+  return 0;
 }
 
 /* ---- dot product, exact-rne ----------------------------------------------------------------

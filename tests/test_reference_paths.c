@@ -300,10 +300,11 @@ static void nvfp4_fill(uint32_t *v, size_t n, int kind, int j) {
   }
 }
 
-/* mxref_nvfp4_quantize / _dequantize on the path in use == on the scalar path, under every
- * combination of the nvfp4_* knobs. */
+/* mxref_nvfp4_quantize / _dequantize / _dequantize_tensor on the path in use == on the scalar
+ * path, under every combination of the nvfp4_* knobs. 67 blocks: eight groups of eight for
+ * the AVX2 kernels (avx2_nvfp4.c) and a tail of three for the per-block code. */
 static void check_nvfp4(const char *path) {
-  enum { N = 64 * MX_NVFP4_BLOCK };
+  enum { N = 67 * MX_NVFP4_BLOCK };
   static uint32_t v[N], dq[2][MX_NVFP4_BLOCK];
   static uint8_t sc[2][N / MX_NVFP4_BLOCK], cd[2][N];
   for (int kind = 0; kind < 3; kind++)
@@ -346,6 +347,28 @@ static void check_nvfp4(const char *path) {
         CHECK(!memcmp(dq[0], dq[1], sizeof dq[0]), "path %s nvfp4 dequantize s_t 0x%08x scale 0x%02x knobs %d: differs", path,
               st[si], s, knobs);
       }
+  /* the whole-tensor entry: every scale code once, in groups of eight and a tail of three,
+   * random codes (high bits set too), against the scalar path block by block */
+  enum { NB = 259 };
+  static uint8_t ts[NB], tc[NB * MX_NVFP4_BLOCK];
+  static uint32_t tq[2][NB * MX_NVFP4_BLOCK];
+  for (int b = 0; b < NB; b++) ts[b] = b < 256 ? (uint8_t)b : (uint8_t)rnd();
+  for (int i = 0; i < NB * MX_NVFP4_BLOCK; i++) tc[i] = (uint8_t)rnd();
+  for (size_t si = 0; si < sizeof st / sizeof st[0]; si++)
+    for (int knobs = 0; knobs < 4; knobs++) {
+      mx_nvfp4_opts o = {MX_NVFP4_TSCALE_EXACT, MX_NVFP4_BSCALE_EXACT, MX_NVFP4_ELEM_EXACT, (mx_nvfp4_dequant)(knobs & 1),
+                         (mx_nvfp4_scale_sign)(knobs >> 1)};
+      mx_nvfp4_tensor t = {st[si], 0, ts, tc};
+      CHECK(mxref_nvfp4_dequantize_tensor(&t, NB * MX_NVFP4_BLOCK, &o, tq[0]) == 0, "dequantize_tensor refused");
+      mxref_set_path(MXREF_PATH_SCALAR);
+      for (int b = 0; b < NB; b++)
+        mxref_nvfp4_dequantize(st[si], ts[b], tc + b * MX_NVFP4_BLOCK, &o, tq[1] + b * MX_NVFP4_BLOCK);
+      mxref_set_path((mxref_path)mxref_path_by_name(path));
+      CHECK(!memcmp(tq[0], tq[1], sizeof tq[0]), "path %s nvfp4 dequantize_tensor s_t 0x%08x knobs %d: differs", path,
+            st[si], knobs);
+    }
+  mx_nvfp4_tensor none = {0, 0, ts, tc};
+  CHECK(mxref_nvfp4_dequantize_tensor(&none, 24, NULL, tq[0]) == -1, "dequantize_tensor: n not a multiple of 16");
 }
 
 /* The AVX2 kernels' knob check (reference/avx2.h; absent without the kernels): every value
