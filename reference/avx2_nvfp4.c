@@ -170,39 +170,55 @@ AI v8i elem_recip(const uint32_t *v, v8f c, v8f mid) {
   return _mm256_or_si256(r, sign4(y));
 }
 
-/* One group of eight blocks. */
-AI void group8(const nvq_tables *t, const mxr_nvfp4_plan *p, float rcp6, const uint32_t *v, uint8_t *scales,
-                 uint8_t *codes) {
+/* Phase 1 of a chunk, eight blocks: their scale codes, and per block s_b and the elements'
+ * factor (exact: ~1 / (s_b s_t), the estimate's; reciprocal: c). Returns the mask of blocks
+ * with s_b = 0. */
+AI unsigned scales_group(const nvq_tables *t, const mxr_nvfp4_plan *p, float rcp6, const uint32_t *v, uint8_t *scales,
+                         float *factor, float *sb_out) {
   v8i s = scales8(t, p, rcp6, amax8(v));
-  v8i sb8 = _mm256_shuffle_epi8(s, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8,
-                                                    12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
-  _mm_storel_epi64((__m128i *)scales,
-                   _mm_unpacklo_epi32(_mm256_castsi256_si128(sb8), _mm256_extracti128_si256(sb8, 1)));
-  const v8f st = _mm256_set1_ps(p->st);
+  v8i b = _mm256_shuffle_epi8(s, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8,
+                                                  12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
+  _mm_storel_epi64((__m128i *)scales, _mm_unpacklo_epi32(_mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1)));
   v8f sb = _mm256_i32gather_ps((const float *)t->e4m3, s, 4);
-  v8f rcp = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_mul_ps(sb, st));
-  const v8f mid = _mm256_loadu_ps(t->e2m1_mid);
+  v8f f = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_mul_ps(sb, _mm256_set1_ps(p->st)));
+  if (p->elem_recip) f = _mm256_min_ps(f, _mm256_set1_ps(0x1.fffffep127f));
+  _mm256_storeu_ps(factor, f);
+  _mm256_storeu_ps(sb_out, sb);
+  return (unsigned)_mm256_movemask_ps(as_f(_mm256_cmpeq_epi32(s, _mm256_setzero_si256())));
+}
+
+/* Blocks go in chunks of CHUNK: first every scale of the chunk (phase 1: a long dependency
+ * chain per group of eight, amax -> scale -> s_b -> factor, but independent from group to
+ * group), then every element (phase 2), its values read again from L1. In one pass per
+ * group the elements of a group waited for its chain. */
+enum { CHUNK = 64 };
+
+AI void chunk(const nvq_tables *t, const mxr_nvfp4_plan *p, float rcp6, const uint32_t *v, size_t nb, uint8_t *scales,
+              uint8_t *codes) {
+  float factor[CHUNK], sb[CHUNK];
+  uint64_t zero = 0; /* bit j: block j has s_b = 0 */
+  for (size_t g = 0; g < nb; g += 8)
+    zero |= (uint64_t)scales_group(t, p, rcp6, v + g * MX_NVFP4_BLOCK, scales + g, factor + g, sb + g) << g;
+  const v8f st = _mm256_set1_ps(p->st), mid = _mm256_loadu_ps(t->e2m1_mid);
   if (p->elem_recip) {
-    rcp = _mm256_min_ps(rcp, _mm256_set1_ps(0x1.fffffep127f));
-    for (int j = 0; j < 8; j += 2) {
-      v8f c0 = lane(rcp, j), c1 = lane(rcp, j + 1);
+    for (size_t j = 0; j < nb; j += 2) {
+      v8f c0 = _mm256_broadcast_ss(factor + j), c1 = _mm256_broadcast_ss(factor + j + 1);
       const uint32_t *b = v + 16 * j;
       store32(codes + 16 * j, elem_recip(b, c0, mid), elem_recip(b + 8, c0, mid), elem_recip(b + 16, c1, mid),
               elem_recip(b + 24, c1, mid));
     }
     return;
   }
-  for (int j = 0; j < 8; j += 2) {
-    v8f r0 = lane(rcp, j), r1 = lane(rcp, j + 1);
-    v8f k0 = _mm256_mul_ps(lane(sb, j), mid), k1 = _mm256_mul_ps(lane(sb, j + 1), mid);
+  for (size_t j = 0; j < nb; j += 2) {
+    v8f r0 = _mm256_broadcast_ss(factor + j), r1 = _mm256_broadcast_ss(factor + j + 1);
+    v8f k0 = _mm256_mul_ps(_mm256_broadcast_ss(sb + j), mid), k1 = _mm256_mul_ps(_mm256_broadcast_ss(sb + j + 1), mid);
     const uint32_t *b = v + 16 * j;
     store32(codes + 16 * j, elem_exact(b, r0, k0, st), elem_exact(b + 8, r0, k0, st), elem_exact(b + 16, r1, k1, st),
             elem_exact(b + 24, r1, k1, st));
   }
   /* s_b = 0: |x| / 0, which the per-block kernel saturates */
-  unsigned zero = (unsigned)_mm256_movemask_ps(as_f(_mm256_cmpeq_epi32(s, _mm256_setzero_si256())));
   for (; zero; zero &= zero - 1) {
-    int j = __builtin_ctz(zero);
+    int j = __builtin_ctzll(zero);
     mxr_avx2_nvfp4_elements_exact(v + 16 * j, 0.0, codes + 16 * j);
   }
 }
@@ -213,10 +229,12 @@ size_t mxr_avx2_nvfp4_quantize_blocks(const uint32_t *v, size_t nblocks, const m
   if ((!p->block_te || !p->elem_recip) && !(p->st >= 0x1p-88f)) return 0;
   const nvq_tables *t = tables();
   const float rcp6 = 1.0f / (6.0f * p->st); /* the exact block scale's estimate of 1 / (6 s_t) */
-  size_t b = 0;
-  for (; b + 8 <= nblocks; b += 8)
-    group8(t, p, rcp6, v + b * MX_NVFP4_BLOCK, scales + b, codes + b * MX_NVFP4_BLOCK);
-  return b;
+  const size_t n8 = nblocks - nblocks % 8;
+  for (size_t b = 0; b < n8; b += CHUNK) {
+    size_t nb = n8 - b < CHUNK ? n8 - b : CHUNK;
+    chunk(t, p, rcp6, v + b * MX_NVFP4_BLOCK, nb, scales + b, codes + b * MX_NVFP4_BLOCK);
+  }
+  return n8;
 }
 
 /* Eight codes -> their E2M1 values: magnitude by a permute (the low three bits), sign from bit
