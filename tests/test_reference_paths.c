@@ -270,11 +270,43 @@ static void check_tensor_arguments(void) {
  * finite bits; ordinary values of one magnitude; and, under a calibrated amax of 2688 * 2^j
  * (s_t = 2^j exactly), blocks whose elements are multiples of s_b * s_t / 4 (E2M1 values and
  * their midpoints: ties) and whose amax_b lands on E4M3 values and midpoints times 6 s_t;
- * zero blocks; a calibrated amax far below the values (x * c overflows to Inf). */
+ * zero blocks; a calibrated amax far below the values (x * c overflows to Inf); and (kind 3)
+ * under a calibrated amax with a random significand (s_t not a power of two), values a few
+ * f32 units from E2M1 midpoints and grid values times s_b * s_t, and amax_b a few units from
+ * E4M3 midpoints and values times 6 s_t: the near-ties where an inexact midpoint test (or a
+ * wrong candidate code in avx2_nvfp4.c) would show. */
 static uint32_t f32_bits(float x) {
   uint32_t b;
   memcpy(&b, &x, 4);
   return b;
+}
+static float f32_of(uint32_t b) {
+  float x;
+  memcpy(&x, &b, 4);
+  return x;
+}
+
+/* a few f32 units from |x| (sign kept, finite) */
+static uint32_t near(double x, uint64_t q) {
+  uint32_t b = f32_bits((float)x) + (uint32_t)(q % 7) - 3u;
+  return (b & 0x7F800000u) == 0x7F800000u ? 0u : b;
+}
+
+static void nvfp4_fill_near(uint32_t *v, size_t n, float st) {
+  static const double e2m1[8] = {0, 0.5, 1, 1.5, 2, 3, 4, 6};
+  for (size_t b = 0; b < n; b += MX_NVFP4_BLOCK) {
+    uint64_t r = rnd();
+    double sb = f32_of(mxref_decode_f32_bits(MX_E4M3, 1u + (unsigned)(r % 0x7E)));
+    for (int i = 0; i < MX_NVFP4_BLOCK; i++) {
+      uint64_t q = rnd();
+      unsigned c = (unsigned)(q >> 8) % 8;
+      double m = (q >> 11) % 2 && c < 7 ? (e2m1[c] + e2m1[c + 1]) / 2 : e2m1[c];
+      v[b + i] = (uint32_t)(q >> 63) << 31 | near(m * sb * st, q >> 16);
+    }
+    unsigned c = (unsigned)(r >> 8) % 126;
+    double lo = f32_of(mxref_decode_f32_bits(MX_E4M3, c)), hi = f32_of(mxref_decode_f32_bits(MX_E4M3, c + 1));
+    v[b + (r >> 16) % MX_NVFP4_BLOCK] = near(6 * st * ((r >> 20) % 2 ? (lo + hi) / 2 : hi), r >> 24);
+  }
 }
 
 static void nvfp4_fill(uint32_t *v, size_t n, int kind, int j) {
@@ -307,11 +339,16 @@ static void check_nvfp4(const char *path) {
   enum { N = 67 * MX_NVFP4_BLOCK };
   static uint32_t v[N], dq[2][MX_NVFP4_BLOCK];
   static uint8_t sc[2][N / MX_NVFP4_BLOCK], cd[2][N];
-  for (int kind = 0; kind < 3; kind++)
+  for (int kind = 0; kind < 4; kind++)
     for (int rep = 0; rep < 15; rep++) {
       int j = (int)(rnd() % 200) - 140;
-      nvfp4_fill(v, N, kind, j);
       uint32_t calib[4] = {f32_bits((float)__builtin_ldexp(2688.0, j)), f32_bits(1e-30f), 0u, 1u};
+      if (kind == 3) { /* s_t = RN(amax / 2688), amax with a random significand */
+        calib[0] = (uint32_t)(127 + 11 - 100 + (int)(rnd() % 180)) << 23 | (uint32_t)(rnd() & 0x7FFFFF);
+        nvfp4_fill_near(v, N, f32_of(calib[0]) / 2688.0f);
+      } else {
+        nvfp4_fill(v, N, kind, j);
+      }
       for (int ai = -1; ai < 4; ai++)
         for (int knobs = 0; knobs < 8; knobs++) {
           mx_nvfp4_opts o = {(mx_nvfp4_tensor_scale)(knobs & 1), (mx_nvfp4_block_scale)(knobs >> 1 & 1),
