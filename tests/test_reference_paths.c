@@ -333,7 +333,7 @@ static void nvfp4_fill(uint32_t *v, size_t n, int kind, int j) {
 }
 
 /* mxref_nvfp4_quantize / _dequantize / _dequantize_tensor on the path in use == on the scalar
- * path, under every combination of the nvfp4_* knobs. 67 blocks: eight groups of eight for
+ * path, under every combination of the nvfp4_* knobs, and on two threads. 67 blocks: eight groups of eight for
  * the AVX2 kernels (avx2_nvfp4.c) and a tail of three for the per-block code. */
 static void check_nvfp4(const char *path) {
   enum { N = 67 * MX_NVFP4_BLOCK };
@@ -404,6 +404,29 @@ static void check_nvfp4(const char *path) {
       CHECK(!memcmp(tq[0], tq[1], sizeof tq[0]), "path %s nvfp4 dequantize_tensor s_t 0x%08x knobs %d: differs", path,
             st[si], knobs);
     }
+  /* on two threads (inputs of MXREF_THREAD_MIN_VALUES and more are split into ranges of
+   * blocks that are not multiples of eight), quantize and dequantize under the default and the
+   * te knobs == the scalar path on one thread */
+  enum { NT = MXREF_THREAD_MIN_VALUES + 35 * MX_NVFP4_BLOCK };
+  static uint32_t tv[NT], tdq[2][NT];
+  static uint8_t tsc[2][NT / MX_NVFP4_BLOCK], tcd[2][NT];
+  nvfp4_fill(tv, NT, 1, 0);
+  static const mx_nvfp4_opts nv_knobs[2] = {MX_NVFP4_OPTS_DEFAULT, MX_NVFP4_OPTS_TE};
+  for (int k = 0; k < 2; k++) {
+    mx_nvfp4_tensor t[2];
+    for (int p = 0; p < 2; p++) {
+      mxref_set_path(p ? MXREF_PATH_SCALAR : (mxref_path)mxref_path_by_name(path));
+      mxref_set_threads(p ? 1 : 2);
+      t[p] = (mx_nvfp4_tensor){0, 0, tsc[p], tcd[p]};
+      CHECK(mxref_nvfp4_quantize(tv, NT, NULL, &nv_knobs[k], &t[p]) == 0, "nvfp4 quantize on threads refused");
+      CHECK(mxref_nvfp4_dequantize_tensor(&t[p], NT, &nv_knobs[k], tdq[p]) == 0, "dequantize_tensor refused");
+    }
+    mxref_set_threads(1);
+    mxref_set_path((mxref_path)mxref_path_by_name(path));
+    CHECK(t[0].tensor_scale == t[1].tensor_scale && !memcmp(tsc[0], tsc[1], sizeof tsc[0]) &&
+              !memcmp(tcd[0], tcd[1], sizeof tcd[0]) && !memcmp(tdq[0], tdq[1], sizeof tdq[0]),
+          "path %s nvfp4 on two threads, knobs %d: differs from the scalar path on one", path, k);
+  }
   mx_nvfp4_tensor none = {0, 0, ts, tc};
   CHECK(mxref_nvfp4_dequantize_tensor(&none, 24, NULL, tq[0]) == -1, "dequantize_tensor: n not a multiple of 16");
 }

@@ -78,7 +78,10 @@ typedef struct mx_nvfp4_tensor {
   uint8_t *codes;        /* n E2M1 codes, one per byte (caller's buffer) */
 } mx_nvfp4_tensor;
 
-/* libmxref. values: n f32 bit patterns, n a positive multiple of 16. amax_bits: NULL to take
+/* libmxref. mxref_nvfp4_quantize and mxref_nvfp4_dequantize_tensor run on mxref_set_threads()
+ * threads for n >= MXREF_THREAD_MIN_VALUES (mxconform/mxref.h), in ranges of whole blocks; the
+ * results do not depend on the count.
+ * values: n f32 bit patterns, n a positive multiple of 16. amax_bits: NULL to take
  * amax from the tensor, else a given (calibrated) amax as f32 bits (finite, >= 0).
  * 0 ok; -1 a NaN/Inf input or bad n/amax (nothing written beyond what was computed). */
 int mxref_nvfp4_quantize(const uint32_t *values, size_t n, const uint32_t *amax_bits, const mx_nvfp4_opts *o,
