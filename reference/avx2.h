@@ -79,4 +79,22 @@ void mxr_avx2_nvfp4_elements_exact(const uint32_t *v, double den, uint8_t *codes
 void mxr_avx2_nvfp4_elements_recip(const uint32_t *v, float c, uint8_t *codes);
 void mxr_avx2_nvfp4_dequantize(const uint8_t *codes, float sb, float st, int scale_first, uint32_t *out);
 
+/* NVFP4 eight blocks of 16 at a time (avx2_nvfp4.c: candidate code from the bits, one exact
+ * midpoint test). The per-tensor values of a quantize call: */
+typedef struct mxr_nvfp4_plan {
+  float st;           /* s_t */
+  float te_mul;       /* RN(S_enc * RN(1/6)): te's block-scale factor */
+  int block_te;       /* nvfp4_block_scale = te (else exact) */
+  int elem_recip;     /* nvfp4_elem_scale = reciprocal (else exact) */
+} mxr_nvfp4_plan;
+/* mxref_nvfp4_quantize's scales and codes for the first blocks of nblocks (finite inputs,
+ * the tensor scale already chosen): a multiple of 8 blocks, or 0 (declined: exact knobs with
+ * s_t < 2^-88). Returns the number of blocks done. */
+size_t mxr_avx2_nvfp4_quantize_blocks(const uint32_t *v, size_t nblocks, const mxr_nvfp4_plan *p, uint8_t *scales,
+                                      uint8_t *codes);
+/* mxref_nvfp4_dequantize for the first blocks of nblocks (a multiple of 8, or 0 when s_t is
+ * NaN); scale_signed = nvfp4_scale_sign=signed. Returns the number of blocks done. */
+size_t mxr_avx2_nvfp4_dequantize_blocks(const uint8_t *scales, const uint8_t *codes, size_t nblocks, float st,
+                                        int scale_first, int scale_signed, uint32_t *out);
+
 #endif

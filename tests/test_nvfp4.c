@@ -4,7 +4,9 @@
  *    spec_notes/nvfp4.md §5 from the formulas of the NVIDIA sources, not from either
  *    implementation; both the reference and the oracle must produce it.
  * 2. reference == oracle on random tensors, for every combination of the quantize knobs and
- *    of the dequantize knobs (seeded; the seed is printed). */
+ *    of the dequantize knobs (seeded; the seed is printed); a quarter of them 8-23 blocks
+ *    long, so that libmxref's eight-block kernels (reference/avx2_nvfp4.c) and the tail after
+ *    them both run, and each tensor also dequantized whole (mxref_nvfp4_dequantize_tensor). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +159,8 @@ static int same(uint32_t a, uint32_t b) {
   return an || bn ? an && bn : a == b;
 }
 
+enum { MAXB = 24 }; /* blocks per random tensor, at most */
+
 static void random_equality(uint64_t seed, int tensors) {
   g_rng = seed;
   printf("random tensors: seed %llu, %d tensors per knob combination\n", (unsigned long long)seed, tensors);
@@ -167,9 +171,9 @@ static void random_equality(uint64_t seed, int tensors) {
     o.block_scale = (mx_nvfp4_block_scale)((combo >> 1) & 1);
     o.elem_scale = (mx_nvfp4_elem_scale)((combo >> 2) & 1);
     for (int t = 0; t < tensors; t++) {
-      uint32_t in[64];
-      uint8_t rs[4], rc[64], os[4], oc[64];
-      size_t n = 16 * (1 + next() % 4);
+      uint32_t in[MAXB * 16];
+      uint8_t rs[MAXB], rc[MAXB * 16], os[MAXB], oc[MAXB * 16];
+      size_t r16 = next() % 16, n = 16 * (r16 < 12 ? 1 + r16 % 4 : 8 + (r16 - 12) * 4 + next() % 4);
       int m = (int)(next() % 4), base = (int)(next() % 260) - 140;
       for (size_t b = 0; b < n / 16; b++) {
         int be = base + (int)(next() % 40) - 20;
@@ -199,6 +203,23 @@ static void random_equality(uint64_t seed, int tensors) {
               printf("  DIFF dequant scale 0x%02x code 0x%x st 0x%08x: 0x%08x / 0x%08x\n", sc, rc[b * 16 + i],
                      r.tensor_scale, a[i], e[i]);
         }
+      for (int dq = 0; rr == 0 && dq < 4; dq++) { /* the whole tensor in one call */
+        mx_nvfp4_opts d = o;
+        d.dequant = (mx_nvfp4_dequant)(dq & 1);
+        d.scale_sign = (mx_nvfp4_scale_sign)(dq >> 1);
+        uint8_t ss[MAXB];
+        uint32_t a[MAXB * 16], e[16];
+        for (size_t b = 0; b < n / 16; b++) ss[b] = (uint8_t)(rs[b] | (next() % 7 == 0 ? 0x80 : 0));
+        mx_nvfp4_tensor w = {r.tensor_scale, 0, ss, rc};
+        CHECK(mxref_nvfp4_dequantize_tensor(&w, n, &d, a) == 0, "dequantize_tensor refused n %zu", n);
+        for (size_t b = 0; b < n / 16; b++) {
+          mxo_nvfp4_dequantize(r.tensor_scale, ss[b], rc + b * 16, &d, e);
+          for (int i = 0; i < 16; i++)
+            if (!same(a[b * 16 + i], e[i]) && diffs++ < 5)
+              printf("  DIFF dequantize_tensor block %zu scale 0x%02x code 0x%x st 0x%08x: 0x%08x / 0x%08x\n", b, ss[b],
+                     rc[b * 16 + i], r.tensor_scale, a[b * 16 + i], e[i]);
+        }
+      }
     }
   }
   CHECK(diffs == 0, "%d differences between reference and oracle", diffs);

@@ -270,11 +270,43 @@ static void check_tensor_arguments(void) {
  * finite bits; ordinary values of one magnitude; and, under a calibrated amax of 2688 * 2^j
  * (s_t = 2^j exactly), blocks whose elements are multiples of s_b * s_t / 4 (E2M1 values and
  * their midpoints: ties) and whose amax_b lands on E4M3 values and midpoints times 6 s_t;
- * zero blocks; a calibrated amax far below the values (x * c overflows to Inf). */
+ * zero blocks; a calibrated amax far below the values (x * c overflows to Inf); and (kind 3)
+ * under a calibrated amax with a random significand (s_t not a power of two), values a few
+ * f32 units from E2M1 midpoints and grid values times s_b * s_t, and amax_b a few units from
+ * E4M3 midpoints and values times 6 s_t: the near-ties where an inexact midpoint test (or a
+ * wrong candidate code in avx2_nvfp4.c) would show. */
 static uint32_t f32_bits(float x) {
   uint32_t b;
   memcpy(&b, &x, 4);
   return b;
+}
+static float f32_of(uint32_t b) {
+  float x;
+  memcpy(&x, &b, 4);
+  return x;
+}
+
+/* a few f32 units from |x| (sign kept, finite) */
+static uint32_t near(double x, uint64_t q) {
+  uint32_t b = f32_bits((float)x) + (uint32_t)(q % 7) - 3u;
+  return (b & 0x7F800000u) == 0x7F800000u ? 0u : b;
+}
+
+static void nvfp4_fill_near(uint32_t *v, size_t n, float st) {
+  static const double e2m1[8] = {0, 0.5, 1, 1.5, 2, 3, 4, 6};
+  for (size_t b = 0; b < n; b += MX_NVFP4_BLOCK) {
+    uint64_t r = rnd();
+    double sb = f32_of(mxref_decode_f32_bits(MX_E4M3, 1u + (unsigned)(r % 0x7E)));
+    for (int i = 0; i < MX_NVFP4_BLOCK; i++) {
+      uint64_t q = rnd();
+      unsigned c = (unsigned)(q >> 8) % 8;
+      double m = (q >> 11) % 2 && c < 7 ? (e2m1[c] + e2m1[c + 1]) / 2 : e2m1[c];
+      v[b + i] = (uint32_t)(q >> 63) << 31 | near(m * sb * st, q >> 16);
+    }
+    unsigned c = (unsigned)(r >> 8) % 126;
+    double lo = f32_of(mxref_decode_f32_bits(MX_E4M3, c)), hi = f32_of(mxref_decode_f32_bits(MX_E4M3, c + 1));
+    v[b + (r >> 16) % MX_NVFP4_BLOCK] = near(6 * st * ((r >> 20) % 2 ? (lo + hi) / 2 : hi), r >> 24);
+  }
 }
 
 static void nvfp4_fill(uint32_t *v, size_t n, int kind, int j) {
@@ -300,17 +332,23 @@ static void nvfp4_fill(uint32_t *v, size_t n, int kind, int j) {
   }
 }
 
-/* mxref_nvfp4_quantize / _dequantize on the path in use == on the scalar path, under every
- * combination of the nvfp4_* knobs. */
+/* mxref_nvfp4_quantize / _dequantize / _dequantize_tensor on the path in use == on the scalar
+ * path, under every combination of the nvfp4_* knobs, and on two threads. 67 blocks: eight groups of eight for
+ * the AVX2 kernels (avx2_nvfp4.c) and a tail of three for the per-block code. */
 static void check_nvfp4(const char *path) {
-  enum { N = 64 * MX_NVFP4_BLOCK };
+  enum { N = 67 * MX_NVFP4_BLOCK };
   static uint32_t v[N], dq[2][MX_NVFP4_BLOCK];
   static uint8_t sc[2][N / MX_NVFP4_BLOCK], cd[2][N];
-  for (int kind = 0; kind < 3; kind++)
+  for (int kind = 0; kind < 4; kind++)
     for (int rep = 0; rep < 15; rep++) {
       int j = (int)(rnd() % 200) - 140;
-      nvfp4_fill(v, N, kind, j);
       uint32_t calib[4] = {f32_bits((float)__builtin_ldexp(2688.0, j)), f32_bits(1e-30f), 0u, 1u};
+      if (kind == 3) { /* s_t = RN(amax / 2688), amax with a random significand */
+        calib[0] = (uint32_t)(127 + 11 - 100 + (int)(rnd() % 180)) << 23 | (uint32_t)(rnd() & 0x7FFFFF);
+        nvfp4_fill_near(v, N, f32_of(calib[0]) / 2688.0f);
+      } else {
+        nvfp4_fill(v, N, kind, j);
+      }
       for (int ai = -1; ai < 4; ai++)
         for (int knobs = 0; knobs < 8; knobs++) {
           mx_nvfp4_opts o = {(mx_nvfp4_tensor_scale)(knobs & 1), (mx_nvfp4_block_scale)(knobs >> 1 & 1),
@@ -346,6 +384,51 @@ static void check_nvfp4(const char *path) {
         CHECK(!memcmp(dq[0], dq[1], sizeof dq[0]), "path %s nvfp4 dequantize s_t 0x%08x scale 0x%02x knobs %d: differs", path,
               st[si], s, knobs);
       }
+  /* the whole-tensor entry: every scale code once, in groups of eight and a tail of three,
+   * random codes (high bits set too), against the scalar path block by block */
+  enum { NB = 259 };
+  static uint8_t ts[NB], tc[NB * MX_NVFP4_BLOCK];
+  static uint32_t tq[2][NB * MX_NVFP4_BLOCK];
+  for (int b = 0; b < NB; b++) ts[b] = b < 256 ? (uint8_t)b : (uint8_t)rnd();
+  for (int i = 0; i < NB * MX_NVFP4_BLOCK; i++) tc[i] = (uint8_t)rnd();
+  for (size_t si = 0; si < sizeof st / sizeof st[0]; si++)
+    for (int knobs = 0; knobs < 4; knobs++) {
+      mx_nvfp4_opts o = {MX_NVFP4_TSCALE_EXACT, MX_NVFP4_BSCALE_EXACT, MX_NVFP4_ELEM_EXACT, (mx_nvfp4_dequant)(knobs & 1),
+                         (mx_nvfp4_scale_sign)(knobs >> 1)};
+      mx_nvfp4_tensor t = {st[si], 0, ts, tc};
+      CHECK(mxref_nvfp4_dequantize_tensor(&t, NB * MX_NVFP4_BLOCK, &o, tq[0]) == 0, "dequantize_tensor refused");
+      mxref_set_path(MXREF_PATH_SCALAR);
+      for (int b = 0; b < NB; b++)
+        mxref_nvfp4_dequantize(st[si], ts[b], tc + b * MX_NVFP4_BLOCK, &o, tq[1] + b * MX_NVFP4_BLOCK);
+      mxref_set_path((mxref_path)mxref_path_by_name(path));
+      CHECK(!memcmp(tq[0], tq[1], sizeof tq[0]), "path %s nvfp4 dequantize_tensor s_t 0x%08x knobs %d: differs", path,
+            st[si], knobs);
+    }
+  /* on two threads (inputs of MXREF_THREAD_MIN_VALUES and more are split into ranges of
+   * blocks that are not multiples of eight), quantize and dequantize under the default and the
+   * te knobs == the scalar path on one thread */
+  enum { NT = MXREF_THREAD_MIN_VALUES + 35 * MX_NVFP4_BLOCK };
+  static uint32_t tv[NT], tdq[2][NT];
+  static uint8_t tsc[2][NT / MX_NVFP4_BLOCK], tcd[2][NT];
+  nvfp4_fill(tv, NT, 1, 0);
+  static const mx_nvfp4_opts nv_knobs[2] = {MX_NVFP4_OPTS_DEFAULT, MX_NVFP4_OPTS_TE};
+  for (int k = 0; k < 2; k++) {
+    mx_nvfp4_tensor t[2];
+    for (int p = 0; p < 2; p++) {
+      mxref_set_path(p ? MXREF_PATH_SCALAR : (mxref_path)mxref_path_by_name(path));
+      mxref_set_threads(p ? 1 : 2);
+      t[p] = (mx_nvfp4_tensor){0, 0, tsc[p], tcd[p]};
+      CHECK(mxref_nvfp4_quantize(tv, NT, NULL, &nv_knobs[k], &t[p]) == 0, "nvfp4 quantize on threads refused");
+      CHECK(mxref_nvfp4_dequantize_tensor(&t[p], NT, &nv_knobs[k], tdq[p]) == 0, "dequantize_tensor refused");
+    }
+    mxref_set_threads(1);
+    mxref_set_path((mxref_path)mxref_path_by_name(path));
+    CHECK(t[0].tensor_scale == t[1].tensor_scale && !memcmp(tsc[0], tsc[1], sizeof tsc[0]) &&
+              !memcmp(tcd[0], tcd[1], sizeof tcd[0]) && !memcmp(tdq[0], tdq[1], sizeof tdq[0]),
+          "path %s nvfp4 on two threads, knobs %d: differs from the scalar path on one", path, k);
+  }
+  mx_nvfp4_tensor none = {0, 0, ts, tc};
+  CHECK(mxref_nvfp4_dequantize_tensor(&none, 24, NULL, tq[0]) == -1, "dequantize_tensor: n not a multiple of 16");
 }
 
 /* The AVX2 kernels' knob check (reference/avx2.h; absent without the kernels): every value

@@ -70,7 +70,8 @@ mxref_path mxref_get_path(void);
 const char *mxref_path_name(mxref_path p);
 int mxref_path_by_name(const char *name);
 
-/* Worker threads for the tensor operations (mxref_quantize / mxref_dequantize in block.h):
+/* Worker threads for the tensor operations (mxref_quantize / mxref_dequantize in block.h,
+ * mxref_nvfp4_quantize / mxref_nvfp4_dequantize_tensor in nvfp4.h):
  * 1 (the default) keeps everything on the calling thread; n > 1 splits inputs of at least
  * MXREF_THREAD_MIN_VALUES values into n contiguous ranges of whole blocks. The environment
  * variable MXREF_THREADS sets the initial value. Results do not depend on the count. */

@@ -78,7 +78,10 @@ typedef struct mx_nvfp4_tensor {
   uint8_t *codes;        /* n E2M1 codes, one per byte (caller's buffer) */
 } mx_nvfp4_tensor;
 
-/* libmxref. values: n f32 bit patterns, n a positive multiple of 16. amax_bits: NULL to take
+/* libmxref. mxref_nvfp4_quantize and mxref_nvfp4_dequantize_tensor run on mxref_set_threads()
+ * threads for n >= MXREF_THREAD_MIN_VALUES (mxconform/mxref.h), in ranges of whole blocks; the
+ * results do not depend on the count.
+ * values: n f32 bit patterns, n a positive multiple of 16. amax_bits: NULL to take
  * amax from the tensor, else a given (calibrated) amax as f32 bits (finite, >= 0).
  * 0 ok; -1 a NaN/Inf input or bad n/amax (nothing written beyond what was computed). */
 int mxref_nvfp4_quantize(const uint32_t *values, size_t n, const uint32_t *amax_bits, const mx_nvfp4_opts *o,
@@ -86,6 +89,12 @@ int mxref_nvfp4_quantize(const uint32_t *values, size_t n, const uint32_t *amax_
 /* One block of 16 codes with its scale code, and the tensor scale -> 16 f32 bit patterns. */
 void mxref_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t *codes, const mx_nvfp4_opts *o,
                             uint32_t *out);
+/* A whole tensor, many blocks per call (what mxref_nvfp4_quantize wrote): n values, n a
+ * positive multiple of 16, from t->tensor_scale, t->scales (n / 16 codes) and t->codes (n
+ * codes, one per byte; the high four bits ignored) -> n f32 bit patterns, block b's exactly
+ * as mxref_nvfp4_dequantize(t->tensor_scale, t->scales[b], t->codes + 16 b, o, out + 16 b)
+ * gives them. 0 ok; -1 bad n (nothing written). */
+int mxref_nvfp4_dequantize_tensor(const mx_nvfp4_tensor *t, size_t n, const mx_nvfp4_opts *o, uint32_t *out);
 
 /* NVFP4 dot product, exact-rne (spec_notes/nvfp4.md §7): two vectors of n_blocks blocks of 16
  * E2M1 codes, each block with its E4M3 scale code, each vector with its f32 tensor scale.
