@@ -61,6 +61,10 @@ PEERS = [
     {"name": "gfloat", "cmd": "{py} {src}/targets/python/mxtarget_gfloat.py", "stages": ("16bit", "full", "detected"),
      "why_stages": "a process target: ~4-5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
      "library": "gfloat 0.5.2 (NumPy, ndarray API)",
+     # gfloat raises on a NaN into FP6/FP4/INT8 for a whole array, so mxtarget_gfloat.py
+     # converts such a range value by value in Python: the 2^23 NaNs of one f32 binade took
+     # over 5 minutes per 2^20 inputs (measured 2026-12-03); bf16 and f16 have every NaN class
+     "detected_f32": False,
      "ops": "cvt (rne rna rtz rup rdn sr; sat ovf) decode quantize (floor) dequantize; every element format + E8M0"},
     {"name": "microxcaling", "cmd": "{py} {src}/targets/python/mxtarget_microxcaling.py", "stages": ("16bit", "full", "detected"),
      "why_stages": "a process target: ~4-5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
@@ -388,6 +392,8 @@ def cmd_sweeps(args):
                     r = run_sweep_listed(mxc, lib, src, dst, rnd, ovf, prof)
                     record(path, name, src, dst, rnd, ovf, "all 2^16", r, "detected",
                            sweep_bugs(name, src, dst, rnd, ovf, r))
+                if not peer.get("detected_f32", True):
+                    continue
                 total = {}
                 for sign in (0, 256):
                     merge(total, run_sweep_listed(mxc, lib, "f32", dst, rnd, ovf, prof, sign + 255, 512))
@@ -1323,7 +1329,9 @@ def detected_sweeps_section(rows):
         "above differ most (finite f32 inputs: the 2^32 sweeps above), for every combination the target",
         "supports. Every mismatch left (up to %d per sweep) is classified by the suspected bugs of" % DETECTED_SHOW,
         "`scripts/peers_bugs.py` (the findings above name each with its source line); *unexplained* is",
-        "what no bug explains.", "",
+        "what no bug explains. %s" % " ".join(
+            "%s: bf16 and f16 only (its refused NaNs go value by value through Python: hours per f32 binade)."
+            % p["name"] for p in PEERS if not p.get("detected_f32", True)), "",
         "| target | profile | source | sweeps | inputs | mismatches | finite | Inf | NaN | crashed | suspected bugs (mismatches) | unexplained | examples (input:expected:actual) |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     groups = {}
