@@ -128,9 +128,9 @@ static rule_cond cond_of_suite(const rsuite *r, int d0, int d1) {
  * naming all of that request's dimensions as well as the one or two found, and whether
  * another request that also meets the condition behaves the same is not known. So a rule
  * needs gains from at least two requests that meet it, which then differ in a dimension the
- * condition leaves open: the value holds beyond one request at least once. A binding that
- * loses a NaN's sign on one request (ONNX Runtime's bf16 -> E4M3 under ovf, the only one of
- * its requests that shows a NaN's sign there) is a bug of that path, not a choice
+ * condition leaves open: the value holds beyond one request at least once. ONNX Runtime's
+ * bf16 path loses a NaN's sign into E4M3 under ovf, and cvt.bf16.e4m3.rne.ovf is the only
+ * request of src=bf16 overflow=ovf where it shows a NaN's sign: that path's bug, not a choice
  * (spec_notes/profiles.md "Conditional values"; mutant nan_sign_lost_on_one_request). */
 static int same_request(const rsuite *a, const rsuite *b) { return !memcmp(a->dim, b->dim, sizeof a->dim); }
 
