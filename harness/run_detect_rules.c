@@ -6,7 +6,8 @@
  * After the unconditional values (run_detect.c), for every knob with failing cases: each
  * value the knob can take, under each condition present in the suites, scored on the suites
  * the condition matches only: the failing cases it explains, provided it breaks none of their
- * passing ones and they come from two requests at least (thin evidence, below). Conditions
+ * passing ones and they come from two requests at least (thin evidence, below), one of them a
+ * conversion where the condition names round or overflow. Conditions
  * are one dimension and one value (overflow=ovf, src=f64), then, when they gain more, one
  * value in each of two dimensions of k_pairs (src=f16 dst=e5m2: ml_dtypes keeps a NaN's
  * payload where source and destination share an exponent width). The best
@@ -142,9 +143,22 @@ static int gains_on_two_requests(const rsuite *rs, size_t n, const rule_cond *w,
   return 0;
 }
 
+/* A quantize suite's round and overflow are the profile's (run_suite_context), not the
+ * request's: a condition on round or overflow whose gains are all on quantize suites says
+ * op=quantize in disguise (f16 subnormals flushed in quantize only, read on the smoke tier as
+ * "src=f16 round=rne" because its f16 conversions are rup and sr), which k_pairs keeps out.
+ * Such a condition needs gains on a conversion, whose round and overflow the request chose. */
+static int round_or_overflow_asked(const rsuite *rs, size_t n, const rule_cond *w) {
+  int on_choice = 0;
+  for (int k = 0; k < 2; k++) on_choice |= w->d[k] == DIM_ROUND || w->d[k] == DIM_OVERFLOW;
+  for (size_t j = 0; j < n && on_choice; j++)
+    if (rs[j].gained && cond_holds(w, &rs[j]) && rs[j].dim[DIM_OP] == MX_OPK_CVT) return 1;
+  return !on_choice;
+}
+
 /* Try every condition on dimensions d0 (and d1) that a suite with gains holds: the most
- * gained among those that gain on two requests and break nothing, if more than
- * pick->gained, goes into *pick. */
+ * gained among those that gain on two requests (on a conversion where they name round or
+ * overflow) and break nothing, if more than pick->gained, goes into *pick. */
 static void try_conditions(suite_list *L, const mx_profile *cand, rsuite *rs, int d0, int d1, rule_pick *pick) {
   for (size_t i = 0; i < L->n; i++) {
     if (!rs[i].gained) continue;
@@ -154,7 +168,8 @@ static void try_conditions(suite_list *L, const mx_profile *cand, rsuite *rs, in
     if (seen) continue;
     size_t gained = 0;
     for (size_t j = i; j < L->n; j++) gained += cond_holds(&w, &rs[j]) ? rs[j].gained : 0;
-    if (gained <= pick->gained || !gains_on_two_requests(rs, L->n, &w, i)) continue;
+    if (gained <= pick->gained || !gains_on_two_requests(rs, L->n, &w, i) || !round_or_overflow_asked(rs, L->n, &w))
+      continue;
     int lost = 0;
     for (size_t j = 0; j < L->n && !lost; j++)
       if (cond_holds(&w, &rs[j])) lost = suite_loses(L, cand, rs, j);
