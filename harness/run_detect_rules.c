@@ -6,9 +6,11 @@
  * After the unconditional values (run_detect.c), for every knob with failing cases: each
  * value the knob can take, under each condition present in the suites, scored on the suites
  * the condition matches only: the failing cases it explains, provided it breaks none of their
- * passing ones. Conditions are one dimension and one value (overflow=ovf, src=f64), then, when
- * they gain more, one value in each of two dimensions of k_pairs (src=f16 dst=e5m2: ml_dtypes
- * keeps a NaN's payload where source and destination share an exponent width). The best
+ * passing ones and they come from two requests at least (thin evidence, below), one of them a
+ * conversion where the condition names round or overflow. Conditions
+ * are one dimension and one value (overflow=ovf, src=f64), then, when they gain more, one
+ * value in each of two dimensions of k_pairs (src=f16 dst=e5m2: ml_dtypes keeps a NaN's
+ * payload where source and destination share an exponent width). The best
  * becomes a rule; repeat while something gains. Then each knob's rules are written in their
  * simplest form: when they are all on one dimension, the plain value is the one most values
  * of the dimension take (ties: the one its first value takes, so sat and rne keep the plain
@@ -121,8 +123,42 @@ static rule_cond cond_of_suite(const rsuite *r, int d0, int d1) {
   return (rule_cond){{d0, d1}, {r->dim[d0], d1 < 0 ? 0 : r->dim[d1]}};
 }
 
+/* Thin evidence: a condition says which dimensions of the request a library's choice
+ * follows. Gains from one request (one op, src, dst, round and overflow; several suites can
+ * share it, e.g. quantize under each scale rule) cannot show that: they fit the condition
+ * naming all of that request's dimensions as well as the one or two found, and whether
+ * another request that also meets the condition behaves the same is not known. So a rule
+ * needs gains from at least two requests that meet it, which then differ in a dimension the
+ * condition leaves open: the value holds beyond one request at least once. ONNX Runtime's
+ * bf16 path loses a NaN's sign into E4M3 under ovf, and cvt.bf16.e4m3.rne.ovf is the only
+ * request of src=bf16 overflow=ovf where it shows a NaN's sign: that path's bug, not a choice
+ * (spec_notes/profiles.md "Conditional values"; mutant nan_sign_lost_on_one_request). */
+static int same_request(const rsuite *a, const rsuite *b) { return !memcmp(a->dim, b->dim, sizeof a->dim); }
+
+/* Does a suite after `first` (the first that holds w and gains) that holds w gain on another
+ * request? */
+static int gains_on_two_requests(const rsuite *rs, size_t n, const rule_cond *w, size_t first) {
+  for (size_t j = first + 1; j < n; j++)
+    if (rs[j].gained && cond_holds(w, &rs[j]) && !same_request(&rs[first], &rs[j])) return 1;
+  return 0;
+}
+
+/* A quantize suite's round and overflow are the profile's (run_suite_context), not the
+ * request's: a condition on round or overflow whose gains are all on quantize suites says
+ * op=quantize in disguise (f16 subnormals flushed in quantize only, read on the smoke tier as
+ * "src=f16 round=rne" because its f16 conversions are rup and sr), which k_pairs keeps out.
+ * Such a condition needs gains on a conversion, whose round and overflow the request chose. */
+static int round_or_overflow_asked(const rsuite *rs, size_t n, const rule_cond *w) {
+  int on_choice = 0;
+  for (int k = 0; k < 2; k++) on_choice |= w->d[k] == DIM_ROUND || w->d[k] == DIM_OVERFLOW;
+  for (size_t j = 0; j < n && on_choice; j++)
+    if (rs[j].gained && cond_holds(w, &rs[j]) && rs[j].dim[DIM_OP] == MX_OPK_CVT) return 1;
+  return !on_choice;
+}
+
 /* Try every condition on dimensions d0 (and d1) that a suite with gains holds: the most
- * gained among those that break nothing, if more than pick->gained, goes into *pick. */
+ * gained among those that gain on two requests (on a conversion where they name round or
+ * overflow) and break nothing, if more than pick->gained, goes into *pick. */
 static void try_conditions(suite_list *L, const mx_profile *cand, rsuite *rs, int d0, int d1, rule_pick *pick) {
   for (size_t i = 0; i < L->n; i++) {
     if (!rs[i].gained) continue;
@@ -132,7 +168,8 @@ static void try_conditions(suite_list *L, const mx_profile *cand, rsuite *rs, in
     if (seen) continue;
     size_t gained = 0;
     for (size_t j = i; j < L->n; j++) gained += cond_holds(&w, &rs[j]) ? rs[j].gained : 0;
-    if (gained <= pick->gained) continue;
+    if (gained <= pick->gained || !gains_on_two_requests(rs, L->n, &w, i) || !round_or_overflow_asked(rs, L->n, &w))
+      continue;
     int lost = 0;
     for (size_t j = 0; j < L->n && !lost; j++)
       if (cond_holds(&w, &rs[j])) lost = suite_loses(L, cand, rs, j);

@@ -750,7 +750,21 @@ FINDINGS = [
     ("gfloat", "E8M0 of a negative: encode_ndarray gives 2^64-1, no code", ("f32", "e8m0", "rtz", "sat", 0xc0400000),
      "suspected bug (unsigned format, negative input)", TP + "gfloat/src/gfloat/encode_ndarray.py:30-56"),
     ("microxcaling", "just under a half-way point rounds up: floor(abs(x) + 0.5) in FP32 rounds the sum", ("f32", "e2m1", "rne", "sat", 0x3e7fffff),
-     "suspected bug", TP + "microxcaling/mx/elemwise_ops.py:66-68 (_round_mantissa 'even'), :63 ('nearest')"),
+     "suspected bug (nearest-sum-rounds-in-fp32; E4M3: 0x3a7fffff -> 0x01, 2 of the 91 finite mismatches of the 2^32 sweep)",
+     TP + "microxcaling/mx/elemwise_ops.py:68 (_round_mantissa 'even'), :63 ('nearest'), :139-140 (exponent clipped)"),
+    ("microxcaling", "the 44 largest FP32 magnitudes of each sign (0x7f7fffd4 up) give NaN: their log2 rounds to 128, 2**128 is "
+     "Inf in FP32, and the scaling gives 0 * Inf", ("f32", "e4m3", "rne", "sat", 0x7f7fffd4),
+     "suspected bug (fp32-overflow-near-flt-max; 88 of the 91 finite mismatches of the 2^32 sweep; the 91st is -0)",
+     TP + "microxcaling/mx/elemwise_ops.py:135-136 (log2), :35 (x / 2**exp), :42 (* 2**exp), :154 (clamp keeps NaN)"),
+    ("microxcaling", "a NaN result is negative (0xFF) whatever the input's sign, in torch's 16-wide vector lanes: 2 ** NaN "
+     "gives 0xFFFFFFFF there; the last n mod 16 elements of a tensor (the scalar loop) give +NaN 0x7FC00000, so one value "
+     "asked alone gives 0x7F (the D4 probes below). The 2^32 sweep f32 -> E4M3 rne sat: 0x7f800001 -> 0xff (expected 0x7f), "
+     "8388607 NaN mismatches, 0 under the detected profile", None,
+     "knob nan_sign=negative (for the lanes; where a NaN falls in the tensor is no knob)",
+     TP + "microxcaling/mx/elemwise_ops.py:135-136 (log2(NaN)), :35 and :42 (2 ** exp)"),
+    ("microxcaling", "+-Inf into E4M3 under saturate_normals stays Inf, which E4M3 has not (no code): the sweep's 2 Inf "
+     "mismatches (0x7f800000 -> refused, expected 0x7e), 0 under the detected profile", None,
+     "knob inf_sat=special + ovf_nan=refuse", TP + "microxcaling/mx/elemwise_ops.py:161-162 (out[A == Inf] = Inf after the clamp)"),
     ("microxcaling", "-0 becomes +0 (torch.sign(-0) is 0)", ("f32", "e4m3", "rne", "sat", 0x80000000),
      "suspected bug (MX/OFP8 keep the sign of zero)", TP + "microxcaling/mx/elemwise_ops.py:59-68"),
     ("microxcaling", "Inf into FP6/FP4 stays Inf (no code), even with saturate_normals", ("f32", "e2m3", "rne", "sat", 0x7f800000),

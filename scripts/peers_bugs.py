@@ -236,20 +236,31 @@ def magnitude(code, dst):
 
 
 def fp32_exponent_rounds_up(parts, inp, exp, act):
-    """One code off next to a power of two: the element's exponent from log2 in FP32, which rounds
-    up just below a power of two (rtz truncates at the next binade's quantum; a nearest mode's
-    floor(x + 0.5) rounds the sum up)."""
-    if parts[0] != "cvt" or act == "refused":
+    """rtz one code low next to a power of two: the element's exponent is floor(log2|x|) in FP32,
+    which rounds up to k just below 2^k, and truncation at that binade's coarser quantum loses a
+    code (under rne/rna the coarser quantum rounds to 2^k all the same: no difference there)."""
+    if not cvt(parts, rnd=("rtz",)) or act == "refused":
         return False
     v = value_of(parts[1], inp[0])
-    if exp == "refused":  # rtz at the top: the coarser quantum truncates below the overflow
-        return parts[3] == "rtz" and just_below_power_of_two(v)
-    d = magnitude(act[0], parts[2]) - magnitude(exp[0], parts[2])
-    return just_below_power_of_two(v) and ((parts[3] == "rtz" and d == -1) or (parts[3] in ("rne", "rna") and d == 1))
+    if exp == "refused":  # at the top: the coarser quantum truncates below the overflow
+        return just_below_power_of_two(v)
+    return just_below_power_of_two(v) and magnitude(act[0], parts[2]) - magnitude(exp[0], parts[2]) == -1
+
+
+def nearest_sum_rounds_up(parts, inp, exp, act):
+    """rne/rna: just below half the smallest step, 0 becomes the smallest step: floor(|x| + 0.5)
+    in FP32 with |x| = 0.5 - 2^-25 (in units of the smallest step, the exponent clipped to the
+    format's smallest) is floor(1 - 2^-25), and that sum rounds to 1.0 (a tie, to even)."""
+    if not cvt(parts, rnd=("rne", "rna")) or act == "refused" or exp == "refused":
+        return False
+    v = value_of(parts[1], inp[0])
+    return (just_below_power_of_two(v) and magnitude(exp[0], parts[2]) == 0
+            and magnitude(act[0], parts[2]) == 1)
 
 
 def fp32_overflow_near_flt_max(parts, inp, exp, act):
-    """An input near FLT_MAX overflows the emulation's FP32 scaling (x * 2^k is Inf)."""
+    """An input near FLT_MAX whose FP32 log2 rounds to 128: 2**128 is Inf in FP32 and the scaling
+    gives 0 * Inf = NaN (measured: from 0x7f7fffd4 up; the predicate takes every input >= 2^127)."""
     if parts[0] != "cvt":
         return False
     v = value_of(parts[1], inp[0])
@@ -272,7 +283,7 @@ def e5m2_rounds_into_overflow_nan(parts, inp, exp, act):
 
 
 def signalling_nan_sign_lost(parts, inp, exp, act):
-    """A NaN input's sign lost on the way into the library (ONNX Runtime's JS binding)."""
+    """A NaN input's sign lost on ONNX Runtime's bf16 path into E4M3 (the target's graph, not float8.h)."""
     if not cvt(parts, dst=("e4m3",)) or act == "refused":
         return False
     return math.isnan(value_of(parts[1], inp[0])) and exp == [0xFF] and act == [0x7F]
@@ -305,23 +316,38 @@ BUGS = [
      block_with_nan_raises, "quantize mxfp4_e2m1 bf16 with a NaN element -> refused (expected scale 0xff)",
      TP + "gfloat/src/gfloat/encode_ndarray.py:41 (the element encoder asserts on NaN)"),
     ("microxcaling", "negative-zero-lost",
-     "-0, and a negative value that rounds to zero, become +0 (torch.sign(-0) is 0)",
+     "-0, and a negative value that rounds to zero, become +0: the result is torch.sign(A) * (...) and "
+     "torch.sign(-0) is +0 (the 2^32 sweep f32 -> E4M3 rne sat: 1 input, -0)",
      negative_zero_lost, "cvt f32 e4m3 rne sat 0x80000000 -> 0x00 (expected 0x80)",
-     TP + "microxcaling/mx/elemwise_ops.py:59-68"),
+     TP + "microxcaling/mx/elemwise_ops.py:59-68 (torch.sign(A) * ..., :68 for rne)"),
     ("microxcaling", "scale-log2-in-fp32",
      "the shared scale one binade too large: floor(log2(amax)) in FP32 rounds up just below a power of two",
      scale_one_binade_up, "quantize mxint8 f32 block with amax 0x447fffff (1023.99994) -> scale 0x89 (expected 0x88)",
      TP + "microxcaling/mx/mx_ops.py (_shared_exponents: torch.floor(torch.log2(...)))"),
+    ("microxcaling", "nearest-sum-rounds-in-fp32",
+     "rne/rna: an input just below half the smallest step gives the smallest step, not zero: with the "
+     "exponent clipped to the format's smallest, |x| / step is 0.5 - 2^-25 and floor(|x| / step + 0.5) is "
+     "taken in FP32, where the sum 1 - 2^-25 is a tie and rounds to 1.0 (both signs; the 2^32 sweep "
+     "f32 -> E4M3 rne sat has 2 such inputs, 0x3a7fffff and 0xba7fffff)",
+     nearest_sum_rounds_up, "cvt f32 e4m3 rne sat 0x3a7fffff -> 0x01 (expected 0x00); cvt f32 e2m1 rne sat 0x3e7fffff -> 0x1 "
+     "(expected 0x0)",
+     TP + "microxcaling/mx/elemwise_ops.py:68 (_round_mantissa 'even': torch.floor(absA + 0.5)), :63 ('nearest'), "
+     ":139-140 (private_exp clipped to min_exp)"),
     ("microxcaling", "exponent-from-fp32-log2",
-     "next to a power of two the result is one code off: the element exponent is floor(log2(|x|)) in FP32, "
-     "which rounds up just below a power of two (rtz truncates at the coarser quantum; rne/rna's "
-     "floor(|x| + 0.5) rounds the sum up)",
-     fp32_exponent_rounds_up, "cvt f32 e2m1 rne sat 0x3e7fffff -> 0x1 (expected 0x0); cvt f32 e4m3 rtz sat 0x3cfffffe -> 0x0e (expected 0x0f)",
-     TP + "microxcaling/mx/elemwise_ops.py:66-68 (_round_mantissa), :40 (_get_max_norm / private exponent)"),
+     "rtz next to a power of two is one code low: the element exponent is floor(log2(|x|)) in FP32, which "
+     "rounds up to k just below 2^k, and truncation at binade k's coarser quantum loses a code (rne/rna "
+     "round to 2^k either way)",
+     fp32_exponent_rounds_up, "cvt f32 e4m3 rtz sat 0x3cfffffe -> 0x0e (expected 0x0f)",
+     TP + "microxcaling/mx/elemwise_ops.py:135-136 (torch.floor(torch.log2(...))), :61 (_round_mantissa 'floor')"),
     ("microxcaling", "fp32-overflow-near-flt-max",
-     "inputs >= 2^127 overflow the emulation's FP32 scaling: FP6/FP4 give no code, E4M3 NaN, E5M2 the other sign",
-     fp32_overflow_near_flt_max, "cvt f32 e2m1 rne sat 0x7f7fffff -> refused (expected 0x7)",
-     TP + "microxcaling/mx/elemwise_ops.py:59-68 (x * 2^k in FP32)"),
+     "the largest FP32 magnitudes (from 0x7f7fffd4 up, 44 per sign) give NaN (E4M3 0xFF, E5M2 a NaN) or no code "
+     "(FP6/FP4): their log2 rounds to 128 in FP32, 2**128 is Inf in FP32, so x / 2**128 * 2**k is 0 and "
+     "0 / 2**k * 2**128 is 0 * Inf = NaN, which the clamp keeps (the 2^32 sweep f32 -> E4M3 rne sat: 88 "
+     "inputs; below 0x7f7fffd4 the binade converts right)",
+     fp32_overflow_near_flt_max, "cvt f32 e4m3 rne sat 0x7f7fffd4 -> 0xff (expected 0x7e); cvt f32 e2m1 rne sat "
+     "0x7f7fffff -> refused (expected 0x7)",
+     TP + "microxcaling/mx/elemwise_ops.py:135-136 (log2), :145 -> :35 (_safe_lshift: x / (2 ** exp)), :150 -> :42 "
+     "(_safe_rshift: * (2 ** exp)), :154 (torch.clamp keeps NaN)"),
     ("microxcaling", "dot-order-fp32-sequential",
      "choice, not a bug (MX §6.1/§6.2 leave order and precision open): mx.matmul is torch.matmul in FP32, "
      "which on Debian's torch 1.13 CPU is the reference BLAS sgemm: each product rounded to FP32 and "
@@ -363,9 +389,13 @@ BUGS = [
      e5m2_nan_not_observable, "cvt bf16 e5m2 rne ovf 0x7f81 -> ! (expected 0x7e)",
      "targets/onnxruntime/mxtarget_onnxruntime.js"),
     ("onnxruntime", "nan-sign-lost-in-binding",
-     "a signalling NaN input loses its sign before the Cast (the JS binding canonicalises it)",
-     signalling_nan_sign_lost, "cvt bf16 e4m3 rne ovf 0xff81 -> 0x7f (expected 0xff)",
-     "targets/onnxruntime/mxtarget_onnxruntime.js (Float32Array input)"),
+     "not the FP8 conversion: on the target's bf16 path (FLOAT input, Cast to BFLOAT16, then the FP8 Cast) a "
+     "NaN, signalling or quiet, loses its sign into E4M3 under saturate=0 and keeps it under saturate=1, while "
+     "float8.h's Float8E4M3FN(float, saturate) keeps a NaN's sign either way and f32/f16 NaNs keep it; only "
+     "cvt.bf16.e4m3.rne.ovf shows it (5 inputs), too thin for a profile rule (spec_notes/profiles.md)",
+     signalling_nan_sign_lost, "cvt bf16 e4m3 rne ovf 0xff81 -> 0x7f, 0xffc0 -> 0x7f (expected 0xff; under sat 0xff)",
+     "targets/onnxruntime/mxtarget_onnxruntime.js (bf16: FLOAT input, Cast to BFLOAT16); onnxruntime "
+     "include/onnxruntime/core/common/float8.h, Float8E4M3FN(float, saturate) (NaN: sign | 0x7F)"),
 ]
 
 

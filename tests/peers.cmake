@@ -108,6 +108,7 @@ add_test(NAME peer_gfloat_real_library_refusals_are_their_own_class
 add_test(NAME peer_microxcaling_real_library_answers_quantize_and_dot
          COMMAND ${MXC_PEER_CHECK} "cmd:${MXC_PEER_PYTHON} ${PROJECT_SOURCE_DIR}/targets/python/mxtarget_microxcaling.py"
                  --tier smoke --peer microxcaling --unexplained negative-zero-lost --unexplained exponent-from-fp32-log2
+                 --unexplained nearest-sum-rounds-in-fp32
                  --unexplained fp32-overflow-near-flt-max --unexplained scale-log2-in-fp32
                  --unexplained dot-order-fp32-sequential --unexplained dot-requantizes-operands
                  --unexplained dot-operand-beyond-fp32

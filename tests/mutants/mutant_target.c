@@ -83,6 +83,7 @@ enum {
   M_nan_sign_keep_f64_only,       /* [nan_sign=nan-input-positive; nan_sign=keep when src=f64] a NaN input gives +NaN, except an f64 one keeps its sign (CUDA's float and double entry points) */
   M_cuda_nan_by_source,           /* [nan_sign=nan-input-positive; nan_sign=keep when src=f64; e5m2_nan=allones; e5m2_nan=propagate when src=f64] CUDA's FP8 NaNs: the float entry points give +NaN 0x7F, the double one keeps sign and payload */
   M_e5m2_nan_payload_same_width,  /* [e5m2_nan=propagate when src=f16 dst=e5m2] a NaN keeps its payload from f16 into E5M2 only, the two formats of one exponent width (ml_dtypes: float8.h ConvertImpl<Eigen::half, float8_e5m2> shifts the bits) */
+  M_nan_sign_lost_on_one_request, /* a narrow target (cvt into E4M3 under rne only, as ONNX Runtime's Cast) whose bf16 path loses a NaN's sign under ovf: one request's evidence, no rule (thin evidence: ONNX Runtime's binding) */
   /* ---- quantize: one rule, one position, one source ---- */
   M_rule_ignored,                 /* quantize: the scale rule asked is ignored (always floor) */
   M_even_as_even_tiedown,         /* quantize: rule even computed as even-tiedown */
@@ -268,6 +269,8 @@ static void mutated_request_knobs(mx_convert_opts *o, int src, int dst) {
     o->e5m2_nan = src == MX_F64 ? MX_E5M2_NAN_PROPAGATE : MX_E5M2_NAN_ALLONES;
   }
   if (IS(e5m2_nan_payload_same_width) && src == MX_F16 && dst == MX_E5M2) o->e5m2_nan = MX_E5M2_NAN_PROPAGATE;
+  if (IS(nan_sign_lost_on_one_request) && src == MX_BF16 && dst == MX_E4M3 && o->overflow == MX_OVF)
+    o->nan_sign = MX_NAN_SIGN_NAN_INPUT_POSITIVE;
 }
 
 /* The block knobs of `ocp`, changed where the bug is a knob value. */
@@ -356,6 +359,8 @@ static int mutant_convert(int dst, int src, int round, int overflow, const uint6
                           size_t n, uint64_t *out) {
   if (dst < 0 || dst >= MX_FMT_COUNT || !mx_format((mx_fmt)dst)->is_element || !is_source(src)) return MXC_UNSUPPORTED;
   if (round < 0 || round >= MX_ROUND_COUNT || (overflow != MX_SAT && overflow != MX_OVF)) return MXC_UNSUPPORTED;
+  /* Only one request of the pair src=bf16 overflow=ovf then shows a NaN's sign (ONNX Runtime) */
+  if (IS(nan_sign_lost_on_one_request) && (dst != MX_E4M3 || round != MX_RNE)) return MXC_UNSUPPORTED;
   mx_convert_opts o;
   mutated_scalar_knobs(&o);
   o.round = (mx_round)round;
