@@ -38,7 +38,7 @@ static int fix_params_of(mx_block_fmt f, fix_params *p) {
 }
 
 /* Eight codes -> their F as signed 32-bit integers. */
-static inline __attribute__((always_inline)) __m256i fix8(const fix_params *p, const uint8_t *codes) {
+MXR_KERNEL __m256i fix8(const fix_params *p, const uint8_t *codes) {
   __m256i c = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)codes));
   if (p->is_int) return _mm256_srai_epi32(_mm256_slli_epi32(c, 24), 24);
   const __m256i one = _mm256_set1_epi32(1);
