@@ -3,7 +3,8 @@
  * fingerprinted by the probes of harness/probe.c; the fit must reproduce every probe, equal
  * the target (probe_model_distance 0: equal up to the parameters that dot.h makes
  * irrelevant), and agree with the target on random DotGenerals (argv[1] per preset, default
- * 20000; argv[2] per synthetic configuration, default 10^5).
+ * 20000; argv[2] per synthetic configuration, default 10^5; argv[3], if given, the index of
+ * the one format pair to run).
  *
  * Format pairs: E4M3 x E4M3 (the default of `mxconform probe dot`), E5M2, E3M2 and INT8
  * pairs recover every model exactly. On the narrow pairs E2M3 x E2M3, E2M1 x E2M1 and
@@ -155,15 +156,23 @@ int main(int argc, char **argv) {
   if (argc > 1 && !strcmp(argv[1], "requantized")) return requantized();
   unsigned long confirm = argc > 1 ? strtoul(argv[1], NULL, 10) : 20000;
   unsigned long confirm2 = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
+  /* argv[3]: only the format pair of that index in pairs[] (CTest runs the pairs as separate
+   * tests, so that two cores share them); absent: every pair */
+  size_t first = 0, end = sizeof pairs / sizeof pairs[0];
+  if (argc > 3) {
+    first = strtoul(argv[3], NULL, 10);
+    if (first >= end) return 2;
+    end = first + 1;
+  }
   unsigned long most = confirm > confirm2 ? confirm : confirm2;
   int fails = 0;
   probe_case *cs = malloc(most * sizeof(probe_case) + 1);
   uint32_t *got = malloc(most * sizeof(uint32_t) + 1);
   if (!cs || !got) return 2;
-  for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++)
+  for (size_t q = first; q < end; q++)
     for (const mx_dot_preset *p = mx_dot_presets; p->name; p++)
       fails += run(&pairs[q], p->name, &p->model, confirm, 0xC0FFEEull + q, cs, got);
-  for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++)
+  for (size_t q = first; q < end; q++)
     for (size_t y = 0; y < sizeof synths / sizeof synths[0]; y++) {
       const synth *sy = &synths[y];
       int fp8 = pairs[q].fa <= MX_MXFP8_E5M2 && pairs[q].fb <= MX_MXFP8_E5M2;
