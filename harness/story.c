@@ -193,6 +193,8 @@ static const char *status_words(const char *st) {
   if (!strcmp(st, "timeout")) return "the target hung (timeout)";
   if (!strcmp(st, "protocol-error")) return "the target's answer was malformed";
   if (!strcmp(st, "error")) return "the target answered error";
+  if (!strcmp(st, "incomplete") || !strcmp(st, "unobserved"))
+    return "the target cannot observe these results (not observable: neither passed nor failed)";
   return st;
 }
 
@@ -569,7 +571,10 @@ static void quotas(const suite *v, size_t n, int gi, unsigned per_suite, unsigne
 
 /* What a class is about: its explanation, or what the target did (crash, hang, ...). */
 static void group_text(const group *g, char *buf, size_t len) {
-  if (g->status[0] && strcmp(g->status, "flaky")) snprintf(buf, len, "%s (each such input narrowed down)", status_words(g->status));
+  /* flaky and incomplete have no culprit input to narrow down to */
+  if (g->status[0] && strcmp(g->status, "flaky") && strcmp(g->status, "incomplete"))
+    snprintf(buf, len, "%s (each such input narrowed down)", status_words(g->status));
+  else if (!strcmp(g->status, "incomplete")) snprintf(buf, len, "%s", status_words(g->status));
   else explanation_text(g->explanation, buf, len);
 }
 
