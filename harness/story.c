@@ -582,8 +582,11 @@ static void print_group(const out *w, const suite *v, size_t n, const group *g, 
                           unsigned budget) {
   char ex[256], pt[512];
   group_text(g, ex, sizeof ex);
-  fprintf(w->f, "%sFAILED%s %s%s%s: %zu suite%s, %zu of %zu cases%s%s — %s\n", RED(w), OFF(w), BOLD(w), g->op, OFF(w),
-          g->nsuites, g->nsuites == 1 ? "" : "s", g->failed, g->cases, g->status[0] ? ", " : "", g->status, ex);
+  /* incomplete: nothing failed, the target could not see some results (never a pass either) */
+  const int incomplete = !strcmp(g->status, "incomplete");
+  fprintf(w->f, "%s%s%s %s%s%s: %zu suite%s, %zu of %zu cases%s%s — %s\n", RED(w), incomplete ? "INCOMPLETE" : "FAILED",
+          OFF(w), BOLD(w), g->op, OFF(w), g->nsuites, g->nsuites == 1 ? "" : "s", g->failed, g->cases,
+          g->status[0] ? ", " : "", g->status, ex);
   pattern p;
   memset(&p, 0, sizeof p);
   p.dst = -1;
