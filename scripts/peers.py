@@ -642,8 +642,9 @@ def probe_target(mxc, spec, probes):
     out = []
     for i in range(len(probes)):
         a = answers[i] if i < len(answers) else "crash"
-        if a.startswith("ok ") and a.split()[1] == "?":  # the target cannot see it (PROTOCOL.md)
-            out.append("not observable")
+        if a.startswith("ok ") and a.split()[1].startswith("?"):  # the target cannot see it (PROTOCOL.md)
+            codes = a.split()[1][1:].split("/") if len(a.split()[1]) > 1 else []
+            out.append("not observable" + (" (one of %s)" % " ".join("0x" + c for c in codes) if codes else ""))
             continue
         out.append(int(a.split()[1], 16) if a.startswith("ok ") and a.split()[1] != "!" else
                    "refused" if a.startswith("ok ") or a.startswith("refused") else a.split()[0])
@@ -837,15 +838,18 @@ FINDINGS = [
      "conditional knob (e8m0_zero = nan when ovf)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E8M0(float, saturate, round_mode)"),
     ("onnxruntime", "E8M0 of a negative under saturation: 0x00", ("f32", "e8m0", "rdn", "sat", 0x80800000),
      "conditional knob (e8m0_neg = min when sat, nan when ovf)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E8M0"),
-    ("onnxruntime", "E5M2 NaN results: which of 0x7D-0x7F is not observable through the JS binding", ("f32", "e5m2", "rne", "sat", 0x7fc00000),
-     "binding (answered `!`: FP8 cannot leave the graph, and every back-cast drops the payload)", "targets/onnxruntime/mxtarget_onnxruntime.js"),
+    ("onnxruntime", "E5M2 NaN results: which of 0x7D-0x7F is not observable through the JS binding (not a divergence: "
+     "counted as *not observable*, never as a bug, and never hiding one: a NaN where Inf or a NaN of the other sign "
+     "is expected is still a mismatch)", ("f32", "e5m2", "rne", "sat", 0x7fc00000),
+     "the target, not the library (answered `?7d/7e/7f`: FP8 cannot leave the graph, and every back-cast drops the "
+     "payload; harness/PROTOCOL.md \"Not observable\")", "targets/onnxruntime/mxtarget_onnxruntime.js"),
 ]
 
 
 def findings_section(mxc, oracle, peers):
     out = ["## Findings: every divergence class, one concrete input", "",
            "Expected = the MPFR oracle under `ocp`; actual = the library, asked now (`refused`: it raised or gave",
-           "no code; `!` through ONNX Runtime's binding: not observable). *class*: a legitimate choice (a knob",
+           "no code; `not observable`: the target cannot see which code, e.g. through ONNX Runtime's binding). *class*: a legitimate choice (a knob",
            "today, or a conditional/missing knob that profiles cannot say yet) or a suspected bug, with the",
            "library's source line (`../shared/thirdparty/...` = the snapshot of thirdparty/README.md).", "",
            "| library | divergence | conversion | input | expected (ocp) | actual | class | where |",
