@@ -17,6 +17,7 @@ class of their own, never a pass, never a failure of the library.
               (unobserved_target.py lie): an ambiguity that excludes the expected code is a
               failure (run: failed, "one of ..."; sweep: mismatches with target 0x401), never
               hidden among the unobserved values
+      bad     a malformed set (`?7d`: one code) is a protocol error, never an unobserved value
 Standard library only.
 """
 import json
@@ -96,6 +97,15 @@ def check_lie(mxc, spec, tmp):
     need(r["verdict"] == "fail", "sweep -o: verdict %s, want fail" % r["verdict"])
 
 
+def check_bad(mxc, spec, tmp):
+    rj = os.path.join(tmp, "r.json")
+    p = run([mxc, "run", "--target", spec, "--suites", "cvt.bf16.e5m2.rne.sat", "-q", "--timeout", "5", "-o", rj])
+    r = json.load(open(rj))
+    s = r["suites"][0]
+    need(p.returncode == 1 and s["status"] == "protocol-error" and not s.get("unobserved"),
+         "exit %d, status %s, unobserved %r: want 1, protocol-error, 0" % (p.returncode, s["status"], s.get("unobserved")))
+
+
 def sweep(mxc, spec, tmp, shard=None, out=None, mode=("rne", "sat")):
     cmd = [mxc, "sweep", "--op", "cvt.bf16.e5m2", "--round", mode[0], "--overflow", mode[1], "--target", spec, "-q"]
     cmd += ["--shard", shard] if shard else []
@@ -135,15 +145,15 @@ def check_sweep(mxc, spec, mode, tmp):
 
 
 def main(argv):
-    if len(argv) != 4 or argv[3] not in ("run", "all", "sweep", "sweepall", "lie"):
+    if len(argv) != 4 or argv[3] not in ("run", "all", "sweep", "sweepall", "lie", "bad"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     mxc, target_py, check = argv[1:]
-    mode = "all" if check in ("all", "sweepall") else "lie" if check == "lie" else "nan"
+    mode = {"all": "all", "sweepall": "all", "lie": "lie", "bad": "bad"}.get(check, "nan")
     spec = "cmd:%s -B %s %s %s" % (sys.executable, target_py, mxc, mode)
     with tempfile.TemporaryDirectory(prefix="mxunobserved.") as tmp:
-        if check == "lie":
-            check_lie(mxc, spec, tmp)
+        if check in ("lie", "bad"):
+            (check_lie if check == "lie" else check_bad)(mxc, spec, tmp)
         else:
             (check_run if check in ("run", "all") else check_sweep)(mxc, spec, check, tmp)
     for p in PROBLEMS:

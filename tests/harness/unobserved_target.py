@@ -10,6 +10,7 @@ hides some results, as a target whose binding cannot see them would.
       lie  as nan, and the E5M2 Inf results (0x7C, 0xFC) are answered as that NaN set too:
            a library whose overflow gives some NaN (ORT's bug), seen through such a target
       all  every decode/cvt value is answered `?` (`??`): a target that observes nothing
+      bad  as nan, but with a malformed set: `?7d` (one code is an answer, not an ambiguity)
 
 Everything else is the reference's answer, so every observed value is right. `cvtrange` is
 answered here (the reference child has none) with ordinary cvt lines to the child; each
@@ -41,6 +42,8 @@ def hide(mode, dst, field):
         return "?"
     c = int(field, 16)
     if dst == "e5m2" and (c in E5M2_NANS or (mode == "lie" and c & 0x7F == 0x7C)):
+        if mode == "bad":
+            return "?7d"
         return "?7d/7e/7f" if c < 0x80 else "?fd/fe/ff"
     return None
 
@@ -71,7 +74,7 @@ def cvtrange(child, mode, f):
 
 
 def main(argv):
-    if len(argv) != 3 or argv[2] not in ("nan", "lie", "all"):
+    if len(argv) != 3 or argv[2] not in ("nan", "lie", "all", "bad"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     mxc, mode = argv[1], argv[2]
