@@ -59,9 +59,12 @@ static void write_suite(FILE *f, const sweep_outcome *o) {
           t->by_class[MX_CLASS_ZERO], t->by_class[MX_CLASS_SUBNORMAL], t->by_class[MX_CLASS_NORMAL],
           t->by_class[MX_CLASS_INF], t->by_class[MX_CLASS_NAN]);
   for (unsigned i = 0; i < t->nfirst && i < o->show; i++) {
-    char actual[8];
-    if (t->first[i].actual > 0xff) snprintf(actual, sizeof actual, "crash");
-    else snprintf(actual, sizeof actual, "0x%02x", t->first[i].actual);
+    char actual[16]; /* the words above any code: sweep.h */
+    uint32_t a = t->first[i].actual;
+    if (a == 0x200) snprintf(actual, sizeof actual, "refused");
+    else if (a == SWEEP_CODE_NOT_EXPECTED) snprintf(actual, sizeof actual, "one of"); /* `?C1/..` without it */
+    else if (a > 0xff) snprintf(actual, sizeof actual, "crash");
+    else snprintf(actual, sizeof actual, "0x%02x", a);
     char rp[1024];
     sweep_reproduce(o->target_spec, o->profile_spec, o->profile, q, t->first[i].bits, rp, sizeof rp);
     fprintf(f, "%s\n       {\"input\": \"0x%0*" PRIx64 "\", \"expected\": \"0x%02x\", \"actual\": \"%s\", \"reproduce\": ",
