@@ -7,7 +7,8 @@ class of their own, never a pass, never a failure of the library.
               `incomplete` (terminal: INCOMPLETE, "N not observable"), each suite with hidden
               values `incomplete` with `unobserved` = its hidden cases and 0 failed, the others
               `pass`; failures list them with status `unobserved`; JUnit fails those suites
-      all     a target answering `?` for every value: never PASS; no case passed or failed
+      all     a target answering `?` for every value: never PASS; no case passed or failed; a
+              fuzz run through it is INCOMPLETE (exit 1) with no findings
       sweep   every bf16 input into E5M2 through cvtrange with `??` for the 254 NaN results:
               counted apart (not checked, not mismatches, not crashes), exit 1 and INCOMPLETE,
               sweep -o says `incomplete` with `unobserved` 254; two shards merge to the same
@@ -69,6 +70,9 @@ def check_run(mxc, spec, mode, tmp):
     need(t["failed_cases"] == 0 and t["pass"] + t["incomplete"] == t["suites"], "totals count unobserved as failures")
     if mode == "all":
         need(all(s["passed"] == 0 for s in r["suites"]), "a case passed though nothing was observed")
+        p = run([mxc, "fuzz", "--target", spec, "--ops", "cvt", "--cases", "500", "--seed", "1", "-q"])
+        need(p.returncode == 1 and "VERDICT: INCOMPLETE" in p.stdout and "findings 0" in p.stdout,
+             "fuzz: exit %d, want 1, INCOMPLETE and no findings" % p.returncode)
     names = {tc.get("name"): tc for tc in ET.parse(rx).getroot().iter("testcase")}
     for s in hidden:
         fl = names[s["name"]].find("failure")
