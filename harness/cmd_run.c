@@ -28,7 +28,8 @@ static void usage(void) {
          "         [--max-failures N] [--timeout SECONDS] [--show N] [-v] [-q]\n"
          "Runs the golden-vector suites against a target. --write-profile writes the profile detection found\n"
          "(every key, then its conditional values) as a file to run again under with --profile. Exit status: 0 every supported suite passed and\n"
-         "the target never misbehaved, 1 failures or a flaky target, 2 bad usage or bad input files,\n"
+         "the target never misbehaved, 1 failures, a flaky target or results it cannot observe (incomplete),\n"
+         "2 bad usage or bad input files,\n"
          "3 target unusable.\n");
 }
 
