@@ -23,7 +23,8 @@ static const char *const k_usage =
   "--ops: cvt quantize dequantize pack dot (the default: the MX ops) and nvfp4_quantize\n"
   "nvfp4_dequantize nvfp4_dot (NVFP4, spec_notes/nvfp4.md; only when named).\n"
   "--seconds counts wall-clock seconds, or with --cpu CPU seconds of mxconform and the target's\n"
-  "processes (default: --seconds 60). Exit status: 0 no findings, 1 findings, 2 bad usage,\n"
+  "processes (default: --seconds 60). Exit status: 0 no findings, 1 findings or cases\n"
+  "the target cannot observe (PROTOCOL.md \"Not observable\": INCOMPLETE), 2 bad usage,\n"
   "3 target unusable. --save DIR writes the shrunk findings as vector files (with a MANIFEST):\n"
   "'mxconform run --target T --profile P --vectors DIR' runs exactly them.\n";
 

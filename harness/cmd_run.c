@@ -28,7 +28,8 @@ static void usage(void) {
          "         [--max-failures N] [--timeout SECONDS] [--show N] [-v] [-q]\n"
          "Runs the golden-vector suites against a target. --write-profile writes the profile detection found\n"
          "(every key, then its conditional values) as a file to run again under with --profile. Exit status: 0 every supported suite passed and\n"
-         "the target never misbehaved, 1 failures or a flaky target, 2 bad usage or bad input files,\n"
+         "the target never misbehaved, 1 failures, a flaky target or results it cannot observe (incomplete),\n"
+         "2 bad usage or bad input files,\n"
          "3 target unusable.\n");
 }
 
@@ -118,16 +119,23 @@ static void print_summary(const run_report *rep) {
   printf("\nmxconform run: target %s (%s %s), profile %s, tier %s, seed %llu", target_spec(rep->t), target_name(rep->t),
          target_version(rep->t), rep->profile->name, cfg->tier, (unsigned long long)cfg->seed);
   if (cfg->shard_n) printf(", shard %u/%u", cfg->shard_i, cfg->shard_n);
-  printf("\n  suites %zu: pass %zu, fail %zu, unsupported %zu, crash %zu, timeout %zu, protocol-error %zu, flaky %zu\n",
+  printf("\n  suites %zu: pass %zu, fail %zu, unsupported %zu, crash %zu, timeout %zu, protocol-error %zu, flaky %zu",
          rep->L->n, t->pass, t->fail, t->unsupported, t->crash, t->timeout, t->protocol, t->flaky);
+  if (t->incomplete) printf(", incomplete %zu", t->incomplete);
+  putchar('\n');
   if (t->refused)
     printf("  cases %zu, failed %zu (%zu of them refused by the target); %.1fs\n", t->cases, t->failed_cases, t->refused,
            rep->wall);
   else printf("  cases %zu, failed %zu; %.1fs\n", t->cases, t->failed_cases, rep->wall);
+  if (t->unobserved) /* a statement about the target, not the library: never checked */
+    printf("  %zu not observable (the target cannot see these results: neither passed nor failed)\n", t->unobserved);
   print_families(rep->L);
   if (t->events) printf("  the target misbehaved on %zu attempts (see \"events\" in results.json)\n", t->events);
   printf("  profile: %s\n", rep->det->summary);
-  printf("VERDICT: %s\n", rep->verdict == VERDICT_PASS ? "PASS" : rep->verdict == VERDICT_FLAKY ? "FLAKY" : "FAIL");
+  printf("VERDICT: %s\n", rep->verdict == VERDICT_PASS         ? "PASS"
+                         : rep->verdict == VERDICT_FLAKY      ? "FLAKY"
+                         : rep->verdict == VERDICT_INCOMPLETE ? "INCOMPLETE"
+                                                              : "FAIL");
 }
 
 /* Suites by family (op): how many passed, failed, were unsupported or misbehaved — the
@@ -163,8 +171,10 @@ static void run_all(const run_cfg *cfg, target *t, const mx_profile *profile, su
     run_totals_add(totals, r);
     if (!cfg->quiet && cfg->verbose && strcmp(r->status, "pass")) {
       progress_hide(&pr);
-      char ref[48] = ""; /* refused cases: their own class, beside the failed ones */
+      char ref[96] = ""; /* refused and unobserved cases: their own classes, beside the failed ones */
       if (r->counts[T_REFUSED]) snprintf(ref, sizeof ref, " %6zu refused", r->counts[T_REFUSED]);
+      if (r->counts[T_UNOBSERVED])
+        snprintf(ref + strlen(ref), sizeof ref - strlen(ref), " %6zu not observable", r->counts[T_UNOBSERVED]);
       printf("%-40s %-14s %6zu cases %6zu failed%s%s%s\n", r->s.name, r->status, r->s.ncases, r->failed, ref,
              r->msg[0] ? "  " : "", r->msg);
     }

@@ -67,7 +67,9 @@ int cmd_sweep(int argc, char **argv) {
              "the S inputs, the last shard up to S; the same split on every machine. -o FILE writes a\n"
              "results.json (harness/RESULTS.md) whose shards `mxconform merge` combines. Progress (done,\n"
              "rate, ETA) goes to standard error on long sweeps; -q: none.\n"
-             "Exit status: 0 no mismatch, 1 mismatches, 2 bad usage, 3 target unusable.\n");
+             "Inputs whose result the target cannot observe (PROTOCOL.md `?`) are counted apart as not\n"
+             "observable: never compared, never mismatches, but the sweep is then incomplete, not a pass.\n"
+             "Exit status: 0 no mismatch, 1 mismatches or inputs not observable, 2 bad usage, 3 target unusable.\n");
       return 0;
     } else cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
   }
@@ -114,7 +116,7 @@ int cmd_sweep(int argc, char **argv) {
   }
   progress_finish(&pr);
   double wall = now_s() - t0;
-  if (tally.unsupported && !tally.checked) {
+  if (tally.unsupported && !tally.checked && !tally.unobserved) {
     printf("sweep %s %s %s: target %s does not support this conversion (nothing was checked)\n", op,
            mx_round_names[q.round], mx_overflow_names[q.overflow], target_spec);
     target_close(t);
@@ -134,11 +136,24 @@ int cmd_sweep(int argc, char **argv) {
     printf("  0x%0*" PRIx64 ": expected 0x%02x, target 0x%02x   reproduce: %s\n", mx_format(q.src)->bits / 4,
            tally.first[i].bits, tally.first[i].expected, tally.first[i].actual, rp);
   }
+  for (unsigned i = 0; i < tally.nfirst && i < show; i++)
+    if (tally.first[i].actual == SWEEP_CODE_NOT_EXPECTED) { /* say once what 0x401 means */
+      printf("  (target 0x401: the target answered `?C1/../Cn`, codes it cannot tell apart, none of them the expected one)\n");
+      break;
+    }
   if (tally.mismatches > tally.nfirst && show > tally.nfirst)
     printf("  (--show %u: only the first %u mismatches are kept; the counts above are complete)\n", show, tally.nfirst);
   if (tally.refused)
     printf("  %" PRIu64 " inputs refused by the target (the library raised: its answer, counted as mismatches, actual 0x200)\n",
            tally.refused);
+  if (tally.unobserved) { /* a statement about the target: these inputs were never checked */
+    printf("  %" PRIu64 " inputs not observable by the target (never compared: neither checked nor mismatches), e.g.",
+           tally.unobserved);
+    for (unsigned i = 0; i < tally.unobserved && i < SWEEP_MAX_UNOBSERVED; i++)
+      printf(" 0x%0*" PRIx64, mx_format(q.src)->bits / 4, tally.unobserved_first[i]);
+    putchar('\n');
+    if (!tally.mismatches && !tally.unreproduced) printf("  INCOMPLETE: the sweep cannot pass while results are not observable\n");
+  }
   if (failed_chunks) printf("  %" PRIu64 " inputs crashed or hung the target (counted as mismatches, actual 0x100)\n", failed_chunks);
   if (tally.unreproduced)
     printf("  FLAKY: the target crashed, hung or answered badly on %" PRIu64 " attempts that no retry reproduced\n",
@@ -146,5 +161,5 @@ int cmd_sweep(int argc, char **argv) {
   sweep_outcome so = {&q, &profile, profile_spec, t, target_spec, shard_i, shard_n, lo, hi, &tally, failed_chunks, wall, show, argc, argv};
   if (out_path && sweep_results_write(out_path, &so)) cli_usage_error(cmd, "%s: cannot write: %s", out_path, strerror(errno));
   target_close(t);
-  return tally.mismatches || tally.unreproduced ? MXC_EXIT_FAIL : MXC_EXIT_OK;
+  return tally.mismatches || tally.unreproduced || tally.unobserved ? MXC_EXIT_FAIL : MXC_EXIT_OK;
 }

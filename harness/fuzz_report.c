@@ -191,7 +191,8 @@ void fuzz_print_finding(FILE *f, const fuzz_cfg *c, const fuzz_finding *fd, size
       for (size_t i = 0; i < s->nout && n < 8; i++) {
         if (!differs(fd, i) && !(s->op == OP_QUANTIZE && i == 0)) continue;
         wdesc d = output_word(s, i);
-        word_text(&d, pass ? fd->actual[i] : s->out[i], w, sizeof w);
+        if (pass && s->op == OP_CVT && unobs_is(fd->actual[i])) unobs_text(fd->actual[i], w, sizeof w); /* `?C1/..` */
+        else word_text(&d, pass ? fd->actual[i] : s->out[i], w, sizeof w);
         fprintf(f, "%s%s", n++ ? "  " : "", w);
       }
       if (ndiff > 8) fprintf(f, "  ... (%zu words differ)", ndiff);
@@ -219,7 +220,9 @@ void fuzz_print_summary(FILE *f, const fuzz_cfg *c, const fuzz_stats *st, target
   for (size_t i = 0; i < st->nfindings; i++)
     fprintf(f, "%s%s %s", i ? ", " : ": ", st->findings[i].kind, st->findings[i].s.name);
   if (st->repeats) fprintf(f, " (%llu more failing cases in those shapes, or past --max-findings)", (unsigned long long)st->repeats);
-  fprintf(f, "\nVERDICT: %s\n", st->nfindings ? "FAIL" : "no findings");
+  if (st->unobserved)
+    fprintf(f, "\n  %llu cases not observable by the target (never compared)", (unsigned long long)st->unobserved);
+  fprintf(f, "\nVERDICT: %s\n", st->nfindings ? "FAIL" : st->unobserved ? "INCOMPLETE" : "no findings");
 }
 
 /* ---- results document ----------------------------------------------------------------------- */
@@ -262,7 +265,8 @@ static void json_finding(FILE *f, const fuzz_cfg *c, const fuzz_finding *fd) {
     value_text(&d, s->out[i], v, sizeof v);
     json_write_str(f, v);
     fprintf(f, ", \"actual\": \"0x%llx\", \"actual_value\": ", (unsigned long long)fd->actual[i]);
-    value_text(&d, fd->actual[i], v, sizeof v);
+    if (s->op == OP_CVT && unobs_is(fd->actual[i])) unobs_text(fd->actual[i], v, sizeof v); /* `?C1/..`: target.h */
+    else value_text(&d, fd->actual[i], v, sizeof v);
     json_write_str(f, v);
     fputc('}', f);
   }
@@ -293,13 +297,14 @@ void fuzz_write_json(FILE *f, const fuzz_cfg *c, const fuzz_stats *st, target *t
     if (c->ops & (1u << op)) fprintf(f, "%s\"%s\"", first ? "" : ", ", op_table[op].name), first = 0;
   fprintf(f, "],\n  \"limits\": {\"seconds\": %g, \"cpu\": %s, \"cases\": %llu, \"max_findings\": %u},\n", c->seconds,
           c->cpu ? "true" : "false", (unsigned long long)c->max_cases, c->max_findings);
-  fprintf(f, "  \"stopped_by\": \"%s\",\n  \"verdict\": \"%s\",\n", st->stopped_by, st->nfindings ? "fail" : "pass");
+  fprintf(f, "  \"stopped_by\": \"%s\",\n  \"verdict\": \"%s\",\n", st->stopped_by,
+          st->nfindings ? "fail" : st->unobserved ? "incomplete" : "pass");
   fprintf(f, "  \"totals\": {\"cases\": %llu, \"declined\": %llu, \"batches\": %llu, \"wall_seconds\": %.3f, "
              "\"cpu_seconds\": %.3f, \"cases_per_second\": %.1f, \"cases_per_cpu_second\": %.1f, \"findings\": %zu, "
-             "\"more_failing_cases\": %llu, \"cases_by_op\": {",
+             "\"more_failing_cases\": %llu, \"unobserved\": %llu, \"cases_by_op\": {",
           (unsigned long long)st->cases, (unsigned long long)st->unsupported, (unsigned long long)st->batches, st->wall_s,
           st->cpu_s, st->cases / (st->wall_s > 0 ? st->wall_s : 1), st->cases / (st->cpu_s > 0 ? st->cpu_s : 1),
-          st->nfindings, (unsigned long long)st->repeats);
+          st->nfindings, (unsigned long long)st->repeats, (unsigned long long)st->unobserved);
   first = 1;
   for (int op = 0; op < OP_COUNT; op++)
     if (c->ops & (1u << op))

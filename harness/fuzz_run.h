@@ -45,6 +45,7 @@ typedef struct fuzz_finding {
 
 typedef struct fuzz_stats {
   uint64_t cases, unsupported, batches, skipped_shapes, repeats;
+  uint64_t unobserved; /* cases whose result the target cannot observe (`?`): no finding, never a pass */
   uint64_t cases_by_op[OP_COUNT];
   double wall_s, cpu_s;
   fuzz_finding *findings;
@@ -52,7 +53,7 @@ typedef struct fuzz_stats {
   const char *stopped_by; /* "seconds" "cases" "findings" "nothing-supported" */
 } fuzz_stats;
 
-/* Run the fuzzer against t. Returns 0 with no findings, 1 with findings. */
+/* Run the fuzzer against t. Returns 0 with no findings, 1 with findings or unobserved cases. */
 int fuzz_run(target *t, const fuzz_cfg *c, fuzz_stats *st);
 void fuzz_stats_free(fuzz_stats *st);
 

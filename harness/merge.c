@@ -11,21 +11,25 @@ typedef struct shard {
   long long index, count;
 } shard;
 
-/* Statuses and verdicts from good to bad; anything unknown counts as a failure. */
+/* Statuses and verdicts from good to bad; anything unknown counts as a failure. `incomplete`
+ * (results the target could not observe) is worse than a pass, better than a misbehaviour. */
+#define RANK_FAIL 4
 static int status_rank(const char *s) {
-  static const char *const order[] = {"pass", "unsupported", "flaky", "fail", "protocol-error", "timeout", "crash", NULL};
-  if (!s) return 3;
+  static const char *const order[] = {"pass", "unsupported", "incomplete", "flaky", "fail", "protocol-error", "timeout",
+                                      "crash", NULL};
+  if (!s) return RANK_FAIL;
   for (int i = 0; order[i]; i++)
     if (!strcmp(s, order[i])) return i;
-  return 3;
+  return RANK_FAIL;
 }
 
+static const char *const verdict_order[] = {"pass", "incomplete", "flaky", "fail", "error", NULL};
+#define VRANK_FAIL 3
 static int verdict_rank(const char *s) {
-  static const char *const order[] = {"pass", "flaky", "fail", "error", NULL};
-  if (!s) return 2;
-  for (int i = 0; order[i]; i++)
-    if (!strcmp(s, order[i])) return i;
-  return 2;
+  if (!s) return VRANK_FAIL;
+  for (int i = 0; verdict_order[i]; i++)
+    if (!strcmp(s, verdict_order[i])) return i;
+  return VRANK_FAIL;
 }
 
 static int outcome_rank(const char *s) {
@@ -154,7 +158,8 @@ static jv *merge_totals(const shard *s, size_t n, const jv *suites) {
     jv_free(t->items[i]);
     t->items[i] = sum;
   }
-  static const char *const statuses[] = {"pass", "fail", "unsupported", "crash", "timeout", "protocol_error", NULL};
+  static const char *const statuses[] = {"pass", "fail", "unsupported", "crash", "timeout", "protocol_error", "incomplete",
+                                         NULL};
   for (int i = 0; statuses[i]; i++) jv_set(t, statuses[i], jv_new_int(0));
   long long cases = 0, failed = 0;
   for (size_t j = 0; j < suites->n; j++) {
@@ -174,7 +179,6 @@ static jv *merge_totals(const shard *s, size_t n, const jv *suites) {
 }
 
 static const char *merge_verdict(const shard *s, size_t n, const jv *suites) {
-  static const char *const names[] = {"pass", "flaky", "fail", "error"};
   int worst = 0;
   for (size_t i = 0; i < n; i++) {
     int r = verdict_rank(jv_str(jv_get(s[i].doc, "verdict")));
@@ -182,10 +186,11 @@ static const char *merge_verdict(const shard *s, size_t n, const jv *suites) {
   }
   for (size_t j = 0; j < suites->n; j++) {
     const char *st = jv_str(jv_get(suites->items[j], "status"));
-    int r = st && !strcmp(st, "flaky") ? 1 : status_rank(st) <= 1 ? 0 : 2;
+    int sr = status_rank(st); /* pass/unsupported 0, incomplete 1, flaky 2, anything worse fail */
+    int r = sr <= 1 ? 0 : sr == 2 ? 1 : sr == 3 ? 2 : VRANK_FAIL;
     if (r > worst) worst = r;
   }
-  return names[worst];
+  return verdict_order[worst];
 }
 
 /* code_maps: cells joined by position (every map lists every code in order). */

@@ -69,18 +69,22 @@ typedef enum run_verdict {
   VERDICT_PASS,  /* every supported suite passed and the target never misbehaved */
   VERDICT_FAIL,  /* a case failed, crashed, hung or broke the protocol (a culprit is named) */
   VERDICT_FLAKY, /* the target misbehaved on some attempt that the narrowing could not pin */
-  VERDICT_ERROR  /* the target was unusable */
+  VERDICT_ERROR, /* the target was unusable */
+  VERDICT_INCOMPLETE /* nothing failed, but the target could not observe some results (`?`):
+                        those were never checked, so the run cannot pass */
 } run_verdict;
-extern const char *const run_verdict_names[]; /* "pass" "fail" "flaky" "error" */
+extern const char *const run_verdict_names[]; /* "pass" "fail" "flaky" "error" "incomplete" */
 
 typedef struct run_totals {
   size_t pass, fail, unsupported, crash, timeout, protocol, flaky; /* suites by status */
   size_t cases, failed_cases, events;
   size_t refused; /* cases the library refused (raised on): their own class, inside failed_cases */
+  size_t incomplete; /* suites whose only deviations are results the target could not observe */
+  size_t unobserved; /* cases the target could not observe (`?`): neither passed nor failed */
 } run_totals;
 
 /* The status of a suite from its cases and events: crash, timeout, protocol-error, flaky,
- * fail, unsupported or pass. */
+ * fail, incomplete, unsupported or pass. */
 const char *run_suite_status(const suite_run *r);
 void run_totals_add(run_totals *t, const suite_run *r);
 run_verdict run_verdict_of(const run_totals *t);

@@ -388,6 +388,9 @@ static void summarize(const mx_profile *profile, const run_totals *t, run_detect
   } else if (t->crash || t->timeout || t->protocol || t->flaky) {
     snprintf(summary, len, "matches %s on every answered case; the target crashed, timed out or broke the protocol",
              profile->name);
+  } else if (t->unobserved) { /* never "matches": those results were not seen */
+    snprintf(summary, len, "matches %s on every observed case; %zu results not observable by the target", profile->name,
+             t->unobserved);
   } else {
     snprintf(summary, len, "matches %s", profile->name);
   }

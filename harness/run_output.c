@@ -167,9 +167,9 @@ static void json_head(FILE *f, const run_report *rep) {
   fprintf(f, ",\n  \"verdict\": \"%s\",\n", run_verdict_names[rep->verdict]);
   fprintf(f, "  \"totals\": {\"suites\": %zu, \"pass\": %zu, \"fail\": %zu, \"unsupported\": %zu, \"crash\": %zu, "
              "\"timeout\": %zu, \"protocol_error\": %zu, \"flaky\": %zu, \"cases\": %zu, \"failed_cases\": %zu, "
-             "\"refused\": %zu, \"events\": %zu},\n",
+             "\"refused\": %zu, \"incomplete\": %zu, \"unobserved\": %zu, \"events\": %zu},\n",
           L->n, tot->pass, tot->fail, tot->unsupported, tot->crash, tot->timeout, tot->protocol, tot->flaky, tot->cases,
-          tot->failed_cases, tot->refused, tot->events);
+          tot->failed_cases, tot->refused, tot->incomplete, tot->unobserved, tot->events);
   if (cfgp->shard_n) fprintf(f, "  \"shard\": {\"index\": %u, \"count\": %u},\n", cfgp->shard_i, cfgp->shard_n);
 }
 
@@ -188,7 +188,10 @@ static void json_failure(FILE *f, const run_report *rep, const suite_run *r, siz
   const int per_value = s->op == OP_CVT || s->op == OP_DECODE;
   const int act_refused = per_value && r->st[c] == T_OK && r->actual[c * s->nout] == MX_CODE_REFUSED;
   const int exp_refused = per_value && s->out[c * s->nout] == MX_CODE_REFUSED;
+  /* a `?C1/../Cn` answer without the expected code (target.h): the codes it may be */
+  const int act_oneof = per_value && r->st[c] == T_OK && unobs_is(r->actual[c * s->nout]);
   if (act_refused) snprintf(ac, sizeof ac, "refused");
+  if (act_oneof) unobs_text(r->actual[c * s->nout], ac, sizeof ac);
   if (exp_refused) snprintf(ex, sizeof ex, "refused");
   reproduce_command(cfgp->target_spec, cfgp->profile_spec, &r->s, c, rp, sizeof rp);
   fprintf(f, "\n      {\"input\": \"%s\", \"expected\": \"%s\", \"actual\": \"%s\"", in, ex, ac);
@@ -212,7 +215,7 @@ static void json_failure(FILE *f, const run_report *rep, const suite_run *r, siz
       else mxo_format_code(s->dst, s->out[c * s->nout], v2, sizeof v2);
       fprintf(f, ", \"expected_value\": ");
       json_write_str(f, v2);
-      if (r->st[c] == T_OK && !act_refused) {
+      if (r->st[c] == T_OK && !act_refused && !act_oneof) {
         mxo_format_code(s->dst, r->actual[c * s->nout], v2, sizeof v2);
         fprintf(f, ", \"actual_value\": ");
         json_write_str(f, v2);
@@ -254,9 +257,10 @@ static void json_suite(FILE *f, const run_report *rep, const suite_run *r) {
   if (s->op == OP_CVT) fprintf(f, "\"round\": \"%s\", \"overflow\": \"%s\"", mx_round_names[s->round], mx_overflow_names[s->overflow]);
   fprintf(f, "}, \"status\": \"%s\", \"cases\": %zu, \"passed\": %zu, \"failed\": %zu, \"dontcare\": %zu, "
              "\"unsupported\": %zu, \"crashed\": %zu, \"timed_out\": %zu, \"protocol_errors\": %zu, \"refused\": %zu, "
-             "\"refused_values\": %zu, \"seconds\": %.4f",
+             "\"refused_values\": %zu, \"unobserved\": %zu, \"seconds\": %.4f",
           r->status, s->ncases, r->passed, r->failed, r->dontcare, r->counts[T_UNSUPPORTED], r->counts[T_CRASH],
-          r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->counts[T_REFUSED], r->refused_values, r->seconds);
+          r->counts[T_TIMEOUT], r->counts[T_PROTOCOL], r->counts[T_REFUSED], r->refused_values, r->counts[T_UNOBSERVED],
+          r->seconds);
   if (r->msg[0]) {
     fprintf(f, ", \"message\": ");
     json_write_str(f, r->msg);
@@ -291,7 +295,8 @@ static void json_code_maps(FILE *f, const suite_list *L) {
       vec_suite *s = &L->v[i].s;
       if (case_map_format(s) != fm) continue;
       for (size_t c = 0; c < s->ncases; c++) {
-        if (L->v[i].st[c] == T_UNSUPPORTED) continue;
+        /* an unobserved result says nothing about its code: neither ok nor a nonconformance */
+        if (L->v[i].st[c] == T_UNSUPPORTED || L->v[i].st[c] == T_UNOBSERVED) continue;
         touched = 1;
         uint64_t code = case_map_code(s, c) & (ncodes - 1);
         cases[code]++;
@@ -419,7 +424,8 @@ char *run_junit(const run_report *rep, size_t *len) {
   FILE *f = open_memstream(&buf, len);
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"mxconform.");
     xml_str(f, target_spec(t));
-    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", L->n, tot->fail,
+    /* an incomplete suite is no pass: a failure (its message says the results were not observable) */
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", L->n, tot->fail + tot->incomplete,
             tot->crash + tot->timeout + tot->protocol + tot->flaky, tot->unsupported, rep->wall);
     for (size_t i = 0; i < L->n; i++) {
       suite_run *r = &L->v[i];
@@ -430,6 +436,8 @@ char *run_junit(const run_report *rep, size_t *len) {
                 r->failed + r->counts[T_CRASH] + r->counts[T_TIMEOUT] + r->counts[T_PROTOCOL] + r->counts[T_ERROR] +
                     (r->counts[T_REFUSED] - r->refused_values),
                 r->s.ncases);
+        if (r->counts[T_REFUSED]) fprintf(f, "; %zu refused", r->counts[T_REFUSED]);
+        if (r->counts[T_UNOBSERVED]) fprintf(f, "; %zu results not observable by the target", r->counts[T_UNOBSERVED]);
         if (r->nevents_total) fprintf(f, "; %zu attempts went wrong, %zu not reproduced", r->nevents_total, r->unreproduced);
         fprintf(f, "\">");
         unsigned shown = 0;

@@ -26,9 +26,12 @@ int single_run(const char *spec, const vec_suite *s, single_result *r, char *err
   target_run(t, s, 0, s->ncases, r->actual, r->st, r->msg, sizeof r->msg);
   for (size_t c = 0; c < s->ncases; c++) {
     size_t dontcare = 0;
+    const uint64_t *want = r->expected + c * s->nout, *got = r->actual + c * s->nout;
     if (r->st[c] == T_UNSUPPORTED) r->unsupported++;
+    else if (r->st[c] == T_UNOBSERVED && unobs_may_be(*got, *want)) r->unobserved++;
+    else if (r->st[c] == T_UNOBSERVED) r->differ++; /* `?C1/..` without the expected code: certainly wrong */
     else if (r->st[c] != T_OK) r->failed++;
-    else if (expect_equal(s, r->expected + c * s->nout, r->actual + c * s->nout, &dontcare)) r->equal[c] = 1;
+    else if (expect_equal(s, want, got, &dontcare)) r->equal[c] = 1;
     else r->differ++;
   }
   printf("target %s (%s %s), profile %s\n", target_spec(t), target_name(t), target_version(t), s->knobs.name);
@@ -65,6 +68,12 @@ void single_scale_text(uint64_t scale, char *buf, size_t len) {
 }
 
 void single_print_status(const single_result *r, size_t c) {
+  if (r->st[c] == T_UNOBSERVED) { /* the target's blind spot (PROTOCOL.md "Not observable") */
+    char set[64] = "any value";
+    if (unobs_count(r->actual[c])) unobs_text(r->actual[c], set, sizeof set);
+    printf("  %-9s not observable by the target (%s)\n", "actual", set);
+    return;
+  }
   printf("  %-9s %s%s%s\n", "actual", tstatus_names[r->st[c]], r->msg[0] ? ": " : "", r->msg);
 }
 
@@ -76,6 +85,11 @@ int single_verdict(const single_result *r, const vec_suite *s) {
   if (r->differ || r->failed) {
     printf("DIFFERENT: %zu of %zu case%s differ%s from the expected value\n", r->differ + r->failed, s->ncases,
            s->ncases == 1 ? "" : "s", r->differ + r->failed == 1 ? "s" : "");
+    return 1;
+  }
+  if (r->unobserved) { /* never SAME: those results were not seen */
+    printf("INCOMPLETE: %zu of %zu case%s not observable by the target (nothing to compare)\n", r->unobserved, s->ncases,
+           s->ncases == 1 ? "" : "s");
     return 1;
   }
   printf("SAME: the target's answer is the expected one%s\n", r->unsupported ? " (where it answered)" : "");

@@ -16,6 +16,7 @@ typedef struct single_result {
   unsigned char *equal;        /* per case: 1 when st is ok and actual == expected (expect_equal) */
   size_t differ, failed;       /* cases that differ / that the target did not answer (error, crash, ...) */
   size_t unsupported;          /* cases the target declined */
+  size_t unobserved;           /* cases whose result the target cannot observe (`?`): never SAME */
   char msg[256];               /* the target's first error text */
 } single_result;
 

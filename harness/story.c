@@ -193,6 +193,8 @@ static const char *status_words(const char *st) {
   if (!strcmp(st, "timeout")) return "the target hung (timeout)";
   if (!strcmp(st, "protocol-error")) return "the target's answer was malformed";
   if (!strcmp(st, "error")) return "the target answered error";
+  if (!strcmp(st, "incomplete") || !strcmp(st, "unobserved"))
+    return "the target cannot observe these results (not observable: neither passed nor failed)";
   return st;
 }
 
@@ -569,7 +571,10 @@ static void quotas(const suite *v, size_t n, int gi, unsigned per_suite, unsigne
 
 /* What a class is about: its explanation, or what the target did (crash, hang, ...). */
 static void group_text(const group *g, char *buf, size_t len) {
-  if (g->status[0] && strcmp(g->status, "flaky")) snprintf(buf, len, "%s (each such input narrowed down)", status_words(g->status));
+  /* flaky and incomplete have no culprit input to narrow down to */
+  if (g->status[0] && strcmp(g->status, "flaky") && strcmp(g->status, "incomplete"))
+    snprintf(buf, len, "%s (each such input narrowed down)", status_words(g->status));
+  else if (!strcmp(g->status, "incomplete")) snprintf(buf, len, "%s", status_words(g->status));
   else explanation_text(g->explanation, buf, len);
 }
 
@@ -577,8 +582,11 @@ static void print_group(const out *w, const suite *v, size_t n, const group *g, 
                           unsigned budget) {
   char ex[256], pt[512];
   group_text(g, ex, sizeof ex);
-  fprintf(w->f, "%sFAILED%s %s%s%s: %zu suite%s, %zu of %zu cases%s%s — %s\n", RED(w), OFF(w), BOLD(w), g->op, OFF(w),
-          g->nsuites, g->nsuites == 1 ? "" : "s", g->failed, g->cases, g->status[0] ? ", " : "", g->status, ex);
+  /* incomplete: nothing failed, the target could not see some results (never a pass either) */
+  const int incomplete = !strcmp(g->status, "incomplete");
+  fprintf(w->f, "%s%s%s %s%s%s: %zu suite%s, %zu of %zu cases%s%s — %s\n", RED(w), incomplete ? "INCOMPLETE" : "FAILED",
+          OFF(w), BOLD(w), g->op, OFF(w), g->nsuites, g->nsuites == 1 ? "" : "s", g->failed, g->cases,
+          g->status[0] ? ", " : "", g->status, ex);
   pattern p;
   memset(&p, 0, sizeof p);
   p.dst = -1;

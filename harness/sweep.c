@@ -53,9 +53,17 @@ void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t 
   for (size_t done = 0; done < n;) {
     size_t m = n - done < 4096 ? n - done : 4096;
     sweep_expected_codes(q, first + done, m, ref);
-    for (size_t i = 0; i < m; i++)
-      if (ref[i] != codes[done + i]) sweep_tally_add(t, q->src, first + done + i, ref[i], codes[done + i]);
-    t->checked += m;
+    size_t unseen = 0;
+    for (size_t i = 0; i < m; i++) {
+      if (codes[done + i] == MX_CODE_UNOBSERVED) { /* the target cannot see it: no verdict on the library */
+        if (t->unobserved + unseen < SWEEP_MAX_UNOBSERVED) t->unobserved_first[t->unobserved + unseen] = first + done + i;
+        unseen++;
+      } else if (ref[i] != codes[done + i]) {
+        sweep_tally_add(t, q->src, first + done + i, ref[i], codes[done + i]);
+      }
+    }
+    t->unobserved += unseen;
+    t->checked += m - unseen;
     done += m;
   }
 }

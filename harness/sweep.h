@@ -26,6 +26,10 @@ void sweep_expected_opts(const sweep_req *q, mx_convert_opts *o);
 void sweep_expected_codes(const sweep_req *q, uint64_t first, size_t n, uint16_t *out);
 
 #define SWEEP_MAX_FIRST 64
+/* The actual code of an input the target answered `?C1/../Cn` (harness/PROTOCOL.md) where the
+ * expected code is none of them: a mismatch whose exact code the target cannot see. */
+#define SWEEP_CODE_NOT_EXPECTED 0x401u
+#define SWEEP_MAX_UNOBSERVED 8
 
 typedef struct sweep_tally {
   uint64_t checked, mismatches, by_class[5];
@@ -34,6 +38,9 @@ typedef struct sweep_tally {
   uint64_t unreproduced; /* attempts that crashed, hung or got a bad answer that no retry
                             reproduced: the sweep cannot pass (flaky) */
   uint64_t refused;     /* inputs the library refused (raised on): mismatches with actual 0x200, not crashes */
+  uint64_t unobserved;  /* inputs whose result the target cannot observe (actual MX_CODE_UNOBSERVED: `?`, `??`):
+                           never compared, so neither checked nor mismatches; the sweep cannot pass */
+  uint64_t unobserved_first[SWEEP_MAX_UNOBSERVED]; /* the first of them, as examples */
   struct {
     uint64_t bits;
     uint32_t expected, actual; /* actual 0x100: the target crashed or hung on this input; 0x200: refused */
@@ -43,7 +50,8 @@ typedef struct sweep_tally {
 
 void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expected, uint32_t actual);
 /* Compare a target's codes for inputs first..first+n-1 with libmxref (q's knobs). A code
- * above 0xFF (no element code is that wide) is a mismatch whatever the reference says. */
+ * above 0xFF (no element code is that wide) is a mismatch whatever the reference says, except
+ * MX_CODE_UNOBSERVED: counted in t->unobserved, never compared. */
 void sweep_compare(const sweep_req *q, uint64_t first, size_t n, const uint16_t *codes, sweep_tally *t);
 /* Add a `sweep` answer line [a, end) of `mxconform serve` ("ok CHECKED MISMATCHES C0..C4
  * [BITS:EXPECTED:ACTUAL ...]", harness/PROTOCOL.md) to the tally; -1 when malformed. */

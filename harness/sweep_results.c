@@ -28,6 +28,11 @@ static void write_knobs(FILE *f, const sweep_outcome *o) {
   fputs("}}", f);
 }
 
+/* fail > flaky > incomplete (results not observable: never checked) > pass */
+static const char *sweep_status(const sweep_tally *t) {
+  return t->mismatches ? "fail" : t->unreproduced ? "flaky" : t->unobserved ? "incomplete" : "pass";
+}
+
 static void write_suite(FILE *f, const sweep_outcome *o) {
   const sweep_req *q = o->q;
   const sweep_tally *t = o->tally;
@@ -36,19 +41,30 @@ static void write_suite(FILE *f, const sweep_outcome *o) {
   int w = mx_format(q->src)->bits / 4;
   fprintf(f, "    {\"name\": \"sweep.cvt.%s.%s.%s.%s\", \"op\": \"cvt\", \"formats\": {\"src\": \"%s\", \"dst\": \"%s\"}, "
              "\"params\": {\"round\": \"%s\", \"overflow\": \"%s\"}, \"status\": \"%s\",\n",
-          src, dst, rn, ov, src, dst, rn, ov, t->mismatches ? "fail" : t->unreproduced ? "flaky" : "pass");
+          src, dst, rn, ov, src, dst, rn, ov, sweep_status(t));
+  /* cases: every input swept; the unobserved ones are neither passed nor failed */
   fprintf(f, "     \"cases\": %" PRIu64 ", \"passed\": %" PRIu64 ", \"failed\": %" PRIu64 ", \"dontcare\": 0, "
-             "\"unsupported\": %" PRIu64 ", \"crashed\": %" PRIu64 ", \"seconds\": %.3f,\n",
-          t->checked, t->checked - t->mismatches, t->mismatches, t->unsupported, o->failed_chunks, o->wall);
+             "\"unsupported\": %" PRIu64 ", \"crashed\": %" PRIu64 ", \"unobserved\": %" PRIu64 ", \"seconds\": %.3f,\n",
+          t->checked + t->unobserved, t->checked - t->mismatches, t->mismatches, t->unsupported, o->failed_chunks,
+          t->unobserved, o->wall);
+  if (t->unobserved) {
+    fputs("     \"unobserved_examples\": [", f);
+    for (uint64_t i = 0; i < t->unobserved && i < SWEEP_MAX_UNOBSERVED; i++)
+      fprintf(f, "%s\"0x%0*" PRIx64 "\"", i ? ", " : "", w, t->unobserved_first[i]);
+    fputs("],\n", f);
+  }
   fprintf(f, "     \"ranges\": [[\"0x%0*" PRIx64 "\", \"0x%0*" PRIx64 "\"]],\n", w, o->lo, w, o->hi);
   fprintf(f, "     \"mismatches_by_class\": {\"zero\": %" PRIu64 ", \"subnormal\": %" PRIu64 ", \"normal\": %" PRIu64
              ", \"inf\": %" PRIu64 ", \"nan\": %" PRIu64 "},\n     \"failures\": [",
           t->by_class[MX_CLASS_ZERO], t->by_class[MX_CLASS_SUBNORMAL], t->by_class[MX_CLASS_NORMAL],
           t->by_class[MX_CLASS_INF], t->by_class[MX_CLASS_NAN]);
   for (unsigned i = 0; i < t->nfirst && i < o->show; i++) {
-    char actual[8];
-    if (t->first[i].actual > 0xff) snprintf(actual, sizeof actual, "crash");
-    else snprintf(actual, sizeof actual, "0x%02x", t->first[i].actual);
+    char actual[16]; /* the words above any code: sweep.h */
+    uint32_t a = t->first[i].actual;
+    if (a == 0x200) snprintf(actual, sizeof actual, "refused");
+    else if (a == SWEEP_CODE_NOT_EXPECTED) snprintf(actual, sizeof actual, "one of"); /* `?C1/..` without it */
+    else if (a > 0xff) snprintf(actual, sizeof actual, "crash");
+    else snprintf(actual, sizeof actual, "0x%02x", a);
     char rp[1024];
     sweep_reproduce(o->target_spec, o->profile_spec, o->profile, q, t->first[i].bits, rp, sizeof rp);
     fprintf(f, "%s\n       {\"input\": \"0x%0*" PRIx64 "\", \"expected\": \"0x%02x\", \"actual\": \"%s\", \"reproduce\": ",
@@ -64,8 +80,8 @@ static void write_doc(FILE *f, const sweep_outcome *o) {
   time_t now = time(NULL);
   strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
   /* a misbehaviour no retry reproduced is never a pass (harness/RESULTS.md: flaky) */
-  int fail = o->tally->mismatches != 0 || o->tally->unreproduced != 0;
-  const char *verdict = o->tally->mismatches ? "fail" : o->tally->unreproduced ? "flaky" : "pass";
+  const char *verdict = sweep_status(o->tally);
+  int pass = !strcmp(verdict, "pass"), incomplete = !strcmp(verdict, "incomplete");
   fprintf(f, "{\n  \"schema\": \"%s\",\n  \"tool\": {\"name\": \"mxconform\", \"version\": \"%s\"},\n  \"versions\": ",
           MXC_RESULTS_SCHEMA, MXC_VERSION);
   version_json(f, NULL);
@@ -89,8 +105,10 @@ static void write_doc(FILE *f, const sweep_outcome *o) {
   fprintf(f, "\",\n  \"shard\": {\"index\": %u, \"count\": %u},\n  \"verdict\": \"%s\",\n", o->shard_i, o->shard_n,
           verdict);
   fprintf(f, "  \"totals\": {\"suites\": 1, \"pass\": %d, \"fail\": %d, \"unsupported\": 0, \"crash\": 0, \"timeout\": 0, "
-             "\"protocol_error\": 0, \"cases\": %" PRIu64 ", \"failed_cases\": %" PRIu64 "},\n  \"suites\": [\n",
-          !fail, fail, o->tally->checked, o->tally->mismatches);
+             "\"protocol_error\": 0, \"incomplete\": %d, \"cases\": %" PRIu64 ", \"failed_cases\": %" PRIu64
+             ", \"unobserved\": %" PRIu64 "},\n  \"suites\": [\n",
+          pass, !pass && !incomplete, incomplete, o->tally->checked + o->tally->unobserved, o->tally->mismatches,
+          o->tally->unobserved);
   write_suite(f, o);
   fputs("  ]\n}\n", f);
 }

@@ -20,7 +20,8 @@
 #include "mxconform/nvfp4.h"
 
 const char *const tstatus_names[T_STATUS_COUNT] = {"ok", "unsupported", "error", "crash", "timeout",
-                                                   "protocol-error", "refused"};
+                                                   "protocol-error", "refused",
+                                                   "unobserved"};
 
 struct target {
   char spec[1024];
@@ -516,6 +517,38 @@ static int field_bits(const vec_suite *s, size_t i, int ob) {
   return ob;
 }
 
+int unobs_may_be(uint64_t w, uint64_t code) {
+  unsigned n = unobs_count(w);
+  for (unsigned i = 0; i < n; i++)
+    if (((w >> (16 + 8 * i)) & 0xFF) == code) return 1;
+  return n == 0;
+}
+
+void unobs_text(uint64_t w, char *buf, size_t len) {
+  size_t o = (size_t)snprintf(buf, len, "one of");
+  for (unsigned i = 0; i < unobs_count(w) && o < len; i++)
+    o += (size_t)snprintf(buf + o, len - o, " 0x%02x", (unsigned)(w >> (16 + 8 * i)) & 0xFF);
+}
+
+/* The rest [p, end) of a `?` field: empty (any value), or for cvt into a format of at most 8
+ * bits `C1/C2/.../Cn`, the codes the result may be (2..UNOBS_MAX_CODES). 0 ok, -1 malformed. */
+static int parse_unobserved(const vec_suite *s, const char *p, const char *end, uint64_t *w) {
+  *w = MX_CODE_UNOBSERVED;
+  if (p == end) return 0;
+  if (s->op != OP_CVT || mx_format(s->dst)->bits > 8) return -1;
+  unsigned n = 0;
+  for (const char *q = p; q <= end; q++) {
+    if (q < end && *q != '/') continue;
+    uint64_t code;
+    if (n == UNOBS_MAX_CODES || vec_hex_word(p, q, mx_format(s->dst)->bits, &code)) return -1;
+    *w |= code << (16 + 8 * n++);
+    p = q + 1;
+  }
+  if (n < 2) return -1; /* one code is an answer, not an ambiguity */
+  *w |= (uint64_t)n << 12;
+  return 0;
+}
+
 tstatus target_parse_answer(const vec_suite *s, const char *a, const char *end, const line_span *sp, uint64_t *actual,
                             char *msg, size_t msglen) {
   return target_parse_answer_st(s, a, end, sp, actual, NULL, msg, msglen);
@@ -561,6 +594,11 @@ tstatus target_parse_answer_st(const vec_suite *s, const char *a, const char *en
     if (per_value && tb - ta == 1 && *ta == '!') { /* this value refused (raised) */
       out[i] = 0;
       if (st) st[i] = T_REFUSED;
+      continue;
+    }
+    if (per_value && tb > ta && *ta == '?') { /* the target cannot see this result */
+      if (parse_unobserved(s, ta + 1, tb, &out[i])) return T_PROTOCOL;
+      if (st) st[i] = T_UNOBSERVED;
       continue;
     }
     if (vec_hex_word(ta, tb, bits, &out[i])) return T_PROTOCOL;
@@ -891,6 +929,11 @@ static uint64_t sweep_cmd_batches(target *t, const sweep_req *q, uint64_t lo, ui
       if (st[i] == T_REFUSED) { /* the library's answer for this value: not a crash */
         codes[i] = 0x200;
         tally->refused++;
+      } else if (st[i] == T_UNOBSERVED) { /* sweep_compare counts it apart: never a match */
+        uint16_t want = 0;
+        if (unobs_count(actual[i])) sweep_expected_codes(q, b + i, 1, &want);
+        /* `?C1/../Cn` without the expected code: certainly wrong, a mismatch (SWEEP_CODE_NOT_EXPECTED) */
+        codes[i] = unobs_may_be(actual[i], want) ? MX_CODE_UNOBSERVED : SWEEP_CODE_NOT_EXPECTED;
       } else if (st[i] != T_OK) {
         codes[i] = 0x100; /* crashed, hung or declined: never a match */
         bad += st[i] != T_UNSUPPORTED;

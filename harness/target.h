@@ -20,10 +20,22 @@ typedef enum tstatus {
   T_TIMEOUT,  /* no answer within the timeout */
   T_PROTOCOL, /* a malformed answer */
   T_REFUSED,  /* the library refused this value (raised): its answer, not a crash (PROTOCOL.md) */
+  T_UNOBSERVED, /* the target cannot observe this value's result (`?`): says nothing about the library */
   T_STATUS_COUNT
 } tstatus;
 
-extern const char *const tstatus_names[T_STATUS_COUNT]; /* "ok" "unsupported" "error" "crash" "timeout" "protocol-error" "refused" */
+extern const char *const tstatus_names[T_STATUS_COUNT]; /* "ok" "unsupported" "error" "crash" "timeout" "protocol-error" "refused" "unobserved" */
+
+/* The result word of a value the target cannot observe (T_UNOBSERVED; harness/PROTOCOL.md
+ * "Not observable"): MX_CODE_UNOBSERVED, and for a cvt answer `?C1/C2/.../Cn` the codes the
+ * result may be (2..UNOBS_MAX_CODES of them): n in bits 12-15, code i in bits 16+8i. n = 0
+ * (a bare `?`): any value. A cvt case whose expected code is none of them is certainly wrong:
+ * it is judged as a failed answer with this word as its actual value (unobs_text names it). */
+#define UNOBS_MAX_CODES 6
+static inline unsigned unobs_count(uint64_t w) { return (unsigned)(w >> 12) & 15u; }
+static inline int unobs_is(uint64_t w) { return (w & 0xFFFu) == 0x400u; } /* MX_CODE_UNOBSERVED */
+int unobs_may_be(uint64_t w, uint64_t code);        /* 1: code is one of w's (any, for a bare `?`) */
+void unobs_text(uint64_t w, char *buf, size_t len); /* "one of 0x7d 0x7e 0x7f" */
 
 typedef struct target target;
 
@@ -83,7 +95,8 @@ typedef struct line_span {
  * per case, at sp->first), the text of an `error` answer into msg. Returns T_OK,
  * T_UNSUPPORTED, T_ERROR, T_REFUSED (a `refused` line) or T_PROTOCOL. A `!` field of a
  * decode/cvt answer is a refused value: target_parse_answer_st marks it T_REFUSED in st
- * (the statuses of the line's cases, sp->n of them; the others get the line's status). */
+ * (the statuses of the line's cases, sp->n of them; the others get the line's status); a `?`
+ * field a value the target cannot observe, T_UNOBSERVED. */
 tstatus target_parse_answer(const vec_suite *s, const char *a, const char *end, const line_span *sp, uint64_t *actual,
                             char *msg, size_t msglen);
 tstatus target_parse_answer_st(const vec_suite *s, const char *a, const char *end, const line_span *sp,

@@ -19,23 +19,48 @@ static int hexdig(char c) {
   return -1;
 }
 
-/* One answer line [a, end) for n inputs into codes (0x200: refused, `!!`). 0 ok, 1 the
- * target said `unsupported`, -1 anything else (error, malformed). */
+/* One answer line [a, end) for n inputs into codes (0x200: refused, `!!`; MX_CODE_UNOBSERVED:
+ * not observable, `??`). 0 ok, 2 ok with `??` fields, 1 the target said `unsupported`, -1
+ * anything else (error, malformed). */
 static int parse_range_answer(const char *a, const char *end, size_t n, uint16_t *codes, uint64_t *refused) {
   if (end - a == 11 && !strncmp(a, "unsupported", 11)) return 1;
   if ((size_t)(end - a) != 3 + 2 * n || strncmp(a, "ok ", 3)) return -1;
   const char *p = a + 3;
+  int unseen = 0;
   for (size_t i = 0; i < n; i++, p += 2) {
     if (p[0] == '!' && p[1] == '!') {
       codes[i] = 0x200;
       ++*refused;
       continue;
     }
+    if (p[0] == '?' && p[1] == '?') {
+      codes[i] = MX_CODE_UNOBSERVED;
+      unseen = 2;
+      continue;
+    }
     int h = hexdig(p[0]), l = hexdig(p[1]);
     if (h < 0 || l < 0) return -1;
     codes[i] = (uint16_t)(h << 4 | l);
   }
-  return 0;
+  return unseen;
+}
+
+/* A range answered with `??` fields: the runs of them are asked again by `fallback` in
+ * ordinary cvt lines, where the target can say which codes the result may be (`?C1/../Cn`,
+ * PROTOCOL.md), so that an ambiguity that excludes the expected code is still a mismatch;
+ * the rest is compared here. */
+static uint64_t compare_with_unseen(target *t, const sweep_req *q, uint64_t from, size_t n, const uint16_t *codes,
+                                    sweep_tally *tally, sweep_range_fn fallback) {
+  uint64_t bad = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    int unseen = codes[i] == MX_CODE_UNOBSERVED;
+    while (j < n && (codes[j] == MX_CODE_UNOBSERVED) == unseen) j++;
+    if (unseen) bad += fallback(t, q, from + i, from + j, tally);
+    else sweep_compare(q, from + i, j - i, codes + i, tally);
+    i = j;
+  }
+  return bad;
 }
 
 /* The request lines of one exchange: ranges [from[l], to[l]). */
@@ -81,7 +106,7 @@ int target_sweep_ranged(target *t, const sweep_req *q, uint64_t lo, uint64_t hi,
       r[l] = nl ? parse_range_answer(p, nl > p && nl[-1] == '\r' ? nl - 1 : nl, (size_t)(cur->to[l] - cur->from[l]),
                                      codes + l * RANGE_VALUES, &tally->refused)
                 : -1;
-      all_ok &= r[l] == 0;
+      all_ok &= r[l] == 0; /* a line with `??` sends nothing ahead: its runs are asked again */
       p = nl ? nl + 1 : end;
     }
     if (first && r[0] == 1) {
@@ -94,6 +119,9 @@ int target_sweep_ranged(target *t, const sweep_req *q, uint64_t lo, uint64_t hi,
     sent = all_ok && nxt->lines && target_exchange(t, nxt->req, nxt->len, 0, &dummy, &dlen) == T_OK;
     for (size_t l = 0; l < cur->lines; l++) {
       if (r[l] == 0) sweep_compare(q, cur->from[l], (size_t)(cur->to[l] - cur->from[l]), codes + l * RANGE_VALUES, tally);
+      else if (r[l] == 2)
+        *bad += compare_with_unseen(t, q, cur->from[l], (size_t)(cur->to[l] - cur->from[l]), codes + l * RANGE_VALUES,
+                                    tally, fallback);
       else if (r[l] == 1) tally->unsupported += cur->to[l] - cur->from[l];
       else *bad += fallback(t, q, cur->from[l], cur->to[l], tally); /* narrows a failure down */
     }

@@ -42,6 +42,7 @@ code,.mono{font-family:var(--mono);font-size:13px}
 .verdict{display:flex;gap:18px;align-items:flex-start;background:var(--card);border:1px solid var(--line);
 border-left:6px solid var(--faint);border-radius:10px;padding:14px 20px}
 .verdict.v-pass{border-left-color:var(--ok)} .verdict.v-fail{border-left-color:var(--fail)} .verdict.v-error{border-left-color:var(--err)}
+.verdict.v-incomplete{border-left-color:#b5a24a}
 .badge{display:inline-block;min-width:62px;text-align:center;font-weight:700;font-size:14px;letter-spacing:.06em;
 color:#fff;background:var(--faint);border-radius:6px;padding:4px 10px;margin-top:2px}
 .v-pass .badge{background:var(--ok)} .v-fail .badge{background:var(--fail)} .v-error .badge{background:var(--err)}
@@ -65,6 +66,7 @@ background:#eeeeea;color:#5f6368}
 .s-pass{background:#e1f2ea;color:#1d5c40} .s-fail{background:#fbe3d6;color:#a1400a}
 .s-unsupported{background:#eeeeea;color:#5f6368} .s-crash{background:#f3e0ec;color:#8a2f68}
 .s-timeout{background:#dcecf7;color:#005a8c} .s-protocol-error{background:#ebe4f3;color:#5b3c88}
+.s-incomplete{background:#f4efd9;color:#6b5a12}
 .s-missing{background:transparent;color:var(--faint);font-weight:400}
 .o-divergence{background:#fcefd2;color:#7a4d00} .o-nonconformance{background:#fbe3d6;color:#a1400a}
 .o-ok{background:#e1f2ea;color:#1d5c40} .o-untested{background:#eeeeea;color:#6a6f76}
@@ -169,7 +171,7 @@ JS = """
 """
 
 STATUS_BAR = {"pass": "#2e8b65", "fail": "#d55e00", "unsupported": "#c4c4bf", "crash": "#8a2f68",
-              "timeout": "#0072b2", "protocol-error": "#5b3c88", "other": "#9a9ea4"}
+              "timeout": "#0072b2", "protocol-error": "#5b3c88", "incomplete": "#b5a24a", "other": "#9a9ea4"}
 
 
 def chip(status: str, label: str | None = None) -> str:
@@ -205,6 +207,10 @@ def verdict_card(run) -> str:
         c = "%s cases" % fmt_int(t["cases"])
         if t.get("failed_cases"):
             c += ", %s failed" % fmt_int(t["failed_cases"])
+        if t.get("refused"):
+            c += ", %s refused" % fmt_int(t["refused"])
+        if t.get("unobserved"):  # the target's blind spot: neither passed nor failed
+            c += ", %s not observable" % fmt_int(t["unobserved"])
         counts.append(e(c))
     if run.wall is not None:
         counts.append(e(fmt_seconds(run.wall)))
@@ -232,7 +238,7 @@ def verdict_card(run) -> str:
                 segs.append('<span style="width:%.3f%%;background:%s" title="%s: %s"></span>'
                             % (100.0 * n / total, STATUS_BAR[s], e(s), fmt_int(n)))
         bits.append('<div class="bar" aria-hidden="true">%s</div>' % "".join(segs))
-    label = {"pass": "PASS", "fail": "FAIL", "error": "ERROR"}.get(v, "UNKNOWN")
+    label = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "incomplete": "INCOMPLETE"}.get(v, "UNKNOWN")
     return ('<div class="verdict v-%s" data-verdict="%s"><span class="badge">%s</span><div class="vbody">%s</div>'
             '<div class="vfile" title="%s">%s</div></div>'
             % (e(v), e(v), label, "".join(bits), e(run.path), e(run.label)))

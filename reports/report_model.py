@@ -18,9 +18,11 @@ from fractions import Fraction
 SCHEMA_PREFIX = "mxconform-results/"
 SCHEMA_MAJOR = 1
 
-STATUSES = ("pass", "fail", "unsupported", "crash", "timeout", "protocol-error")
+# incomplete: no case failed, but the target could not observe some results (harness/PROTOCOL.md
+# "Not observable"): never a pass
+STATUSES = ("pass", "fail", "unsupported", "crash", "timeout", "protocol-error", "incomplete")
 # Statuses that make a run fail, worst first (the order failing suites are listed in).
-BAD_STATUSES = ("crash", "timeout", "protocol-error", "fail")
+BAD_STATUSES = ("crash", "timeout", "protocol-error", "fail", "incomplete")
 OUTCOMES = ("ok", "divergence", "nonconformance", "untested")
 
 # name: (bits, kind, exponent bits, mantissa bits, bias, specials, long name)
@@ -182,6 +184,7 @@ class Failure:
         self.expected_value = text(d.get("expected_value"))
         self.actual_value = text(d.get("actual_value"))
         self.explained_by = text(d.get("explained_by"))
+        self.status = text(d.get("status"))  # "unobserved": the target's blind spot, not a divergence
         self.reproduce = text(d.get("reproduce"))
         self.message = text(d.get("message"))
 
@@ -197,6 +200,8 @@ class Suite:
         self.passed = count(d.get("passed"))
         self.failed = count(d.get("failed"))
         self.dontcare = count(d.get("dontcare"))
+        self.refused = count(d.get("refused"))
+        self.unobserved = count(d.get("unobserved"))  # results the target could not observe
         self.seconds = number(d.get("seconds"))
         self.message = text(d.get("message")) or text(d.get("error")) or text(d.get("detail"))
         self.failures = [Failure(f) for f in list_or_empty(d.get("failures")) if isinstance(f, dict)]
@@ -207,7 +212,7 @@ class Suite:
 
     @property
     def unexplained(self) -> int:
-        return sum(1 for f in self.failures if not f.explained_by)
+        return sum(1 for f in self.failures if not f.explained_by and f.status != "unobserved")
 
     def kind(self):
         """(kind, knob values) of the recorded failures: kind is "nonconformance" (none
@@ -219,7 +224,10 @@ class Suite:
             if f.explained_by and f.explained_by not in knobs:
                 knobs.append(f.explained_by)
         u = self.unexplained
-        if u == len(self.failures):
+        judged = sum(1 for f in self.failures if f.status != "unobserved")
+        if not judged:
+            return "", []  # only results the target could not observe: no verdict on the library
+        if u == judged:
             return "nonconformance", knobs
         return ("divergence" if u == 0 else "mixed"), knobs
 
@@ -424,9 +432,12 @@ class Run:
                 g = number(given.get("protocol-error"))
             self.totals[key] = int(g) if g is not None and g >= 0 else computed[key]
         self.totals["other"] = computed["other"]
+        for key in ("refused", "unobserved"):  # their own classes, shown beside the failed cases
+            g = number(given.get(key))
+            self.totals[key] = int(g) if g is not None and g >= 0 else sum(getattr(s, key) for s in self.suites)
 
         v = text(doc.get("verdict")).lower()
-        if v not in ("pass", "fail", "error"):
+        if v not in ("pass", "fail", "error", "incomplete"):
             if v:
                 self.notes.append("unknown verdict %r; derived from the suites" % v)
             if any(s.bad for s in self.suites):

@@ -39,21 +39,22 @@ def _clip(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "\u2026"
 
 
-VERDICT_WORD = {"pass": "PASS", "fail": "FAIL", "error": "ERROR"}
+VERDICT_WORD = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "incomplete": "INCOMPLETE"}
 
 
 def _verdict_table(runs, max_rows: int):
     lines = ["| verdict | target | profile | suites | pass | fail | unsupported | crash | timeout | protocol error |"
-             " failed cases |",
-             "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
+             " failed cases | refused | not observable |",
+             "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for r in runs[:max_rows]:
         t = r.totals
-        lines.append("| **%s** | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| **%s** | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             VERDICT_WORD.get(r.verdict, "UNKNOWN"), md_text(_clip(r.target, 40)), md_text(_clip(r.profile, 30)),
             fmt_int(t["suites"]), fmt_int(t["pass"]), fmt_int(t["fail"]), fmt_int(t["unsupported"]),
-            fmt_int(t["crash"]), fmt_int(t["timeout"]), fmt_int(t["protocol-error"]), fmt_int(t["failed_cases"])))
+            fmt_int(t["crash"]), fmt_int(t["timeout"]), fmt_int(t["protocol-error"]), fmt_int(t["failed_cases"]),
+            fmt_int(t["refused"]), fmt_int(t["unobserved"])))
     if len(runs) > max_rows:
-        lines.append("| \u2026 | %d more results files | | | | | | | | | |" % (len(runs) - max_rows))
+        lines.append("| \u2026 | %d more results files | | | | | | | | | | | |" % (len(runs) - max_rows))
     return lines
 
 
@@ -238,6 +239,10 @@ def render_junit(runs) -> str:
                 sk = ET.SubElement(tc, "skipped", message="unsupported by the target")
                 if s.message:
                     sk.text = x(s.message)
+            elif s.status == "incomplete":  # never a pass: those results were not checked
+                failures += 1
+                ET.SubElement(tc, "failure", message=x("%s results not observable by the target" % s.unobserved),
+                              type="incomplete")
             elif s.status == "fail":
                 failures += 1
                 msg = "%s of %s cases failed" % (s.failed, s.cases) if s.cases else "failed"

@@ -287,6 +287,24 @@ class Robustness(ReportCase):
         self.assertIn("outcome: weird", html)
         self.assertEqual(codemaps(html), {"int8": [256]})
 
+    def test_unobserved_results_are_incomplete_never_pass(self):
+        # harness/PROTOCOL.md "Not observable": a suite whose only deviations are results the
+        # target could not see is `incomplete`, shown with its count, and fails in JUnit
+        doc = load_fixture("crash.json")
+        s = doc["suites"][0]
+        s.update({"status": "incomplete", "failed": 0, "unobserved": 3,
+                  "failures": [{"input": "0x7f81", "expected": "0x7e", "actual": "unobserved", "status": "unobserved"}]})
+        doc["verdict"] = "incomplete"
+        doc["totals"]["unobserved"] = 3
+        res = self.render(self.write_json("unobs.json", doc), md=True, xml=True)
+        self.assertIn('<span class="badge">INCOMPLETE</span>', res["html"])
+        self.assertIn("3 not observable", res["html"])
+        self.assertIn("**INCOMPLETE**", res["md"])
+        self.assertNotIn("**PASS**", res["md"])
+        root = ET.fromstring(res["xml"].encode("utf-8"))
+        msgs = [f.get("message") for f in root.findall("./testsuite/testcase/failure")]
+        self.assertIn("3 results not observable by the target", msgs)
+
     def test_error_verdict(self):
         doc = {"schema": "mxconform-results/1", "target": {"spec": "lib:./nope.so", "name": "nope"},
                "verdict": "error", "suites": []}

@@ -16,7 +16,7 @@ not here is skipped with one line. Python 3 standard library only; `make peers` 
       detected profile). Default: 16bit binades full. PEERS_SWEEP_SKIP_DONE=1 leaves out
       full sweeps sweeps.tsv already holds. PEERS_ONLY=a,b limits the peers.
   peers.py check MXCONFORM TARGET [--tier T] [--peer NAME] [--knob K=V]... [--unexplained CLASS]...
-      [--pass GLOBS] [--unsupported GLOBS] [--refused GLOBS] [--answered GLOBS]   (CTest)
+      [--pass GLOBS] [--unsupported GLOBS] [--refused GLOBS] [--answered GLOBS] [--unobserved GLOBS]   (CTest)
       run the tier under `ocp`; exit 0/1 required, valid JSON, every --knob named by profile
       detection, every failure explained by a knob or of an allowed CLASS (a suspected bug's
       id of peers_bugs.py when --peer names the library; `any`: counted only, for peers
@@ -162,8 +162,10 @@ FULL_PLAN = {
 # PEERS_SWEEP_SKIP_DONE=1: leave out the combinations sweeps.tsv already has at that coverage.
 SKIP_DONE = os.environ.get("PEERS_SWEEP_SKIP_DONE") == "1"
 # knobs: what the expected codes follow, `ocp` or `detected` (reports/peers/<target>.profile)
+# unobserved: inputs whose result the target cannot observe (harness/PROTOCOL.md "Not observable"):
+# outside checked and mismatches, never classified; the last column, so older rows still read (0)
 TSV_COLS = ["target", "src", "dst", "round", "overflow", "coverage", "checked", "mismatches", "zero",
-            "subnormal", "normal", "inf", "nan", "crashed", "seconds", "examples", "knobs", "bugs"]
+            "subnormal", "normal", "inf", "nan", "crashed", "seconds", "examples", "knobs", "bugs", "unobserved"]
 
 
 T0 = time.time()
@@ -199,7 +201,7 @@ def run_sweep(mxc, spec, src, dst, rnd, ovf, shard=None, profile=None, show=64):
     m = re.search(r"(\d+) checked, (\d+) mismatches, ([\d.]+)s", p.stdout)
     if p.returncode not in (0, 1) and ("unsupported" in p.stdout or "does not support" in p.stdout) and not m:
         return {"checked": 0, "mismatches": 0, "seconds": 0.0, "zero": 0, "subnormal": 0, "normal": 0,
-                "inf": 0, "nan": 0, "crashed": 0, "refused": 0, "examples": []}
+                "inf": 0, "nan": 0, "crashed": 0, "refused": 0, "unobserved": 0, "examples": []}
     if p.returncode not in (0, 1):
         die("%s: exit %d\n%s" % (" ".join(cmd), p.returncode, p.stdout))
     if not m:
@@ -217,11 +219,14 @@ def run_sweep(mxc, spec, src, dst, rnd, ovf, shard=None, profile=None, show=64):
         r["crashed"] = int(m.group(1))
     m = re.search(r"(\d+) inputs refused by the target", p.stdout)
     r["refused"] = int(m.group(1)) if m else 0
+    m = re.search(r"(\d+) inputs not observable by the target", p.stdout)
+    r["unobserved"] = int(m.group(1)) if m else 0
     return r
 
 
 def merge(total, r):
-    for k in ["checked", "mismatches", "zero", "subnormal", "normal", "inf", "nan", "crashed", "refused", "seconds"]:
+    for k in ["checked", "mismatches", "zero", "subnormal", "normal", "inf", "nan", "crashed", "refused", "unobserved",
+              "seconds"]:
         total[k] = total.get(k, 0) + r[k]
     total.setdefault("examples", [])
     total["examples"] += r["examples"]
@@ -256,6 +261,7 @@ def load_tsv(path):
                 r = dict(zip(TSV_COLS, line.rstrip("\n").split("\t")))
                 r.setdefault("knobs", "ocp")  # rows written before the column existed
                 r.setdefault("bugs", "")  # not classified (rows of the ocp stages, older rows)
+                r.setdefault("unobserved", "0")  # rows written before the target could say `?`
                 rows.append(r)
     return rows
 
@@ -310,6 +316,8 @@ def sweep_bugs(peer, src, dst, rnd, ovf, total):
         f = {"input": inp, "expected": exp, "actual": act}
         if act == "200":  # the library refused this input (sweep's 0x200)
             f = {"input": inp, "expected": exp, "status": "refused"}
+        if act == "401":  # `?C1/../Cn` without the expected code (sweep.h SWEEP_CODE_NOT_EXPECTED)
+            f = {"input": inp, "expected": exp, "actual": "one of"}
         bug = peers_bugs.classify(peer, suite, f)
         if bug:
             counts[bug] = counts.get(bug, 0) + 1
@@ -342,11 +350,12 @@ def record_locked(path, target, src, dst, rnd, ovf, coverage, total, knobs, bugs
            "knobs": knobs, "bugs": bugs}
     for k in ["checked", "mismatches", "zero", "subnormal", "normal", "inf", "nan", "crashed"]:
         row[k] = total[k]
+    row["unobserved"] = total.get("unobserved", 0)
     rows.append(row)
     save_tsv(path, rows)
-    print("%-12s %-8s cvt.%s.%s %s %s %-22s %11d checked %10d mismatches (nan %d, inf %d, finite %d) %7.1fs" % (
+    print("%-12s %-8s cvt.%s.%s %s %s %-22s %11d checked %10d mismatches (nan %d, inf %d, finite %d) %d not observable %7.1fs" % (
         target, knobs, src, dst, rnd, ovf, coverage.split(" ")[0], total["checked"], total["mismatches"], total["nan"],
-        total["inf"], total["zero"] + total["subnormal"] + total["normal"], total["seconds"]), flush=True)
+        total["inf"], total["zero"] + total["subnormal"] + total["normal"], row["unobserved"], total["seconds"]), flush=True)
 
 
 def cmd_sweeps(args):
@@ -431,6 +440,8 @@ def unexplained_class(suite, f):
     """Name the known failure classes that no single profile models (README.md explains them)."""
     if f.get("actual") == "refused" or f.get("status") == "refused":
         return "refused"  # the library raised for this input: its answer (PROTOCOL.md)
+    if f.get("status") == "unobserved":
+        return "not observable"  # the target cannot see this result: nothing about the library
     if not re.match(r"0x[0-9a-f]+$", f.get("actual", "")):
         return "not-a-code"
     _, src, dst = suite["name"].split(".")[:3]
@@ -449,6 +460,7 @@ def cmd_check(args):
         die("check MXCONFORM LIB [--tier T] [--peer NAME] [--knob K=V]... [--unexplained CLASS]... [--pass GLOBS] [--unsupported GLOBS]")
     mxc, lib = args[0], args[1] if args[1].startswith(("lib:", "cmd:")) else "lib:" + args[1]
     tier, peer, knobs, classes, must_pass, must_unsup, must_refuse, answered = "smoke", None, [], [], [], [], [], []
+    unobservable = []  # suites where the target may answer `?` (PROTOCOL.md "Not observable"): nowhere else
     i = 2
     while i < len(args):
         opt, val = args[i], args[i + 1] if i + 1 < len(args) else die("%s needs a value" % args[i])
@@ -460,6 +472,7 @@ def cmd_check(args):
         elif opt == "--unsupported": must_unsup += val.split(",")
         elif opt == "--refused": must_refuse += val.split(",")
         elif opt == "--answered": answered += val.split(",")
+        elif opt == "--unobserved": unobservable += val.split(",")
         else: die("unknown option " + opt)
         i += 2
     if lib.startswith("cmd:"):  # a process peer whose library is not here: skipped (CTest SKIP 77)
@@ -511,11 +524,18 @@ def cmd_check(args):
             problems.append("%s: no refused case (the library raises there)" % s["name"])
         if fnmatch_any(s["name"], answered) and s["status"] == "unsupported":
             problems.append("%s: unsupported, want answered" % s["name"])
-        # refused values are compared as answers (in `failed` when unexpected); refused calls are not
-        listed = s.get("failed", 0) + s.get("refused", 0) - s.get("refused_values", 0)
+        if s.get("unobserved") and not fnmatch_any(s["name"], unobservable):
+            problems.append("%s: %d results not observable by the target, where it should see them" % (s["name"], s["unobserved"]))
+        if s.get("unobserved"):
+            counted["not observable"] = counted.get("not observable", 0) + s["unobserved"]
+        # refused values are compared as answers (in `failed` when unexpected); refused calls are
+        # not; unobserved values are listed (status unobserved) but are no failures
+        listed = s.get("failed", 0) + s.get("refused", 0) - s.get("refused_values", 0) + s.get("unobserved", 0)
         if len(s.get("failures", [])) != listed:
             problems.append("%s: %d failures listed of %d" % (s["name"], len(s.get("failures", [])), listed))
         for f in s.get("failures", []):
+            if f.get("status") == "unobserved":  # a statement about the target: nothing to classify
+                continue
             why = f.get("explained_by")
             if why:
                 for part in why.split(";"):
@@ -528,7 +548,7 @@ def cmd_check(args):
             else:
                 problems.append("%s %s: expected %s, got %s, explained by no knob and no allowed class" % (
                     s["name"], f["input"], f["expected"], f["actual"]))
-    for g in must_pass + must_unsup + must_refuse + answered:
+    for g in must_pass + must_unsup + must_refuse + answered + unobservable:
         if g and not fnmatch_any_suite(r, g):
             problems.append("no suite matches %s" % g)
     for c in classes:
@@ -622,6 +642,10 @@ def probe_target(mxc, spec, probes):
     out = []
     for i in range(len(probes)):
         a = answers[i] if i < len(answers) else "crash"
+        if a.startswith("ok ") and a.split()[1].startswith("?"):  # the target cannot see it (PROTOCOL.md)
+            codes = a.split()[1][1:].split("/") if len(a.split()[1]) > 1 else []
+            out.append("not observable" + (" (one of %s)" % " ".join("0x" + c for c in codes) if codes else ""))
+            continue
         out.append(int(a.split()[1], 16) if a.startswith("ok ") and a.split()[1] != "!" else
                    "refused" if a.startswith("ok ") or a.startswith("refused") else a.split()[0])
     return out
@@ -673,6 +697,8 @@ CLASS_TEXT = {
                            "(the detected values): a profile holds one value per knob",
     "fp8-nan-canonical": "a NaN input becomes +NaN 0x7F whatever its sign",
     "refused": "the library raised (or gave no code) for this input: answered refused",
+    "not observable": "the target cannot observe this result (harness/PROTOCOL.md `?`): a statement about the "
+                      "target, not the library; counted apart, never a pass",
 }
 
 
@@ -812,15 +838,18 @@ FINDINGS = [
      "conditional knob (e8m0_zero = nan when ovf)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E8M0(float, saturate, round_mode)"),
     ("onnxruntime", "E8M0 of a negative under saturation: 0x00", ("f32", "e8m0", "rdn", "sat", 0x80800000),
      "conditional knob (e8m0_neg = min when sat, nan when ovf)", "onnxruntime include/onnxruntime/core/common/float8.h, Float8E8M0"),
-    ("onnxruntime", "E5M2 NaN results: which of 0x7D-0x7F is not observable through the JS binding", ("f32", "e5m2", "rne", "sat", 0x7fc00000),
-     "binding (answered `!`: FP8 cannot leave the graph, and every back-cast drops the payload)", "targets/onnxruntime/mxtarget_onnxruntime.js"),
+    ("onnxruntime", "E5M2 NaN results: which of 0x7D-0x7F is not observable through the JS binding (not a divergence: "
+     "counted as *not observable*, never as a bug, and never hiding one: a NaN where Inf or a NaN of the other sign "
+     "is expected is still a mismatch)", ("f32", "e5m2", "rne", "sat", 0x7fc00000),
+     "the target, not the library (answered `?7d/7e/7f`: FP8 cannot leave the graph, and every back-cast drops the "
+     "payload; harness/PROTOCOL.md \"Not observable\")", "targets/onnxruntime/mxtarget_onnxruntime.js"),
 ]
 
 
 def findings_section(mxc, oracle, peers):
     out = ["## Findings: every divergence class, one concrete input", "",
            "Expected = the MPFR oracle under `ocp`; actual = the library, asked now (`refused`: it raised or gave",
-           "no code; `!` through ONNX Runtime's binding: not observable). *class*: a legitimate choice (a knob",
+           "no code; `not observable`: the target cannot see which code, e.g. through ONNX Runtime's binding). *class*: a legitimate choice (a knob",
            "today, or a conditional/missing knob that profiles cannot say yet) or a suspected bug, with the",
            "library's source line (`../shared/thirdparty/...` = the snapshot of thirdparty/README.md).", "",
            "| library | divergence | conversion | input | expected (ocp) | actual | class | where |",
@@ -854,6 +883,8 @@ def residuals(p):
     bugs = unexplained = 0
     for s in p["again"]["suites"]:
         for f in s.get("failures", []):
+            if f.get("status") == "unobserved":  # the target's blind spot, counted apart (not observable)
+                continue
             if peers_bugs.classify(p["name"], s, f):
                 bugs += 1
             else:
@@ -862,19 +893,20 @@ def residuals(p):
 
 
 def ecosystem_table(peers):
-    out = ["| library | what the target answers | blocks | dot | verdict (standard tier, `ocp`) | failed / refused cases | detected profile | suspected bugs | under the profile: cases of suspected bugs / unexplained |",
-           "|---|---|---|---|---|---|---|---|---|"]
+    out = ["| library | what the target answers | blocks | dot | verdict (standard tier, `ocp`) | failed / refused cases | not observable | detected profile | suspected bugs | under the profile: cases of suspected bugs / unexplained |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for p in peers:
         r, t = p["r"], p["r"]["totals"]
         answered = lambda op: any(s["op"] == op and s["status"] != "unsupported" for s in r["suites"])
         refused = sum(s.get("refused", 0) for s in r["suites"])
+        unobserved = sum(s.get("unobserved", 0) for s in r["suites"])  # the target's, never unexplained
         blocks = " ".join(op for op in ("quantize", "dequantize", "pack") if answered(op)) or "-"
         bugs = len(peers_bugs.bugs_of(p["name"]))
         in_bugs, unexplained = residuals(p)
-        out.append("| %s (`%s`) | %s | %s | %s | %s | %d / %d of %d | %s | %d | %d / %d |" % (
+        out.append("| %s (`%s`) | %s | %s | %s | %s | %d / %d of %d | %d | %s | %d | %d / %d |" % (
             p["peer"]["library"], p["name"], p["peer"]["ops"], blocks,
             "probe dot" if p["peer"].get("suites") or answered("dot") else "-",
-            r["verdict"], t["failed_cases"], refused, t["cases"],
+            r["verdict"], t["failed_cases"], refused, t["cases"], unobserved,
             "; ".join("%s = %s" % kv for kv in p["knobs"]) or "ocp", bugs, in_bugs, unexplained))
     return out
 
@@ -1257,17 +1289,17 @@ def sweeps_section(path):
         return ok, fin, model_text(common, sat_extra, r["overflow"] == "sat", rtz_ovf, (r["round"], r["overflow"]) == ("rtz", "ovf"))
 
     out += ["### Every f32 input (2^32)", "",
-            "| target | conversion | round | overflow | inputs | mismatches | finite | Inf | NaN | model | example: input ocp -> target | seconds |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "| target | conversion | round | overflow | inputs | mismatches | finite | Inf | NaN | not observable | model | example: input ocp -> target | seconds |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in full:
         ok, fin, why = verdict(r)
         ex = r["examples"].split(",")[0] if r["examples"] != "-" else ""
         ex = "`0x%s` 0x%s -> 0x%s" % tuple(ex.split(":")) if ex else "-"
-        out.append("| %s | cvt.%s.%s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |" % (
+        out.append("| %s | cvt.%s.%s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |" % (
             r["target"], r["src"], r["dst"], r["round"], r["overflow"], r["checked"], r["mismatches"], fin, r["inf"],
-            r["nan"], (why if why.startswith("no count model") else "ok" + (": " + why if why else "")) if ok else "**differs from the model**", ex, r["seconds"]))
+            r["nan"], r["unobserved"], (why if why.startswith("no count model") else "ok" + (": " + why if why else "")) if ok else "**differs from the model**", ex, r["seconds"]))
     if not full:
-        out.append("| (none run) | | | | | | | | | | | |")
+        out.append("| (none run) | | | | | | | | | | | | |")
     out.append("")
     out += rates_section(full)
     done = {(r["target"], r["dst"], r["round"], r["overflow"]) for r in full}
@@ -1357,11 +1389,13 @@ def detected_sweeps_section(rows):
         "supports. Every mismatch left (up to %d per sweep) is classified by the suspected bugs of" % DETECTED_SHOW,
         "`scripts/peers_bugs.py` (the findings above name each with its source line); *unexplained* is",
         "what no bug explains; *not listed*: mismatches past the %d a sweep lists, left unexplained" % DETECTED_SHOW,
-        "(the listed ones' classes are shown, never assumed for the rest). %s" % " ".join(
+        "(the listed ones' classes are shown, never assumed for the rest). *not observable*: inputs whose",
+        "result the target cannot see (harness/PROTOCOL.md `?`, e.g. which E5M2 NaN code ONNX Runtime's",
+        "Cast gives): outside *inputs* and *mismatches*, never unexplained, and no sweep with any passes. %s" % " ".join(
             "%s: bf16 and f16 only (its refused NaNs go value by value through Python: hours per f32 binade)."
             % p["name"] for p in PEERS if not p.get("detected_f32", True)), "",
-        "| target | profile | source | sweeps | inputs | mismatches | finite | Inf | NaN | crashed | suspected bugs (mismatches) | not listed | unexplained | examples (input:expected:actual) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        "| target | profile | source | sweeps | inputs | mismatches | finite | Inf | NaN | crashed | not observable | suspected bugs (mismatches) | not listed | unexplained | examples (input:expected:actual) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     groups = {}
     for r in rows:
         groups.setdefault((r["target"], r["src"]), []).append(r)
@@ -1374,18 +1408,19 @@ def detected_sweeps_section(rows):
         unlisted = bugs.pop("unlisted", 0)
         unexplained = mism - sum(bugs.values())
         ex = list(dict.fromkeys(e for r in rs for e in (r["examples"].split(",") if r["examples"] != "-" else [])))[:3]
-        out.append("| %s | `%s.profile` | %s | %d | %d | %d | %d | %d | %d | %d | %s | %d | %s | %s |" % (
+        out.append("| %s | `%s.profile` | %s | %d | %d | %d | %d | %d | %d | %d | %d | %s | %d | %s | %s |" % (
             t, t, src, len(rs), sum(int(r["checked"]) for r in rs), mism,
             sum(int(r["zero"]) + int(r["subnormal"]) + int(r["normal"]) for r in rs), sum(int(r["inf"]) for r in rs),
-            sum(int(r["nan"]) for r in rs), sum(int(r["crashed"]) for r in rs),
+            sum(int(r["nan"]) for r in rs), sum(int(r["crashed"]) for r in rs), sum(int(r["unobserved"]) for r in rs),
             ", ".join("%s (%d)" % kv for kv in sorted(bugs.items())) or "-", unlisted,
             "**%d**" % unexplained if unexplained else "0", ", ".join(ex) or "-"))
     total = sum(int(r["mismatches"]) for r in rows)
     explained = sum(bugs_explained(r) for r in rows)
     unlisted = sum(row_bugs(r).get("unlisted", 0) for r in rows)
     out += ["", "In all: %d sweeps, %d inputs, %d mismatches under the detected profiles: %d of them suspected "
-            "bugs, %d unexplained (%d of those not listed)." % (
-                len(rows), sum(int(r["checked"]) for r in rows), total, explained, total - explained, unlisted)]
+            "bugs, %d unexplained (%d of those not listed); %d inputs not observable by their target." % (
+                len(rows), sum(int(r["checked"]) for r in rows), total, explained, total - explained, unlisted,
+                sum(int(r["unobserved"]) for r in rows))]
     return out
 
 

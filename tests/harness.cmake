@@ -93,6 +93,21 @@ if(Python3_Interpreter_FOUND)
                        lagging_answers_are_protocol_errors_never_pass
                        answers_with_extra_codes_are_protocol_errors_never_pass PROPERTIES TIMEOUT 120)
 
+  # A result the target cannot observe (`?`, `??`: harness/PROTOCOL.md "Not observable") is a
+  # class of its own: never compared, never a pass, and never hiding a certain divergence.
+  set(MXC_UNOBS ${MXC_PY} ${MXC_HARNESS_TESTS}/check_unobserved.py ${MXC} ${MXC_HARNESS_TESTS}/unobserved_target.py)
+  add_test(NAME unobserved_values_make_a_suite_incomplete_never_pass COMMAND ${MXC_UNOBS} run)
+  add_test(NAME a_target_observing_nothing_can_never_pass COMMAND ${MXC_UNOBS} all)
+  add_test(NAME sweep_counts_unobserved_ranged_values_apart_from_mismatches COMMAND ${MXC_UNOBS} sweep)
+  add_test(NAME sweep_of_a_target_observing_nothing_is_incomplete_not_unsupported COMMAND ${MXC_UNOBS} sweepall)
+  add_test(NAME an_ambiguity_without_the_expected_code_is_a_failure_never_hidden COMMAND ${MXC_UNOBS} lie)
+  add_test(NAME a_malformed_unobserved_answer_is_a_protocol_error COMMAND ${MXC_UNOBS} bad)
+  set_tests_properties(unobserved_values_make_a_suite_incomplete_never_pass a_target_observing_nothing_can_never_pass
+                       sweep_counts_unobserved_ranged_values_apart_from_mismatches
+                       sweep_of_a_target_observing_nothing_is_incomplete_not_unsupported
+                       an_ambiguity_without_the_expected_code_is_a_failure_never_hidden
+                       a_malformed_unobserved_answer_is_a_protocol_error PROPERTIES TIMEOUT 60)
+
   # Dot detection fits every parameter `probe dot` fits: a legitimate model that no preset
   # is (RTZ final rounding, flushed FP32 subnormal results) is named, not "unexplained".
   add_test(NAME dot_detection_names_rtz_final_rounding

@@ -140,6 +140,12 @@ typedef enum mx_f64_src { MX_F64_DIRECT = 0, MX_F64_VIA_F32 } mx_f64_src;
  * mxref_convert_one); mx_convert_opts_may_refuse() tells whether a knob set can. */
 #define MX_CODE_REFUSED 0x200u
 
+/* The result word of a value the TARGET cannot observe (process protocol `?`, `??` in a
+ * cvtrange run; harness/PROTOCOL.md): a statement about the harness's view of the library,
+ * not about the library. No profile ever expects it and libmxref never returns it; the
+ * harness counts it as `unobserved`, never as a match. */
+#define MX_CODE_UNOBSERVED 0x400u
+
 typedef struct mx_convert_opts {
   mx_round round;
   unsigned sr_bits; /* 1..32: width of the random integer used by MX_SR */
