@@ -36,7 +36,7 @@ static const command k_commands[] = {
 static void usage(FILE *f) {
   fprintf(f, "usage: mxconform COMMAND [options]\n\ncommands:\n");
   for (const command *c = k_commands; c->name; c++) fprintf(f, "  %-9s %s\n", c->name, c->summary);
-  fprintf(f, "\n'mxconform COMMAND --help' describes a command; 'mxconform --version [--json]' the versions.\nExit status: 0 pass, 1 failures, 2 bad usage or refused input, 3 target unusable (README.md, \"Exit status\").\n");
+  fprintf(f, "\n'mxconform COMMAND --help' describes a command; 'mxconform --version [--json]' the versions.\nExit status: 0 pass, 1 failures or incomplete, 2 bad usage or refused input, 3 target unusable (README.md, \"Exit status\").\n");
 }
 
 int main(int argc, char **argv) {

@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 
 HEX = re.compile(r"^0x[0-9a-f]+$")
 HEX_LIST = re.compile(r"^0x[0-9a-f]+(,0x[0-9a-f]+)*(,\.\.\.)?$")  # one word, or a block's words
-STATUSES = {"pass", "fail", "unsupported", "crash", "timeout", "protocol-error", "flaky"}
+STATUSES = {"pass", "fail", "unsupported", "crash", "timeout", "protocol-error", "flaky", "incomplete"}
 OUTCOMES = {"ok", "divergence", "nonconformance", "untested"}
 problems = []
 
@@ -71,7 +71,8 @@ def check_results(r, tag, want_verdict):
     need(t.get("suites") == len(suites), "%s: totals.suites %r != %d suites" % (w, t.get("suites"), len(suites)))
     need(t.get("cases") == sum(s.get("cases", 0) for s in suites), "%s: totals.cases is not the sum over suites" % w)
     for key, status in (("pass", "pass"), ("fail", "fail"), ("unsupported", "unsupported"), ("crash", "crash"),
-                        ("timeout", "timeout"), ("protocol_error", "protocol-error"), ("flaky", "flaky")):
+                        ("timeout", "timeout"), ("protocol_error", "protocol-error"), ("flaky", "flaky"),
+                        ("incomplete", "incomplete")):
         need(t.get(key) == sum(s.get("status") == status for s in suites), "%s: totals.%s disagrees with the suites" % (w, key))
     for s in suites:
         sw = "%s suite %s" % (w, s.get("name"))
