@@ -9,19 +9,6 @@
 
 #include "mxconform/block.h"
 
-/* The kernels' helpers are specialised by inlining them into every (source, destination,
- * rounding) combination, which is where their speed comes from. Under the sanitizers
- * (MXC_SANITIZE) that same forced inlining makes GCC instrument every inlined copy:
- * reference/avx2_convert.c alone took 5-8 minutes to compile, the long pole of CI's ASan
- * build; without the forced inlining it compiles in 3 s. There the helpers are ordinary
- * static inline functions: the same source lines and operations run and are checked, only
- * not copied per combination. */
-#ifdef MXC_SANITIZE_BUILD
-#define MXR_KERNEL static inline
-#else
-#define MXR_KERNEL static inline __attribute__((always_inline))
-#endif
-
 /* The formats the kernels were written for: every element format (the OCP MX six and the
  * FP8 variants) and E8M0, and the six MX block formats (E8M0 scale). Every kernel declines
  * (returns 0) for any other. */

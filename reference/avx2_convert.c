@@ -104,7 +104,7 @@ static void cvt_setup(cvt_consts *c, mx_fmt dst, const mx_convert_opts *o) {
  * whether or not its significand is normalised. For convert (s = 0) this holds for every
  * element format but E8M0; in quantize it fails only for blocks whose amax is below about
  * 2^-108. */
-MXR_KERNEL int subnormal_shortcut_ok(const mx_format_desc *d, int s) {
+MXR_SPECIALISED int subnormal_shortcut_ok(const mx_format_desc *d, int s) {
   const int is_int = d->kind == MX_KIND_INT;
   const int shift0 = is_int ? 23 + d->int_scale_log2 : 23 - d->mbits;
   /* an f32 subnormal has e <= -127 - s; the smallest shift is at e = -127 - s */
@@ -122,15 +122,15 @@ typedef struct lanes {
   __m256i sig, t, negative, is_zero;
 } lanes;
 
-MXR_KERNEL int ebase_of(const mx_format_desc *d) {
+MXR_SPECIALISED int ebase_of(const mx_format_desc *d) {
   return d->kind == MX_KIND_INT ? 0 : d->emin; /* E8M0: emin = -127, so t = e + 127 = its code */
 }
 
 /* f32 bits -> lanes. subnormals = 0 skips normalising f32 subnormals: allowed when
  * subnormal_shortcut_ok() holds for s, because then such a lane, read as 1.mant x 2^-127, is
  * still nonzero and below half a unit of the destination, and rounds like its true value. */
-MXR_KERNEL lanes front_f32(const cvt_consts *c, const mx_format_desc *d, raw8 r,
-                           __m256i s, int subnormals) {
+MXR_SPECIALISED lanes front_f32(const cvt_consts *c, const mx_format_desc *d, raw8 r,
+                                __m256i s, int subnormals) {
   const __m256i zero = _mm256_setzero_si256();
   const int ebase = ebase_of(d);
   lanes v;
@@ -163,8 +163,8 @@ MXR_KERNEL lanes front_f32(const cvt_consts *c, const mx_format_desc *d, raw8 r,
  * t stays exact in 32 bits for every f64 exponent, so huge values overflow and tiny ones
  * (f64 subnormals included: at most 2^-1022 / 2^-127) fall below half a unit, as in the
  * scalar path. */
-MXR_KERNEL lanes front_f64(const cvt_consts *c, const mx_format_desc *d, raw8 r,
-                           __m256i s) {
+MXR_SPECIALISED lanes front_f64(const cvt_consts *c, const mx_format_desc *d, raw8 r,
+                                __m256i s) {
   const __m256i zero = _mm256_setzero_si256();
   lanes v;
   __m256i hi = r.a, lo = r.b;
@@ -184,8 +184,8 @@ MXR_KERNEL lanes front_f64(const cvt_consts *c, const mx_format_desc *d, raw8 r,
 
 /* Lanes -> eight float or INT8 codes in the low byte of each lane. d (a compile-time row)
  * and mode are constants in every instantiation. */
-MXR_KERNEL __m256i core_element(const cvt_consts *c, const mx_format_desc *d, lanes v,
-                                mx_round mode) {
+MXR_SPECIALISED __m256i core_element(const cvt_consts *c, const mx_format_desc *d, lanes v,
+                                     mx_round mode) {
   const int is_int = d->kind == MX_KIND_INT;
   const __m256i shift0 = c->shift0, max_code = c->max_code; /* cvt_setup: from d's row */
   const __m256i one = _mm256_set1_epi32(1);
@@ -258,7 +258,7 @@ MXR_KERNEL __m256i core_element(const cvt_consts *c, const mx_format_desc *d, la
 
 /* Lanes -> eight E8M0 codes (convert.c to_scale): the magnitude is rounded as a positive
  * number (rup rounds up, rdn down, whatever the sign); t is the unrounded code e + 127. */
-MXR_KERNEL __m256i core_e8m0(const cvt_consts *c, lanes v, mx_round mode) {
+MXR_SPECIALISED __m256i core_e8m0(const cvt_consts *c, lanes v, mx_round mode) {
   const __m256i zero = _mm256_setzero_si256();
   const __m256i half = _mm256_set1_epi32(0x400000);
   __m256i frac = _mm256_and_si256(v.sig, _mm256_set1_epi32(0x7FFFFF));
@@ -281,13 +281,13 @@ MXR_KERNEL __m256i core_e8m0(const cvt_consts *c, lanes v, mx_round mode) {
   return _mm256_blendv_epi8(res, c->e8m0_zero, v.is_zero);
 }
 
-MXR_KERNEL __m256i core(const cvt_consts *c, const mx_format_desc *d, lanes v,
-                        mx_round mode) {
+MXR_SPECIALISED __m256i core(const cvt_consts *c, const mx_format_desc *d, lanes v,
+                             mx_round mode) {
   return d->kind == MX_KIND_SCALE ? core_e8m0(c, v, mode) : core_element(c, d, v, mode);
 }
 
 /* Load eight source values. */
-MXR_KERNEL raw8 load8(mx_fmt src, const void *p, int flush) {
+MXR_SPECIALISED raw8 load8(mx_fmt src, const void *p, int flush) {
   raw8 r;
   r.b = _mm256_setzero_si256();
   switch (src) {
@@ -322,15 +322,15 @@ static inline int any_special(mx_fmt src, __m256i abs_max) {
   return _mm256_movemask_epi8(_mm256_cmpgt_epi32(abs_max, _mm256_set1_epi32(top))) != 0;
 }
 
-MXR_KERNEL __m256i cvt8(const cvt_consts *c, const mx_format_desc *d, mx_fmt src,
-                        raw8 r, __m256i s, mx_round mode, int subnormals) {
+MXR_SPECIALISED __m256i cvt8(const cvt_consts *c, const mx_format_desc *d, mx_fmt src,
+                             raw8 r, __m256i s, mx_round mode, int subnormals) {
   return core(c, d, src == MX_F64 ? front_f64(c, d, r, s) : front_f32(c, d, r, s, subnormals), mode);
 }
 
 static inline size_t src_width(mx_fmt src) { return src == MX_F64 ? 8 : src == MX_F32 ? 4 : 2; }
 
 /* One vector of eight codes -> 8 bytes. */
-MXR_KERNEL void store8(uint8_t *out, __m256i r) {
+MXR_SPECIALISED void store8(uint8_t *out, __m256i r) {
   __m256i p = _mm256_packus_epi16(_mm256_packs_epi32(r, r), r);
   uint32_t lo = (uint32_t)_mm_cvtsi128_si32(_mm256_castsi256_si128(p));
   uint32_t hi = (uint32_t)_mm_cvtsi128_si32(_mm256_extracti128_si256(p, 1));
@@ -414,9 +414,9 @@ int mxr_avx2_block_known(mx_block_fmt f) {
 
 /* ---- array conversion ------------------------------------------------------------------ */
 
-MXR_KERNEL size_t convert_mode(const cvt_consts *c, mx_fmt src, const void *values,
-                               uint8_t *codes, size_t n, mx_round mode,
-                               const mx_format_desc *d) {
+MXR_SPECIALISED size_t convert_mode(const cvt_consts *c, mx_fmt src, const void *values,
+                                    uint8_t *codes, size_t n, mx_round mode,
+                                    const mx_format_desc *d) {
   const unsigned char *in = values;
   const size_t w = src_width(src);
   const __m256i s = _mm256_setzero_si256();
@@ -440,9 +440,9 @@ MXR_KERNEL size_t convert_mode(const cvt_consts *c, mx_fmt src, const void *valu
 }
 
 /* The source as a constant in each instantiation (see quantize_src). */
-MXR_KERNEL size_t convert_src(const cvt_consts *c, mx_fmt src, const void *values,
-                              uint8_t *codes, size_t n, mx_round mode,
-                              const mx_format_desc *d) {
+MXR_SPECIALISED size_t convert_src(const cvt_consts *c, mx_fmt src, const void *values,
+                                   uint8_t *codes, size_t n, mx_round mode,
+                                   const mx_format_desc *d) {
   switch (src) {
   case MX_F32: return convert_mode(c, MX_F32, values, codes, n, mode, d);
   case MX_BF16: return convert_mode(c, MX_BF16, values, codes, n, mode, d);
@@ -487,10 +487,10 @@ size_t mxr_avx2_convert(mx_fmt dst, mx_fmt src, const void *values, uint8_t *cod
 /* ---- block quantize --------------------------------------------------------------------- */
 
 /* One block's elements divided by 2^s, written in layout l (k a multiple of 8). */
-MXR_KERNEL void quantize_elements(const cvt_consts *c, const mx_format_desc *d,
-                                  mx_fmt src, const unsigned char *bp, size_t k,
-                                  __m256i s, uint8_t *out, mx_pack_layout l,
-                                  mx_round mode, int sub) {
+MXR_SPECIALISED void quantize_elements(const cvt_consts *c, const mx_format_desc *d,
+                                       mx_fmt src, const unsigned char *bp, size_t k,
+                                       __m256i s, uint8_t *out, mx_pack_layout l,
+                                       mx_round mode, int sub) {
   const size_t w = src_width(src), g32 = mxr_group_bytes(l), g8 = mxr_group8_bytes(l);
   size_t i = 0;
   for (; i + 32 <= k; i += 32) {
@@ -509,8 +509,8 @@ MXR_KERNEL void quantize_elements(const cvt_consts *c, const mx_format_desc *d,
 
 /* The block's amax as the f32 bits of |max| in every lane (f32, bf16, f16: widening is
  * exact and monotonic, and flushed f16 subnormals are zeroed before the max). */
-MXR_KERNEL __m256i amax_f32(const cvt_consts *c, mx_fmt src, const unsigned char *bp,
-                            size_t k) {
+MXR_SPECIALISED __m256i amax_f32(const cvt_consts *c, mx_fmt src, const unsigned char *bp,
+                                 size_t k) {
   const size_t w = src_width(src);
   __m256i mx = _mm256_setzero_si256();
   for (size_t i = 0; i < k; i += 8) {
@@ -541,7 +541,7 @@ static inline uint64_t amax_f64(const unsigned char *bp, size_t k) {
  * (as amax_f32's lanes do): each block's four vectors are maxed to one, and the eight are
  * reduced together, transpose-style (21 instructions instead of 8 x 6 for per-block
  * reductions, and one chain instead of eight). */
-MXR_KERNEL __m256i amax8_f32(const cvt_consts *c, mx_fmt src, const unsigned char *bp) {
+MXR_SPECIALISED __m256i amax8_f32(const cvt_consts *c, mx_fmt src, const unsigned char *bp) {
   const size_t w = src_width(src);
   __m256i m[8];
   for (int j = 0; j < 8; j++) {
@@ -563,9 +563,9 @@ MXR_KERNEL __m256i amax8_f32(const cvt_consts *c, mx_fmt src, const unsigned cha
 }
 
 /* One block's codes, once its scale exponent sx is known. */
-MXR_KERNEL void quantize_block(const cvt_consts *c, const mx_format_desc *d,
-                               mx_fmt src, const unsigned char *bp, size_t k, int sx,
-                               uint8_t *out, mx_pack_layout l, mx_round mode) {
+MXR_SPECIALISED void quantize_block(const cvt_consts *c, const mx_format_desc *d,
+                                    mx_fmt src, const unsigned char *bp, size_t k, int sx,
+                                    uint8_t *out, mx_pack_layout l, mx_round mode) {
   const __m256i s = _mm256_set1_epi32(sx);
   /* f64 subnormals never need normalising (front_f64); f32 ones only for tiny scales */
   if (src == MX_F64 || subnormal_shortcut_ok(d, sx))
@@ -578,11 +578,11 @@ MXR_KERNEL void quantize_block(const cvt_consts *c, const mx_format_desc *d,
  * scale). The scale byte comes from mxref_block_scale on the block's |max| (f32 for the
  * 16-bit sources: the widened amax is the same value), except OCP's floor rule on a normal
  * f32 amax, which is read off the exponent field. */
-MXR_KERNEL int quantize_one(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
-                            const unsigned char *bp, size_t k,
-                            const mx_block_opts *o, uint8_t *scale, uint8_t *out,
-                            mx_pack_layout l, mx_round mode,
-                            const mx_format_desc *d) {
+MXR_SPECIALISED int quantize_one(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
+                                 const unsigned char *bp, size_t k,
+                                 const mx_block_opts *o, uint8_t *scale, uint8_t *out,
+                                 mx_pack_layout l, mx_round mode,
+                                 const mx_format_desc *d) {
   int sx;
   if (src == MX_F64) {
     uint64_t amax = amax_f64(bp, k);
@@ -613,10 +613,10 @@ MXR_KERNEL int quantize_one(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
  * normal and finite (else 0: quantize_one takes them, and stops where the scalar path must
  * start). The eight scales come from one vector, before any block's codes: the conversions
  * no longer wait, block by block, for a horizontal max, a compare and an extraction. */
-MXR_KERNEL int quantize_group8(const cvt_consts *c, mx_fmt src,
-                               const unsigned char *bp, uint8_t *scales,
-                               uint8_t *codes, size_t per_block, mx_pack_layout l,
-                               mx_round mode, const mx_format_desc *d) {
+MXR_SPECIALISED int quantize_group8(const cvt_consts *c, mx_fmt src,
+                                    const unsigned char *bp, uint8_t *scales,
+                                    uint8_t *codes, size_t per_block, mx_pack_layout l,
+                                    mx_round mode, const mx_format_desc *d) {
   const __m256i mx = amax8_f32(c, src, bp);
   const __m256i normal_finite = _mm256_and_si256(_mm256_cmpgt_epi32(mx, _mm256_set1_epi32(0x007FFFFF)),
                                                  _mm256_cmpgt_epi32(_mm256_set1_epi32(0x7F800000), mx));
@@ -637,11 +637,11 @@ MXR_KERNEL int quantize_group8(const cvt_consts *c, mx_fmt src,
  * path; returns the number of blocks done. Blocks of 32 from f32/bf16/f16 under the floor
  * rule go eight at a time (quantize_group8); a group it declines, the last blocks, and every
  * other case go one at a time (quantize_one). */
-MXR_KERNEL size_t quantize_mode(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
-                                const void *values, size_t nblocks, size_t k,
-                                const mx_block_opts *o, uint8_t *scales,
-                                uint8_t *codes, mx_pack_layout l, mx_round mode,
-                                const mx_format_desc *d) {
+MXR_SPECIALISED size_t quantize_mode(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
+                                     const void *values, size_t nblocks, size_t k,
+                                     const mx_block_opts *o, uint8_t *scales,
+                                     uint8_t *codes, mx_pack_layout l, mx_round mode,
+                                     const mx_format_desc *d) {
   const unsigned char *in = values;
   const size_t w = src_width(src), per_block = k * (l == MX_PACK_BYTE ? 8 : (size_t)d->bits) / 8;
   const int groups = src != MX_F64 && k == 32 && o->rule == MX_RULE_FLOOR;
@@ -660,11 +660,11 @@ MXR_KERNEL size_t quantize_mode(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
 
 /* The source as a constant in each instantiation: a runtime source measured ~10 % slower
  * (branches in the inner loop once f64 joined). */
-MXR_KERNEL size_t quantize_src(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
-                               const void *values, size_t nblocks, size_t k,
-                               const mx_block_opts *o, uint8_t *scales, uint8_t *codes,
-                               mx_pack_layout l, mx_round mode,
-                               const mx_format_desc *d) {
+MXR_SPECIALISED size_t quantize_src(const cvt_consts *c, mx_block_fmt f, mx_fmt src,
+                                    const void *values, size_t nblocks, size_t k,
+                                    const mx_block_opts *o, uint8_t *scales, uint8_t *codes,
+                                    mx_pack_layout l, mx_round mode,
+                                    const mx_format_desc *d) {
   switch (src) {
   case MX_F32: return quantize_mode(c, f, MX_F32, values, nblocks, k, o, scales, codes, l, mode, d);
   case MX_BF16: return quantize_mode(c, f, MX_BF16, values, nblocks, k, o, scales, codes, l, mode, d);
@@ -790,7 +790,7 @@ unsigned mxr_avx2_nvfp4_scale_exact(double num, double den) {
 }
 
 /* Four |x| -> E2M1 magnitudes nearest |x| / den (den != 0: rhs[c] = den * mid2[c]). */
-MXR_KERNEL __m256i nv_mag4(__m256 x4, const __m256d rhs[7], __m256i tie_on) {
+MXR_SPECIALISED __m256i nv_mag4(__m256 x4, const __m256d rhs[7], __m256i tie_on) {
   __m256d lhs = _mm256_cvtps_pd(_mm256_castps256_ps128(x4));
   lhs = _mm256_add_pd(lhs, lhs); /* 2|x|, exact */
   __m256i cnt = _mm256_setzero_si256();
@@ -803,7 +803,7 @@ MXR_KERNEL __m256i nv_mag4(__m256 x4, const __m256d rhs[7], __m256i tie_on) {
 }
 
 /* Eight 64-bit lanes' low words (two vectors of four) -> one vector of eight 32-bit lanes. */
-MXR_KERNEL __m256i low_words(__m256i a, __m256i b) {
+MXR_SPECIALISED __m256i low_words(__m256i a, __m256i b) {
   const __m256i idx = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
   return _mm256_permute2x128_si256(_mm256_permutevar8x32_epi32(a, idx), _mm256_permutevar8x32_epi32(b, idx), 0x20);
 }

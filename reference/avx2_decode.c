@@ -82,7 +82,7 @@ static void dq_build(void) {
  * normal f32. Integer logic: a normal element's exponent and significand fields move into
  * place with one shift and one add; a subnormal's (or an INT8's) integer significand is
  * converted to float — exact, it has at most 7 bits — and its exponent moved by an add. */
-MXR_KERNEL __m256i dq8c(const dq_table *t, __m256i c, int s) {
+MXR_SPECIALISED __m256i dq8c(const dq_table *t, __m256i c, int s) {
   const __m256i zero = _mm256_setzero_si256();
   if (t->is_int) {
     __m256i q = _mm256_srai_epi32(_mm256_slli_epi32(c, 24), 24); /* two's complement */
@@ -113,7 +113,7 @@ MXR_KERNEL __m256i dq8c(const dq_table *t, __m256i c, int s) {
   return r;
 }
 
-MXR_KERNEL __m256i dq8(const dq_table *t, const uint8_t *codes, int s) {
+MXR_SPECIALISED __m256i dq8(const dq_table *t, const uint8_t *codes, int s) {
   return dq8c(t, _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)codes)), s);
 }
 
@@ -127,21 +127,21 @@ size_t mxr_avx2_decode_elements(mx_block_fmt f, const uint8_t *codes, uint32_t *
 }
 
 /* Eight f32 results -> eight bf16 (exact: the products fit bf16), stored. */
-MXR_KERNEL void store_bf16x8(uint16_t *o16, __m256i r) {
+MXR_SPECIALISED void store_bf16x8(uint16_t *o16, __m256i r) {
   __m256i h = _mm256_srli_epi32(r, 16);
   __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi32(h, h), 0xD8);
   _mm_storeu_si128((__m128i *)o16, _mm256_castsi256_si128(p));
 }
 
-MXR_KERNEL void store_results(mx_fmt dst, void *out, size_t i, __m256i r) {
+MXR_SPECIALISED void store_results(mx_fmt dst, void *out, size_t i, __m256i r) {
   if (dst == MX_F32) _mm256_storeu_si256((__m256i *)((uint32_t *)out + i), r);
   else store_bf16x8((uint16_t *)out + i, r); /* the products are exact in bf16: its bits are the f32 bits' high half */
 }
 
 /* One block's k codes (one per byte) times 2^s to dst (f32 or bf16), a constant in each
  * instantiation. */
-MXR_KERNEL void dequantize_elements(const dq_table *tab, const uint8_t *cb, size_t k,
-                                    int s, mx_fmt dst, void *out) {
+MXR_SPECIALISED void dequantize_elements(const dq_table *tab, const uint8_t *cb, size_t k,
+                                         int s, mx_fmt dst, void *out) {
   for (size_t i = 0; i < k; i += 8) store_results(dst, out, i, dq8(tab, cb + i, s));
 }
 

@@ -14,6 +14,7 @@
 #include <immintrin.h>
 
 #include "avx2.h"
+#include "internal.h"
 
 typedef struct fix_params {
   int is_int;
@@ -38,7 +39,7 @@ static int fix_params_of(mx_block_fmt f, fix_params *p) {
 }
 
 /* Eight codes -> their F as signed 32-bit integers. */
-MXR_KERNEL __m256i fix8(const fix_params *p, const uint8_t *codes) {
+MXR_SPECIALISED __m256i fix8(const fix_params *p, const uint8_t *codes) {
   __m256i c = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)codes));
   if (p->is_int) return _mm256_srai_epi32(_mm256_slli_epi32(c, 24), 24);
   const __m256i one = _mm256_set1_epi32(1);

@@ -75,8 +75,8 @@ static inline uint32_t float_overflow(const mx_format_desc *d, int sign, const m
 
 /* ---- destinations ----------------------------------------------------------------- */
 
-static inline __attribute__((always_inline)) uint32_t to_float(const mx_format_desc *d, mxr_value v, const mx_convert_opts *o, uint32_t rnd,
-                                                                  mx_round mode) {
+MXR_SPECIALISED uint32_t to_float(const mx_format_desc *d, mxr_value v, const mx_convert_opts *o, uint32_t rnd,
+                                  mx_round mode) {
   switch (v.cls) {
   case MX_CLASS_ZERO: return float_zero(d, v.sign, o, 0);
   case MX_CLASS_NAN:
@@ -119,8 +119,8 @@ static inline __attribute__((always_inline)) uint32_t to_float(const mx_format_d
   return sign_bit(d, v.sign) | (uint32_t)mag;
 }
 
-static inline __attribute__((always_inline)) uint32_t to_int(const mx_format_desc *d, mxr_value v, const mx_convert_opts *o, uint32_t rnd,
-                                                                  mx_round mode) {
+MXR_SPECIALISED uint32_t to_int(const mx_format_desc *d, mxr_value v, const mx_convert_opts *o, uint32_t rnd,
+                                mx_round mode) {
   switch (v.cls) {
   case MX_CLASS_ZERO: return 0;
   case MX_CLASS_NAN:
@@ -156,8 +156,8 @@ static inline __attribute__((always_inline)) uint32_t to_int(const mx_format_des
   return v.sign ? (uint32_t)(uint8_t)(0u - (uint32_t)n) : (uint32_t)n;
 }
 
-static inline __attribute__((always_inline)) uint32_t to_scale(const mx_format_desc *d, mxr_value v, const mx_convert_opts *o, uint32_t rnd,
-                                                                  mx_round mode) {
+MXR_SPECIALISED uint32_t to_scale(const mx_format_desc *d, mxr_value v, const mx_convert_opts *o, uint32_t rnd,
+                                  mx_round mode) {
   const uint32_t nan = 0xFF;
   if (v.cls == MX_CLASS_NAN) return nan;
   if (v.cls == MX_CLASS_ZERO) return o->e8m0_zero == MX_E8M0_ZERO_MIN ? 0x00 : nan;

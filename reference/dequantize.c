@@ -16,7 +16,7 @@
 #undef MX_FORMAT
 
 /* An element code's value as an unpacked number (class, sign, sig * 2^exp). */
-static inline __attribute__((always_inline)) mxr_value element_value(const mx_format_desc *d, uint32_t code) {
+MXR_SPECIALISED mxr_value element_value(const mx_format_desc *d, uint32_t code) {
   mxr_value v = {MX_CLASS_ZERO, 0, 0, 0};
   code &= (1u << d->bits) - 1;
   if (d->kind == MX_KIND_INT) {
@@ -48,8 +48,8 @@ static inline __attribute__((always_inline)) mxr_value element_value(const mx_fo
 
 /* sign * sig * 2^exp (sig != 0) in IEEE format t, rounded to nearest even; beyond the
  * largest finite value: +-Inf, or +-max finite when saturating. */
-static inline __attribute__((always_inline)) uint64_t pack_rounded(const mx_format_desc *t, int sign, uint64_t sig, int exp,
-                                                                   int saturate) {
+MXR_SPECIALISED uint64_t pack_rounded(const mx_format_desc *t, int sign, uint64_t sig, int exp,
+                                      int saturate) {
   const int m = t->mbits;
   const uint64_t sbit = (uint64_t)sign << (t->bits - 1);
   const uint64_t inf = (((uint64_t)1 << t->ebits) - 1) << m;
@@ -73,8 +73,8 @@ static inline __attribute__((always_inline)) uint64_t pack_rounded(const mx_form
   return sbit | mag;
 }
 
-static inline __attribute__((always_inline)) uint64_t dequantize_one(const mx_format_desc *ed, const mx_format_desc *t,
-                                                                     uint32_t code, int s, int saturate) {
+MXR_SPECIALISED uint64_t dequantize_one(const mx_format_desc *ed, const mx_format_desc *t,
+                                        uint32_t code, int s, int saturate) {
   mxr_value v = element_value(ed, code);
   const uint64_t sbit = (uint64_t)v.sign << (t->bits - 1);
   const uint64_t inf = (((uint64_t)1 << t->ebits) - 1) << t->mbits;
@@ -86,7 +86,7 @@ static inline __attribute__((always_inline)) uint64_t dequantize_one(const mx_fo
   }
 }
 
-static inline __attribute__((always_inline)) void store_bits(void *out, size_t i, int width, uint64_t b) {
+MXR_SPECIALISED void store_bits(void *out, size_t i, int width, uint64_t b) {
   switch (width) {
   case 2: ((uint16_t *)out)[i] = (uint16_t)b; break;
   case 4: ((uint32_t *)out)[i] = (uint32_t)b; break;
@@ -94,9 +94,9 @@ static inline __attribute__((always_inline)) void store_bits(void *out, size_t i
   }
 }
 
-static inline __attribute__((always_inline)) void dequantize_typed(const mx_format_desc *ed, const mx_format_desc *t,
-                                                                   int width, uint8_t scale, const uint8_t *codes, size_t k,
-                                                                   int saturate, void *out) {
+MXR_SPECIALISED void dequantize_typed(const mx_format_desc *ed, const mx_format_desc *t,
+                                      int width, uint8_t scale, const uint8_t *codes, size_t k,
+                                      int saturate, void *out) {
   if (scale == 0xFF) {
     /* X is NaN: every value is NaN whatever its element (MX §5.1); a positive quiet NaN */
     uint64_t nan = ((((uint64_t)1 << t->ebits) - 1) << t->mbits) | ((uint64_t)1 << (t->mbits - 1));

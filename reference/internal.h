@@ -9,6 +9,19 @@
 #include "mxconform/formats.h"
 #include "mxconform/knobs.h"
 
+/* MXR_SPECIALISED: a helper specialised by inlining it into every (source, destination,
+ * rounding) combination of its caller, the scalar conversion's and the AVX2 kernels', which is
+ * where their speed comes from. Under the sanitizers (MXC_SANITIZE) that forced inlining makes
+ * GCC instrument every inlined copy: reference/avx2_convert.c took 5-8 minutes to compile and
+ * reference/convert.c 4, the long poles of CI's ASan build; without it they take 3 s and 1 min.
+ * There the helpers are ordinary static inline functions: the same source lines and
+ * operations run and are checked, only not copied per combination. */
+#ifdef MXC_SANITIZE_BUILD
+#define MXR_SPECIALISED static inline
+#else
+#define MXR_SPECIALISED static inline __attribute__((always_inline))
+#endif
+
 /* A source value: class, sign and, for finite nonzero values, value = sig * 2^exp with
  * sig != 0 and sig < 2^53 (no source format has a wider significand). For a NaN, sig is
  * the source's trailing significand shifted to the top (its quiet bit is bit 63): the

@@ -26,7 +26,7 @@ typedef struct scale_params {
   uint64_t max_sig; /* that significand as an integer: m_max = max_sig / 2^M */
 } scale_params;
 
-static inline __attribute__((always_inline)) scale_params scale_params_of_row(const mx_format_desc *d) {
+MXR_SPECIALISED scale_params scale_params_of_row(const mx_format_desc *d) {
   scale_params p;
   p.emax = d->emax;
   if (d->kind == MX_KIND_INT) {
@@ -42,7 +42,7 @@ static inline __attribute__((always_inline)) scale_params scale_params_of_row(co
 
 /* The parameters of an element format, constant-folded from its compile-time row (this is
  * on the path of every mxref_block_scale call, which the 2^32-amax proof makes per input). */
-static inline __attribute__((always_inline)) scale_params element_scale_params(mx_fmt elem) {
+MXR_SPECIALISED scale_params element_scale_params(mx_fmt elem) {
   switch (elem) {
 #define MX_FORMAT(id, ...) \
   case id: return scale_params_of_row(&q_row_##id);
@@ -92,8 +92,8 @@ static inline unsigned scale_from_amax(const scale_params *p, const mx_block_opt
 
 static const mxr_value k_zero_value = {MX_CLASS_ZERO, 0, 0, 0};
 
-static inline __attribute__((always_inline)) uint8_t block_scale_typed(const mx_format_desc *sd, mx_block_fmt f, uint64_t amax_bits,
-                                                                       const mx_block_opts *o) {
+MXR_SPECIALISED uint8_t block_scale_typed(const mx_format_desc *sd, mx_block_fmt f, uint64_t amax_bits,
+                                          const mx_block_opts *o) {
   uint64_t sign = (uint64_t)1 << (sd->bits - 1);
   mxr_value v = mxr_unpack(sd, amax_bits & (sign - 1), o->elem.src_subnormals); /* |amax| */
   if (v.cls == MX_CLASS_NAN) {
@@ -128,7 +128,7 @@ uint8_t mxref_block_scale(mx_block_fmt f, mx_fmt src, uint64_t amax_bits, const 
 
 #define ELEMENT_CHUNK 64 /* values unpacked at a time before the conversion loop */
 
-static inline __attribute__((always_inline)) uint64_t load_bits(const void *values, size_t i, int width) {
+MXR_SPECIALISED uint64_t load_bits(const void *values, size_t i, int width) {
   switch (width) {
   case 2: return ((const uint16_t *)values)[i];
   case 4: return ((const uint32_t *)values)[i];
@@ -136,9 +136,9 @@ static inline __attribute__((always_inline)) uint64_t load_bits(const void *valu
   }
 }
 
-static inline __attribute__((always_inline)) void quantize_typed(const mx_format_desc *sd, int width, mx_block_fmt f,
-                                                                 const void *values, size_t k, const mx_block_opts *o,
-                                                                 const uint32_t *sr_random, uint8_t *scale, uint8_t *codes) {
+MXR_SPECIALISED void quantize_typed(const mx_format_desc *sd, int width, mx_block_fmt f,
+                                    const void *values, size_t k, const mx_block_opts *o,
+                                    const uint32_t *sr_random, uint8_t *scale, uint8_t *codes) {
   const uint64_t abs_mask = ((uint64_t)1 << (sd->bits - 1)) - 1;
   const uint64_t inf_bits = (((uint64_t)1 << sd->ebits) - 1) << sd->mbits;
 
