@@ -12,7 +12,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DMXC_WERROR=ON
 endif
 
-.PHONY: all deps deps-peers configure build run test exhaustive bench fuzz sanitize peers install clean
+.PHONY: all deps deps-peers configure build run test exhaustive bench fuzz sanitize peers peers-every install clean
 
 all: build
 
@@ -58,6 +58,13 @@ fuzz: deps
 # the findings table -> reports/peers/.
 peers: build
 	@sh scripts/peers.sh $(BUILD)
+
+# Every f32 input of every combination each available peer answers (hours: an ABI target
+# 1.5-4 min per combination, a process target 20-45 min); resumable, the rows already in
+# reports/peers/sweeps.tsv are left; PEERS_ONLY=name limits it. Then the report's tables.
+peers-every: build
+	@sh scripts/peers.sh sweeps $(BUILD) every
+	@sh scripts/peers.sh readme $(BUILD)
 
 # The test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 sanitize: deps

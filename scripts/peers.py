@@ -13,8 +13,11 @@ not here is skipped with one line. Python 3 standard library only; `make peers` 
       replaced per combination). STAGE: 16bit (every bf16 and f16 input, every combination),
       binades (chosen f32 binades), full (all 2^32 f32 inputs, the combinations of each
       peer's `full` list), detected (16-bit inputs and the f32 Inf/NaN binade under the
-      detected profile). Default: 16bit binades full. PEERS_SWEEP_SKIP_DONE=1 leaves out
-      full sweeps sweeps.tsv already holds. PEERS_ONLY=a,b limits the peers.
+      detected profile), every (all 2^32 f32 inputs of every combination the peer answers,
+      found by a bf16 sweep each: hours per process target; resumable, it leaves out the
+      combinations sweeps.tsv already holds at all 2^32; `make peers-every`). Default: 16bit
+      binades full. PEERS_SWEEP_SKIP_DONE=1 leaves out full sweeps sweeps.tsv already holds.
+      PEERS_ONLY=a,b limits the peers.
   peers.py check MXCONFORM TARGET [--tier T] [--peer NAME] [--knob K=V]... [--unexplained CLASS]...
       [--pass GLOBS] [--unsupported GLOBS] [--refused GLOBS] [--answered GLOBS] [--unobserved GLOBS]   (CTest)
       run the tier under `ocp`; exit 0/1 required, valid JSON, every --knob named by profile
@@ -58,7 +61,7 @@ PEERS = [
     {"name": "ml_dtypes", "lib": "targets/ml-dtypes/libmxtarget_ml_dtypes.so",
      "library": "ml_dtypes 0.6.0 C++ headers (float8.h, mxfloat.h) + Eigen 3.4",
      "ops": "cvt decode; e4m3 e5m2 e2m3 e3m2 e2m1 e8m0 + FP8 variants e4m3fnuz e5m2fnuz e4m3b11fnuz e4m3ieee e3m4; rne rtz; sat ovf"},
-    {"name": "gfloat", "cmd": "{py} {src}/targets/python/mxtarget_gfloat.py", "stages": ("16bit", "full", "detected"),
+    {"name": "gfloat", "cmd": "{py} {src}/targets/python/mxtarget_gfloat.py", "stages": ("16bit", "full", "detected", "every"),
      "why_stages": "a process target: ~4-5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
      "library": "gfloat 0.5.2 (NumPy, ndarray API)",
      # gfloat raises on a NaN into FP6/FP4/INT8 for a whole array, so mxtarget_gfloat.py
@@ -66,14 +69,14 @@ PEERS = [
      # over 5 minutes per 2^20 inputs (measured 2026-12-03); bf16 and f16 have every NaN class
      "detected_f32": False,
      "ops": "cvt (rne rna rtz rup rdn sr; sat ovf) decode quantize (floor) dequantize; every element format + E8M0"},
-    {"name": "microxcaling", "cmd": "{py} {src}/targets/python/mxtarget_microxcaling.py", "stages": ("16bit", "full", "detected"),
+    {"name": "microxcaling", "cmd": "{py} {src}/targets/python/mxtarget_microxcaling.py", "stages": ("16bit", "full", "detected", "every"),
      "why_stages": "a process target: ~4-5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
      "library": "microxcaling 7bc4195 (torch 1.13 CPU)",
      "ops": "cvt (rne rna rtz; sat ovf) quantize (floor) dot (mx.matmul); FP8/FP6/FP4/INT8 elements",
      # its dot model as measured (the reference BLAS sgemm_ loop; test dot_model_group1_c_last_is_the_fp32_blas_loop):
      # run's detection cannot name it while re-quantized operands also fail, so the profile gets it from here
      "dot": "group=1 presum=0 frac_bits=exact accum=f32-rne c_at=last"},
-    {"name": "onnxruntime", "cmd": "node {src}/targets/onnxruntime/mxtarget_onnxruntime.js", "stages": ("16bit", "full", "detected"),
+    {"name": "onnxruntime", "cmd": "node {src}/targets/onnxruntime/mxtarget_onnxruntime.js", "stages": ("16bit", "full", "detected", "every"),
      "why_stages": "a process target: ~4-5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
      "library": "onnxruntime-node 1.30 CPU Cast kernels", "ops": "cvt decode; e4m3 e5m2 e4m3fnuz e5m2fnuz (rne) e8m0 (rna rup rdn); sat ovf"},
 ]
@@ -358,12 +361,31 @@ def record_locked(path, target, src, dst, rnd, ovf, coverage, total, knobs, bugs
         total["inf"], total["zero"] + total["subnormal"] + total["normal"], row["unobserved"], total["seconds"]), flush=True)
 
 
+def swept_2_32(path, name):
+    """The (dst, round, overflow) combinations sweeps.tsv holds over all 2^32 f32 inputs (ocp)."""
+    return {(r["dst"], r["round"], r["overflow"]) for r in load_tsv(path)
+            if r["target"] == name and r["src"] == "f32" and r["coverage"] == "all 2^32" and r["knobs"] == "ocp"}
+
+
+def sweep_every(mxc, lib, name, path, supported):
+    """Stage `every`: all 2^32 f32 inputs of each combination the peer answers, one row each as
+    it ends (an interrupted campaign resumes where it stopped: rows already there are left)."""
+    done = swept_2_32(path, name)
+    todo = [c for c in supported if c not in done]
+    print("%s: every: %d of %d combinations already swept over 2^32 inputs, %d to go" % (
+        name, len(supported) - len(todo), len(supported), len(todo)), flush=True)
+    for dst, rnd, ovf in todo:
+        r = run_sweep(mxc, lib, "f32", dst, rnd, ovf)
+        if r["checked"]:
+            record(path, name, "f32", dst, rnd, ovf, "all 2^32", r)
+
+
 def cmd_sweeps(args):
     build = args[0]
     stages = args[1:] or ["16bit", "binades", "full"]
     for st in stages:
-        if st not in ("16bit", "binades", "full", "detected"):
-            die("unknown sweep stage '%s' (16bit binades full detected)" % st)
+        if st not in ("16bit", "binades", "full", "detected", "every"):
+            die("unknown sweep stage '%s' (16bit binades full detected every)" % st)
     mxc = os.path.join(build, "mxconform")
     path = os.path.join(OUTDIR, "sweeps.tsv")
     os.makedirs(OUTDIR, exist_ok=True)
@@ -375,7 +397,7 @@ def cmd_sweeps(args):
         supported = []
         # which combinations the target answers (a bf16 sweep each); the full stage alone
         # needs no such list: an unsupported combination's sweep checks nothing
-        probe = any(st in own for st in ("16bit", "binades", "detected"))
+        probe = any(st in own for st in ("16bit", "binades", "detected", "every"))
         for dst in [d for d in DSTS if probe and (not ONLY_DST or d in ONLY_DST)]:
             for rnd in ROUNDS:
                 for ovf in OVFS:
@@ -401,6 +423,8 @@ def cmd_sweeps(args):
                     r = run_sweep(mxc, lib, "f32", dst, rnd, ovf)
                     if r["checked"]:
                         record(path, name, "f32", dst, rnd, ovf, "all 2^32", r)
+        if "every" in own:
+            sweep_every(mxc, lib, name, path, supported)
         if "detected" in own:
             # the same conversions compared under the profile detection found: what it claims
             # is that this profile explains every difference, which the counts by class of the
@@ -1235,6 +1259,24 @@ RATES = [
 ]
 
 
+def coverage_2_32(rows, full):
+    """Per peer: how many of the combinations it answers (its bf16 sweeps) are swept over every
+    f32 input, and the command that sweeps the rest."""
+    answered, swept = {}, {}
+    for r in rows:
+        if r["src"] == "bf16" and r["coverage"] == "all 2^16" and int(r["checked"] or 0):
+            answered.setdefault(r["target"], set()).add((r["dst"], r["round"], r["overflow"]))
+    for r in full:
+        swept.setdefault(r["target"], set()).add((r["dst"], r["round"], r["overflow"]))
+    out = ["Every f32 input, per peer: the combinations (destination x rounding x overflow) it answers",
+           "(each has its bf16 sweep) and how many of them are swept over all 2^32 f32 inputs above:", ""]
+    for t in sorted(answered):
+        n, m = len(answered[t] & swept.get(t, set())), len(answered[t])
+        out.append("- %s: %d of %d%s" % (t, n, m, "" if n == m else " (`PEERS_ONLY=%s make peers-every` sweeps the "
+                                                                      "other %d, resumable)" % (t, m - n)))
+    return out + [""]
+
+
 def rates_section(full):
     """The throughput of the process targets, and how long their sweeps not run would take."""
     out = ["### Process targets: throughput through `cvtrange`", "",
@@ -1301,6 +1343,7 @@ def sweeps_section(path):
     if not full:
         out.append("| (none run) | | | | | | | | | | | | |")
     out.append("")
+    out += coverage_2_32(rows, full)
     out += rates_section(full)
     done = {(r["target"], r["dst"], r["round"], r["overflow"]) for r in full}
     partial = {}
