@@ -169,7 +169,15 @@ static int nv_run(const nv_job *base, size_t nblocks, nv_job jobs[256]) {
 }
 
 static void amax_range(nv_job *j) {
-  j->amax = abs_max_bits(j->values + j->b0 * MX_NVFP4_BLOCK, (j->b1 - j->b0) * MX_NVFP4_BLOCK, j->avx2);
+  const uint32_t *v = j->values + j->b0 * MX_NVFP4_BLOCK;
+  const size_t n = (j->b1 - j->b0) * MX_NVFP4_BLOCK;
+#if MXR_HAVE_AVX2
+  if (j->avx2) { /* the kernel for a long run (abs_max_bits' is for one block) */
+    j->amax = mxr_avx2_nvfp4_abs_max(v, n);
+    return;
+  }
+#endif
+  j->amax = abs_max_bits(v, n, j->avx2);
 }
 
 /* Blocks [b0, b1) of a quantize call: the AVX2 kernel's groups of eight, then block by block. */
