@@ -160,10 +160,11 @@ typedef struct cand8 {
  * compare of bytes, and each sign is bit 7 of a byte, moved to bit 3 by one shift of 16-bit
  * lanes (what the shift brings in from the neighbouring byte lands in bits 4-7, masked off).
  * 16 operations per 32 codes where step 2 and the sign per eight lanes took 28. */
-AI void store32(uint8_t *out, cand8 q0, cand8 q1, cand8 q2, cand8 q3, v8i s0, v8i s1, v8i s2, v8i s3) {
+AI void store32(uint8_t *out, cand8 q0, cand8 q1, cand8 q2, cand8 q3, v8i s0, v8i s1, v8i s2, v8i s3, int clamp7) {
   v8i c = _mm256_packus_epi16(_mm256_packs_epi32(q0.c0, q1.c0), _mm256_packs_epi32(q2.c0, q3.c0));
   v8i d = _mm256_packs_epi16(_mm256_packs_epi32(q0.d, q1.d), _mm256_packs_epi32(q2.d, q3.d));
   c = _mm256_sub_epi8(c, _mm256_cmpgt_epi8(_mm256_and_si256(c, _mm256_set1_epi8(1)), d));
+  if (clamp7) c = _mm256_min_epu8(c, _mm256_set1_epi8(7)); /* elem_recip's +Inf */
   v8i s = _mm256_packs_epi16(_mm256_packs_epi32(s0, s1), _mm256_packs_epi32(s2, s3));
   c = _mm256_or_si256(c, _mm256_and_si256(_mm256_srli_epi16(s, 4), _mm256_set1_epi8(8)));
   _mm256_storeu_si256((__m256i *)out, _mm256_permutevar8x32_epi32(c, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
@@ -178,9 +179,11 @@ AI cand8 elem_exact(v8i x, v8f rcp2, v8f k, v8f st) {
 }
 
 /* `reciprocal` elements: RN4(RN(x * c)), c = min(RN(1 / RN(s_b s_t)), FLT_MAX); an Inf
- * product saturates as FLT_MAX does. y = x * c; the magnitude (the sign is y's). */
+ * product saturates as FLT_MAX does. y = x * c; the magnitude (the sign is y's). |y| = +Inf
+ * gives c0 = 7 and d = Inf - Inf, a NaN: store32's clamp to 7 (one operation per 32 codes,
+ * where clamping |y| to FLT_MAX took one per 8) makes it 7 whatever the test reads. */
 AI cand8 elem_recip(v8i y, v8f mid) {
-  v8f a = as_f(_mm256_min_epu32(_mm256_and_si256(y, set1(0x7FFFFFFF)), set1(0x7F7FFFFF)));
+  v8f a = as_f(_mm256_and_si256(y, set1(0x7FFFFFFF)));
   v8i c0 = e2m1_floor(a);
   return (cand8){c0, as_i(_mm256_sub_ps(_mm256_permutevar8x32_ps(mid, c0), a))};
 }
@@ -237,7 +240,7 @@ AI void chunk(const nvq_tables *t, const mxr_nvfp4_plan *p, float rcp6, const ui
       v8i y0 = as_i(_mm256_mul_ps(as_f(load8(b)), c0)), y1 = as_i(_mm256_mul_ps(as_f(load8(b + 8)), c0));
       v8i y2 = as_i(_mm256_mul_ps(as_f(load8(b + 16)), c1)), y3 = as_i(_mm256_mul_ps(as_f(load8(b + 24)), c1));
       store32(codes + 16 * j, elem_recip(y0, mid), elem_recip(y1, mid), elem_recip(y2, mid), elem_recip(y3, mid), y0, y1,
-              y2, y3);
+              y2, y3, 1);
     }
     return;
   }
@@ -248,7 +251,7 @@ AI void chunk(const nvq_tables *t, const mxr_nvfp4_plan *p, float rcp6, const ui
     v8f k0 = _mm256_mul_ps(_mm256_broadcast_ss(sb + j), mid), k1 = _mm256_mul_ps(_mm256_broadcast_ss(sb + j + 1), mid);
     v8i x0 = load8(b), x1 = load8(b + 8), x2 = load8(b + 16), x3 = load8(b + 24);
     store32(codes + 16 * j, elem_exact(x0, r0, k0, st), elem_exact(x1, r0, k0, st), elem_exact(x2, r1, k1, st),
-            elem_exact(x3, r1, k1, st), x0, x1, x2, x3);
+            elem_exact(x3, r1, k1, st), x0, x1, x2, x3, 0);
   }
   /* s_b = 0: |x| / 0, which the per-block kernel saturates */
   for (; zero; zero &= zero - 1) {
