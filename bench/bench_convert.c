@@ -11,15 +11,15 @@
  *   dequantize   scales + packed codes -> f32, mxref_dequantize
  *   quantize/dequantize also run on T threads (--threads T, default 2; mxref_set_threads)
  *   nvfp4        mxref_nvfp4_quantize under the default knobs (`exact`) and the nvfp4-te
- *                ones, and mxref_nvfp4_dequantize_tensor, on 1 and T threads; on the
- *                scalar path at 1/64 of the size (at least 64 KiB): it runs 15-150 ns/value,
- *                and 3 passes over 256 MiB took most of a minute of `make bench`
+ *                ones, and mxref_nvfp4_dequantize_tensor, on 1 and T threads
  *
  * One figure per op x format x path x threads, at one working set: 256 MiB of input by
  * default (streams from memory; --size-kib N for others, e.g. 64 for in-cache). Each figure
  * is the best of at least 3 passes over --min-seconds (default 0.15), and its memcpy
- * baseline is timed just before it. Ends with the issue's goals as ratios. About 1.5
- * minutes on a quiet 2-core machine (make bench: under 3 with mxbench_peers and mxbench_dot).
+ * baseline is timed just before it. Ends with the issue's goals as ratios (rows at 256 MiB
+ * or more). The scalar path, which has no goal, runs smaller (scalar_kib below): 16 MiB
+ * instead of 256, its NVFP4 rows 4 MiB. About 40 s on a quiet 2-core machine (make bench:
+ * about a minute and a half with mxbench_peers and mxbench_dot); see bench/README.md.
  *
  * --op OP (repeatable: convert, convert-f64, decode, quantize, quantize-f64, dequantize, nvfp4)
  * times only those rows: an A/B of two builds of one kernel in seconds instead of a minute.
@@ -176,7 +176,8 @@ static double row(const char *path, const char *op, const char *fmt, size_t size
   char size[32];
   if (size_kib >= 1024) snprintf(size, sizeof size, "%zu MiB", size_kib / 1024);
   else snprintf(size, sizeof size, "%zu KiB", size_kib);
-  const double values = strstr(op, "f64") ? (double)w->n64 : (double)w->n;
+  /* the NVFP4 rows take nv_n values (fewer than n on the scalar path) */
+  const double values = !strncmp(fmt, "nvfp4", 5) ? (double)w->nv_n : strstr(op, "f64") ? (double)w->n64 : (double)w->n;
   printf("%-6s %-12s %-5s %-4s %2d  %8.3f GB/s  memcpy %7.2f GB/s  ratio %6.4f  %7.3f ns/value  %6.3f values/ns\n",
          path, op, fmt, size, threads, gbs, copy_gbs, gbs / copy_gbs, t / values * 1e9, values / t / 1e9);
   fflush(stdout);
@@ -193,7 +194,18 @@ static mx_pack_layout natural_layout(mx_block_fmt b) {
   }
 }
 
-static void run_size(size_t size_kib, double min_seconds, int threads) {
+/* The scalar path's working sets: its rows take 5-9 ns/value (NVFP4: 2-15), compute-bound,
+ * the same in cache as from memory, and no goal is judged on them, but at 256 MiB they were
+ * 87 % of mxbench's time (3 passes of 0.3-0.6 s per row, and the decode rows' inputs
+ * converted at that speed). So a size of 64 MiB or more runs them at 1/16 (16 MiB of f32:
+ * still 4M values per pass, 25-40 ms, best of 4-6 passes), and the NVFP4 rows at 1/64 from
+ * 4 MiB up (at 256 MiB they took 69-727 ns/value on a loaded machine against 2-14 at 4 MiB).
+ * Their ratio is then against a memcpy of that smaller size. */
+static size_t scalar_kib(size_t kib) { return kib >= 64 * 1024 ? kib / 16 : kib; }
+static size_t scalar_nvfp4_kib(size_t kib) { return kib >= 64 * 64 ? kib / 64 : kib; }
+
+/* Every row of one path: size_kib of input, the NVFP4 rows nv_kib (<= size_kib). */
+static void run_size(size_t size_kib, size_t nv_kib, double min_seconds, int threads) {
   work w;
   memset(&w, 0, sizeof w);
   /* the working set is the input: size_kib KiB of f32 (of f64 for the f64 rows) */
@@ -256,9 +268,7 @@ static void run_size(size_t size_kib, double min_seconds, int threads) {
   static const mx_nvfp4_opts nv_exact = MX_NVFP4_OPTS_DEFAULT, nv_te = MX_NVFP4_OPTS_TE;
   const mx_nvfp4_opts *nv_opts[2] = {&nv_exact, &nv_te};
   const char *nv_names[2] = {"nvfp4", "nvfp4-te"};
-  const int nv_small = mxref_get_path() == MXREF_PATH_SCALAR && size_kib >= 64 * 64; /* see the top */
-  const size_t nv_kib = nv_small ? size_kib / 64 : size_kib;
-  w.nv_n = nv_small ? w.n / 64 - w.n / 64 % MX_NVFP4_BLOCK : w.n;
+  w.nv_n = nv_kib == size_kib ? w.n : nv_kib * 1024 / 4 - nv_kib * 1024 / 4 % MX_NVFP4_BLOCK;
   for (int k = 0; k < 2; k++) {
     w.nv = *nv_opts[k];
     for (int t = 1; t <= threads; t = t == 1 && threads > 1 ? threads : t + threads) {
@@ -267,7 +277,7 @@ static void run_size(size_t size_kib, double min_seconds, int threads) {
                       w.nv_n * 4, min_seconds);
       double rd = row(path, "dequantize", nv_names[k], nv_kib, t, k_nvfp4_dequantize, &w, (unsigned char *)w.f32_out,
                       w.nv_n * 4, min_seconds);
-      if (goals && !nv_small) {
+      if (goals && nv_kib >= 256 * 1024) {
         goal(path, "quantize", nv_names[k], t, rq, t == 1 ? 0.5 : 0.9);
         goal(path, "dequantize", nv_names[k], t, rd, t == 1 ? 0.5 : 0.9);
       }
@@ -346,7 +356,10 @@ int main(int argc, char **argv) {
       printf("(path %s: not supported on this CPU, skipped)\n", mxref_path_name((mxref_path)p));
       continue;
     }
-    for (int i = 0; i < nsizes; i++) run_size(sizes[i], min_seconds, threads);
+    const int scalar = p == MXREF_PATH_SCALAR;
+    for (int i = 0; i < nsizes; i++)
+      run_size(scalar ? scalar_kib(sizes[i]) : sizes[i], scalar ? scalar_nvfp4_kib(sizes[i]) : sizes[i], min_seconds,
+               threads);
   }
   if (g_ngoals) {
     printf("\nGoals (issue 18), at 256 MiB: quantize/dequantize >= 0.5 x memcpy on one thread and >= 0.9 on two;\n"

@@ -87,6 +87,8 @@ typedef struct mxr_nvfp4_plan {
   int block_te;       /* nvfp4_block_scale = te (else exact) */
   int elem_recip;     /* nvfp4_elem_scale = reciprocal (else exact) */
 } mxr_nvfp4_plan;
+/* mxr_avx2_abs_max_f32 for the tensor amax pass over n values (a multiple of 16; prefetching) */
+uint32_t mxr_avx2_nvfp4_abs_max(const uint32_t *v, size_t n);
 /* mxref_nvfp4_quantize's scales and codes for the first blocks of nblocks (finite inputs,
  * the tensor scale already chosen): a multiple of 8 blocks, or 0 (declined: exact knobs with
  * s_t < 2^-88). Returns the number of blocks done. */

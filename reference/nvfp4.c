@@ -8,7 +8,6 @@
  * at most 28 significant bits, a midpoint at most 5, and no exponent leaves binary64's
  * normal range), so no quotient is ever formed. */
 #include <float.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +17,7 @@
 #include "mxconform/mxref.h"
 #include "mxconform/nvfp4.h"
 #include "mxconform/dot.h"
+#include "threads.h"
 
 static float f32_of(uint32_t b) {
   float f;
@@ -124,12 +124,9 @@ static uint8_t element(float x, float sb, float st, mx_nvfp4_elem_scale mode) {
 
 /* ---- the tensor calls on several threads (mxref_set_threads) ------------------------------
  * Each pass (the tensor amax, the blocks of quantize, the blocks of dequantize) is split into
- * contiguous ranges of whole blocks, one per thread, as reference/tensor.c splits the MX tensor
- * calls: every block is computed by the same code whichever thread runs it, so the results do
- * not depend on the count. */
-typedef struct nv_job {
-  void (*run)(struct nv_job *);
-  size_t b0, b1; /* blocks [b0, b1) */
+ * contiguous ranges of whole blocks, one per thread, by mxr_run_shares (threads.h), as the MX
+ * tensor calls are (tensor.c). */
+typedef struct nv_call {
   int avx2;
   const uint32_t *values;
   const mx_nvfp4_opts *o;
@@ -137,56 +134,43 @@ typedef struct nv_job {
   const mx_nvfp4_tensor *in; /* dequantize */
   mx_nvfp4_tensor *out;      /* quantize */
   uint32_t *deq;             /* dequantize's output */
-  uint32_t amax;             /* the amax pass's result */
-} nv_job;
+  uint32_t amax[256];        /* the amax pass's result, per share */
+} nv_call;
 
-static void *nv_worker(void *arg) {
-  nv_job *j = arg;
-  j->run(j);
-  return NULL;
+/* Runs one pass over the call's nblocks blocks; returns the number of shares. */
+static int nv_run(nv_call *c, size_t nblocks, mxr_share_fn pass) {
+  return mxr_run_shares(nblocks, nblocks * MX_NVFP4_BLOCK, pass, c);
 }
 
-/* Runs base over [0, nblocks) split into ranges; returns the number of jobs, their results in
- * jobs[]. One job below MXREF_THREAD_MIN_VALUES values, as the MX tensor calls. */
-static int nv_run(const nv_job *base, size_t nblocks, nv_job jobs[256]) {
-  int threads = mxref_get_threads();
-  if (threads <= 1 || nblocks * MX_NVFP4_BLOCK < MXREF_THREAD_MIN_VALUES || nblocks < (size_t)threads) threads = 1;
-  pthread_t tid[256];
-  int started[256];
-  for (int t = 0; t < threads; t++) {
-    jobs[t] = *base;
-    jobs[t].b0 = nblocks * (size_t)t / (size_t)threads;
-    jobs[t].b1 = nblocks * (size_t)(t + 1) / (size_t)threads;
+static void amax_range(void *ctx, int share, size_t b0, size_t b1) {
+  nv_call *c = ctx;
+  const uint32_t *v = c->values + b0 * MX_NVFP4_BLOCK;
+  const size_t n = (b1 - b0) * MX_NVFP4_BLOCK;
+#if MXR_HAVE_AVX2
+  if (c->avx2) { /* the kernel for a long run (abs_max_bits' is for one block) */
+    c->amax[share] = mxr_avx2_nvfp4_abs_max(v, n);
+    return;
   }
-  /* thread 0's share runs on the caller; a thread that cannot start runs here too */
-  for (int t = 1; t < threads; t++) started[t] = pthread_create(&tid[t], NULL, nv_worker, &jobs[t]) == 0;
-  nv_worker(&jobs[0]);
-  for (int t = 1; t < threads; t++) {
-    if (started[t]) pthread_join(tid[t], NULL);
-    else nv_worker(&jobs[t]);
-  }
-  return threads;
-}
-
-static void amax_range(nv_job *j) {
-  j->amax = abs_max_bits(j->values + j->b0 * MX_NVFP4_BLOCK, (j->b1 - j->b0) * MX_NVFP4_BLOCK, j->avx2);
+#endif
+  c->amax[share] = abs_max_bits(v, n, c->avx2);
 }
 
 /* Blocks [b0, b1) of a quantize call: the AVX2 kernel's groups of eight, then block by block. */
-static void quantize_range(nv_job *j) {
+static void quantize_range(void *ctx, int share, size_t b, size_t b1) {
+  const nv_call *j = ctx;
   const mx_nvfp4_opts *o = j->o;
   const tensor_scales t = j->t;
   const int avx2 = j->avx2;
-  size_t b = j->b0;
+  (void)share;
 #if MXR_HAVE_AVX2
   if (avx2) {
     mxr_nvfp4_plan p = {t.st, te_factor(t), o->block_scale == MX_NVFP4_BSCALE_TE,
                         o->elem_scale == MX_NVFP4_ELEM_RECIPROCAL};
-    b += mxr_avx2_nvfp4_quantize_blocks(j->values + b * MX_NVFP4_BLOCK, j->b1 - b, &p, j->out->scales + b,
+    b += mxr_avx2_nvfp4_quantize_blocks(j->values + b * MX_NVFP4_BLOCK, b1 - b, &p, j->out->scales + b,
                                         j->out->codes + b * MX_NVFP4_BLOCK);
   }
 #endif
-  for (; b < j->b1; b++) {
+  for (; b < b1; b++) {
     const uint32_t *v = j->values + b * MX_NVFP4_BLOCK;
     float amax_b = f32_of(abs_max_bits(v, MX_NVFP4_BLOCK, avx2));
     uint8_t s = block_scale(amax_b, t, o->block_scale, avx2);
@@ -209,22 +193,21 @@ int mxref_nvfp4_quantize(const uint32_t *values, size_t n, const uint32_t *amax_
   static const mx_nvfp4_opts def = MX_NVFP4_OPTS_DEFAULT;
   if (!o) o = &def;
   if (n == 0 || n % MX_NVFP4_BLOCK) return -1;
-  nv_job base = {amax_range, 0, 0, nvfp4_avx2(), values, o, {1.0f, 1.0f}, NULL, out, NULL, 0}, jobs[256];
+  nv_call c = {nvfp4_avx2(), values, o, {1.0f, 1.0f}, NULL, out, NULL, {0}};
   /* |x| as bits orders like |x| for finite values, and a NaN/Inf is above them all */
   uint32_t amax_all = 0;
-  for (int k = 0, nj = nv_run(&base, n / MX_NVFP4_BLOCK, jobs); k < nj; k++)
-    amax_all = jobs[k].amax > amax_all ? jobs[k].amax : amax_all;
+  for (int k = 0, nj = nv_run(&c, n / MX_NVFP4_BLOCK, amax_range); k < nj; k++)
+    amax_all = c.amax[k] > amax_all ? c.amax[k] : amax_all;
   if (amax_all >= 0x7F800000u) return -1; /* NaN/Inf: no defined flow */
   float amax = f32_of(amax_all);
   if (amax_bits) {
     amax = f32_of(*amax_bits);
     if ((*amax_bits & 0x7F800000u) == 0x7F800000u || (*amax_bits >> 31 && amax != 0)) return -1;
   }
-  base.t = tensor_scale(amax, o->tensor_scale);
-  out->tensor_scale = bits_of(base.t.st);
-  out->s_enc = bits_of(base.t.senc);
-  base.run = quantize_range;
-  nv_run(&base, n / MX_NVFP4_BLOCK, jobs);
+  c.t = tensor_scale(amax, o->tensor_scale);
+  out->tensor_scale = bits_of(c.t.st);
+  out->s_enc = bits_of(c.t.senc);
+  nv_run(&c, n / MX_NVFP4_BLOCK, quantize_range);
   return 0;
 }
 
@@ -251,16 +234,17 @@ void mxref_nvfp4_dequantize(uint32_t tensor_scale, uint8_t scale, const uint8_t 
 
 /* Blocks [b0, b1) of a whole-tensor dequantize: the AVX2 kernel's groups of eight, then
  * block by block. */
-static void dequantize_range(nv_job *j) {
+static void dequantize_range(void *ctx, int share, size_t b, size_t b1) {
+  const nv_call *j = ctx;
   const mx_nvfp4_tensor *t = j->in;
-  size_t b = j->b0;
+  (void)share;
 #if MXR_HAVE_AVX2
   if (j->avx2)
-    b += mxr_avx2_nvfp4_dequantize_blocks(t->scales + b, t->codes + b * MX_NVFP4_BLOCK, j->b1 - b, f32_of(t->tensor_scale),
+    b += mxr_avx2_nvfp4_dequantize_blocks(t->scales + b, t->codes + b * MX_NVFP4_BLOCK, b1 - b, f32_of(t->tensor_scale),
                                           j->o->dequant == MX_NVFP4_DEQ_SCALE_FIRST,
                                           j->o->scale_sign == MX_NVFP4_SIGN_SIGNED, j->deq + b * MX_NVFP4_BLOCK);
 #endif
-  for (; b < j->b1; b++)
+  for (; b < b1; b++)
     mxref_nvfp4_dequantize(t->tensor_scale, t->scales[b], t->codes + b * MX_NVFP4_BLOCK, j->o, j->deq + b * MX_NVFP4_BLOCK);
 }
 
@@ -268,8 +252,8 @@ int mxref_nvfp4_dequantize_tensor(const mx_nvfp4_tensor *t, size_t n, const mx_n
   static const mx_nvfp4_opts def = MX_NVFP4_OPTS_DEFAULT;
   if (!o) o = &def;
   if (!t || n == 0 || n % MX_NVFP4_BLOCK) return -1;
-  nv_job base = {dequantize_range, 0, 0, nvfp4_avx2(), NULL, o, {1.0f, 1.0f}, t, NULL, out, 0}, jobs[256];
-  nv_run(&base, n / MX_NVFP4_BLOCK, jobs);
+  nv_call c = {nvfp4_avx2(), NULL, o, {1.0f, 1.0f}, t, NULL, out, {0}};
+  nv_run(&c, n / MX_NVFP4_BLOCK, dequantize_range);
   return 0;
 }
 

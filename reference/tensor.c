@@ -7,12 +7,12 @@
  * mxref_dequantize_block take the blocks the kernels leave. Threads get
  * contiguous ranges of whole blocks and write disjoint output, so results are the same for
  * any thread count. */
-#include <pthread.h>
 #include <string.h>
 
 #include "avx2.h"
 #include "internal.h"
 #include "dispatch.h"
+#include "threads.h"
 #include "mxconform/block.h"
 #include "mxconform/mxref.h"
 
@@ -24,7 +24,7 @@ typedef struct tensor_job {
   unsigned char *out;
   uint8_t *scales;              /* quantize writes */
   const uint8_t *scales_in;     /* dequantize reads */
-  size_t k, b0, b1;             /* blocks [b0, b1) */
+  size_t k;                     /* values per block */
   size_t width;                 /* bytes per source/destination value */
   mx_pack_layout l;
   size_t packed_per_block;
@@ -91,38 +91,12 @@ static void dequantize_run(const tensor_job *j, size_t b, size_t nb) {
   }
 }
 
-static void *tensor_worker(void *arg) {
-  const tensor_job *j = arg;
-  if (j->quantize) quantize_run(j, j->b0, j->b1 - j->b0);
-  else dequantize_run(j, j->b0, j->b1 - j->b0);
-  return NULL;
-}
-
-/* Split [0, nblocks) over the configured threads (only for large inputs) and run. */
-static void run_job(tensor_job *base, size_t nblocks) {
-  int threads = mxref_get_threads();
-  size_t n = nblocks * base->k;
-  if (threads <= 1 || n < MXREF_THREAD_MIN_VALUES || nblocks < (size_t)threads) {
-    base->b0 = 0;
-    base->b1 = nblocks;
-    tensor_worker(base);
-    return;
-  }
-  tensor_job jobs[256];
-  pthread_t tid[256];
-  int started[256];
-  for (int t = 0; t < threads; t++) {
-    jobs[t] = *base;
-    jobs[t].b0 = nblocks * (size_t)t / (size_t)threads;
-    jobs[t].b1 = nblocks * (size_t)(t + 1) / (size_t)threads;
-  }
-  /* thread 0's share runs on the caller; a thread that cannot start runs here too */
-  for (int t = 1; t < threads; t++) started[t] = pthread_create(&tid[t], NULL, tensor_worker, &jobs[t]) == 0;
-  tensor_worker(&jobs[0]);
-  for (int t = 1; t < threads; t++) {
-    if (started[t]) pthread_join(tid[t], NULL);
-    else tensor_worker(&jobs[t]);
-  }
+/* One share of a job (mxr_run_shares): blocks [b0, b1). */
+static void tensor_share(void *ctx, int share, size_t b0, size_t b1) {
+  const tensor_job *j = ctx;
+  (void)share;
+  if (j->quantize) quantize_run(j, b0, b1 - b0);
+  else dequantize_run(j, b0, b1 - b0);
 }
 
 /* The job both directions share, checked: 0 when valid, -1 otherwise. fmt is the source
@@ -155,7 +129,7 @@ int mxref_quantize(mx_block_fmt f, mx_fmt src, const void *values, size_t n, siz
   j.in = values;
   j.out = out;
   j.scales = scales;
-  run_job(&j, n / k);
+  mxr_run_shares(n / k, n, tensor_share, &j);
   return 0;
 }
 
@@ -166,6 +140,6 @@ int mxref_dequantize(mx_block_fmt f, const uint8_t *scales, const uint8_t *packe
   j.in = packed;
   j.out = out;
   j.scales_in = scales;
-  run_job(&j, n / k);
+  mxr_run_shares(n / k, n, tensor_share, &j);
   return 0;
 }
