@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "avx2.h"
+#include "internal.h"
 #include "mxconform/mxref.h"
 #include "mxconform/nvfp4.h"
 
@@ -77,7 +78,7 @@ static const nvq_tables *tables(void) {
 
 typedef __m256i v8i;
 typedef __m256 v8f;
-#define AI static inline __attribute__((always_inline))
+#define AI MXR_SPECIALISED /* internal.h: not forced under the sanitizers */
 
 AI v8f as_f(v8i x) { return _mm256_castsi256_ps(x); }
 AI v8i as_i(v8f x) { return _mm256_castps_si256(x); }
