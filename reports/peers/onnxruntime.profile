@@ -1,5 +1,5 @@
 # onnxruntime as detected by mxconform on the standard tier (scripts/peers.py; do not edit)
-# matches ocp except: f64_src = via-f32; e8m0_range = check-first; e8m0_zero = nan when overflow=ovf; e8m0_neg = min; e8m0_neg = nan when overflow=ovf (154 cases still differ under the detected profile)
+# matches ocp except: f64_src = via-f32; e8m0_range = check-first; e8m0_zero = nan when overflow=ovf; e8m0_neg = min; e8m0_neg = nan when overflow=ovf (73 cases still differ under the detected profile)
 # mxconform profile: every key, so the file stands on its own
 name = onnxruntime-detected
 round = rne
