@@ -256,6 +256,8 @@ def protocol_seeds():
         (2, 0x04, 3, 1, b"ok 7f 1 2 3 4\n"), (3, 0x01, 1, 1, b"ok 7ff8000000000000 0\n"), (4, 0x02, 2, 1, b"ok 0f3a\n"),
         (0, 0x00, 0, 2, b"ok 4000000000000000 3ff0000000000000\n"),
         (1, 0x00, 0, 1, b"ok 10 0 1 2 3 4 5 43e80000:7e:7f\n"), (1, 0x00, 0, 1, b"ok\n"), (1, 0, 0, 1, b"ok  7e\n"),
+        # not observable (`?`, with or without the codes it may be; PROTOCOL.md)
+        (1, 0x00, 0, 3, b"ok 7e ? ?7d/7e/7f\n"), (1, 0x00, 0, 2, b"ok ?7d/ ?7d/7e/7f/fd/fe/ff/00\n"),
     ]
     for i, (op, p, k1, per, text) in enumerate(answers):
         extra = bytes([per - 1]) if op in (0, 1) else bytes([3]) if op == 4 else b""  # cases per line / layout
