@@ -759,16 +759,6 @@ static const nv_tables *nv(void) {
   return &g_nv;
 }
 
-uint32_t mxr_avx2_abs_max_f32(const uint32_t *v, size_t n) {
-  __m256i mx = _mm256_setzero_si256();
-  const __m256i abs = _mm256_set1_epi32(0x7FFFFFFF);
-  for (size_t i = 0; i + 8 <= n; i += 8)
-    mx = _mm256_max_epu32(mx, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i)), abs));
-  mx = _mm256_max_epu32(mx, _mm256_permute2x128_si256(mx, mx, 0x01));
-  mx = _mm256_max_epu32(mx, _mm256_shuffle_epi32(mx, 0x4E));
-  return (uint32_t)_mm256_cvtsi256_si32(_mm256_max_epu32(mx, _mm256_shuffle_epi32(mx, 0xB1)));
-}
-
 /* grid_round: the code c counts the midpoints below num / den, plus one at a tie whose lower
  * code is odd (the scalar loop stops at the first midpoint >= num / den; the midpoints times
  * den increase strictly, so both give the same code). */

@@ -261,6 +261,21 @@ AI void chunk(const nvq_tables *t, const mxr_nvfp4_plan *p, float rcp6, const ui
   }
 }
 
+/* The largest of the eight lanes (unsigned). */
+AI uint32_t hmax_u32(v8i m) {
+  m = _mm256_max_epu32(m, _mm256_permute2x128_si256(m, m, 0x01));
+  m = _mm256_max_epu32(m, _mm256_shuffle_epi32(m, 0x4E));
+  return (uint32_t)_mm256_cvtsi256_si32(_mm256_max_epu32(m, _mm256_shuffle_epi32(m, 0xB1)));
+}
+
+/* One block's amax bits (the block pass): the values [0, n - n % 8). */
+uint32_t mxr_avx2_abs_max_f32(const uint32_t *v, size_t n) {
+  const v8i abs = set1(0x7FFFFFFF);
+  v8i mx = _mm256_setzero_si256();
+  for (size_t i = 0; i + 8 <= n; i += 8) mx = _mm256_max_epu32(mx, _mm256_and_si256(load8(v + i), abs));
+  return hmax_u32(mx);
+}
+
 /* The tensor amax pass: memory-bound on a large tensor, where one accumulator (a max per 8
  * values, each waiting for the last) and the hardware prefetcher alone read at 0.8-0.85x
  * the rate of four accumulators and a software prefetch 8 KiB ahead (measured at 256 MiB,
@@ -278,10 +293,7 @@ uint32_t mxr_avx2_nvfp4_abs_max(const uint32_t *v, size_t n) {
     m3 = _mm256_max_epu32(m3, _mm256_and_si256(load8(v + i + 24), abs));
   }
   for (; i < n; i += 8) m0 = _mm256_max_epu32(m0, _mm256_and_si256(load8(v + i), abs));
-  v8i m = _mm256_max_epu32(_mm256_max_epu32(m0, m1), _mm256_max_epu32(m2, m3));
-  m = _mm256_max_epu32(m, _mm256_permute2x128_si256(m, m, 0x01));
-  m = _mm256_max_epu32(m, _mm256_shuffle_epi32(m, 0x4E));
-  return (uint32_t)_mm256_cvtsi256_si32(_mm256_max_epu32(m, _mm256_shuffle_epi32(m, 0xB1)));
+  return hmax_u32(_mm256_max_epu32(_mm256_max_epu32(m0, m1), _mm256_max_epu32(m2, m3)));
 }
 
 size_t mxr_avx2_nvfp4_quantize_blocks(const uint32_t *v, size_t nblocks, const mxr_nvfp4_plan *p, uint8_t *scales,
