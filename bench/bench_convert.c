@@ -253,7 +253,10 @@ static void run_size(size_t size_kib, size_t nv_kib, double min_seconds, int thr
       double rq = row(path, "quantize", name, size_kib, t, k_quantize, &w, (unsigned char *)w.f32_in, w.n * 4,
                       min_seconds);
       /* dequantize reads the packed codes and scales just made, writes f32: the ratio is
-       * taken against a memcpy of the f32 output size (the larger stream) */
+       * taken against a memcpy of the f32 output size (the larger stream). Under --op
+       * dequantize alone they are made here, untimed: without them the buffers hold zero
+       * scales, which the AVX2 kernel hands to the scalar path (20x slower, a false row). */
+      if (!op_wanted("quantize") && op_wanted("dequantize")) k_quantize(&w);
       double rd = row(path, "dequantize", name, size_kib, t, k_dequantize, &w, (unsigned char *)w.f32_out, w.n * 4,
                       min_seconds);
       if (goals) {
