@@ -78,52 +78,98 @@ static void dq_build(void) {
   }
 }
 
+/* How a format's specials decode: one kernel per kind, chosen once per call, so the loop
+ * over codes holds no test of the format. */
+typedef enum { DQ_INT, DQ_FLOAT, DQ_FLOAT_NAN_ALLONES, DQ_FLOAT_IEEE } dq_kind;
+
+static dq_kind dq_kind_of(const dq_table *t) {
+  return t->is_int ? DQ_INT : t->nan_mag ? DQ_FLOAT_NAN_ALLONES : t->exp_all ? DQ_FLOAT_IEEE : DQ_FLOAT;
+}
+
+/* A format's constants as vectors, built once per call in a local: loaded from g_dq inside
+ * the loop, gcc re-read and re-broadcast them for every 8 codes (the stores through __m256i
+ * pointers may alias the global table), which made dequantize 2-3x slower in cache. */
+typedef struct dq_vectors {
+  __m256i mag_mask, mant_mask, nan_mag, exp_all;
+  __m128i normal_shift; /* 23 - m */
+  int normal_offset, sub_offset;
+} dq_vectors;
+
+MXR_SPECIALISED dq_vectors dq_vectors_of(const dq_table *t) {
+  dq_vectors v;
+  v.mag_mask = _mm256_set1_epi32((int)t->mag_mask);
+  v.mant_mask = _mm256_set1_epi32((1 << t->m) - 1);
+  v.nan_mag = _mm256_set1_epi32((int)t->nan_mag);
+  v.exp_all = _mm256_set1_epi32((int)t->exp_all);
+  v.normal_shift = _mm_cvtsi32_si128(23 - t->m);
+  v.normal_offset = t->normal_offset;
+  v.sub_offset = t->sub_offset;
+  return v;
+}
+
+/* The two exponent adjustments of a block with scale 2^s (f32 exponent-field units). */
+typedef struct dq_scale {
+  __m256i normal_add, sub_add;
+} dq_scale;
+
+MXR_SPECIALISED dq_scale dq_scale_of(const dq_vectors *v, int s) {
+  dq_scale a = {_mm256_set1_epi32((v->normal_offset + s) * (1 << 23)), _mm256_set1_epi32((v->sub_offset + s) * (1 << 23))};
+  return a;
+}
+
 /* Eight codes -> f32 bits of 2^s * P_i, for an s that keeps every nonzero finite product a
  * normal f32. Integer logic: a normal element's exponent and significand fields move into
  * place with one shift and one add; a subnormal's (or an INT8's) integer significand is
  * converted to float — exact, it has at most 7 bits — and its exponent moved by an add. */
-MXR_SPECIALISED __m256i dq8c(const dq_table *t, __m256i c, int s) {
+MXR_SPECIALISED __m256i dq8c(dq_kind kind, const dq_vectors *v, dq_scale a, __m256i c, uint32_t sign_shift) {
   const __m256i zero = _mm256_setzero_si256();
-  if (t->is_int) {
+  if (kind == DQ_INT) {
     __m256i q = _mm256_srai_epi32(_mm256_slli_epi32(c, 24), 24); /* two's complement */
-    __m256i v = _mm256_castps_si256(_mm256_cvtepi32_ps(q));
-    __m256i r = _mm256_add_epi32(v, _mm256_set1_epi32((t->sub_offset + s) * (1 << 23)));
+    __m256i r = _mm256_add_epi32(_mm256_castps_si256(_mm256_cvtepi32_ps(q)), a.sub_add);
     return _mm256_andnot_si256(_mm256_cmpeq_epi32(q, zero), r);
   }
-  __m256i mag = _mm256_and_si256(c, _mm256_set1_epi32((int)t->mag_mask));
-  __m256i sign = _mm256_slli_epi32(_mm256_srli_epi32(c, (int)t->sign_shift), 31);
-  __m256i mant = _mm256_and_si256(mag, _mm256_set1_epi32((1 << t->m) - 1));
+  __m256i mag = _mm256_and_si256(c, v->mag_mask);
+  __m256i sign = _mm256_slli_epi32(_mm256_srli_epi32(c, (int)sign_shift), 31);
+  __m256i mant = _mm256_and_si256(mag, v->mant_mask);
   __m256i is_sub = _mm256_cmpeq_epi32(mag, mant); /* exponent field 0 */
-  __m256i normal = _mm256_add_epi32(_mm256_sll_epi32(mag, _mm_cvtsi32_si128(23 - t->m)),
-                                    _mm256_set1_epi32((t->normal_offset + s) * (1 << 23)));
-  __m256i sub = _mm256_add_epi32(_mm256_castps_si256(_mm256_cvtepi32_ps(mant)),
-                                 _mm256_set1_epi32((t->sub_offset + s) * (1 << 23)));
+  __m256i normal = _mm256_add_epi32(_mm256_sll_epi32(mag, v->normal_shift), a.normal_add);
+  __m256i sub = _mm256_add_epi32(_mm256_castps_si256(_mm256_cvtepi32_ps(mant)), a.sub_add);
   sub = _mm256_andnot_si256(_mm256_cmpeq_epi32(mant, zero), sub); /* +-0 */
   __m256i r = _mm256_or_si256(sign, _mm256_blendv_epi8(normal, sub, is_sub));
-  if (t->nan_mag) { /* E4M3: S.1111.111 is NaN, a quiet one with the code's sign */
-    __m256i nan = _mm256_cmpeq_epi32(mag, _mm256_set1_epi32((int)t->nan_mag));
+  if (kind == DQ_FLOAT_NAN_ALLONES) { /* E4M3: S.1111.111 is NaN, a quiet one with the code's sign */
+    __m256i nan = _mm256_cmpeq_epi32(mag, v->nan_mag);
     r = _mm256_blendv_epi8(r, _mm256_or_si256(sign, _mm256_set1_epi32(0x7FC00000)), nan);
   }
-  if (t->exp_all) { /* E5M2: all-ones exponent, Inf (M = 0) or a quiet NaN */
-    __m256i ea = _mm256_set1_epi32((int)t->exp_all);
-    __m256i special = _mm256_cmpeq_epi32(_mm256_and_si256(mag, ea), ea);
+  if (kind == DQ_FLOAT_IEEE) { /* E5M2: all-ones exponent, Inf (M = 0) or a quiet NaN */
+    __m256i special = _mm256_cmpeq_epi32(_mm256_and_si256(mag, v->exp_all), v->exp_all);
     __m256i is_nan = _mm256_andnot_si256(_mm256_cmpeq_epi32(mant, zero), _mm256_set1_epi32(0x00400000));
     r = _mm256_blendv_epi8(r, _mm256_or_si256(_mm256_or_si256(sign, _mm256_set1_epi32(0x7F800000)), is_nan), special);
   }
   return r;
 }
 
-MXR_SPECIALISED __m256i dq8(const dq_table *t, const uint8_t *codes, int s) {
-  return dq8c(t, _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)codes)), s);
+MXR_SPECIALISED __m256i dq8(dq_kind kind, const dq_vectors *v, dq_scale a, const uint8_t *codes, uint32_t sign_shift) {
+  return dq8c(kind, v, a, _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)codes)), sign_shift);
+}
+
+MXR_SPECIALISED void decode_kind(dq_kind kind, const dq_table *tab, const uint8_t *codes, uint32_t *out, size_t n) {
+  const dq_vectors v = dq_vectors_of(tab);
+  const dq_scale a = dq_scale_of(&v, 0);
+  const uint32_t sign_shift = tab->sign_shift;
+  for (size_t i = 0; i + 8 <= n; i += 8) _mm256_storeu_si256((__m256i *)(out + i), dq8(kind, &v, a, codes + i, sign_shift));
 }
 
 size_t mxr_avx2_decode_elements(mx_block_fmt f, const uint8_t *codes, uint32_t *out, size_t n) {
   if (!mxr_avx2_block_known(f)) return 0;
   pthread_once(&g_dq_once, dq_build);
   const dq_table *tab = &g_dq[f];
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_si256((__m256i *)(out + i), dq8(tab, codes + i, 0));
-  return i;
+  switch (dq_kind_of(tab)) {
+  case DQ_INT: decode_kind(DQ_INT, tab, codes, out, n); break;
+  case DQ_FLOAT: decode_kind(DQ_FLOAT, tab, codes, out, n); break;
+  case DQ_FLOAT_NAN_ALLONES: decode_kind(DQ_FLOAT_NAN_ALLONES, tab, codes, out, n); break;
+  case DQ_FLOAT_IEEE: decode_kind(DQ_FLOAT_IEEE, tab, codes, out, n); break;
+  }
+  return n / 8 * 8;
 }
 
 /* Eight f32 results -> eight bf16 (exact: the products fit bf16), stored. */
@@ -138,19 +184,15 @@ MXR_SPECIALISED void store_results(mx_fmt dst, void *out, size_t i, __m256i r) {
   else store_bf16x8((uint16_t *)out + i, r); /* the products are exact in bf16: its bits are the f32 bits' high half */
 }
 
-/* One block's k codes (one per byte) times 2^s to dst (f32 or bf16), a constant in each
- * instantiation. */
-MXR_SPECIALISED void dequantize_elements(const dq_table *tab, const uint8_t *cb, size_t k,
-                                         int s, mx_fmt dst, void *out) {
-  for (size_t i = 0; i < k; i += 8) store_results(dst, out, i, dq8(tab, cb + i, s));
-}
-
-size_t mxr_avx2_dequantize_blocks(mx_block_fmt f, const uint8_t *scales, const uint8_t *codes, size_t nblocks,
-                                  size_t k, mx_fmt dst, void *out) {
-  if ((dst != MX_F32 && dst != MX_BF16) || k % 8 != 0 || k == 0 || !mxr_avx2_block_known(f)) return 0;
-  pthread_once(&g_dq_once, dq_build);
-  const dq_table *tab = &g_dq[f];
+/* Blocks of k codes (one per byte) times their scales to dst (f32 or bf16), format kind
+ * and dst constants in each instantiation: the blocks the fast path takes (see the file's
+ * head), stopping at the first it does not. */
+MXR_SPECIALISED size_t dequantize_kind(dq_kind kind, mx_fmt dst, const dq_table *tab, const uint8_t *scales,
+                                       const uint8_t *codes, size_t nblocks, size_t k, void *out) {
   const size_t width = dst == MX_F32 ? 4 : 2;
+  const dq_vectors v = dq_vectors_of(tab);
+  const int ef_min = tab->ef_min, ef_max = tab->ef_max;
+  const uint32_t sign_shift = tab->sign_shift;
   /* NaN scale: every value is a positive quiet NaN (block.h), in either width */
   const __m256i nan32 = _mm256_set1_epi32(0x7FC00000);
   for (size_t b = 0; b < nblocks; b++) {
@@ -160,11 +202,30 @@ size_t mxr_avx2_dequantize_blocks(mx_block_fmt f, const uint8_t *scales, const u
       continue;
     }
     int s = (int)scales[b] - 127;
-    if (tab->ef_min + s < 1 || tab->ef_max + s > 254) return b;
-    if (dst == MX_F32) dequantize_elements(tab, codes + b * k, k, s, MX_F32, ob);
-    else dequantize_elements(tab, codes + b * k, k, s, MX_BF16, ob);
+    if (ef_min + s < 1 || ef_max + s > 254) return b;
+    const dq_scale a = dq_scale_of(&v, s);
+    const uint8_t *cb = codes + b * k;
+    for (size_t i = 0; i < k; i += 8) store_results(dst, ob, i, dq8(kind, &v, a, cb + i, sign_shift));
   }
   return nblocks;
 }
+
+#define DQ_DST(KIND)                                                                                          \
+  (dst == MX_F32 ? dequantize_kind(KIND, MX_F32, tab, scales, codes, nblocks, k, out)                        \
+                 : dequantize_kind(KIND, MX_BF16, tab, scales, codes, nblocks, k, out))
+
+size_t mxr_avx2_dequantize_blocks(mx_block_fmt f, const uint8_t *scales, const uint8_t *codes, size_t nblocks,
+                                  size_t k, mx_fmt dst, void *out) {
+  if ((dst != MX_F32 && dst != MX_BF16) || k % 8 != 0 || k == 0 || !mxr_avx2_block_known(f)) return 0;
+  pthread_once(&g_dq_once, dq_build);
+  const dq_table *tab = &g_dq[f];
+  switch (dq_kind_of(tab)) {
+  case DQ_INT: return DQ_DST(DQ_INT);
+  case DQ_FLOAT: return DQ_DST(DQ_FLOAT);
+  case DQ_FLOAT_NAN_ALLONES: return DQ_DST(DQ_FLOAT_NAN_ALLONES);
+  default: return DQ_DST(DQ_FLOAT_IEEE);
+  }
+}
+#undef DQ_DST
 
 #endif
