@@ -69,6 +69,7 @@ typedef struct cvt_consts {
   __m256i shift0;           /* the shift at the destination's emin (INT8: at e = 0) */
   __m256i max_code;         /* the largest finite magnitude code */
   __m256i k31, k33;         /* rup/rdn's cap on the shift, and 33 (rne: half - 1 = -1 >> (33 - shift)) */
+  __m256 int8_lo;           /* INT8 by multiply (quantize_int8_by_multiply): -128 or -127 */
 } cvt_consts;
 
 static void cvt_setup(cvt_consts *c, mx_fmt dst, const mx_convert_opts *o) {
@@ -97,6 +98,7 @@ static void cvt_setup(cvt_consts *c, mx_fmt dst, const mx_convert_opts *o) {
   c->max_code = _mm256_set1_epi32((int)d->max_code);
   c->k31 = _mm256_set1_epi32(31);
   c->k33 = _mm256_set1_epi32(33);
+  c->int8_lo = _mm256_set1_ps(o->int8_range == MX_INT8_TWOS ? -128.0f : -127.0f);
 }
 
 /* Does every f32 subnormal, divided by 2^s, lie more than 25 bits below the destination's
@@ -562,10 +564,46 @@ MXR_SPECIALISED __m256i amax8_f32(const cvt_consts *c, mx_fmt src, const unsigne
   return _mm256_max_epi32(_mm256_permute2x128_si256(q[0], q[1], 0x20), _mm256_permute2x128_si256(q[0], q[1], 0x31));
 }
 
+/* INT8 under rne or rtz by float arithmetic, 4 vector operations per 8 values instead of
+ * the integer rounding's ~20: the code is x * 2^(-sx - int_scale_log2) rounded and clamped.
+ * Exact because that multiplier p = 2^q with q <= 125 (the caller checks): a product of
+ * magnitude >= 2^-126 is exact (a power-of-two multiply cannot overflow, |x| <= amax makes
+ * |x * p| < 2^8), and a smaller one, like any f32 subnormal times p (< 2^-1), rounds to
+ * code 0 in both modes whatever the multiply and MXCSR (FTZ, DAZ, its rounding field) did
+ * to it; the rounding itself names its mode (vroundps), the conversion truncates (exact
+ * on an integer). NaN and Inf never reach here (quantize_one / quantize_group8). */
+MXR_SPECIALISED __m256i int8_by_multiply8(const cvt_consts *c, __m256i x, __m256 p, mx_round mode) {
+  __m256 y = _mm256_mul_ps(_mm256_castsi256_ps(x), p);
+  y = mode == MX_RNE ? _mm256_round_ps(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+                     : _mm256_round_ps(y, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+  y = _mm256_min_ps(_mm256_max_ps(y, c->int8_lo), _mm256_set1_ps(127.0f));
+  return _mm256_and_si256(_mm256_cvttps_epi32(y), _mm256_set1_epi32(0xFF)); /* two's complement byte */
+}
+
+MXR_SPECIALISED void quantize_int8_by_multiply(const cvt_consts *c, const mx_format_desc *d, mx_fmt src,
+                                               const unsigned char *bp, size_t k, int sx, uint8_t *out,
+                                               mx_round mode) {
+  const size_t w = src_width(src);
+  const __m256 p = _mm256_castsi256_ps(_mm256_set1_epi32((127 - sx - d->int_scale_log2) << 23));
+  size_t i = 0;
+  for (; i + 32 <= k; i += 32) {
+    __m256i r[4];
+    for (int j = 0; j < 4; j++) r[j] = int8_by_multiply8(c, load8(src, bp + (i + 8 * j) * w, 0).a, p, mode);
+    _mm256_storeu_si256((__m256i *)(out + i), mxr_bytes32(r[0], r[1], r[2], r[3]));
+  }
+  for (; i < k; i += 8) store8(out + i, int8_by_multiply8(c, load8(src, bp + i * w, 0).a, p, mode));
+}
+
 /* One block's codes, once its scale exponent sx is known. */
 MXR_SPECIALISED void quantize_block(const cvt_consts *c, const mx_format_desc *d,
                                     mx_fmt src, const unsigned char *bp, size_t k, int sx,
                                     uint8_t *out, mx_pack_layout l, mx_round mode) {
+  /* INT8's layout is always bytes; src_subnormals = flush (rare) keeps the integer path */
+  if (d->kind == MX_KIND_INT && src != MX_F64 && (mode == MX_RNE || mode == MX_RTZ) && !c->flush &&
+      -sx - d->int_scale_log2 <= 125) {
+    quantize_int8_by_multiply(c, d, src, bp, k, sx, out, mode);
+    return;
+  }
   const __m256i s = _mm256_set1_epi32(sx);
   /* f64 subnormals never need normalising (front_f64); f32 ones only for tiny scales */
   if (src == MX_F64 || subnormal_shortcut_ok(d, sx))

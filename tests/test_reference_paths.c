@@ -5,10 +5,15 @@
  * The scalar path is the one the proofs pin to the oracle (`prove`, `make exhaustive`), so
  * equality here carries those proofs over to every path this CPU runs. Paths the CPU
  * cannot run are reported and skipped. Arguments: [values per case] (default 4096). */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h> /* _mm_getcsr / _mm_setcsr: MXCSR */
+#endif
 
 #include "check.h"
 #include "mxconform/block.h"
@@ -436,6 +441,56 @@ static void check_nvfp4(const char *path) {
  * a new nan_sign) declines to the scalar path. */
 extern int mxr_avx2_opts_known(const mx_convert_opts *o) __attribute__((weak));
 
+/* MXINT8 under rne and rtz takes a float multiply by 2^(6 - s) in the AVX2 kernel when that
+ * power is at most 2^125, the integer path otherwise (avx2_convert.c,
+ * quantize_int8_by_multiply): blocks at every scale s from -127 to -88, across that boundary
+ * (s = -119), each holding its amax, f32 subnormals (below half a code there, however the
+ * multiply rounds them) and exact ties of the code grid; rup as a control (integer path).
+ * daz: the same with the CPU's denormals-are-zero and flush-to-zero set (x86), which a
+ * caller's program may have set: the boundary is what keeps the kernel exact then. */
+static void check_int8_tiny_scales(const char *path, int daz) {
+#if defined(__x86_64__) || defined(__i386__)
+  const unsigned csr = _mm_getcsr();
+  if (daz) _mm_setcsr(csr | 0x8040u);
+#else
+  if (daz) return;
+#endif
+  enum { K = 32, NB = 40 };
+  static const mx_round rounds[] = {MX_RNE, MX_RTZ, MX_RUP};
+  uint32_t in[NB * K];
+  uint8_t scales[NB], codes[NB * K], want_scales[NB], want_codes[NB * K];
+  for (size_t ri = 0; ri < 3; ri++)
+    for (int twos = 0; twos < 2; twos++) {
+      mx_block_opts o;
+      mx_block_opts_default(&o);
+      o.elem.round = rounds[ri];
+      o.elem.int8_range = twos ? MX_INT8_TWOS : MX_INT8_SYMMETRIC;
+      for (int b = 0; b < NB; b++) {
+        int s = -127 + b;
+        uint64_t r = rnd();
+        uint32_t sign = (uint32_t)(r >> 63) << 31;
+        in[b * K] = sign | (uint32_t)(s > -126 ? s + 127 : 1) << 23 | (uint32_t)(r & 0x7FFFFF); /* amax */
+        for (int i = 1; i < K; i++) {
+          uint64_t v = rnd();
+          sign = (uint32_t)(v >> 63) << 31;
+          if (i % 2) in[b * K + i] = sign | (uint32_t)(v & 0x7FFFFF) | 1u; /* subnormal */
+          else in[b * K + i] = sign | f32_bits(ldexpf((float)(2 * (v % 128) + 1), s - 7)); /* (n + 1/2) codes */
+        }
+      }
+      int rc = mxref_quantize(MX_MXINT8, MX_F32, in, NB * K, K, &o, MX_PACK_BYTE, scales, codes);
+      mxref_set_path(MXREF_PATH_SCALAR);
+      for (int b = 0; b < NB; b++)
+        mxref_quantize_block(MX_MXINT8, MX_F32, in + b * K, K, &o, NULL, &want_scales[b], want_codes + b * K);
+      mxref_set_path((mxref_path)mxref_path_by_name(path));
+      CHECK(rc == 0 && memcmp(scales, want_scales, NB) == 0 && memcmp(codes, want_codes, sizeof codes) == 0,
+            "path %s int8 round %d range %s at scales 2^-127..2^-88%s: differs from the scalar blocks", path,
+            (int)o.elem.round, twos ? "twos" : "symmetric", daz ? " (FTZ and DAZ set)" : "");
+    }
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_setcsr(csr);
+#endif
+}
+
 static void check_kernel_declines_unknown_knobs(void) {
   if (!mxr_avx2_opts_known) return;
   mx_convert_opts o;
@@ -473,6 +528,8 @@ int main(int argc, char **argv) {
     check_decode(name);
     check_nvfp4(name);
     check_tensor(n, name, 1, 0);
+    check_int8_tiny_scales(name, 0);
+    check_int8_tiny_scales(name, 1);
     /* blocks of every magnitude, 69 of them: groups of eight and a tail of five */
     for (int rep = 0; rep < 4; rep++) check_tensor(69 * 32, name, 1, 1);
     /* large enough for the threads to engage (MXREF_THREAD_MIN_VALUES) */
