@@ -40,7 +40,7 @@ SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODE, ARGS = "report", sys.argv[1:]
 if ARGS and ARGS[0] in ("sweeps", "check", "list", "report", "readme"):
     MODE, ARGS = ARGS[0], ARGS[1:]
-if not ARGS:
+if not ARGS and __name__ == "__main__":
     sys.stderr.write(__doc__)
     sys.exit(2)
 # The interpreter for the Python peers: one that sees Debian's python3-numpy/-torch
@@ -1266,8 +1266,9 @@ def coverage_2_32(rows, full):
     for r in rows:
         if r["src"] == "bf16" and r["coverage"] == "all 2^16" and int(r["checked"] or 0):
             answered.setdefault(r["target"], set()).add((r["dst"], r["round"], r["overflow"]))
-    for r in full:
-        swept.setdefault(r["target"], set()).add((r["dst"], r["round"], r["overflow"]))
+    for r in full:  # as stage `every` counts them (swept_2_32): sweeps under the ocp knobs
+        if r["knobs"] == "ocp":
+            swept.setdefault(r["target"], set()).add((r["dst"], r["round"], r["overflow"]))
     out = ["Every f32 input, per peer: the combinations (destination x rounding x overflow) it answers",
            "(each has its bf16 sweep) and how many of them are swept over all 2^32 f32 inputs above:", ""]
     for t in sorted(answered):
@@ -1479,4 +1480,5 @@ def main():
     return cmd_report(ARGS)
 
 
-sys.exit(main())
+if __name__ == "__main__":  # tests import it (tests/peers_every_coverage.py)
+    sys.exit(main())

@@ -142,3 +142,7 @@ add_test(NAME refused_values_through_the_abi_are_their_own_class
          COMMAND ${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/targets/python/tests/check_refusal_abi.py
                  $<TARGET_FILE:mxconform> $<TARGET_FILE:mxtarget_refusing>)
 set_tests_properties(refused_values_through_the_abi_are_their_own_class PROPERTIES TIMEOUT 120)
+# scripts/peers.py stage `every` and the README's 2^32 coverage lines, on a small sweeps.tsv
+add_test(NAME peers_every_sweeps_only_combinations_left_and_says_which
+         COMMAND ${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/tests/peers_every_coverage.py)
+set_tests_properties(peers_every_sweeps_only_combinations_left_and_says_which PROPERTIES TIMEOUT 60)
