@@ -2,6 +2,9 @@
 """Write the hand-made seed inputs of every fuzz target into fuzz/corpus/<target>/seed-*.
 
     python3 fuzz/seeds.py            # (re)writes the seed-* files; other corpus files stay
+    python3 fuzz/seeds.py --check    # exit 1 when fuzz/corpus's seed-* files differ from what
+                                     # it would write (a CTest: vectors and formats that grew
+                                     # without their seeds)
 
 The byte layouts are the ones documented at the top of each fuzz/fuzz_<name>.c. The seeds
 aim at the famous edges (E4M3 448/464/465, E5M2 57344/61440, FP6/FP4 maxima, INT8 -2, E8M0
@@ -11,9 +14,13 @@ line. Corpus files found by fuzzing (merged with `make fuzz`) are named by their
 """
 import os
 import struct
+import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+CORPUS = os.path.join(HERE, "corpus")
+OUT = CORPUS  # where write() puts the seeds (--check: a scratch directory)
 
 SOURCES = ["f32", "bf16", "f16", "f64"]
 ELEMENTS = ["e4m3", "e5m2", "e2m3", "e3m2", "e2m1", "int8", "e8m0"]
@@ -51,7 +58,7 @@ def raw(src, x):
 
 
 def write(target, name, data):
-    d = os.path.join(HERE, "corpus", target)
+    d = os.path.join(OUT, target)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "seed-" + name), "wb") as f:
         f.write(data)
@@ -347,7 +354,7 @@ def dot_seeds():
           + pattern(4, b"\x00\x05\x01") + scale(2) + pattern(4, b"\x00\x05\x01"))
 
 
-if __name__ == "__main__":
+def write_all():
     convert_seeds()
     quantize_seeds()
     roundtrip_seeds()
@@ -356,6 +363,43 @@ if __name__ == "__main__":
     protocol_seeds()
     target_seeds()
     dot_seeds()
-    for t in sorted(os.listdir(os.path.join(HERE, "corpus"))):
-        n = len([f for f in os.listdir(os.path.join(HERE, "corpus", t)) if not f.startswith(".")])
+
+
+def seed_files(top):
+    """{target/seed-name: bytes} of the seed files under a corpus directory."""
+    out = {}
+    for t in sorted(os.listdir(top)):
+        if os.path.isdir(os.path.join(top, t)):
+            for f in os.listdir(os.path.join(top, t)):
+                if f.startswith("seed-"):
+                    with open(os.path.join(top, t, f), "rb") as fh:
+                        out[t + "/" + f] = fh.read()
+    return out
+
+
+def check():
+    """Compare fuzz/corpus's seed files with a fresh set: each one missing, different or no
+    longer written is printed; 1 when any."""
+    global OUT
+    with tempfile.TemporaryDirectory() as tmp:
+        OUT = tmp
+        write_all()
+        want = seed_files(tmp)
+    have = seed_files(CORPUS)
+    bad = ["missing   fuzz/corpus/" + k for k in sorted(set(want) - set(have))]
+    bad += ["differs   fuzz/corpus/" + k for k in sorted(set(want) & set(have)) if want[k] != have[k]]
+    bad += ["not made  fuzz/corpus/" + k for k in sorted(set(have) - set(want))]
+    for line in bad:
+        print(line)
+    print("%d seed files, %d not as fuzz/seeds.py writes them%s" % (
+        len(want), len(bad), " (run `python3 fuzz/seeds.py` and commit the corpus)" if bad else ""))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--check"]:
+        sys.exit(check())
+    write_all()
+    for t in sorted(os.listdir(CORPUS)):
+        n = len([f for f in os.listdir(os.path.join(CORPUS, t)) if not f.startswith(".")])
         print("fuzz/corpus/%s: %d files" % (t, n))
