@@ -83,7 +83,7 @@ enum {
   M_nan_sign_keep_f64_only,       /* [nan_sign=nan-input-positive; nan_sign=keep when src=f64] a NaN input gives +NaN, except an f64 one keeps its sign (CUDA's float and double entry points) */
   M_cuda_nan_by_source,           /* [nan_sign=nan-input-positive; nan_sign=keep when src=f64; e5m2_nan=allones; e5m2_nan=propagate when src=f64] CUDA's FP8 NaNs: the float entry points give +NaN 0x7F, the double one keeps sign and payload */
   M_e5m2_nan_payload_same_width,  /* [e5m2_nan=propagate when src=f16 dst=e5m2] a NaN keeps its payload from f16 into E5M2 only, the two formats of one exponent width (ml_dtypes: float8.h ConvertImpl<Eigen::half, float8_e5m2> shifts the bits) */
-  M_nan_sign_lost_on_one_request, /* a narrow target (cvt into E4M3 under rne only, as ONNX Runtime's Cast) whose bf16 path loses a NaN's sign under ovf: one request's evidence, no rule (thin evidence: ONNX Runtime's binding) */
+  M_nan_sign_lost_on_one_request, /* a narrow target (cvt into E4M3 under rne only, as ONNX Runtime's Cast) whose bf16 path loses a NaN's sign under ovf: one request's evidence, no rule (thin evidence: ONNX Runtime's bf16 path, Cast to BFLOAT16 before the FP8 Cast) */
   /* ---- quantize: one rule, one position, one source ---- */
   M_rule_ignored,                 /* quantize: the scale rule asked is ignored (always floor) */
   M_even_as_even_tiedown,         /* quantize: rule even computed as even-tiedown */
