@@ -655,6 +655,11 @@ MXR_SPECIALISED int quantize_group8(const cvt_consts *c, mx_fmt src,
                                     const unsigned char *bp, uint8_t *scales,
                                     uint8_t *codes, size_t per_block, mx_pack_layout l,
                                     mx_round mode, const mx_format_desc *d) {
+  const size_t w = src_width(src);
+  /* the group 8 KiB ahead, a line at a time (16 for f32): measured 2026-12-03, five
+   * alternating 256 MiB runs, one thread: 5-10 % faster on 5 of 6 formats; the hardware
+   * prefetcher alone leaves part of the load latency behind the conversion */
+  for (size_t off = 0; off < 256 * w; off += 64) _mm_prefetch((const char *)bp + 8192 + off, _MM_HINT_T0);
   const __m256i mx = amax8_f32(c, src, bp);
   const __m256i normal_finite = _mm256_and_si256(_mm256_cmpgt_epi32(mx, _mm256_set1_epi32(0x007FFFFF)),
                                                  _mm256_cmpgt_epi32(_mm256_set1_epi32(0x7F800000), mx));
@@ -665,7 +670,6 @@ MXR_SPECIALISED int quantize_group8(const cvt_consts *c, mx_fmt src,
   store8(scales, _mm256_add_epi32(s, _mm256_set1_epi32(127)));
   int sx[8];
   _mm256_storeu_si256((__m256i *)sx, s);
-  const size_t w = src_width(src);
 #pragma GCC unroll 1 /* eight copies of the conversion would only cost code size and compile time */
   for (int j = 0; j < 8; j++) quantize_block(c, d, src, bp + j * 32 * w, 32, sx[j], codes + j * per_block, l, mode);
   return 1;
