@@ -399,6 +399,9 @@ def check():
 if __name__ == "__main__":
     if sys.argv[1:] == ["--check"]:
         sys.exit(check())
+    if sys.argv[1:]:  # anything else would silently rewrite the corpus
+        sys.stderr.write("seeds.py: unknown argument '%s' (usage: seeds.py [--check])\n" % sys.argv[1])
+        sys.exit(2)
     write_all()
     for t in sorted(os.listdir(CORPUS)):
         n = len([f for f in os.listdir(os.path.join(CORPUS, t)) if not f.startswith(".")])
