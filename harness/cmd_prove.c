@@ -131,6 +131,10 @@ static size_t run_index(const runs *r, uint64_t bits) {
  * of 32 but those holding a NaN or Inf, run ends included (chunks cut at run ends would
  * leave each run's last inputs to the scalar tail loop). Each output is compared with the
  * code of the run that holds it. */
+#if defined(__x86_64__) && defined(__GNUC__)
+/* the fill and compare loops with AVX2 where the CPU has it: they are a quarter of the time */
+__attribute__((target_clones("avx2", "default")))
+#endif
 static void *range_worker(void *arg) {
   range_job *j = arg;
   const combo *c = j->c;
@@ -146,18 +150,21 @@ static void *range_worker(void *arg) {
     /* the chunk's length first, so the fill and compare loops vectorise */
     uint64_t cend = (b | (CHUNK - 1)) < j->hi ? (b | (CHUNK - 1)) : j->hi;
     size_t n = (size_t)(cend - b + 1);
+    /* 32-bit counters: with a 64-bit one gcc narrows every lane with shuffles, and this
+     * fill took more time than the comparison */
+    const uint32_t b32 = (uint32_t)b, n32 = (uint32_t)n;
     if (bits16)
-      for (size_t i = 0; i < n; i++) in.h[i] = (uint16_t)(b + i);
+      for (uint32_t i = 0; i < n32; i++) in.h[i] = (uint16_t)(b32 + i);
     else
-      for (size_t i = 0; i < n; i++) in.w[i] = (uint32_t)(b + i);
+      for (uint32_t i = 0; i < n32; i++) in.w[i] = b32 + i;
     mxref_convert(c->dst, c->src, &in, out, n, &c->o, NULL);
     uint64_t x = b;
     for (; ri < r->n;) {
       const run *u = &r->v[ri];
       uint64_t y = u->last < cend ? u->last : cend;
       const uint8_t code = (uint8_t)u->code;
-      unsigned bad = 0;
-      for (size_t i = (size_t)(x - b); i <= (size_t)(y - b); i++) bad |= out[i] ^ code;
+      uint8_t bad = 0; /* bytes, so the loop ORs 16 or 32 codes per instruction */
+      for (size_t i = (size_t)(x - b); i <= (size_t)(y - b); i++) bad |= (uint8_t)(out[i] ^ code);
       if (bad || u->first > x) /* (runs tile the range: a gap would be a harness bug) */
         for (size_t i = (size_t)(x - b); i <= (size_t)(y - b); i++)
           if (out[i] != u->code || u->first > x) report_diff(c, &j->t, b + i, 0, u->code, out[i]);
