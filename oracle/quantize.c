@@ -56,9 +56,9 @@ static long shared_exponent(mx_fmt elem, mx_scale_rule rule, mpfr_srcptr amax) {
   if (mpfr_cmp_ui_2exp(amax, 1, e) < 0 || mpfr_cmp_ui_2exp(amax, 1, e + 1) >= 0) abort();
   long s_floor = e - d->emax;
 
-  mpfr_t m, t;
-  mpfr_init2(m, QPREC);
-  mpfr_init2(t, QPREC);
+  /* on the stack (MPFR_DECL_INIT, never cleared): this runs once per proved block */
+  MPFR_DECL_INIT(m, QPREC);
+  MPFR_DECL_INIT(t, QPREC);
   exact_or_die(mpfr_div_2si(m, amax, e, MPFR_RNDN)); /* the significand m, exactly */
   long s = s_floor;
   switch (rule) {
@@ -72,11 +72,9 @@ static long shared_exponent(mx_fmt elem, mx_scale_rule rule, mpfr_srcptr amax) {
   case MX_RULE_EVEN_TIEDOWN: {
     /* threshold 2 - 2^-(M+1): amax rounded to M+1 significant bits reaches 2 from here on */
     exact_or_die(mpfr_set_ui(t, 2, MPFR_RNDN));
-    mpfr_t half_ulp;
-    mpfr_init2(half_ulp, QPREC);
+    MPFR_DECL_INIT(half_ulp, QPREC);
     exact_or_die(mpfr_set_ui_2exp(half_ulp, 1, -(element_fraction_bits(elem) + 1), MPFR_RNDN));
     exact_or_die(mpfr_sub(t, t, half_ulp, MPFR_RNDN));
-    mpfr_clear(half_ulp);
     int c = mpfr_cmp(m, t);
     s = s_floor + (rule == MX_RULE_EVEN ? c >= 0 : c > 0); /* a tie goes up only under `even` */
     break;
@@ -85,8 +83,7 @@ static long shared_exponent(mx_fmt elem, mx_scale_rule rule, mpfr_srcptr amax) {
     /* The smallest integer s with amax <= max_elem * 2^s. Start two binades low, where the
      * inequality certainly fails (max_elem * 2^s < 2^(emax+1) * 2^(e-emax-2) = 2^(e-1) <
      * amax), and walk up: the first s that satisfies it is the smallest. */
-    mpfr_t max_elem;
-    mpfr_init2(max_elem, QPREC);
+    MPFR_DECL_INIT(max_elem, QPREC);
     largest_element(elem, max_elem);
     s = s_floor - 2;
     for (;;) {
@@ -94,13 +91,10 @@ static long shared_exponent(mx_fmt elem, mx_scale_rule rule, mpfr_srcptr amax) {
       if (mpfr_cmp(amax, t) <= 0) break;
       s++;
     }
-    mpfr_clear(max_elem);
     break;
   }
   default: abort();
   }
-  mpfr_clear(m);
-  mpfr_clear(t);
   return s;
 }
 

@@ -17,6 +17,7 @@ typedef struct entry {
   mpfr_t val;       /* exact magnitude */
   uint32_t code;    /* the code that encodes it with this sign (unused for the virtual entry) */
   uint32_t magcode; /* magnitude code: parity decides ties to even */
+  mpfr_t mid_up;    /* (val + the next entry's val) / 2, exact: the tie point above (not in the virtual entry) */
 } entry;
 
 typedef struct value_list {
@@ -83,6 +84,13 @@ static value_list *build_list(mx_fmt fmt, int sign, int symmetric_int8) {
   virt->magcode = top->magcode + 1;
   virt->code = 0;
   unbounded_value(d, virt->magcode, virt->val);
+  /* the midpoints once per list, not once per rounding: values have <= 64 significant bits
+   * and nearby exponents, so 128 bits hold every sum exactly */
+  for (int i = 0; i < L->n; i++) {
+    mpfr_init2(L->e[i].mid_up, 128);
+    die_if_inexact(mpfr_add(L->e[i].mid_up, L->e[i].val, L->e[i + 1].val, MPFR_RNDN));
+    mpfr_div_2ui(L->e[i].mid_up, L->e[i].mid_up, 1, MPFR_RNDN);
+  }
   mxo_value_clear(&v);
   return L;
 }
@@ -194,18 +202,13 @@ static uint32_t round_magnitude(mx_fmt fmt, int sign, mpfr_srcptr a, const mx_co
   case MX_RDN: take_up = sign; break;
   case MX_RNE:
   case MX_RNA: {
-    mpfr_t mid;
-    mpfr_init2(mid, 128);
-    die_if_inexact(mpfr_add(mid, down->val, up->val, MPFR_RNDN));
-    mpfr_div_2ui(mid, mid, 1, MPFR_RNDN);
-    int c = mpfr_cmp(a, mid);
+    int c = mpfr_cmp(a, down->mid_up); /* the exact midpoint of down and up */
     if (c > 0) take_up = 1;
     else if (c < 0) take_up = 0;
     else if (o->round == MX_RNA || (mx_format(fmt)->kind == MX_KIND_SCALE && o->e8m0_tie == MX_E8M0_TIE_UP))
       take_up = 1; /* tie: away (E8M0: up) */
     else
       take_up = (int)(down->magcode & 1u); /* tie: to the even code */
-    mpfr_clear(mid);
     break;
   }
   case MX_SR: {
@@ -213,14 +216,12 @@ static uint32_t round_magnitude(mx_fmt fmt, int sign, mpfr_srcptr a, const mx_co
      * Equivalently: up iff |x| >= down + ulp * (2^k - r) / 2^k. */
     unsigned k = o->sr_bits;
     uint64_t r = k >= 32 ? rnd : (rnd & ((1u << k) - 1u));
-    mpfr_t t;
-    mpfr_init2(t, 192);
+    MPFR_DECL_INIT(t, 192);
     die_if_inexact(mpfr_sub(t, up->val, down->val, MPFR_RNDN));
     die_if_inexact(mpfr_mul_ui(t, t, (unsigned long)(((uint64_t)1 << k) - r), MPFR_RNDN));
     mpfr_div_2ui(t, t, k, MPFR_RNDN);
     die_if_inexact(mpfr_add(t, t, down->val, MPFR_RNDN));
     take_up = mpfr_cmp(a, t) >= 0;
-    mpfr_clear(t);
     break;
   }
   default: break;
