@@ -41,3 +41,13 @@ add_test(NAME block_scale_pieces_prove_every_f32_amax_on_every_path
 add_test(NAME block_quantize_every_path_equals_one_oracle_result
          COMMAND ${MXC} prove --paths all --op quantize --sample 30000 --shard 0/3)
 mxc_cli_usage_error(prove_cli_rejects_unknown_path_in_paths prove --paths scalar,sse9 --op decode)
+# The prover's own self-test (--canary): one code changed in one bit must come out as a
+# difference at exactly that input, inside a run where only the every-input range check sees
+# it (f32: the full path), and in the batches every path checks (bf16). A blind comparison
+# would turn every proof above into a false PASS.
+add_test(NAME exhaustive_range_check_reports_a_planted_difference_at_its_input
+         COMMAND sh -c "out=$(\"$0\" prove --paths all --exhaustive --op convert --src f32 --to e2m3,int8 --round rne --overflow sat --shard 254/1024 --jobs 2 --canary 0x3f80104d -q); st=$?; echo \"$out\"; [ $st = 1 ] && [ \"$(echo \"$out\" | grep -c 'DIFF cvt.f32.* input 0x3f80104d:')\" = 2 ] && echo \"$out\" | grep -q '^SUMMARY: .* 2 differences'"
+                 ${MXC})
+add_test(NAME exhaustive_batch_check_reports_a_planted_difference_on_every_path
+         COMMAND sh -c "out=$(\"$0\" prove --paths all --exhaustive --op convert --src bf16 --to e4m3 --round rne --overflow sat --canary 0x3f81 -q); st=$?; echo \"$out\"; [ $st = 1 ] || exit 1; for p in $(echo \"$out\" | head -1 | grep -o 'path [a-z0-9,]*' | cut -d' ' -f2 | tr , ' '); do echo \"$out\" | grep -q \"input 0x3f81: .*(path $p)\" || { echo \"path $p: no difference reported\"; exit 1; }; done"
+                 ${MXC})
