@@ -25,7 +25,7 @@ typedef void (*kernel_fn)(void *ctx);
 
 /* Best time of one kernel pass: passes repeat until min_seconds have gone by (at least 3,
  * at most 10000). */
-static double best_pass(kernel_fn fn, void *ctx, double min_seconds) {
+static inline double best_pass(kernel_fn fn, void *ctx, double min_seconds) {
   double best = 1e30, start = now();
   for (int pass = 0; pass < 3 || now() - start < min_seconds; pass++) {
     double t0 = now();
@@ -35,6 +35,28 @@ static double best_pass(kernel_fn fn, void *ctx, double min_seconds) {
     if (pass > 10000) break;
   }
   return best;
+}
+
+/* Best times of a reference kernel (memcpy) and a kernel, their passes alternating until
+ * each has had min_seconds (at least 3 passes each): both bests are drawn from the same
+ * stretch of time, so a ratio of them is not one quiet moment's memcpy against a noisy
+ * moment's kernel (on the shared 2-core machines that moved rows by 30 % from run to run). */
+static inline void best_pair(kernel_fn ref, kernel_fn fn, void *ctx, double min_seconds, double *t_ref, double *t_fn) {
+  double best_ref = 1e30, best_fn = 1e30, spent_ref = 0, spent_fn = 0;
+  for (int pass = 0; pass < 3 || spent_ref < min_seconds || spent_fn < min_seconds; pass++) {
+    double t0 = now();
+    ref(ctx);
+    double t1 = now();
+    fn(ctx);
+    double t2 = now();
+    spent_ref += t1 - t0;
+    spent_fn += t2 - t1;
+    if (t1 - t0 < best_ref) best_ref = t1 - t0;
+    if (t2 - t1 < best_fn) best_fn = t2 - t1;
+    if (pass > 10000) break;
+  }
+  *t_ref = best_ref;
+  *t_fn = best_fn;
 }
 
 #endif
