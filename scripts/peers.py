@@ -1300,7 +1300,9 @@ def rates_section(full):
     """The throughput of the process targets, and how long their sweeps not run would take."""
     out = ["### Process targets: throughput through `cvtrange`", "",
            "`mxconform sweep --target cmd:...` sends `cvtrange` requests (2^20 inputs each, the next ones sent",
-           "while the harness compares). Measured on the loaded 2-core VM (load average 5-12):", "",
+           "while the harness compares). Measured on the loaded 2-core VM (load average 5-12; ONNX Runtime's",
+           "row on 2026-12-03, after its adapter stopped copying inputs through a mapping function, one other",
+           "sweep running):", "",
            "| target | command | conversion | inputs | seconds | values/s | one 2^32 sweep |",
            "|---|---|---|---|---|---|---|"]
     for name, cmd, conv, n, sec in RATES:
