@@ -37,13 +37,15 @@ static inline double best_pass(kernel_fn fn, void *ctx, double min_seconds) {
   return best;
 }
 
-/* Best times of a reference kernel (memcpy) and a kernel, their passes alternating until
- * each has had min_seconds (at least 3 passes each): both bests are drawn from the same
- * stretch of time, so a ratio of them is not one quiet moment's memcpy against a noisy
- * moment's kernel (on the shared 2-core machines that moved rows by 30 % from run to run). */
+/* Best times of a reference kernel (memcpy) and a kernel, their passes alternating (at least
+ * 3 pairs) until the two together have had 2 x min_seconds, the time two best_pass calls
+ * took: both bests are drawn from the same stretch of time, so a ratio of them is not one
+ * quiet moment's memcpy against a noisy moment's kernel (on the shared 2-core machines that
+ * moved rows by 30 % from run to run). Not "each side min_seconds": a fast memcpy would then
+ * drag a slow kernel through dozens of passes (make bench went from 70 s to 4 min 46 s). */
 static inline void best_pair(kernel_fn ref, kernel_fn fn, void *ctx, double min_seconds, double *t_ref, double *t_fn) {
   double best_ref = 1e30, best_fn = 1e30, spent_ref = 0, spent_fn = 0;
-  for (int pass = 0; pass < 3 || spent_ref < min_seconds || spent_fn < min_seconds; pass++) {
+  for (int pass = 0; pass < 3 || spent_ref + spent_fn < 2 * min_seconds; pass++) {
     double t0 = now();
     ref(ctx);
     double t1 = now();
