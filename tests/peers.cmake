@@ -126,6 +126,12 @@ if(MXC_NODE)
                    --pass "cvt.*.e4m3.rne.sat,decode.e4m3,decode.e5m2"
                    --unsupported "cvt.*.e2m1.*,quantize.*,dot.*")
   set_tests_properties(peer_onnxruntime_real_library_e4m3_casts_pass PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+  # the adapter's sweep route (cvtrange: its own input and answer code) against its cvt lines
+  # and against libmxref on every bf16 and 2^24 f32 inputs
+  add_test(NAME peer_onnxruntime_cvtrange_answers_as_cvt_lines_and_sweeps_match
+           COMMAND sh ${PROJECT_SOURCE_DIR}/targets/onnxruntime/check_cvtrange.sh $<TARGET_FILE:mxconform> ${MXC_NODE})
+  set_tests_properties(peer_onnxruntime_cvtrange_answers_as_cvt_lines_and_sweeps_match
+                       PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
 endif()
 set_tests_properties(peer_gfloat_real_library_refusals_are_their_own_class
                      peer_microxcaling_real_library_answers_quantize_and_dot
