@@ -15,9 +15,9 @@
  *
  * One figure per op x format x path x threads, at one working set: 256 MiB of input by
  * default (streams from memory; --size-kib N for others, e.g. 64 for in-cache). Each figure
- * is the best of at least 3 passes over --min-seconds (default 0.15), and its memcpy
- * baseline the best of passes alternating with the kernel's (best_pair). Ends with the issue's goals as ratios (rows at 256 MiB
- * or more). The scalar path, which has no goal, runs smaller (scalar_kib below): 16 MiB
+ * is the best of at least 3 passes, its memcpy baseline the best of passes alternating with
+ * the kernel's (best_pair: both together --min-seconds x 2, default 0.15). Ends with the
+ * issue's goals as ratios (rows at 256 MiB or more). The scalar path, which has no goal, runs smaller (scalar_kib below): 16 MiB
  * instead of 256, its NVFP4 rows 4 MiB. About 40 s on a quiet 2-core machine (make bench:
  * about a minute and a half with mxbench_peers and mxbench_dot); see bench/README.md.
  *
