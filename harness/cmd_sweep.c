@@ -2,8 +2,10 @@
  * a target, compared with libmxref (itself proven equal to the oracle by `make exhaustive`).
  *
  * lib: targets are swept inside the `mxconform serve --lib` child with a `sweep` request,
- * so 2^32 inputs never cross a pipe as text; cmd: targets get ordinary `cvt` batches (slow:
- * use --shard). A crash or hang in a chunk is narrowed down to the input that caused it.
+ * so 2^32 inputs never cross a pipe as text (with --list, which needs every mismatch, their
+ * codes come back in ordinary batches); cmd: targets get `cvtrange` requests where they have
+ * them, else ordinary `cvt` batches. A crash or hang in a chunk is narrowed down to the input
+ * that caused it.
  * This file parses the options and prints; the engine is harness/sweep.c and target.c. */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,6 +15,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "mxconform/profile.h"
 #include "reproduce.h"
 #include "progress.h"
@@ -28,7 +31,7 @@ static double now_s(void) {
 
 int cmd_sweep(int argc, char **argv) {
   const char *cmd = "sweep";
-  const char *op = NULL, *target_spec = "reference", *profile_spec = "ocp", *out_path = NULL;
+  const char *op = NULL, *target_spec = "reference", *profile_spec = "ocp", *out_path = NULL, *list_path = NULL;
   const char *knob_args[64];
   int nknobs = 0;
   sweep_req q = {MX_F32, MX_E4M3, MX_RNE, MX_SAT, MX_CONVERT_OPTS_DEFAULT};
@@ -53,13 +56,15 @@ int cmd_sweep(int argc, char **argv) {
     } else if ((v = cli_opt(cmd, argc, argv, &i, "--target"))) target_spec = v;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--shard"))) cli_shard(cmd, v, &shard_i, &shard_n);
     else if ((v = cli_opt(cmd, argc, argv, &i, "-o"))) out_path = v;
+    else if ((v = cli_opt(cmd, argc, argv, &i, "--list"))) list_path = v;
     else if (!strcmp(argv[i], "-q")) quiet = 1;
     else if ((v = cli_opt(cmd, argc, argv, &i, "--show"))) show = (unsigned)cli_u64_max(cmd, "--show", v, 1000000);
     else if ((v = cli_opt(cmd, argc, argv, &i, "--timeout"))) timeout = (double)cli_u64_max(cmd, "--timeout", v, 3600);
     else if (!strcmp(argv[i], "--help")) {
       printf("usage: mxconform sweep --op cvt.SRC.DST [--round rne|rna|rtz|rup|rdn] [--overflow sat|ovf]\n"
              "         [--profile ocp|NAME|FILE] [--knob NAME=VALUE]...\n"
-             "         [--target reference|lib:PATH.so|cmd:'COMMAND'] [--shard i/n] [--show N] [--timeout S] [-o FILE] [-q]\n"
+             "         [--target reference|lib:PATH.so|cmd:'COMMAND'] [--shard i/n] [--show N] [--timeout S] [-o FILE]\n"
+             "         [--list FILE] [-q]\n"
              "Every input of SRC (f32: 2^32, bf16/f16: 2^16) through the target, compared with libmxref\n"
              "under the profile's scalar knobs (default ocp), changed by any --knob (round and overflow:\n"
              "--round, --overflow). The built-in reference target follows the same knobs.\n"
@@ -67,6 +72,10 @@ int cmd_sweep(int argc, char **argv) {
              "the S inputs, the last shard up to S; the same split on every machine. -o FILE writes a\n"
              "results.json (harness/RESULTS.md) whose shards `mxconform merge` combines. Progress (done,\n"
              "rate, ETA) goes to standard error on long sweeps; -q: none.\n"
+             "--list FILE writes every mismatch, one line each: INPUT EXPECTED ACTUAL in hex (ACTUAL 100:\n"
+             "crashed or hung, 200: refused, 401: `?C1/../Cn` without the expected code), after a\n"
+             "header line starting with #; written atomically at the end. With it a lib: target's codes\n"
+             "come back to be compared here (ordinary batches: slower than its in-child sweep).\n"
              "Inputs whose result the target cannot observe (PROTOCOL.md `?`) are counted apart as not\n"
              "observable: never compared, never mismatches, but the sweep is then incomplete, not a pass.\n"
              "Exit status: 0 no mismatch, 1 mismatches or inputs not observable, 2 bad usage, 3 target unusable.\n");
@@ -106,6 +115,15 @@ int cmd_sweep(int argc, char **argv) {
   uint64_t hi = shard_i + 1 == shard_n ? space : space / shard_n * (shard_i + 1);
   sweep_tally tally;
   memset(&tally, 0, sizeof tally);
+  if (list_path) {
+    if (!(tally.every = file_stream_open(list_path))) {
+      target_close(t);
+      cli_usage_error(cmd, "%s: cannot write: %s", list_path, strerror(errno));
+    }
+    fprintf(tally.every, "# mxconform sweep --op %s --round %s --overflow %s --target %s --profile %s%s, inputs [0x%" PRIx64
+            ", 0x%" PRIx64 "): every mismatch, INPUT EXPECTED ACTUAL (hex)\n",
+            op, mx_round_names[q.round], mx_overflow_names[q.overflow], target_spec, profile_spec, asked, lo, hi);
+  }
   double t0 = now_s();
   uint64_t failed_chunks = 0;
   progress pr; /* in 256 steps, each a target_sweep of its own */
@@ -119,6 +137,7 @@ int cmd_sweep(int argc, char **argv) {
   if (tally.unsupported && !tally.checked && !tally.unobserved) {
     printf("sweep %s %s %s: target %s does not support this conversion (nothing was checked)\n", op,
            mx_round_names[q.round], mx_overflow_names[q.overflow], target_spec);
+    if (tally.every) file_stream_close(tally.every, list_path, 0);
     target_close(t);
     return 3;
   }
@@ -160,6 +179,8 @@ int cmd_sweep(int argc, char **argv) {
            tally.unreproduced);
   sweep_outcome so = {&q, &profile, profile_spec, t, target_spec, shard_i, shard_n, lo, hi, &tally, failed_chunks, wall, show, argc, argv};
   if (out_path && sweep_results_write(out_path, &so)) cli_usage_error(cmd, "%s: cannot write: %s", out_path, strerror(errno));
+  if (tally.every && file_stream_close(tally.every, list_path, 1))
+    cli_usage_error(cmd, "%s: cannot write: %s", list_path, strerror(errno));
   target_close(t);
   return tally.mismatches || tally.unreproduced || tally.unobserved ? MXC_EXIT_FAIL : MXC_EXIT_OK;
 }

@@ -43,32 +43,54 @@ static void remove_tmp_and_die(int sig) {
   raise(sig);
 }
 
-int file_write_atomic(const char *path, const char *data, size_t len) {
+/* The handlers that were there before file_stream_open, put back by file_stream_close. */
+static const int g_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+static struct sigaction g_old[4];
+
+FILE *file_stream_open(const char *path) {
+  if (g_tmp_live) { /* one at a time: the signal handler knows one temporary file */
+    errno = EBUSY;
+    return NULL;
+  }
   snprintf(g_tmp, sizeof g_tmp, "%s.tmp.%ld", path, (long)getpid());
-  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-  struct sigaction sa, old[4];
+  struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = remove_tmp_and_die;
   for (int i = 0; i < 4; i++) { /* a signal ignored from the start (nohup, `&`) stays ignored */
-    sigaction(sigs[i], NULL, &old[i]);
-    if (old[i].sa_handler != SIG_IGN) sigaction(sigs[i], &sa, NULL);
+    sigaction(g_sigs[i], NULL, &g_old[i]);
+    if (g_old[i].sa_handler != SIG_IGN) sigaction(g_sigs[i], &sa, NULL);
   }
   g_tmp_live = 1;
-  int rc = -1, saved = 0;
   FILE *f = fopen(g_tmp, "wb");
-  if (f) {
-    int bad = fwrite(data, 1, len, f) != len;
-    bad |= fclose(f) != 0;
-    if (!bad && !rename(g_tmp, path)) rc = 0;
-    saved = errno;
-    if (rc) unlink(g_tmp);
-  } else {
-    saved = errno;
+  if (!f) {
+    int saved = errno;
+    g_tmp_live = 0;
+    for (int i = 0; i < 4; i++) sigaction(g_sigs[i], &g_old[i], NULL);
+    errno = saved;
   }
+  return f;
+}
+
+int file_stream_close(FILE *f, const char *path, int keep) {
+  int bad = ferror(f) != 0;
+  bad |= fclose(f) != 0;
+  int rc = -1, saved = bad ? (errno ? errno : EIO) : 0;
+  if (keep && !bad) {
+    if (!rename(g_tmp, path)) rc = 0;
+    else saved = errno;
+  }
+  if (rc) unlink(g_tmp);
   g_tmp_live = 0;
-  for (int i = 0; i < 4; i++) sigaction(sigs[i], &old[i], NULL);
+  for (int i = 0; i < 4; i++) sigaction(g_sigs[i], &g_old[i], NULL);
   errno = saved;
-  return rc;
+  return keep ? rc : 0;
+}
+
+int file_write_atomic(const char *path, const char *data, size_t len) {
+  FILE *f = file_stream_open(path);
+  if (!f) return -1;
+  fwrite(data, 1, len, f); /* a short write sets the error flag, which file_stream_close reads */
+  return file_stream_close(f, path, 1);
 }
 
 void json_write_str(FILE *f, const char *s) {

@@ -1,6 +1,9 @@
 /* The sweep engine (sweep.h): tallies of a target's codes against libmxref, itself proven
  * equal to the oracle by `make exhaustive`. Used by `mxconform sweep` (cmd_sweep.c) and by
  * the targets' sweep paths (target.c). */
+#include <inttypes.h>
+#include <stdio.h>
+
 #include "reproduce.h"
 #include "sweep.h"
 
@@ -10,6 +13,7 @@ void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expecte
   mx_class c = mx_classify(src, bits);
   t->by_class[c]++;
   t->mismatches++;
+  if (t->every) fprintf(t->every, "%0*" PRIx64 " %x %x\n", mx_format(src)->bits / 4, bits, expected, actual);
   if (t->nfirst < SWEEP_MAX_FIRST) {
     t->first[t->nfirst].bits = bits;
     t->first[t->nfirst].expected = expected;

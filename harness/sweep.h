@@ -4,6 +4,7 @@
 #define MXCONFORM_SWEEP_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mxconform/knobs.h"
 #include "mxconform/profile.h"
@@ -46,6 +47,9 @@ typedef struct sweep_tally {
     uint32_t expected, actual; /* actual 0x100: the target crashed or hung on this input; 0x200: refused */
   } first[SWEEP_MAX_FIRST];
   unsigned nfirst;
+  FILE *every; /* when set, every mismatch is written here as it is counted ("BITS EXPECTED ACTUAL"
+                  in hex, one per line: sweep --list); lib: targets are then compared here, not in
+                  the serve child, whose answers list at most 16 per request */
 } sweep_tally;
 
 void sweep_tally_add(sweep_tally *t, mx_fmt src, uint64_t bits, uint32_t expected, uint32_t actual);

@@ -884,10 +884,11 @@ uint64_t target_sweep(target *t, const sweep_req *q, uint64_t lo, uint64_t hi, s
     }
     return 0;
   }
-  if (!strcmp(t->kind, "lib")) {
+  if (!strcmp(t->kind, "lib") && !tally->every) {
     for (uint64_t b = lo; b < hi; b += SWEEP_CHUNK) bad += sweep_lib_range(t, q, b, hi - b < SWEEP_CHUNK ? hi : b + SWEEP_CHUNK, tally);
     return bad;
   }
+  if (!strcmp(t->kind, "lib")) return sweep_cmd_batches(t, q, lo, hi, tally); /* every mismatch listed: compared here */
   /* cmd: targets: `cvtrange` requests where the target has them (target_ranged.c), else
    * ordinary cvt batches */
   if (target_sweep_ranged(t, q, lo, hi, tally, &bad, sweep_cmd_batches) == 0) return bad;
