@@ -192,7 +192,9 @@ def die(msg):
 
 # ---- sweeps ---------------------------------------------------------------------------------
 
-def run_sweep(mxc, spec, src, dst, rnd, ovf, shard=None, profile=None, show=64):
+def run_sweep(mxc, spec, src, dst, rnd, ovf, shard=None, profile=None, show=64, list_all=False):
+    """One `mxconform sweep` -> its counts and "examples" (the mismatches it printed, "BITS:EXP:ACT").
+    list_all: "listed" gets every mismatch (sweep --list), not only the printed ones."""
     if src == "f32" and not shard:  # a 2^32 sweep: minutes; say which
         step(SPEC_NAME.get(spec, "?"), "sweep cvt.f32.%s %s %s (2^32)" % (dst, rnd, ovf))
     cmd = [mxc, "sweep", "--op", "cvt.%s.%s" % (src, dst), "--round", rnd, "--overflow", ovf,
@@ -201,7 +203,24 @@ def run_sweep(mxc, spec, src, dst, rnd, ovf, shard=None, profile=None, show=64):
         cmd += ["--shard", shard]
     if profile:
         cmd += ["--profile", profile]
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    with tempfile.TemporaryDirectory(prefix="mxsweep.") as tmp:
+        listing = os.path.join(tmp, "mismatches.txt")
+        p = subprocess.run(cmd + (["--list", listing] if list_all else []), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, universal_newlines=True)
+        r = parse_sweep(cmd, p)
+        if list_all and os.path.exists(listing):
+            r["listed"] = read_listing(listing)
+    return r
+
+
+def read_listing(path):
+    """A sweep --list file -> ["BITS:EXP:ACT"] in the form of the printed examples."""
+    with open(path) as f:
+        return ["%s:%02x:%02x" % (b, int(e, 16), int(a, 16)) for b, e, a in
+                (line.split() for line in f if not line.startswith("#"))]
+
+
+def parse_sweep(cmd, p):
     m = re.search(r"(\d+) checked, (\d+) mismatches, ([\d.]+)s", p.stdout)
     if p.returncode not in (0, 1) and ("unsupported" in p.stdout or "does not support" in p.stdout) and not m:
         return {"checked": 0, "mismatches": 0, "seconds": 0.0, "zero": 0, "subnormal": 0, "normal": 0,
@@ -234,6 +253,8 @@ def merge(total, r):
         total[k] = total.get(k, 0) + r[k]
     total.setdefault("examples", [])
     total["examples"] += r["examples"]
+    total.setdefault("listed", [])
+    total["listed"] += r.get("listed", r["examples"])
     return total
 
 
@@ -301,21 +322,26 @@ def run_sweep_listed(mxc, lib, src, dst, rnd, ovf, profile, i=0, n=1):
     16 mismatches per request of the serve child, so a shard that counted more than it kept is
     swept again in halves (contiguous shards 2i and 2i+1 of 2n) until each lists all of its
     own; the counts stay those of the whole shard. Past DETECTED_SHOW mismatches it stops
-    (the rest is reported unexplained)."""
-    r = run_sweep(mxc, lib, src, dst, rnd, ovf, None if n == 1 else "%d/%d" % (i, n), profile, DETECTED_SHOW)
-    if len(r["examples"]) >= r["mismatches"] or r["mismatches"] > DETECTED_SHOW or n >= 1 << 24:
+    (halving would take too many sweeps): then it runs once more with every mismatch written
+    out (sweep --list), and "listed" holds them all."""
+    shard = None if n == 1 else "%d/%d" % (i, n)
+    r = run_sweep(mxc, lib, src, dst, rnd, ovf, shard, profile, DETECTED_SHOW)
+    if len(r["examples"]) >= r["mismatches"] or n >= 1 << 24:
         return r
+    if r["mismatches"] > DETECTED_SHOW:
+        return run_sweep(mxc, lib, src, dst, rnd, ovf, shard, profile, DETECTED_SHOW, True)
     halves = [run_sweep_listed(mxc, lib, src, dst, rnd, ovf, profile, 2 * i + h, 2 * n) for h in (0, 1)]
     r["examples"] = halves[0]["examples"] + halves[1]["examples"]
     return r
 
 
 def sweep_bugs(peer, src, dst, rnd, ovf, total):
-    """"id:count,..." of the mismatches printed (total["examples"]) that a suspected bug of
-    peers_bugs.py explains; "-" when none does."""
+    """"id:count,..." of the mismatches listed (total["listed"], else the printed "examples") that
+    a suspected bug of peers_bugs.py explains; "-" when none does."""
     counts = {}
     suite = {"name": "cvt.%s.%s.%s.%s" % (src, dst, rnd, ovf)}
-    for e in total["examples"]:
+    listed = total.get("listed", total["examples"])
+    for e in listed:
         inp, exp, act = e.split(":")
         f = {"input": inp, "expected": exp, "actual": act}
         if act == "200":  # the library refused this input (sweep's 0x200)
@@ -325,7 +351,7 @@ def sweep_bugs(peer, src, dst, rnd, ovf, total):
         bug = peers_bugs.classify(peer, suite, f)
         if bug:
             counts[bug] = counts.get(bug, 0) + 1
-    unlisted = total["mismatches"] - len(total["examples"])
+    unlisted = total["mismatches"] - len(listed)
     if unlisted > 0:  # past DETECTED_SHOW: never assumed to be the bugs of the listed ones
         counts["unlisted"] = unlisted
     return ",".join("%s:%d" % kv for kv in sorted(counts.items())) or "-"
@@ -1452,10 +1478,11 @@ def detected_sweeps_section(rows):
         "above differ most (finite f32 inputs: the 2^32 sweeps above), for every combination the target",
         "supports; %s: every f32 input too (source `f32, all 2^32`: minutes a sweep there)." % (
             ", ".join(p["name"] for p in PEERS if p.get("detected_2_32")) or "no peer"),
-        "Every mismatch left (up to %d per sweep) is classified by the suspected bugs of" % DETECTED_SHOW,
+        "Every mismatch left is classified, input by input, by the suspected bugs of",
         "`scripts/peers_bugs.py` (the findings above name each with its source line); *unexplained* is",
-        "what no bug explains; *not listed*: mismatches past the %d a sweep lists, left unexplained" % DETECTED_SHOW,
-        "(the listed ones' classes are shown, never assumed for the rest). *not observable*: inputs whose",
+        "what no bug explains. A sweep with more than %d mismatches runs again with every one written out" % DETECTED_SHOW,
+        "(`mxconform sweep --list FILE`); *not listed*: mismatches of rows swept before that existed, left",
+        "unexplained (the listed ones' classes are shown, never assumed for the rest). *not observable*: inputs whose",
         "result the target cannot see (harness/PROTOCOL.md `?`, e.g. which E5M2 NaN code ONNX Runtime's",
         "Cast gives): outside *inputs* and *mismatches*, never unexplained, and no sweep with any passes. %s" % " ".join(
             "%s: bf16 and f16 only (its refused NaNs go value by value through Python: hours per f32 binade)."
