@@ -136,6 +136,10 @@ endif()
 set_tests_properties(peer_gfloat_real_library_refusals_are_their_own_class
                      peer_microxcaling_real_library_answers_quantize_and_dot
                      PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+# the value-level adapters' fast encoder (FP32 bits -> code by table) against the exact grid search
+add_test(NAME peer_encode_f32_gives_the_codes_of_encode_values
+         COMMAND ${MXC_PEER_PYTHON} -B ${PROJECT_SOURCE_DIR}/targets/python/tests/check_encode_f32.py)
+set_tests_properties(peer_encode_f32_gives_the_codes_of_encode_values PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
 # cvtrange sweeps on a plumbing target: refusals counted apart from crashes, --show capped out loud
 add_test(NAME sweep_ranged_requests_count_refusals_apart_from_crashes
          COMMAND sh ${PROJECT_SOURCE_DIR}/targets/python/tests/check_ranged.sh $<TARGET_FILE:mxconform> ${MXC_PEER_PYTHON})

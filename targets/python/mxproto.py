@@ -182,13 +182,71 @@ _NAN_CODE = {"e4m3": 0x7F, "e5m2": 0x7E, "e8m0": 0xFF}
 _INF_CODE = {"e5m2": 0x7C}
 
 
+_F32_TABLES = {}
+
+
+def _f32_tables(dst):
+    """(shift, exact, inexact) for encode_f32: every value of dst (and +-Inf, NaN) is an FP32
+    value whose low `shift` bits are zero, so an FP32 word's bits >> shift index `exact`, its
+    code (sign included; -1: no value of dst), when those low bits are zero, and `inexact`
+    (-1, or the NaN code in the Inf/NaN binade: a NaN's payload may sit in them) when not."""
+    if dst not in _F32_TABLES:
+        import numpy as np
+        f = fmt(dst)
+        words = {}  # FP32 word -> code, both signs
+        for v, c in f.grid:
+            w = struct.unpack("<I", struct.pack("<f", float(v)))[0]
+            assert struct.unpack("<f", struct.pack("<I", w))[0] == v  # exact in FP32
+            words[w] = c
+            if dst == "int8" and v != 0:  # two's complement
+                words[w | 0x80000000] = (-c) & 0xFF
+            elif f.sign_bit and v != 0:
+                words[w | 0x80000000] = c | f.sign_bit
+        if dst == "int8":
+            words[0xC0000000] = 0x80  # -2.0 has no positive twin on the grid
+        if f.sign_bit and dst != "int8":
+            words[0x80000000] = f.sign_bit  # -0
+        else:
+            words[0x80000000] = 0x00  # INT8 has one zero
+        if dst in _INF_CODE:
+            words[0x7F800000], words[0xFF800000] = _INF_CODE[dst], _INF_CODE[dst] | f.sign_bit
+        shift = min(23, min((w & -w).bit_length() - 1 for w in words if w & 0x7FFFFFFF))
+        exact = np.full(1 << (32 - shift), -1, dtype=np.int16)
+        inexact = np.full(1 << (32 - shift), -1, dtype=np.int16)
+        for w, c in words.items():
+            exact[w >> shift] = c
+        if dst in _NAN_CODE:  # the NaN's sign bit, the format's quiet NaN (encode_values)
+            for sign in (0, 1):
+                top = (0x7F800000 | sign << 31) >> shift
+                inexact[top] = _NAN_CODE[dst] | (f.sign_bit if sign else 0)
+                end = (0x80000000 if not sign else 0x100000000) >> shift
+                exact[top + 1:end] = inexact[top + 1:end] = inexact[top]
+        _F32_TABLES[dst] = (shift, exact, inexact)
+    return _F32_TABLES[dst]
+
+
+def encode_f32(dst, values):
+    """encode_values for values held as FP32 (a NumPy float32 array), the same (codes, nocode)
+    from their bits: a table lookup each, no search (every value of an element format is an
+    FP32 value, so nothing is lost). E8M0 goes through encode_values."""
+    import numpy as np
+    if dst == "e8m0":
+        return encode_values(dst, np.asarray(values, dtype=np.float64))
+    shift, exact, inexact = _f32_tables(dst)
+    bits = np.ascontiguousarray(values, dtype=np.float32).view(np.uint32)
+    idx = bits >> np.uint32(shift)
+    codes = np.where((bits & np.uint32((1 << shift) - 1)) != 0, inexact[idx], exact[idx])
+    nocode = codes < 0
+    return np.where(nocode, 0, codes).astype(np.int64), nocode
+
+
 def encode_values(dst, values):
     """NumPy: values a library handed back as floats (it works on values, not codes) ->
     (codes, nocode): the exact code of each value; nocode marks values that are no value of
     `dst` (off the grid, or Inf/NaN where the format has none). A NaN becomes the format's
     positive quiet NaN with the NaN's sign bit (E4M3 0x7F, E5M2 0x7E) and +Inf 0x7C: a
     value-level library defines no NaN payload, so the NaN code is the adapter's choice and
-    says nothing about the library."""
+    says nothing about the library. Values held as FP32 are better given to encode_f32."""
     import numpy as np
     f = fmt(dst)
     v = np.asarray(values, dtype=np.float64)

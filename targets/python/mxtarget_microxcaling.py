@@ -9,7 +9,7 @@ PyTorch code) as an mxconform process target, on the CPU (custom_cuda=False).
 
 Needs PyTorch (Debian 12: python3-torch 1.13) and python3-packaging. microxcaling works on
 values (float tensors in, quantized float tensors out): the adapter turns source bits into
-a float tensor and the library's values back into codes (mxproto.encode_values: exact,
+a float tensor and the library's values back into codes (mxproto.encode_f32 from FP32 bits, or encode_values: exact,
 a value that is no code of the format is answered refused `!`: the library gave no code).
 
   cvt         mx.elemwise_ops._quantize_elemwise(x, ELEM, round=R, saturate_normals=S):
@@ -82,8 +82,8 @@ class MicroxcalingBackend(mxproto.Backend):
         from mx.elemwise_ops import _quantize_elemwise
         q = _quantize_elemwise(self._tensor(src, bits), ELEM[dst], round=ROUND[rounding],
                                saturate_normals=overflow == "sat", allow_denorm=True)
-        codes, nocode = mxproto.encode_values(dst, q.to(self.torch.float64).numpy())
-        return codes, nocode
+        q = q.numpy()  # FP32 for every source but f64: its bits give the codes (encode_f32, no search)
+        return mxproto.encode_f32(dst, q) if q.dtype == self.np.float32 else mxproto.encode_values(dst, q)
 
     def cvt(self, src, dst, rounding, overflow, values):
         codes, nocode = self.cvt_array(src, dst, rounding, overflow, values)
