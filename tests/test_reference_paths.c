@@ -337,15 +337,15 @@ static void nvfp4_fill(uint32_t *v, size_t n, int kind, int j) {
   }
 }
 
-/* mxref_nvfp4_quantize / _dequantize / _dequantize_tensor on the path in use == on the scalar
- * path, under every combination of the nvfp4_* knobs, and on two threads. 67 blocks: eight groups of eight for
- * the AVX2 kernels (avx2_nvfp4.c) and a tail of three for the per-block code. */
-static void check_nvfp4(const char *path) {
-  enum { N = 67 * MX_NVFP4_BLOCK };
-  static uint32_t v[N], dq[2][MX_NVFP4_BLOCK];
-  static uint8_t sc[2][N / MX_NVFP4_BLOCK], cd[2][N];
+/* mxref_nvfp4_quantize on the path in use == on the scalar path, under every combination of
+ * the nvfp4_* knobs, `reps` tensors of each kind of nblocks blocks (at most 379). */
+static void check_nvfp4_quantize(const char *path, size_t nblocks, int reps) {
+  enum { NMAX = 379 * MX_NVFP4_BLOCK };
+  static uint32_t v[NMAX];
+  static uint8_t sc[2][NMAX / MX_NVFP4_BLOCK], cd[2][NMAX];
+  const size_t N = nblocks * MX_NVFP4_BLOCK;
   for (int kind = 0; kind < 4; kind++)
-    for (int rep = 0; rep < 15; rep++) {
+    for (int rep = 0; rep < reps; rep++) {
       int j = (int)(rnd() % 200) - 140;
       uint32_t calib[4] = {f32_bits((float)__builtin_ldexp(2688.0, j)), f32_bits(1e-30f), 0u, 1u};
       if (kind == 3) { /* s_t = RN(amax / 2688), amax with a random significand */
@@ -367,10 +367,23 @@ static void check_nvfp4(const char *path) {
           }
           mxref_set_path((mxref_path)mxref_path_by_name(path));
           CHECK(rc[0] == rc[1] && (rc[0] != 0 || (t[0].tensor_scale == t[1].tensor_scale && t[0].s_enc == t[1].s_enc &&
-                                                  !memcmp(sc[0], sc[1], sizeof sc[0]) && !memcmp(cd[0], cd[1], sizeof cd[0]))),
-                "path %s nvfp4 quantize kind %d amax %d knobs %d: differs from scalar", path, kind, ai, knobs);
+                                                  !memcmp(sc[0], sc[1], nblocks) && !memcmp(cd[0], cd[1], N))),
+                "path %s nvfp4 quantize %zu blocks kind %d amax %d knobs %d: differs from scalar", path, nblocks, kind, ai,
+                knobs);
         }
     }
+}
+
+/* mxref_nvfp4_quantize / _dequantize / _dequantize_tensor on the path in use == on the scalar
+ * path, under every combination of the nvfp4_* knobs, and on two threads. Quantize: 67 blocks
+ * (eight groups of eight for the AVX2 kernels of avx2_nvfp4.c, a tail of three for the
+ * per-block code; the amax pass's four streams of 256 values and its tail), and 379 blocks
+ * (the block pass's two streams of two chunks of 64 each, then a chunk of 64, one of 56 and
+ * a tail of three). */
+static void check_nvfp4(const char *path) {
+  static uint32_t dq[2][MX_NVFP4_BLOCK];
+  check_nvfp4_quantize(path, 67, 15);
+  check_nvfp4_quantize(path, 379, 3);
   /* dequantize: every scale code and every element code, under tensor scales from subnormal
    * to huge (products that round, overflow, underflow), each knob value */
   const uint32_t st[] = {0x3F800000u, 0x00000001u, 0x00400000u, 0x0DA00000u, 0x33D6BF95u, 0x7F7FFFFFu, 0x7A000000u, 0xB1000001u, 0u};
