@@ -373,6 +373,11 @@ class Backend:
         codes; c the FP32 accumulator bits or None -> FP32 result bits."""
         raise Unsupported()
 
+    # inputs per cvt_array call of a `cvtrange` request: a NumPy/PyTorch library's temporary
+    # arrays of 2^16 values stay in the caches, where 2^20 went to memory at every step:
+    # gfloat 2.1-2.4x and microxcaling 1.2-1.3x faster on 2^20 f32 inputs (2026-12-03)
+    range_chunk = 1 << 16
+
     def cvt_array(self, src, dst, rounding, overflow, bits):
         """`bits`: a NumPy uint64 array of source bit patterns -> (codes: an integer array,
         refused: a bool array or None). Backends with a vectorised library override this; it
@@ -404,8 +409,15 @@ def answer_range(backend, f):
     if last < first or last - first + 1 > RANGE_MAX:
         raise BadRequest("bad range %x..%x (at most %d inputs)" % (first, last, RANGE_MAX))
     bits = np.arange(first, last + 1, dtype=np.uint64)
-    codes, refused = backend.cvt_array(src, dst, rounding, overflow, bits)
-    text = np.asarray(codes).astype(np.uint8).tobytes().hex()
+    # the library in slices of range_chunk inputs (a multiple of 16: where a library's SIMD
+    # lanes end stays where it was), so that its temporary arrays stay in the caches
+    step = backend.range_chunk
+    parts = [backend.cvt_array(src, dst, rounding, overflow, bits[i:i + step]) for i in range(0, len(bits), step)]
+    codes = np.concatenate([np.asarray(c) for c, _ in parts])
+    refused = None
+    if any(r is not None for _, r in parts):
+        refused = np.concatenate([np.zeros(len(c), dtype=bool) if r is None else np.asarray(r) for c, r in parts])
+    text = codes.astype(np.uint8).tobytes().hex()
     if refused is not None and refused.any():
         b = bytearray(text, "ascii")
         for i in np.flatnonzero(refused):

@@ -67,6 +67,7 @@ def _default_dir():
 
 class MicroxcalingBackend(mxproto.Backend):
     name = "microxcaling"
+    range_chunk = mxproto.RANGE_MAX  # unsliced: slices of 2^16 gained in-process, not end to end (2^24 inputs 3.3-3.7 s vs 3.0-3.5)
 
     def __init__(self, np, torch, mx, where):
         self.np, self.torch, self.mx = np, torch, mx
