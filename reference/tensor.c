@@ -91,12 +91,27 @@ static void dequantize_run(const tensor_job *j, size_t b, size_t nb) {
   }
 }
 
-/* One share of a job (mxr_run_shares): blocks [b0, b1). */
+static void tensor_run(const tensor_job *j, size_t b, size_t nb) {
+  if (j->quantize) quantize_run(j, b, nb);
+  else dequantize_run(j, b, nb);
+}
+
+/* One share of a job (mxr_run_shares): blocks [b0, b1), in SHARE_STREAMS equal parts side by
+ * side, a segment of SEGMENT blocks of each in turn, then the rest: one core reads a large
+ * tensor faster from two places at once than from one (as the NVFP4 passes do, avx2_nvfp4.c).
+ * Every block is computed alone, so the order changes no result. Quantize at 256 MiB, one
+ * thread (mxbench, two runs alternately, 2026-12-03): e2m3 0.49-0.54x memcpy -> 0.62-0.68,
+ * e3m2 0.50-0.60 -> 0.65-0.66, e4m3 0.57-0.61 -> 0.64-0.65; dequantize 0.63-0.72 -> 0.70-0.81;
+ * segments of 128 blocks gained less, four streams lost. */
+enum { SHARE_STREAMS = 2, SEGMENT = 512 };
+
 static void tensor_share(void *ctx, int share, size_t b0, size_t b1) {
   const tensor_job *j = ctx;
   (void)share;
-  if (j->quantize) quantize_run(j, b0, b1 - b0);
-  else dequantize_run(j, b0, b1 - b0);
+  const size_t part = (b1 - b0) / (SHARE_STREAMS * SEGMENT) * SEGMENT;
+  for (size_t c = 0; c < part; c += SEGMENT)
+    for (size_t s = 0; s < SHARE_STREAMS; s++) tensor_run(j, b0 + s * part + c, SEGMENT);
+  tensor_run(j, b0 + SHARE_STREAMS * part, b1 - b0 - SHARE_STREAMS * part);
 }
 
 /* The job both directions share, checked: 0 when valid, -1 otherwise. fmt is the source
