@@ -178,9 +178,10 @@ int cmd_sweep(int argc, char **argv) {
     printf("  FLAKY: the target crashed, hung or answered badly on %" PRIu64 " attempts that no retry reproduced\n",
            tally.unreproduced);
   sweep_outcome so = {&q, &profile, profile_spec, t, target_spec, shard_i, shard_n, lo, hi, &tally, failed_chunks, wall, show, argc, argv};
-  if (out_path && sweep_results_write(out_path, &so)) cli_usage_error(cmd, "%s: cannot write: %s", out_path, strerror(errno));
+  /* the list first: fileio.h writes one file at a time */
   if (tally.every && file_stream_close(tally.every, list_path, 1))
     cli_usage_error(cmd, "%s: cannot write: %s", list_path, strerror(errno));
+  if (out_path && sweep_results_write(out_path, &so)) cli_usage_error(cmd, "%s: cannot write: %s", out_path, strerror(errno));
   target_close(t);
   return tally.mismatches || tally.unreproduced || tally.unobserved ? MXC_EXIT_FAIL : MXC_EXIT_OK;
 }

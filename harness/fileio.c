@@ -47,11 +47,18 @@ static void remove_tmp_and_die(int sig) {
 static const int g_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 static struct sigaction g_old[4];
 
+/* An exit() while a file is open (a usage error found after file_stream_open) removes it too. */
+static void remove_tmp_at_exit(void) {
+  if (g_tmp_live) unlink(g_tmp);
+}
+
 FILE *file_stream_open(const char *path) {
+  static int at_exit;
   if (g_tmp_live) { /* one at a time: the signal handler knows one temporary file */
     errno = EBUSY;
     return NULL;
   }
+  if (!at_exit) at_exit = !atexit(remove_tmp_at_exit);
   snprintf(g_tmp, sizeof g_tmp, "%s.tmp.%ld", path, (long)getpid());
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);

@@ -17,7 +17,7 @@ char *file_read_all(const char *path, size_t *len);
 int file_write_atomic(const char *path, const char *data, size_t len);
 
 /* The same for an output too large to hold in memory, written as it is produced: a FILE on
- * PATH.tmp.PID (removed by the same signals), then file_stream_close(f, path, keep) renames it
+ * PATH.tmp.PID (removed by the same signals, and by exit()), then file_stream_close(f, path, keep) renames it
  * onto path when keep is set and every write succeeded, and removes it otherwise. One such
  * file at a time (EBUSY). NULL / -1 with errno set; close with keep = 0 returns 0. */
 FILE *file_stream_open(const char *path);

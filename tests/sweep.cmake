@@ -25,10 +25,10 @@ add_test(NAME sweep_rejects_round_and_overflow_as_knobs
                  ${MXC})
 # sweep --list FILE: every mismatch, one line each, as many lines as the summary counts (far
 # more than it prints), the same set through the lib: child's target as through a cmd: one;
-# an unwritable path is exit 2 and leaves nothing behind.
+# with -o beside it (both files written); an unwritable path is exit 2 and leaves nothing behind.
 add_test(NAME sweep_list_writes_every_mismatch_atomically
          COMMAND sh -c "d=$2; rm -rf $d; mkdir -p $d || exit 1
-out=$(\"$0\" sweep --op cvt.f32.int8 --shard 3071/4096 --target lib:$1 --list $d/lib.txt); [ $? = 1 ] || exit 1; echo \"$out\" | head -n 1
+out=$(\"$0\" sweep --op cvt.f32.int8 --shard 3071/4096 --target lib:$1 --list $d/lib.txt -o $d/lib.json); [ $? = 1 ] || exit 1; echo \"$out\" | head -n 1
 n=$(echo \"$out\" | sed -n 's/.* checked, \\([0-9]*\\) mismatches.*/\\1/p' | head -n 1)
 m=$(\"$0\" sweep --op cvt.f32.int8 --shard 3071/4096 --target lib:$1 | sed -n 's/.* checked, \\([0-9]*\\) mismatches.*/\\1/p' | head -n 1)
 \"$0\" sweep --op cvt.f32.int8 --shard 3071/4096 --target \"cmd:$0 serve --lib $1\" --list $d/cmd.txt >/dev/null; [ $? = 1 ] || exit 1
@@ -36,5 +36,5 @@ echo \"mismatches $n (without --list $m), lines $(grep -vc '^#' $d/lib.txt)\"
 [ \"$n\" -gt 64 ] && [ \"$n\" = \"$m\" ] && [ \"$(grep -vc '^#' $d/lib.txt)\" = \"$n\" ] || exit 1
 grep -qx 'bfff0000 80 81' $d/lib.txt && [ \"$(grep -v '^#' $d/lib.txt)\" = \"$(grep -v '^#' $d/cmd.txt)\" ] || exit 1
 \"$0\" sweep --op cvt.bf16.int8 --target lib:$1 --list $d/no/such/dir/x.txt >/dev/null 2>&1; [ $? = 2 ] || exit 1
-[ \"$(ls $d)\" = \"$(printf 'cmd.txt\\nlib.txt')\" ]"
+[ \"$(ls $d)\" = \"$(printf 'cmd.txt\\nlib.json\\nlib.txt')\" ]"
                  ${MXC} $<TARGET_FILE:mxmutant_int8_symmetric> ${CMAKE_CURRENT_BINARY_DIR}/sweep_list)
