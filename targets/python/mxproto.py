@@ -418,11 +418,11 @@ def answer_range(backend, f):
     if any(r is not None for _, r in parts):
         refused = np.concatenate([np.zeros(len(c), dtype=bool) if r is None else np.asarray(r) for c, r in parts])
     text = codes.astype(np.uint8).tobytes().hex()
-    if refused is not None and refused.any():
-        b = bytearray(text, "ascii")
-        for i in np.flatnonzero(refused):
-            b[2 * i:2 * i + 2] = b"!!"
-        text = b.decode("ascii")
+    if refused is not None and refused.any():  # `!!` in place, as arrays (a range may refuse millions)
+        b = np.frombuffer(text.encode("ascii"), dtype=np.uint8).copy()
+        at = 2 * np.flatnonzero(refused)
+        b[at] = b[at + 1] = ord("!")
+        text = b.tobytes().decode("ascii")
     return "ok " + text
 
 
