@@ -60,7 +60,7 @@ peers: build
 	@sh scripts/peers.sh $(BUILD)
 
 # Every f32 input of every combination each available peer answers (hours: an ABI target
-# 1.5-4 min per combination, a process target 20-45 min); resumable, the rows already in
+# 1.5-10 min per combination, a process target 4-25 min); resumable, the rows already in
 # reports/peers/sweeps.tsv are left; PEERS_ONLY=name limits it. Then the report's tables.
 peers-every: build
 	@sh scripts/peers.sh sweeps $(BUILD) every

@@ -1486,8 +1486,8 @@ def detected_sweeps_section(rows):
             ", ".join(p["name"] for p in PEERS if p.get("detected_2_32")) or "no peer"),
         "Every mismatch left is classified, input by input, by the suspected bugs of",
         "`scripts/peers_bugs.py` (the findings above name each with its source line); *unexplained* is",
-        "what no bug explains. A sweep with more than %d mismatches runs again with every one written out" % DETECTED_SHOW,
-        "(`mxconform sweep --list FILE`); *not listed*: mismatches of rows swept before that existed, left",
+        "what no bug explains. Every mismatch is listed (`mxconform sweep --list FILE`: at once for a process",
+        "target, for an ABI target when it has more than %d); *not listed*: mismatches of rows swept before that existed, left" % DETECTED_SHOW,
         "unexplained (the listed ones' classes are shown, never assumed for the rest). *not observable*: inputs whose",
         "result the target cannot see (harness/PROTOCOL.md `?`, e.g. which E5M2 NaN code ONNX Runtime's",
         "Cast gives): outside *inputs* and *mismatches*, never unexplained, and no sweep with any passes. %s" % " ".join(
