@@ -375,7 +375,8 @@ class Backend:
 
     # inputs per cvt_array call of a `cvtrange` request: a NumPy/PyTorch library's temporary
     # arrays of 2^16 values stay in the caches, where 2^20 went to memory at every step:
-    # gfloat 2.1-2.4x and microxcaling 1.2-1.3x faster on 2^20 f32 inputs (2026-12-03)
+    # gfloat 2.1-2.4x faster on 2^20 f32 inputs (2026-12-03; microxcaling 1.2-1.3x in-process
+    # but not end to end, so it stays unsliced: mxtarget_microxcaling.py)
     range_chunk = 1 << 16
 
     def cvt_array(self, src, dst, rounding, overflow, bits):
