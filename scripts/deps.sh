@@ -11,7 +11,10 @@ set -eu
 # ml_dtypes headers, NumPy for gfloat, torch + packaging for microxcaling (all for
 # /usr/bin/python3), node/npm, then onnxruntime-node into targets/onnxruntime/.deps.
 if [ "${1:-}" = peers ]; then
-  MXC_EXTRA_PACKAGES="${MXC_EXTRA_PACKAGES:-} libeigen3-dev python3-numpy python3-torch python3-packaging nodejs npm"
+  MXC_EXTRA_PACKAGES="${MXC_EXTRA_PACKAGES:-} libeigen3-dev python3-numpy python3-torch python3-packaging"
+  # A Node.js that is not Debian's (NodeSource's brings its own npm) conflicts with Debian's npm
+  # package, and apt would then refuse the whole optional list: ask for node/npm only when absent.
+  command -v npm >/dev/null 2>&1 || MXC_EXTRA_PACKAGES="$MXC_EXTRA_PACKAGES nodejs npm"
   export MXC_EXTRA_PACKAGES
   sh "$0" || exit $?
   here=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,5 +67,12 @@ done
 [ -z "$req_missing" ] || apt-get install -y -q --no-install-recommends $req_missing >&2
 # Optional extras (e.g. chromium for the report's browser test): a failure only skips them.
 # shellcheck disable=SC2086
-[ -z "$opt_missing" ] || apt-get install -y -q --no-install-recommends $opt_missing >&2 ||
-  echo "deps: could not install optional$opt_missing; the tests that need them will be skipped" >&2
+# One package apt cannot install makes it refuse them all, so on failure each is tried alone.
+[ -z "$opt_missing" ] && exit 0
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $opt_missing >&2 && exit 0
+for p in $opt_missing; do
+  apt-get install -y -q --no-install-recommends "$p" >/dev/null 2>&1 ||
+    echo "deps: could not install optional $p; the tests that need it will be skipped" >&2
+done
+exit 0
