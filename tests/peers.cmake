@@ -77,6 +77,17 @@ if(TARGET mxtarget_cuda_device)
                        peer_cuda_device_probe_dot_on_the_tensor_cores PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900)
 endif()
 
+# The FP8 tensor-core answers recorded on an H200 (mxc_mma_raw, 2026-12-04): the inputs are
+# regenerated bit for bit by the C build of the same generator, and mma_fit.py's table of model
+# match rates over the first 8 records of each class must be the one recorded beside them.
+find_package(Python3 COMPONENTS Interpreter)
+add_test(NAME cuda_device_mma_sample_gives_the_recorded_model_rates
+         COMMAND ${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/targets/cuda-device/mma_fit.py
+                 --generator $<TARGET_FILE:mxc_mma_inputs>
+                 ${PROJECT_SOURCE_DIR}/reports/peers/cuda-device-h200/mma_out.first32.bin.xz --records 8
+                 --check ${PROJECT_SOURCE_DIR}/reports/peers/cuda-device-h200/mma_fit.first8.txt)
+set_tests_properties(cuda_device_mma_sample_gives_the_recorded_model_rates PROPERTIES TIMEOUT 120)
+
 # ml_dtypes' C++ headers: NaN/Inf into FP6/FP4 become a zero of the other sign
 # (nan_finite = inverted-zero), Inf under sat keeps the special (inf_sat = special), a negative
 # into E8M0 is 0x00 under sat and NaN under ovf (a conditional value); what is left is its
