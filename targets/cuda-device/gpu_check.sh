@@ -1,6 +1,6 @@
 #!/bin/sh
 # gpu_check.sh — everything a session WITH a GPU runs against targets/cuda-device, in one go,
-# inside about 8 minutes on an H100 (build included). From the repository root:
+# inside about 8 minutes (431 s on an H200, 2026-12-04, build included). From the repository root:
 #
 #   sh targets/cuda-device/gpu_check.sh OUTDIR            build, then run the checks
 #   sh targets/cuda-device/gpu_check.sh --prepare [DIR]   (on a machine WITH MPFR, no GPU needed)
@@ -18,6 +18,9 @@
 #      case where the GPU answers differently from the host headers;
 #   4. `mxconform probe dot` on the tensor cores: E4M3 x E4M3, E5M2 x E5M2, E4M3 x E5M2 (10^5
 #      confirmations each) -> OUTDIR/probe.<pair>.{txt,json};
+#   4b. mxc_mma_raw (mma_raw.cu): the FP8 mma.sync alone, 4 pairs x 5 classes x 4096 records of
+#      128 dot products -> OUTDIR/mma/mma_out.<pair>.bin, and mma_fit.py's model rates over the
+#      first 32 records of each class -> OUTDIR/mma_fit.txt;
 #   5. `mxconform sweep`: every bf16 and f16 input of every supported conversion, then all 2^32
 #      f32 inputs of the FP8 conversions (rne sat/ovf) and of FP6/FP4/E8M0 while the time
 #      budget lasts (GPU_CHECK_BUDGET seconds from the start, default 450; what is cut is
@@ -73,11 +76,13 @@ MXC=
 LIBDEV=
 LIBHOST=
 QUERY=
+RAW=
 if cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_COMPILER="$NVCC" >"$out/build.log" 2>&1 &&
-   cmake --build "$B" -j"$ncpu" --target mxconform mxtarget_cuda_device mxc_cuda_device_query >>"$out/build.log" 2>&1; then
+   cmake --build "$B" -j"$ncpu" --target mxconform mxtarget_cuda_device mxc_cuda_device_query mxc_mma_raw >>"$out/build.log" 2>&1; then
   MXC=$B/mxconform
   LIBDEV=$B/targets/cuda-device/libmxtarget_cuda_device.so
   QUERY=$B/targets/cuda-device/mxc_cuda_device_query
+  RAW=$B/targets/cuda-device/mxc_mma_raw
   cmake --build "$B" -j"$ncpu" --target mxtarget_cuda_host >>"$out/build.log" 2>&1 && LIBHOST=$B/targets/cuda-host/libmxtarget_cuda_host.so
 else
   prep=${GPU_CHECK_PREP:-build-gpu-prep}
@@ -96,6 +101,8 @@ else
   # shellcheck disable=SC2086
   "$NVCC" -O2 $arch targets/cuda-device/cuda_device_query.cu -o "$B/mxc_cuda_device_query" >>"$out/build.log" 2>&1 &&
     QUERY=$B/mxc_cuda_device_query
+  # shellcheck disable=SC2086
+  "$NVCC" -O2 $arch targets/cuda-device/mma_raw.cu -o "$B/mxc_mma_raw" >>"$out/build.log" 2>&1 && RAW=$B/mxc_mma_raw
   cc -std=c11 -O2 -DNDEBUG -shared -fPIC -I include -isystem "$CUDA_INC" targets/cuda-host/cuda_host_target.c \
     -o "$B/libmxtarget_cuda_host.so" -lm >>"$out/build.log" 2>&1 && LIBHOST=$B/libmxtarget_cuda_host.so
 fi
@@ -140,6 +147,17 @@ for pair in mxfp8_e4m3 mxfp8_e5m2 mxfp8_e4m3,mxfp8_e5m2; do
   log "probe dot $pair: exit $? — $(grep -E '^(model|nearest|confirm):' "$out/probe.$name.txt" | tr -s ' ' | tr '\n' ' ')"
 done
 
+# ---- 4b. the raw FP8 mma: 4 pairs x 5 classes x 4096 records of 128 dot products (seconds),
+# and how well the candidate models reproduce them (README.md, "Raw mma data") -----------------
+if [ -n "$RAW" ] && mkdir -p "$out/mma" && timeout "$(tl 60)" "$RAW" "$out/mma" >"$out/mma/run.txt" 2>&1 &&
+   timeout "$(tl 60)" "$RAW" --inputs "$out/mma" >>"$out/mma/run.txt" 2>&1; then
+  timeout "$(tl 120)" python3 targets/cuda-device/mma_fit.py "$out/mma" "$out/mma" --records 32 >"$out/mma_fit.txt" 2>&1
+  log "raw mma: exit $?, $(grep -c . "$out/mma_fit.txt") rates in mma_fit.txt; window25-rtz on class few: $(awk '$1 == "window25-rtz" && $3 == "few" {printf "%s %s  ", $2, $5}' "$out/mma_fit.txt")"
+  rm -f "$out"/mma/mma_in.*.bin # regenerated anywhere by mxc_mma_inputs; the answers stay
+else
+  log "raw mma: not run (${RAW:-not built}); see $out/mma/run.txt"
+fi
+
 # ---- 5. sweeps ----------------------------------------------------------------------------------
 # one line per sweep: src dst round overflow
 plan=$out/sweeps/plan.txt
@@ -170,76 +188,9 @@ xargs -P "$jobs_at_once" -L 1 sh -c '
   if [ $rest -le 5 ]; then echo "not started: time budget spent" >"$f"; exit 0; fi
   timeout $rest "$MXC" sweep --op cvt.$src.$dst --round $rnd --overflow $ovf --target "lib:$LIBDEV" --show 16 --timeout 120 >"$f" 2>&1
   echo "exit $?" >>"$f"' <"$plan"
-python3 - "$out" "$plan" <<'PY'
-import os, re, sys
-out, plan = sys.argv[1], sys.argv[2]
-rows = ["src\tdst\tround\toverflow\tstatus\tchecked\tmismatches\tseconds\tdetail"]
-for line in open(plan):
-    src, dst, rnd, ovf = line.split()
-    f = os.path.join(out, "sweeps", "%s.%s.%s.%s.txt" % (src, dst, rnd, ovf))
-    txt = open(f).read() if os.path.exists(f) else "missing"
-    m = re.search(r"(\d+) checked, (\d+) mismatches, ([\d.]+)s", txt)
-    ex = re.search(r"exit (\d+)\s*$", txt)
-    status = "not-started" if "not started" in txt else "timed-out" if ex and ex.group(1) in ("124", "137") else \
-             "done" if m else "error"
-    # the lines after the header: mismatches by input class, then the first examples
-    detail = " | ".join(l.strip() for l in txt.splitlines()[1:] if l.strip() and not l.startswith("exit"))[:300]
-    rows.append("\t".join([src, dst, rnd, ovf, status, m.group(1) if m else "", m.group(2) if m else "",
-                           m.group(3) if m else "", detail]))
-open(os.path.join(out, "sweeps.tsv"), "w").write("\n".join(rows) + "\n")
-PY
+# ---- 6. sweeps.tsv, host vs device, summary.md (gpu_check_report.py OUTDIR renders them again) --
+python3 targets/cuda-device/gpu_check_report.py "$out"
 log "sweeps: $(awk -F'\t' 'NR > 1 {n[$5]++} END {for (s in n) printf "%s %d  ", s, n[s]}' "$out/sweeps.tsv")"
 
-# ---- 6. host vs device, summary -----------------------------------------------------------------
-python3 - "$out" <<'PY'
-import json, os, sys
-out = sys.argv[1]
-def load(name):
-    try:
-        return json.load(open(os.path.join(out, name)))
-    except (OSError, ValueError):
-        return None
-dev, host = load("cuda-device.standard.json"), load("cuda-host.standard.json")
-lines = ["# cuda-device vs cuda-host, standard tier", ""]
-if dev and host and dev.get("suites") and host.get("suites"):
-    hs = {s["name"]: s for s in host["suites"]}
-    diffs = 0
-    for s in dev["suites"]:
-        h = hs.get(s["name"])
-        if not h:
-            continue
-        if s["status"] != h["status"]:
-            lines.append("- %s: device %s, host %s" % (s["name"], s["status"], h["status"]))
-            diffs += 1
-        hf = {f["input"]: f.get("actual") for f in h.get("failures", [])}
-        df = {f["input"]: f.get("actual") for f in s.get("failures", [])}
-        for k in sorted(set(hf) | set(df)):
-            if hf.get(k) != df.get(k):
-                diffs += 1
-                if diffs <= 200:
-                    lines.append("- %s input %s: device %s, host %s" % (s["name"], k, df.get(k, "(passes)"), hf.get(k, "(passes)")))
-    lines.insert(2, "%d differences (suite status or a failing case's answer; `ocp` passes are not listed)" % diffs)
-else:
-    lines.append("(one of the two results files is missing)")
-open(os.path.join(out, "host_vs_device.md"), "w").write("\n".join(lines) + "\n")
-
-S = ["# cuda-device GPU check", ""]
-S += ["## Device", "", "```", open(os.path.join(out, "device.txt")).read().strip(), "```", ""]
-for name, r in (("cuda-device", dev), ("cuda-host", host)):
-    if r:
-        t = r.get("totals", {})
-        S.append("- standard tier, %s: verdict %s, suites pass %s fail %s unsupported %s crash %s; %s" % (
-            name, r.get("verdict"), t.get("pass"), t.get("fail"), t.get("unsupported"), t.get("crash"),
-            (r.get("detected_profile") or {}).get("summary", "-")))
-S += ["- host vs device: " + lines[2] if len(lines) > 2 else "", "", "## probe dot", ""]
-for pair in ("mxfp8_e4m3", "mxfp8_e5m2", "mxfp8_e4m3-mxfp8_e5m2"):
-    p = os.path.join(out, "probe.%s.txt" % pair)
-    if os.path.exists(p):
-        keep = [l for l in open(p) if l.split(":")[0] in ("model", "nearest", "confirm", "unobservable on these probes", "probes",
-                                                          "mxconform probe", "cuda-device")]
-        S += ["### " + pair, "", "```"] + [l.rstrip() for l in keep] + ["```", ""]
-S += ["## sweeps", "", "```"] + [l.rstrip() for l in open(os.path.join(out, "sweeps.tsv"))][:80] + ["```", ""]
-open(os.path.join(out, "summary.md"), "w").write("\n".join(S) + "\n")
-PY
 log "done: $out/summary.md"
 exit 0
