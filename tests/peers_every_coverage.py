@@ -78,6 +78,22 @@ def main():
         lines = peers.coverage_2_32(peers.load_tsv(path),
                                     [r for r in peers.load_tsv(path) if r["coverage"].startswith("all 2^32")])
         check("- lib: 3 of 3" in lines, "then the line says 3 of 3: %s" % lines)
+
+        # a combination the peer's every_beyond names: not swept, not counted, its reason given
+        peers.PEERS.append({"name": "lib", "every_beyond": (("e4m3", "rne", "ovf"), "too slow here")})
+        try:
+            peers.save_tsv(path, [r for r in peers.load_tsv(path)
+                                  if not (r["src"] == "f32" and (r["dst"], r["round"], r["overflow"]) == answered[1])])
+            peers.run_sweep = fake_sweep
+            calls.clear()
+            peers.sweep_every("mxconform", "lib:x.so", "lib", path, answered)
+            check(calls == [], "every leaves the combination out: %s" % calls)
+            lines = peers.coverage_2_32(peers.load_tsv(path),
+                                        [r for r in peers.load_tsv(path) if r["coverage"].startswith("all 2^32")])
+            check("- lib: 2 of 2; 1 more left out: too slow here" in lines, "and the line says why: %s" % lines)
+        finally:
+            peers.run_sweep = real_sweep
+            peers.PEERS.pop()
     print("%d failed" % len(FAILS))
     return 1 if FAILS else 0
 
