@@ -1068,6 +1068,7 @@ def cmd_report(args):
     w("(each says how every operation maps onto its library). Results: `<target>.json` (standard tier,")
     w("profile `ocp`), the detected profiles `<target>.profile`, the side-by-side HTML report `report.html`.")
     w("Peers that are not here are skipped with one line (`scripts/peers.py list BUILD`).")
+    w("The CUDA device paths and the FP8 tensor cores (`targets/cuda-device/`) need a GPU and are not among them: `cuda-device-h200/` holds their first run (NVIDIA H200, 2026-12-04).")
     w("")
     w(findings_section(mxc, oracle, peers))
     w("| target | version | verdict (standard tier, `ocp`) | suites pass / fail / unsupported | failed cases | crash / timeout / protocol |")
