@@ -11,8 +11,9 @@ of `mxc_mma_raw` (mma_raw.cu). Python 3 standard library only; exact integer ari
     --records R use the first R records of each class (default: all the sample holds, or 32)
     --check F   compare the table with F (a previous output): exit 1 when any rate differs
 
-Prints one line per model, pair and class: the share of the 128*R dot products whose FP32 bits
-the model gives exactly. The models are the candidates tried so far (README.md, "Raw mma"):
+Prints one line per model, pair and class: of the 128*R dot products (less those with a NaN
+or Inf operand or addend), how many the model gives bit for bit. The models are the
+candidates tried so far (README.md, "Raw mma data"):
   exact-rne, exact-rtz   the exact sum of the 32 products and C, rounded once
   window<F>-rtz          each product and C aligned to E, the largest exponent among them
                          (a product's exponent: the sum of its operands' exponents, i.e. of
@@ -23,7 +24,7 @@ import lzma, os, re, shutil, struct, subprocess, sys, tempfile
 
 PAIRS = ("e4m3.e4m3", "e5m2.e5m2", "e4m3.e5m2", "e5m2.e4m3")
 CLASSES = ("random", "sparse", "few", "addend", "cancel")
-N_DEFAULT, REC_BYTES, WORDS = 4096, 16 * 32 + 8 * 32 + 128 * 4, 128
+REC_BYTES, WORDS = 16 * 32 + 8 * 32 + 128 * 4, 128
 
 
 def fp8(code, e4m3):
