@@ -65,8 +65,10 @@ PEERS = [
      "why_stages": "a process target: ~4.5e6 inputs/s through cvtrange; one 2^32 sweep (FULL_PLAN), the others are `mxconform sweep` runs of their own",
      "library": "gfloat 0.5.2 (NumPy, ndarray API)",
      # gfloat raises on a NaN into FP6/FP4/INT8 for a whole array, so mxtarget_gfloat.py
-     # converts such a range value by value in Python: the 2^23 NaNs of one f32 binade took
-     # over 5 minutes per 2^20 inputs (measured 2026-12-03); bf16 and f16 have every NaN class
+     # encodes such a range value by value: the 2^23 NaNs of half an f32 binade took 532 s into
+     # E2M3 with two other sweeps on the 2 cores (2026-12-04; over 5 min per 2^20 before round
+     # and encode were asked apart), i.e. hours for the NaN binades of all 60 combinations;
+     # bf16 and f16 have every NaN class
      "detected_f32": False,
      # (destinations, roundings, overflows) whose 2^32 sweep stage `every` leaves out, and why
      "every_beyond": (("e2m3 e3m2 e2m1", "rne rna rup rdn", "ovf"),
