@@ -12,14 +12,18 @@ def sweeps_table(out, plan):
         src, dst, rnd, ovf = line.split()
         f = os.path.join(out, "sweeps", "%s.%s.%s.%s.txt" % (src, dst, rnd, ovf))
         txt = open(f).read() if os.path.exists(f) else "missing"
-        m = re.search(r"(\d+) checked, (\d+) mismatches, ([\d.]+)s", txt)
-        ex = re.search(r"exit (\d+)\s*$", txt)
-        status = "not-started" if "not started" in txt else "timed-out" if ex and ex.group(1) in ("124", "137") else \
-                 "done" if m else "error"
-        # the lines after the header: mismatches by input class, then the first examples
-        detail = " | ".join(l.strip() for l in txt.splitlines()[1:] if l.strip() and not l.startswith("exit"))[:300]
-        rows.append("\t".join([src, dst, rnd, ovf, status, m.group(1) if m else "", m.group(2) if m else "",
-                               m.group(3) if m else "", detail]))
+        # one sweep, or the shards of one (a summary line and an "exit N" line each)
+        done = re.findall(r"(\d+) checked, (\d+) mismatches, ([\d.]+)s", txt)
+        exits = re.findall(r"^exit (\d+)\s*$", txt, re.M)
+        status = "timed-out" if any(e in ("124", "137") for e in exits) or (done and "not started" in txt) else \
+                 "not-started" if "not started" in txt else \
+                 "done" if done and exits and all(e in ("0", "1") for e in exits) else "error"
+        # the lines that are not a shard's summary or exit: mismatches by input class, examples
+        detail = " | ".join(l.strip() for l in txt.splitlines()
+                            if l.strip() and not l.startswith("exit") and " checked, " not in l)[:300]
+        sums = [str(sum(int(d[0]) for d in done)), str(sum(int(d[1]) for d in done)),
+                "%.1f" % max(float(d[2]) for d in done)] if done else ["", "", ""]
+        rows.append("\t".join([src, dst, rnd, ovf, status] + sums + [detail]))
     open(os.path.join(out, "sweeps.tsv"), "w").write("\n".join(rows) + "\n")
 
 
@@ -56,7 +60,8 @@ def comparison_and_summary(out):
     open(os.path.join(out, "host_vs_device.md"), "w").write("\n".join(lines) + "\n")
 
     S = ["# cuda-device GPU check", ""]
-    S += ["## Device", "", "```", open(os.path.join(out, "device.txt")).read().strip(), "```", ""]
+    dev_txt = os.path.join(out, "device.txt")
+    S += ["## Device", "", "```", open(dev_txt).read().strip() if os.path.exists(dev_txt) else "(no device.txt)", "```", ""]
     for name, r in (("cuda-device", dev), ("cuda-host", host)):
         if r:
             t = r.get("totals", {})
