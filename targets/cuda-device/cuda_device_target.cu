@@ -146,16 +146,7 @@ __global__ void k_decode(int fmt, const uint64_t *in, uint64_t *out, size_t n) {
 
 /* ---- dot: FP8 mma.sync, one per 32-element block ------------------------------------------ */
 
-/* D = A(16x32, row) * B(32x8, col) + C, FP32 accumulate (PTX ISA, "Matrix fragments for
- * mma.m16n8k32" with 8-bit types): lane = 4*g + t holds A[g][4t..4t+3] in a0, A[g+8][..] in
- * a1, A[g][16+4t..] in a2, A[g+8][16+4t..] in a3 (lowest column in the lowest byte);
- * B[4t..4t+3][g] in b0, B[16+4t..][g] in b1; D[g][2t], D[g][2t+1] in d0, d1. */
-#define MXC_MMA_FP8(TA, TB)                                                                                  \
-  asm volatile("mma.sync.aligned.m16n8k32.row.col.f32." TA "." TB ".f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "    \
-               "{%8,%9}, {%10,%11,%12,%13};\n"                                                               \
-               : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])                                              \
-               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]),     \
-                 "f"(c[2]), "f"(c[3]))
+#include "mma_fp8.cuh" /* MXC_MMA_FP8, mxc_load4 */
 
 template <int FA, int FB>
 __device__ static void mma_fp8(float d[4], const unsigned a[4], const unsigned b[2], const float c[4]) {
@@ -169,10 +160,6 @@ __device__ static void mma_fp8(float d[4], const unsigned a[4], const unsigned b
   d[0] = d[1] = d[2] = d[3] = __int_as_float(0x7FC00000);
   __trap(); /* never reached: the build targets sm_89+ only */
 #endif
-}
-
-__device__ static unsigned load4(const unsigned char *p) {
-  return (unsigned)p[0] | (unsigned)p[1] << 8 | (unsigned)p[2] << 16 | (unsigned)p[3] << 24;
 }
 
 /* 2^k as an FP32 for -126 <= k <= 127 (exact). */
@@ -211,10 +198,10 @@ __global__ void k_dot_fp8(unsigned nb, const unsigned char *buf, int has_c, unsi
     unsigned a[4] = {0u, 0u, 0u, 0u}, b[2] = {0u, 0u};
     if (g == 0) {
       const unsigned char *pa = ca + (size_t)j * DOT_K, *pb = cb + (size_t)j * DOT_K;
-      a[0] = load4(pa + 4 * t);
-      a[2] = load4(pa + 16 + 4 * t);
-      b[0] = load4(pb + 4 * t);
-      b[1] = load4(pb + 16 + 4 * t);
+      a[0] = mxc_load4(pa + 4 * t);
+      a[2] = mxc_load4(pa + 16 + 4 * t);
+      b[0] = mxc_load4(pb + 4 * t);
+      b[1] = mxc_load4(pb + 16 + 4 * t);
     }
     float c[4] = {-0.0f, -0.0f, -0.0f, -0.0f}, d[4];
     mma_fp8<FA, FB>(d, a, b, c);

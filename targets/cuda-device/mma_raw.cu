@@ -133,16 +133,7 @@ static int write_file(const char *dir, const char *stem, const char *pair, const
 }
 
 #ifdef __CUDACC__
-#define MMA_FP8(TA, TB)                                                                                      \
-  asm volatile("mma.sync.aligned.m16n8k32.row.col.f32." TA "." TB ".f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "    \
-               "{%8,%9}, {%10,%11,%12,%13};\n"                                                               \
-               : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])                                              \
-               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]),     \
-                 "f"(c[2]), "f"(c[3]))
-
-__device__ static unsigned load4(const unsigned char *p) {
-  return (unsigned)p[0] | (unsigned)p[1] << 8 | (unsigned)p[2] << 16 | (unsigned)p[3] << 24;
-}
+#include "mma_fp8.cuh" /* MXC_MMA_FP8, mxc_load4 */
 
 /* one warp per record; fragment layout as in cuda_device_target.cu (PTX ISA, m16n8k32, 8-bit) */
 template <int PAIR>
@@ -151,17 +142,18 @@ __global__ void k_mma(const struct record *in, uint32_t *out, unsigned n) {
   if (w >= n) return;
   const struct record *r = in + w;
   unsigned g = lane >> 2, t = lane & 3;
-  unsigned a[4] = {load4(r->a + g * K + 4 * t), load4(r->a + (g + 8) * K + 4 * t), load4(r->a + g * K + 16 + 4 * t),
-                   load4(r->a + (g + 8) * K + 16 + 4 * t)};
-  unsigned b[2] = {load4(r->b + g * K + 4 * t), load4(r->b + g * K + 16 + 4 * t)};
+  const unsigned char *row = r->a + g * K, *row8 = r->a + (g + 8) * K;
+  unsigned a[4] = {mxc_load4(row + 4 * t), mxc_load4(row8 + 4 * t), mxc_load4(row + 16 + 4 * t),
+                   mxc_load4(row8 + 16 + 4 * t)};
+  unsigned b[2] = {mxc_load4(r->b + g * K + 4 * t), mxc_load4(r->b + g * K + 16 + 4 * t)};
   float c[4] = {__uint_as_float(r->c[g * COLS + 2 * t]), __uint_as_float(r->c[g * COLS + 2 * t + 1]),
                 __uint_as_float(r->c[(g + 8) * COLS + 2 * t]), __uint_as_float(r->c[(g + 8) * COLS + 2 * t + 1])};
   float d[4];
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 890
-  if (PAIR == 0) MMA_FP8("e4m3", "e4m3");
-  else if (PAIR == 1) MMA_FP8("e5m2", "e5m2");
-  else if (PAIR == 2) MMA_FP8("e4m3", "e5m2");
-  else MMA_FP8("e5m2", "e4m3");
+  if (PAIR == 0) MXC_MMA_FP8("e4m3", "e4m3");
+  else if (PAIR == 1) MXC_MMA_FP8("e5m2", "e5m2");
+  else if (PAIR == 2) MXC_MMA_FP8("e4m3", "e5m2");
+  else MXC_MMA_FP8("e5m2", "e4m3");
 #else
   d[0] = d[1] = d[2] = d[3] = __int_as_float(0x7FC00000);
 #endif
