@@ -20,10 +20,12 @@
  * regenerated bit for bit where the answers are analysed. Pairs: e4m3.e4m3 e5m2.e5m2
  * e4m3.e5m2 e5m2.e4m3; in each file CLASSES blocks of N records (N default 4096):
  *   0 random    every code uniform (NaN and Inf codes included), C = -0
- *   1 sparse    each element of A and of B is 0 with probability 1/2, else uniform finite
+ *   1 sparse    each element of A and of B is 0 with probability 1/2, else uniform finite, C = -0
  *   2 few       2..4 nonzero products at random positions, finite codes, C = -0
  *   3 addend    finite codes, C = +-(1.m) * 2^e with e uniform in [-40, 40]
- *   4 cancel    finite codes, C = -(the exact sum rounded to FP32) moved by -2..2 ulps
+ *   4 cancel    finite codes, C = -(the sum rounded to FP32) moved by -2..2 ulps; the sum is
+ *               taken in long double, so these C are the recorded ones where long double is
+ *               x86-64's 80-bit format (gcc, clang and nvcc's host compiler there)
  */
 #ifdef __CUDACC__
 #include <cuda_runtime.h>
