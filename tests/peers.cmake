@@ -87,6 +87,9 @@ add_test(NAME cuda_device_mma_sample_gives_the_recorded_model_rates
                  ${PROJECT_SOURCE_DIR}/reports/peers/cuda-device-h200/mma_out.first32.bin.xz --records 8
                  --check ${PROJECT_SOURCE_DIR}/reports/peers/cuda-device-h200/mma_fit.first8.txt)
 set_tests_properties(cuda_device_mma_sample_gives_the_recorded_model_rates PROPERTIES TIMEOUT 120)
+# gpu_check.sh's sweeps table (gpu_check_report.py): the shards of one sweep add up to one row
+add_test(NAME gpu_check_report_sums_a_sweeps_shards_into_one_row
+         COMMAND ${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/tests/gpu_check_report_sums_shards.py)
 
 # ml_dtypes' C++ headers: NaN/Inf into FP6/FP4 become a zero of the other sign
 # (nan_finite = inverted-zero), Inf under sat keeps the special (inf_sat = special), a negative
