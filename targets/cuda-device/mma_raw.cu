@@ -209,11 +209,19 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *dir = argv[1 + inputs_only];
-  size_t n = argc > 2 + inputs_only ? strtoul(argv[2 + inputs_only], NULL, 10) : 4096;
+  char *end = NULL;
+  size_t n = argc > 2 + inputs_only ? strtoul(argv[2 + inputs_only], &end, 10) : 4096;
+  if (n == 0 || n > 1000000 || (end && *end)) {
+    fprintf(stderr, "mxc_mma_raw: N must be a record count from 1 to 1000000, not '%s'\n", argv[2 + inputs_only]);
+    return 2;
+  }
   size_t n_all = n * CLASSES;
   struct record *in = (struct record *)malloc(n_all * sizeof *in);
   uint32_t *out = (uint32_t *)malloc(n_all * C_WORDS * 4);
-  if (!in || !out || n == 0) return 2;
+  if (!in || !out) {
+    fprintf(stderr, "mxc_mma_raw: out of memory for %zu records\n", n_all);
+    return 2;
+  }
   for (int pair = 0; pair < PAIRS; pair++) {
     for (int cls = 0; cls < CLASSES; cls++) {
       uint64_t s = 0x6D6D615F726177ull ^ ((uint64_t)pair << 32) ^ ((uint64_t)cls << 40);
