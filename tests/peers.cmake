@@ -150,6 +150,10 @@ endif()
 set_tests_properties(peer_gfloat_real_library_refusals_are_their_own_class
                      peer_microxcaling_real_library_answers_quantize_and_dot
                      PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+# gfloat's array route splits where gfloat raises: each value keeps the answer it gets alone
+add_test(NAME peer_gfloat_array_answers_are_each_values_own_answer
+         COMMAND ${MXC_PEER_PYTHON} -B ${PROJECT_SOURCE_DIR}/targets/python/tests/check_gfloat_refusals.py)
+set_tests_properties(peer_gfloat_array_answers_are_each_values_own_answer PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
 # the value-level adapters' fast encoder (FP32 bits -> code by table) against the exact grid search
 add_test(NAME peer_encode_f32_gives_the_codes_of_encode_values
          COMMAND ${MXC_PEER_PYTHON} -B ${PROJECT_SOURCE_DIR}/targets/python/tests/check_encode_f32.py)
