@@ -1295,10 +1295,44 @@ def finite_at_least(src, t):
     return 2 * max(0, top - bits + 1)
 
 
+def f32_above(t, inclusive):
+    """How many positive finite f32 inputs are above t (or t and above)."""
+    return 0x7F7FFFFF - struct.unpack("<I", struct.pack("<f", t))[0] + (1 if inclusive else 0)
+
+
+# gfloat's sweeps of all 2^32 f32 inputs under `ocp`, per destination: (round, overflow) ->
+# (finite, NaN, Inf mismatches, why), counted from its profile and its suspected bugs, or None.
+# f32 only: its bf16/f16 rows under ovf also refuse the finite overflows, which these do not
+# count. FP6/FP4 under ovf: rtz only (it clamps); the other roundings refuse every overflow,
+# out of reach over f32 (PEERS' every_beyond).
+E4M3_OVERFLOW = {"rne": (464.0, False), "rna": (464.0, True), "rup": (448.0, False)}
+# E8M0: the positive words below 2^-127 (0x00400000) that round below it, and get no code
+E8M0_TINY = {"rtz": 0x3FFFFF, "rdn": 0x3FFFFF, "rne": 0x2FFFFF, "rna": 0x2FFFFF, "rup": 0x200000}
+F32_MODELS = {
+    ("gfloat", "e4m3"): lambda rnd, ovf: (
+        f32_above(*E4M3_OVERFLOW[rnd]) if ovf == "ovf" and rnd in E4M3_OVERFLOW else 0,
+        NAN_PER_SIGN["f32"], 1 if ovf == "ovf" else 0,
+        "every +NaN, and under ovf +Inf and every positive input that overflows, -> 0xFF (nan_sign=negative)"),
+    ("gfloat", "e2m3"): lambda rnd, ovf: None if ovf == "ovf" and rnd != "rtz" else (
+        0, 2 * NAN_PER_SIGN["f32"], 2 if ovf == "ovf" else 0,
+        "every NaN refused (nan_finite=refuse), under ovf +-Inf too (inf_finite=refuse)"),
+    # the negative normals (0x7F000000 words) and subnormals (0x7FFFFF), -Inf
+    ("gfloat", "e8m0"): lambda rnd, ovf: (
+        0x7F000000 + 0x7FFFFF + E8M0_TINY[rnd], 0, 1,
+        "every negative input refused (e8m0_neg=refuse); a positive one that rounds below 2^-127 gets no code "
+        "(suspected bug e8m0-tiny-no-code)"),
+}
+F32_MODELS[("gfloat", "e3m2")] = F32_MODELS[("gfloat", "e2m1")] = F32_MODELS[("gfloat", "e2m3")]
+
+
 def sweep_model(row):
     """(finite count, nan count, inf count, reason for every overflow mode, extra reason under
     sat, reason under rtz ovf) that SWEEP_MODELS predicts for a sweep row, or None."""
     src, dst, sat = row["src"], row["dst"], row["overflow"] == "sat"
+    own = F32_MODELS.get((row["target"], dst))
+    if own and src == "f32" and row["coverage"] == "all 2^32" and row.get("knobs", "ocp") == "ocp":
+        counted = own(row["round"], row["overflow"])
+        return counted and counted + ("", "")
     for dsts, nan, inf_sat, inf_ovf, why, why_sat, *above in SWEEP_MODELS.get(row["target"], []):
         if dst in dsts:
             m = MANT[src]
@@ -1396,8 +1430,9 @@ def sweeps_section(path):
         "bf16 / f16 pattern; `binades ...` = every f32 input whose biased exponent is one of those listed,",
         "both signs (2^23 inputs per binade: zero and subnormals, where rounding to zero ends, 1.0, the",
         "largest finite value's binade, the one above, Inf/NaN). *model* = the mismatches the divergences",
-        "above predict for NaN and Inf inputs; a row is `ok` when finite inputs have 0 mismatches and the",
-        "NaN/Inf counts equal the model.", ""]
+        "above predict for NaN and Inf inputs; a row is `ok` when the NaN/Inf counts equal the model and",
+        "finite inputs have 0 mismatches, or the number the model names for them (ml_dtypes' rtz ovf,",
+        "gfloat's f32 sweeps).", ""]
     # 1. full f32 sweeps, one row each
     full = [r for r in rows if r["coverage"].startswith("all 2^32")]
     summary_bad = []

@@ -174,6 +174,10 @@ set_tests_properties(refused_values_through_the_abi_are_their_own_class PROPERTI
 add_test(NAME peers_every_sweeps_only_combinations_left_and_says_which
          COMMAND ${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/tests/peers_every_coverage.py)
 set_tests_properties(peers_every_sweeps_only_combinations_left_and_says_which PROPERTIES TIMEOUT 60)
+# scripts/peers.py's count models against the committed sweeps: every covered row exactly
+add_test(NAME peers_sweep_models_match_the_committed_sweeps
+         COMMAND ${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/tests/peers_sweep_models_match_the_committed_sweeps.py)
+set_tests_properties(peers_sweep_models_match_the_committed_sweeps PROPERTIES TIMEOUT 60)
 # scripts/peers.py's detected-stage sweeps list every mismatch (sweep --list), none "unlisted"
 add_test(NAME peers_detected_sweep_lists_every_mismatch_past_what_halving_lists
          COMMAND ${Python3_EXECUTABLE} -B ${PROJECT_SOURCE_DIR}/tests/peers_detected_lists_every_mismatch.py
