@@ -1296,8 +1296,8 @@ def finite_at_least(src, t):
 
 
 def f32_above(t, inclusive):
-    """How many positive finite f32 inputs are above t (or t and above)."""
-    return 0x7F7FFFFF - struct.unpack("<I", struct.pack("<f", t))[0] + (1 if inclusive else 0)
+    """How many positive finite f32 inputs are above t (or t and above); t is an f32 value."""
+    return finite_at_least("f32", t) // 2 - (0 if inclusive else 1)
 
 
 # gfloat's sweeps of all 2^32 f32 inputs under `ocp`, per destination: (round, overflow) ->
